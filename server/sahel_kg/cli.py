@@ -1,0 +1,97 @@
+"""The ``sahel-kg`` command: one subcommand per job, each a thin wrapper.
+
+Handlers import their module lazily so that ``sahel-kg --help`` stays fast
+and a missing optional piece never breaks the other subcommands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .validation import run_validate
+
+    return run_validate(args)
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from .turtle_format import run_fmt
+
+    return run_fmt(args)
+
+
+def _new_source(args: argparse.Namespace) -> int:
+    from .scaffold import run_new_source
+
+    return run_new_source(args)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import run_build
+
+    return run_build(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import run_serve
+
+    return run_serve(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="sahel-kg",
+        description="Build, validate and serve the Sahel Harm Graph.",
+    )
+    parser.add_argument(
+        "--root", type=Path, default=None,
+        help="project checkout to work on (default: the one this package is installed from)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check Turtle syntax and SHACL shapes; non-zero exit on any violation")
+    p.add_argument("files", nargs="*", type=Path, help="extra Turtle files to validate with the project's data")
+    p.add_argument("--format", choices=["text", "turtle", "junit"], default="text", help="report format (default: text)")
+    p.add_argument("--output", "-o", type=Path, default=None, help="write the report to this file instead of stdout")
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser("fmt", help="rewrite Turtle files in canonical form (or --check them)")
+    p.add_argument("files", nargs="*", type=Path, help="files to format (default: every project Turtle file)")
+    p.add_argument("--check", action="store_true", help="only report files that are not canonical; exit 1 if any")
+    p.set_defaults(handler=_fmt)
+
+    p = sub.add_parser("new-source", help="scaffold data/ttl/sources/SLUG.ttl for a new source document")
+    p.add_argument("slug", help="permanent lowercase-ASCII slug for the source document, e.g. ap-abeibara-killings")
+    p.add_argument("--title", required=True, help="the document's title as published")
+    p.add_argument("--capture-file", default=None, help="file name of the captured text in the source archive")
+    p.set_defaults(handler=_new_source)
+
+    p = sub.add_parser("build", help="validate and load every project Turtle file into the on-disk store")
+    p.add_argument("--store", type=Path, default=None, help="store directory (default: var/store)")
+    p.add_argument("--force", action="store_true", help="load even if validation fails, or inputs are unchanged")
+    p.set_defaults(handler=_build)
+
+    p = sub.add_parser("serve", help="build the store when needed and serve it over HTTP")
+    p.add_argument("--store", type=Path, default=None, help="store directory (default: var/store)")
+    p.add_argument("--host", default=None, help="interface to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port to listen on (default: 8000)")
+    p.set_defaults(handler=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sahel-kg`` console script."""
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
