@@ -1,0 +1,31 @@
+"""The curated project data loaded once into an in-memory store, for tests that query it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+
+from sahel_kg.layout import project_root, turtle_files
+
+ROOT: Path = project_root()
+#: The captured source documents, beside the checkout (absent on some machines).
+SOURCES_DIR: Path = ROOT.parent / "shared" / "sources"
+
+
+def load_project_store(root: Path = ROOT) -> pyoxigraph.Store:
+    """Every project Turtle file in its own named graph of a fresh in-memory store."""
+    store = pyoxigraph.Store()
+    for f in turtle_files(root):
+        store.load(
+            path=str(f.path), format=pyoxigraph.RdfFormat.TURTLE,
+            base_iri=f.graph_iri, to_graph=pyoxigraph.NamedNode(f.graph_iri),
+        )
+    return store
+
+
+def select(store: pyoxigraph.Store, sparql: str) -> list[dict[str, str]]:
+    """Run a SELECT over the union of all graphs; each row maps variable name to term value."""
+    result = store.query(sparql, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
