@@ -63,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("fmt", help="rewrite Turtle files in canonical form (or --check them)")
-    p.add_argument("files", nargs="*", type=Path, help="files to format (default: every project Turtle file)")
-    p.add_argument("--check", action="store_true", help="only report files that are not canonical; exit 1 if any")
+    p.add_argument("files", nargs="*", type=Path, help="files to format (default: every Turtle file under data/ttl/); formatting drops # comments")
+    p.add_argument("--check", action="store_true", help="only list files that are not canonical, with the command that fixes them; exit 1 if any")
     p.set_defaults(handler=_fmt)
 
     p = sub.add_parser("new-source", help="scaffold data/ttl/sources/SLUG.ttl for a new source document")
