@@ -1,0 +1,141 @@
+"""``sahel-kg build``: validate the project's Turtle and load it into a new store.
+
+One named graph per file (see :mod:`sahel_kg.layout`). The build is atomic: it
+loads into ``store-<hash>-<n>.partial`` beside the pointer, renames that to
+``store-<hash>-<n>`` once complete, and only then swaps the pointer symlink.
+A lock file serialises concurrent builds; the second one finds the inputs
+unchanged and does nothing. A failed or interrupted build leaves the pointer
+on the previous complete store; its leftovers are removed by the next build.
+
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as d:
+...     p = Path(d) / "a.ttl"
+...     _ = p.write_text("<a:s> <a:p> <a:o> .")
+...     inputs_hash(Path(d), [p]) == inputs_hash(Path(d), [p])
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+
+from .layout import TurtleFile, project_root, turtle_files
+from .store import current_store_dir, inputs_hash_of, point_to, store_dir_name
+
+#: Bump when the way inputs are loaded changes, so every store is rebuilt.
+BUILD_FORMAT = "1"
+#: Complete stores kept besides the current one (a running server may still read one).
+KEEP_PREVIOUS = 1
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: ``built``, ``unchanged`` or ``refused``, and where."""
+
+    status: str
+    store_dir: Path | None
+    message: str = ""
+
+
+def inputs_hash(root: Path, paths: Sequence[Path]) -> str:
+    """SHA-256 over the build format and every input file's relative path and bytes."""
+    digest = hashlib.sha256(f"sahel-kg-build/{BUILD_FORMAT}/{pyoxigraph.__version__}\0".encode())
+    for path in sorted(paths):
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        data = path.read_bytes()
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@contextmanager
+def build_lock(pointer: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the pointer for the duration of a build."""
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    with open(pointer.with_name(pointer.name + ".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check(root: Path) -> tuple[bool, str]:
+    """Validate the project: (conforms, report text) from :mod:`sahel_kg.validation`."""
+    try:
+        from .validation import validate_project
+    except ImportError as exc:  # the validator is optional for a forced build only
+        return False, f"validation is unavailable: {exc}"
+    report = validate_project(root)
+    return bool(report.conforms), report.to_text()
+
+
+def load_files(directory: Path, files: Sequence[TurtleFile]) -> None:
+    """Bulk-load each Turtle file into its own named graph of a new store."""
+    store = pyoxigraph.Store(str(directory))
+    for f in files:
+        store.bulk_load(
+            path=str(f.path), format=pyoxigraph.RdfFormat.TURTLE,
+            base_iri=f.graph_iri, to_graph=pyoxigraph.NamedNode(f.graph_iri),
+        )
+    store.flush()
+    del store
+
+
+def remove_stale(pointer: Path, keep: Path) -> None:
+    """Remove partial builds and all but the newest complete stores besides ``keep``."""
+    parent = pointer.parent
+    for partial in parent.glob("store-*.partial"):
+        shutil.rmtree(partial, ignore_errors=True)
+    complete = sorted(
+        (d for d in parent.glob("store-*") if d.is_dir() and inputs_hash_of(d) and d != keep),
+        key=lambda d: d.stat().st_mtime, reverse=True,
+    )
+    for old in complete[KEEP_PREVIOUS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = print) -> BuildResult:
+    """Validate and load the project into a new store, unless its inputs are unchanged."""
+    files = turtle_files(root)
+    digest = inputs_hash(root, [f.path for f in files])
+    with build_lock(pointer):
+        current = current_store_dir(pointer)
+        if not force and current is not None and inputs_hash_of(current) == digest[:16]:
+            return BuildResult("unchanged", current, f"store {current.name} is up to date")
+        conforms, report = check(root)
+        if not conforms:
+            log(report)
+            if not force:
+                return BuildResult("refused", current, "validation failed; fix the data or use --force")
+            log("validation failed; loading anyway because of --force")
+        final = pointer.parent / store_dir_name(digest, time.time_ns())
+        partial = final.with_name(final.name + ".partial")
+        remove_stale(pointer, keep=current or final)
+        load_files(partial, files)
+        partial.rename(final)
+        point_to(pointer, final)
+        remove_stale(pointer, keep=final)
+        return BuildResult("built", final, f"loaded {len(files)} files into {final.name}")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Entry point of ``sahel-kg build``; exit status 1 when the data is refused."""
+    root = args.root or project_root()
+    pointer = args.store or root / "var" / "store"
+    result = build_store(root, pointer, force=args.force, log=lambda m: print(m, file=sys.stderr))
+    print(result.message, file=sys.stderr if result.status == "refused" else sys.stdout)
+    return 1 if result.status == "refused" else 0

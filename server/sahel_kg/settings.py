@@ -1,0 +1,107 @@
+"""Server and build settings, read from ``SAHEL_KG_*`` environment variables.
+
+Every field has a description; a test fails when one is missing.
+
+>>> s = Settings(root=Path("/p"))
+>>> s.store_path
+PosixPath('/p/var/store')
+>>> s.public_base_url
+'http://localhost:8000/'
+>>> s.local_url("https://w3id.org/sahel-harm/id/place/kidal")
+'http://localhost:8000/id/place/kidal'
+>>> s.local_url("http://www.w3.org/ns/prov#Entity")
+'http://www.w3.org/ns/prov#Entity'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from fastapi import Depends, Request
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .namespaces import BASE
+
+
+class Settings(BaseSettings):
+    """Everything the build and the server can be told, with its default."""
+
+    model_config = SettingsConfigDict(env_prefix="SAHEL_KG_", extra="ignore")
+
+    root: Path | None = Field(
+        default=None,
+        description="Project checkout holding ontology/, shapes/ and data/ttl/ "
+        "(default: the checkout this package is installed from).",
+    )
+    store: Path | None = Field(
+        default=None,
+        description="Path of the store pointer: a symlink to the current built store "
+        "directory (default: <root>/var/store).",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface the server listens on.")
+    port: int = Field(default=8000, description="TCP port the server listens on.")
+    public_base_url: str = Field(
+        default="http://localhost:8000/",
+        description="Public URL of this server, ending in '/'. IRIs in the project "
+        f"namespace {BASE} are linked to the same path under this URL.",
+    )
+    update_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that would authorise SPARQL updates. Without it every "
+        "update answers 403; with it, 501, because the server's store is read-only "
+        "(edit data/ttl/ and rebuild instead).",
+    )
+    query_workers: int = Field(
+        default=8,
+        description="Threads that run queries and serialize their results; also the "
+        "number of queries evaluated at once (more wait their turn).",
+    )
+    chunk_bytes: int = Field(
+        default=65536,
+        description="Size of the chunks a streamed result is sent in; results smaller "
+        "than this are sent in one response with a Content-Length.",
+    )
+    queue_chunks: int = Field(
+        default=8,
+        description="Chunks a query may serialize ahead of a slow client before it "
+        "waits (bounds the memory one streamed result holds).",
+    )
+    html_row_limit: int = Field(
+        default=1000,
+        description="Rows shown in the HTML results table; the download links give all.",
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def project_root(self) -> Path:
+        """The project checkout, found from the package when not set."""
+        if self.root is not None:
+            return self.root
+        from .layout import project_root
+
+        return project_root()
+
+    @property
+    def store_path(self) -> Path:
+        """The store pointer path (a symlink to the current store directory)."""
+        return self.store if self.store is not None else self.project_root / "var" / "store"
+
+    def local_url(self, iri: str) -> str:
+        """Where an IRI of the project namespace is served locally; others unchanged."""
+        if iri.startswith(BASE):
+            return self.public_base_url + iri[len(BASE):]
+        return iri
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings (a FastAPI dependency)."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
