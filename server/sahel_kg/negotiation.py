@@ -133,6 +133,8 @@ def _quality(offer: Offer, ranges: list[Range]) -> float:
     for media_type in (offer.media_type, *(a for a in offer.aliases if "/" in a)):
         for r in ranges:
             spec = r.specificity(media_type)
+            if media_type != offer.media_type and spec < 2:
+                continue  # aliases answer explicit requests only, never wildcards
             if spec > best_spec or (spec == best_spec and spec >= 0 and r.q > best_q):
                 best_spec, best_q = spec, r.q
     # People's browsers send */* too; never answer HTML to a bare wildcard.
