@@ -1,0 +1,155 @@
+"""``sahel-kg build``: one graph per file, validation gate, atomic swaps, skipping, locking."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from sahel_kg import build
+from sahel_kg.layout import turtle_files
+from sahel_kg.store import current_store_dir, open_read_only
+
+
+@dataclass
+class Report:
+    conforms: bool
+    text: str = "report"
+
+    def to_text(self) -> str:
+        return self.text
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A tiny project: one ontology file, one shapes file, two data files."""
+    files = {
+        "ontology/core.ttl": "<https://w3id.org/sahel-harm/ontology/X> a <http://www.w3.org/2002/07/owl#Class> .",
+        "shapes/s.ttl": "<https://w3id.org/sahel-harm/shapes/S> a <http://www.w3.org/ns/shacl#NodeShape> .",
+        "data/ttl/places.ttl": "<https://w3id.org/sahel-harm/id/place/a> <http://www.w3.org/2000/01/rdf-schema#label> \"A\" .",
+        "data/ttl/sources/one.ttl": "<https://w3id.org/sahel-harm/id/claim/c> a <https://w3id.org/sahel-harm/ontology/Claim> .",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+@pytest.fixture
+def valid(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Make validation pass, recording the roots it was asked about."""
+    calls: list[Path] = []
+
+    def validate_project(root: Path) -> Report:
+        calls.append(root)
+        return Report(True)
+
+    monkeypatch.setattr(build, "check", lambda root: (validate_project(root).conforms, "ok"))
+    return calls
+
+
+def test_one_named_graph_per_file(project: Path, valid: list[Path]) -> None:
+    pointer = project / "var" / "store"
+    result = build.build_store(project, pointer, log=lambda m: None)
+    assert result.status == "built" and valid == [project]
+    store = open_read_only(pointer)
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {f.graph_iri for f in turtle_files(project)}
+    assert len(store) == 4
+    assert "https://w3id.org/sahel-harm/graph/sources/one" in graphs
+
+
+def test_unchanged_inputs_skip_and_changes_rebuild(project: Path, valid: list[Path]) -> None:
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    again = build.build_store(project, pointer, log=lambda m: None)
+    assert again.status == "unchanged" and again.store_dir == first.store_dir
+    (project / "data/ttl/places.ttl").write_text("<https://w3id.org/sahel-harm/id/place/b> a <https://w3id.org/sahel-harm/ontology/Place> .")
+    changed = build.build_store(project, pointer, log=lambda m: None)
+    assert changed.status == "built" and changed.store_dir != first.store_dir
+    assert current_store_dir(pointer) == changed.store_dir
+    assert pointer.is_symlink() and not os.path.isabs(os.readlink(pointer))
+    forced = build.build_store(project, pointer, force=True, log=lambda m: None)
+    assert forced.status == "built" and forced.store_dir != changed.store_dir
+
+
+def test_invalid_data_is_refused_unless_forced(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "check", lambda root: (False, "Violation: claim:c has no speaker"))
+    pointer = project / "var" / "store"
+    printed: list[str] = []
+    refused = build.build_store(project, pointer, log=printed.append)
+    assert refused.status == "refused" and current_store_dir(pointer) is None
+    assert "Violation: claim:c has no speaker" in printed
+    forced = build.build_store(project, pointer, force=True, log=printed.append)
+    assert forced.status == "built" and current_store_dir(pointer) == forced.store_dir
+
+
+def test_check_uses_the_validation_module(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    fake = types.ModuleType("sahel_kg.validation")
+    fake.validate_project = lambda root: Report(False, f"bad data in {root.name}")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sahel_kg.validation", fake)
+    assert build.check(project) == (False, f"bad data in {project.name}")
+
+
+def test_interrupted_build_keeps_the_previous_store(project: Path, valid: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    pointer = project / "var" / "store"
+    good = build.build_store(project, pointer, log=lambda m: None)
+    (project / "data/ttl/places.ttl").write_text("<https://w3id.org/sahel-harm/id/place/c> a <https://w3id.org/sahel-harm/ontology/Place> .")
+    real_load = build.load_files
+
+    def crash(directory: Path, files: object) -> None:
+        real_load(directory, files)  # type: ignore[arg-type]
+        raise KeyboardInterrupt("power cut")
+
+    monkeypatch.setattr(build, "load_files", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build.build_store(project, pointer, log=lambda m: None)
+    assert current_store_dir(pointer) == good.store_dir
+    assert list(pointer.parent.glob("*.partial"))
+    monkeypatch.setattr(build, "load_files", real_load)
+    rebuilt = build.build_store(project, pointer, log=lambda m: None)
+    assert rebuilt.status == "built" and not list(pointer.parent.glob("*.partial"))
+
+
+def test_broken_turtle_fails_without_touching_the_pointer(project: Path, valid: list[Path]) -> None:
+    pointer = project / "var" / "store"
+    good = build.build_store(project, pointer, log=lambda m: None)
+    (project / "data/ttl/places.ttl").write_text("this is not turtle")
+    with pytest.raises(SyntaxError):
+        build.build_store(project, pointer, log=lambda m: None)
+    assert current_store_dir(pointer) == good.store_dir
+    assert len(open_read_only(pointer)) == 4
+
+
+def test_concurrent_builds_build_once(project: Path, valid: list[Path]) -> None:
+    pointer = project / "var" / "store"
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: build.build_store(project, pointer, log=lambda m: None), range(4)))
+    assert sorted(r.status for r in results) == ["built", "unchanged", "unchanged", "unchanged"]
+    assert len({r.store_dir for r in results}) == 1
+
+
+def test_old_stores_are_pruned(project: Path, valid: list[Path]) -> None:
+    pointer = project / "var" / "store"
+    for _ in range(4):
+        build.build_store(project, pointer, force=True, log=lambda m: None)
+    stores = [d for d in pointer.parent.glob("store-*") if d.is_dir() and not d.is_symlink()]
+    assert len(stores) == 1 + build.KEEP_PREVIOUS
+
+
+def test_run_build_exit_status(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(build, "check", lambda root: (False, "the report"))
+    args = argparse.Namespace(root=project, store=None, force=False)
+    assert build.run_build(args) == 1
+    assert "the report" in capsys.readouterr().err
+    args.force = True
+    assert build.run_build(args) == 0
+    assert isinstance(open_read_only(project / "var" / "store"), pyoxigraph.Store)
