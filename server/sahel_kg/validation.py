@@ -274,7 +274,10 @@ def union(graphs: Iterable[Graph]) -> Graph:
 
 
 def run_shapes(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
-    """Run pyshacl with the project's settings; returns (conforms, results graph)."""
+    """Run pyshacl with the project's settings; returns (conforms, results graph).
+
+    ``data`` is validated in place (not copied): pass a graph you own.
+    """
     from pyshacl import validate
 
     conforms, results, _text = validate(
@@ -283,6 +286,7 @@ def run_shapes(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
         inference="none",
         advanced=True,
         allow_warnings=True,
+        inplace=True,  # the shapes hold no rules, so the data graph is never changed
     )
     return bool(conforms), results
 

@@ -1,0 +1,440 @@
+"""Examples for the SHACL shapes: one valid mini-project and a failing variant per rule.
+
+``BASE`` is a small dataset that exercises every shape without violating any
+(it is every shape's passing example). Each :class:`Case` changes it with a
+SPARQL Update and lists exactly the violations expected, as
+``(focus node, result path, source shape)`` with blank focus nodes shown as
+``_:``. ``PASSING`` lists variants that must stay valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sahel_kg.namespaces import PREFIXES
+
+PREFIX_LINES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
+
+BASE = PREFIX_LINES + """
+place:mali a shg:Place ; rdfs:label "Mali"@en , "Mali"@fr ; shg:placePrecision pprec:country .
+place:sahel a shg:Place ; rdfs:label "Sahel"@en ; shg:placePrecision pprec:supranational .
+place:gao a shg:Place ; rdfs:label "Gao Region"@en ; shg:placePrecision pprec:region ; geo:sfWithin place:mali .
+place:village a shg:Place ; rdfs:label "Village"@en ; shg:placePrecision pprec:village ;
+    geo:sfWithin place:gao ;
+    geo:hasGeometry [ a geo:Geometry ; geo:asWKT "POINT(-0.5 16.25)"^^geo:wktLiteral ] .
+
+actor:fama a shg:StateForce ; rdfs:label "Malian Armed Forces"@en ; skos:altLabel "FAMa" ;
+    shg:actorCategory acat:state-forces .
+actor:agency a shg:Organisation ; rdfs:label "News Agency"@en ; shg:actorCategory acat:news-media .
+actor:group a shg:ArmedGroup ; rdfs:label "Armed Group"@en ; shg:actorCategory acat:rebel-group .
+actor:person a shg:Person ; rdfs:label "A Spokesman"@en ; schema:affiliation actor:group .
+actor:anon a shg:AnonymousSource ; rdfs:label "a security source"@en ; schema:affiliation actor:fama .
+
+source:doc a shg:SourceDocument ; dcterms:title "Title"@en ; shg:captureFile "doc.txt" ;
+    dcterms:publisher actor:agency ; dcterms:creator actor:person ;
+    dcterms:issued "2023-01-05"^^xsd:date ; shg:timePrecision tprec:day .
+source:doc2 a shg:SourceDocument ; dcterms:title "Titre"@fr ;
+    shg:earliestPublication "2023-01-01"^^xsd:date ; shg:latestPublication "2023-01-31"^^xsd:date ;
+    shg:timePrecision tprec:month .
+
+incident:i a shg:Incident ; rdfs:label "Killings at the village"@en ;
+    sem:eventType itype:violence-against-civilians ; sem:hasPlace place:village ;
+    shg:placePrecision pprec:village ; shg:timePrecision tprec:day ;
+    sem:hasEarliestBeginTimeStamp "2023-01-01"^^xsd:date ; sem:hasLatestEndTimeStamp "2023-01-02"^^xsd:date ;
+    shg:curatorInference [ a shg:CuratorInference ; shg:inferredProperty sem:hasEarliestBeginTimeStamp ;
+        shg:reasoning "The article says 'last Sunday'."@en ] .
+event:ctx a shg:ContextEvent ; rdfs:label "A coup"@en ; sem:hasPlace place:mali .
+event:series a shg:IncidentSeries ; rdfs:label "A campaign"@en .
+event:inv a shg:Investigation ; rdfs:label "An inquiry"@en ; shg:concerns incident:i ; sem:hasActor actor:fama .
+event:appeal a shg:Appeal ; rdfs:label "An appeal"@en ; shg:concerns event:series ;
+    sem:hasActor actor:agency ; shg:addressee actor:fama .
+
+claim:a a shg:Claim ; rdfs:label "Spokesman alleges killings"@en ;
+    shg:about incident:i ; prov:wasAttributedTo actor:person ; prov:wasDerivedFrom source:doc ;
+    shg:stance stance:alleges ; shg:victimStatus vstatus:civilians ;
+    shg:allegedPerpetrator actor:fama ; shg:mentions actor:group ; shg:method method:execution ;
+    shg:victimGroup vgroup:children ; shg:targetedPopulation population:fulani ;
+    shg:allegedPartOf event:series ;
+    shg:characterisation "massacre"@en ; shg:speakerWords "They killed them all"@en ;
+    prov:qualifiedAttribution [ a prov:Attribution ; prov:agent actor:agency ; prov:hadRole arole:relay ] ;
+    shg:quote [ a oa:TextQuoteSelector ; oa:exact "at least 60 people were killed" ] ;
+    shg:count
+        [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:exact ;
+          shg:low "5"^^xsd:nonNegativeInteger ; shg:best "5"^^xsd:nonNegativeInteger ;
+          shg:high "5"^^xsd:nonNegativeInteger ; shg:victimGroup vgroup:women ; shg:method method:shooting ] ,
+        [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:at-least ;
+          shg:low "60"^^xsd:nonNegativeInteger ] ,
+        [ a shg:Count ; shg:countType ctype:injured ; shg:countQualifier cqual:approximately ;
+          shg:best "30"^^xsd:nonNegativeInteger ] ,
+        [ a shg:Count ; shg:countType ctype:arrested ; shg:countQualifier cqual:more-than ;
+          shg:low "31"^^xsd:nonNegativeInteger ] ,
+        [ a shg:Count ; shg:countType ctype:injured ; shg:countQualifier cqual:unquantified ] .
+claim:b a shg:Claim ; rdfs:label "Army denies"@en ;
+    shg:about incident:i ; prov:wasAttributedTo actor:fama ; prov:wasDerivedFrom source:doc ;
+    shg:stance stance:denies ; shg:respondsTo claim:a ;
+    shg:quote [ a oa:TextQuoteSelector ; oa:exact "The army denied it"@en ] .
+claim:c a shg:Claim ; rdfs:label "Background"@en ;
+    shg:about event:ctx , event:series , event:inv , event:appeal ;
+    prov:wasAttributedTo actor:anon ; prov:wasDerivedFrom source:doc2 ; shg:stance stance:reports ;
+    shg:quote [ a oa:TextQuoteSelector ; oa:exact "Background" ] .
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    """A SPARQL Update applied to ``BASE`` and the exact violations it must cause."""
+
+    name: str
+    update: str
+    expected: frozenset[tuple[str, str | None, str]]
+
+
+def case(name: str, update: str, *expected: tuple[str, str | None, str]) -> Case:
+    """A failing example (``expected`` must not be empty)."""
+    assert expected, name
+    return Case(name, update, frozenset(expected))
+
+
+def _count(qualifier: str) -> str:
+    """A WHERE pattern binding ``?c`` to claim:a's count with the given qualifier."""
+    return f"claim:a shg:count ?c . ?c shg:countQualifier cqual:{qualifier} ."
+
+
+def _sh(name: str) -> str:
+    return f"shapes:{name}"
+
+
+CASES: list[Case] = [
+    # ------------------------------------------------------------ global
+    case("undescribed-object", "INSERT DATA { claim:a shg:mentions actor:ghost }",
+         ("actor:ghost", "rdf:type", _sh("DescribedIriType")),
+         ("claim:a", "shg:mentions", _sh("ClaimMentions"))),
+    case("undescribed-predicate", "INSERT DATA { claim:a shg:stanse stance:alleges }",
+         ("shg:stanse", "rdf:type", _sh("DescribedIriType"))),
+    case("ontology-term-label", "DELETE WHERE { shg:about rdfs:label ?l }",
+         ("shg:about", "rdfs:label", _sh("OntologyTermLabel"))),
+    case("ontology-term-definition", "DELETE WHERE { shg:Claim skos:definition ?d }",
+         ("shg:Claim", "skos:definition", _sh("OntologyTermDefinition"))),
+    case("ontology-term-defined-by",
+         'INSERT DATA { shg:newTerm a owl:ObjectProperty ; rdfs:label "new"@en ; skos:definition "New."@en }',
+         ("shg:newTerm", "rdfs:isDefinedBy", _sh("OntologyTermDefinedBy"))),
+    # ------------------------------------------------------------ vocabularies
+    case("concept-pref-label", "DELETE WHERE { stance:alleges skos:prefLabel ?l }",
+         ("stance:alleges", "skos:prefLabel", _sh("ConceptPrefLabel"))),
+    case("concept-definition", 'INSERT DATA { stance:alleges skos:definition "Another."@en }',
+         ("stance:alleges", "skos:definition", _sh("ConceptDefinition"))),
+    case("concept-in-scheme", "DELETE WHERE { method:raid skos:inScheme ?s }",
+         ("method:raid", "skos:inScheme", _sh("ConceptInScheme"))),
+    case("concept-scheme-pref-label", "DELETE WHERE { <https://w3id.org/sahel-harm/vocab/stance> skos:prefLabel ?l }",
+         ("<https://w3id.org/sahel-harm/vocab/stance>", "skos:prefLabel", _sh("ConceptSchemePrefLabel"))),
+    case("concept-scheme-definition", "DELETE WHERE { <https://w3id.org/sahel-harm/vocab/stance> skos:definition ?l }",
+         ("<https://w3id.org/sahel-harm/vocab/stance>", "skos:definition", _sh("ConceptSchemeDefinition"))),
+    # ------------------------------------------------------------ events
+    case("event-label-missing", "DELETE WHERE { incident:i rdfs:label ?l }",
+         ("incident:i", "rdfs:label", _sh("EventLabel"))),
+    case("event-label-twice", 'INSERT DATA { event:ctx rdfs:label "Another"@en }',
+         ("event:ctx", "rdfs:label", _sh("EventLabel"))),
+    case("event-earliest-twice", 'INSERT DATA { incident:i sem:hasEarliestBeginTimeStamp "2022-12-31"^^xsd:date }',
+         ("incident:i", "sem:hasEarliestBeginTimeStamp", _sh("EventEarliestBegin"))),
+    case("event-earliest-not-date",
+         'DELETE { incident:i sem:hasEarliestBeginTimeStamp ?d } INSERT { incident:i sem:hasEarliestBeginTimeStamp "2023" } '
+         "WHERE { incident:i sem:hasEarliestBeginTimeStamp ?d }",
+         ("incident:i", "sem:hasEarliestBeginTimeStamp", _sh("EventEarliestBegin"))),
+    case("event-earliest-after-latest",
+         'DELETE { event:ctx sem:hasPlace place:mali } INSERT { event:ctx sem:hasEarliestBeginTimeStamp "2023-03-01"^^xsd:date ; '
+         'sem:hasLatestEndTimeStamp "2023-02-01"^^xsd:date } WHERE {}',
+         ("event:ctx", "sem:hasEarliestBeginTimeStamp", _sh("EventEarliestBegin"))),
+    case("event-latest-twice", 'INSERT DATA { incident:i sem:hasLatestEndTimeStamp "2023-01-03"^^xsd:date }',
+         ("incident:i", "sem:hasLatestEndTimeStamp", _sh("EventLatestEnd"))),
+    case("event-place-not-place", "INSERT DATA { event:series sem:hasPlace actor:fama }",
+         ("event:series", "sem:hasPlace", _sh("EventPlace"))),
+    case("event-not-claimed", "DELETE DATA { claim:c shg:about event:series }",
+         ("event:series", "^shg:about", _sh("EventClaimedAbout"))),
+    case("event-count",
+         "INSERT DATA { incident:i shg:count [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:unquantified ] }",
+         ("incident:i", "shg:count", _sh("EventNoCount"))),
+    case("event-perpetrator", "INSERT DATA { incident:i shg:allegedPerpetrator actor:group }",
+         ("incident:i", "shg:allegedPerpetrator", _sh("EventNoPerpetrator"))),
+    case("event-victim-status", "INSERT DATA { incident:i shg:victimStatus vstatus:civilians }",
+         ("incident:i", "shg:victimStatus", _sh("EventNoVictimStatus"))),
+    case("event-method", "INSERT DATA { event:series shg:method method:execution }",
+         ("event:series", "shg:method", _sh("EventNoMethod"))),
+    case("incident-type-missing", "DELETE WHERE { incident:i sem:eventType ?t }",
+         ("incident:i", "sem:eventType", _sh("IncidentType"))),
+    case("incident-type-wrong-scheme", "INSERT DATA { incident:i sem:eventType method:execution }",
+         ("incident:i", "sem:eventType", _sh("IncidentType"))),
+    case("incident-place-missing", "DELETE WHERE { incident:i sem:hasPlace ?p }",
+         ("incident:i", "sem:hasPlace", _sh("IncidentPlace"))),
+    case("incident-place-twice", "INSERT DATA { incident:i sem:hasPlace place:mali }",
+         ("incident:i", "sem:hasPlace", _sh("IncidentPlace"))),
+    case("incident-place-precision-wrong-scheme",
+         "DELETE { incident:i shg:placePrecision ?p } INSERT { incident:i shg:placePrecision tprec:day } "
+         "WHERE { incident:i shg:placePrecision ?p }",
+         ("incident:i", "shg:placePrecision", _sh("IncidentPlacePrecision"))),
+    case("incident-time-precision-missing", "DELETE WHERE { incident:i shg:timePrecision ?p }",
+         ("incident:i", "shg:timePrecision", _sh("IncidentTimePrecision"))),
+    case("response-concerns-missing", "DELETE WHERE { event:inv shg:concerns ?e }",
+         ("event:inv", "shg:concerns", _sh("ResponseConcerns"))),
+    case("response-concerns-not-event", "INSERT DATA { event:appeal shg:concerns place:mali }",
+         ("event:appeal", "shg:concerns", _sh("ResponseConcerns"))),
+    case("response-actor-missing", "DELETE WHERE { event:inv sem:hasActor ?a }",
+         ("event:inv", "sem:hasActor", _sh("ResponseActor"))),
+    case("appeal-addressee-missing", "DELETE WHERE { event:appeal shg:addressee ?a }",
+         ("event:appeal", "shg:addressee", _sh("AppealAddressee"))),
+    # ------------------------------------------------------------ claims
+    case("claim-label-missing", "DELETE WHERE { claim:a rdfs:label ?l }",
+         ("claim:a", "rdfs:label", _sh("ClaimLabel"))),
+    case("claim-about-missing", "DELETE WHERE { claim:b shg:about ?e }",
+         ("claim:b", "shg:about", _sh("ClaimAbout"))),
+    case("claim-about-not-event", "INSERT DATA { claim:b shg:about place:mali }",
+         ("claim:b", "shg:about", _sh("ClaimAbout"))),
+    case("claim-speaker-not-actor", "INSERT DATA { claim:b prov:wasAttributedTo source:doc }",
+         ("claim:b", "prov:wasAttributedTo", _sh("ClaimAttributedTo"))),
+    case("claim-speaker-missing", "DELETE WHERE { claim:c prov:wasAttributedTo ?a }",
+         ("claim:c", "prov:wasAttributedTo", _sh("ClaimAttributedTo"))),
+    case("claim-two-sources", "INSERT DATA { claim:a prov:wasDerivedFrom source:doc2 }",
+         ("claim:a", "prov:wasDerivedFrom", _sh("ClaimDerivedFrom"))),
+    case("claim-source-missing", "DELETE WHERE { claim:b prov:wasDerivedFrom ?d }",
+         ("claim:b", "prov:wasDerivedFrom", _sh("ClaimDerivedFrom"))),
+    case("claim-stance-missing", "DELETE WHERE { claim:c shg:stance ?s }",
+         ("claim:c", "shg:stance", _sh("ClaimStance"))),
+    case("claim-stance-wrong-scheme",
+         "DELETE { claim:c shg:stance ?s } INSERT { claim:c shg:stance vstatus:civilians } WHERE { claim:c shg:stance ?s }",
+         ("claim:c", "shg:stance", _sh("ClaimStance"))),
+    case("claim-responds-to-event", "INSERT DATA { claim:b shg:respondsTo incident:i }",
+         ("claim:b", "shg:respondsTo", _sh("ClaimRespondsToClaim"))),
+    case("denial-without-target", "DELETE WHERE { claim:b shg:respondsTo ?c }",
+         ("claim:b", "shg:respondsTo", _sh("RespondingClaimRespondsTo"))),
+    case("disclaimer-without-target",
+         "DELETE { claim:c shg:stance ?s } INSERT { claim:c shg:stance stance:disclaims-knowledge } WHERE { claim:c shg:stance ?s }",
+         ("claim:c", "shg:respondsTo", _sh("RespondingClaimRespondsTo"))),
+    case("claim-quote-missing", "DELETE WHERE { claim:c shg:quote ?q }",
+         ("claim:c", "shg:quote", _sh("ClaimQuote"))),
+    case("claim-quote-untyped", "DELETE { ?q a ?t } WHERE { claim:c shg:quote ?q . ?q a ?t }",
+         ("claim:c", "shg:quote", _sh("ClaimQuote"))),
+    case("quote-empty",
+         'DELETE { ?q oa:exact ?e } INSERT { ?q oa:exact "" } WHERE { claim:c shg:quote ?q . ?q oa:exact ?e }',
+         ("_:", "oa:exact", _sh("QuoteExact"))),
+    case("quote-not-string",
+         "DELETE { ?q oa:exact ?e } INSERT { ?q oa:exact 5 } WHERE { claim:c shg:quote ?q . ?q oa:exact ?e }",
+         ("_:", "oa:exact", _sh("QuoteExact"))),
+    case("quote-two-exacts",
+         'INSERT { ?q oa:exact "More" } WHERE { claim:c shg:quote ?q }',
+         ("_:", "oa:exact", _sh("QuoteExact"))),
+    case("claim-count-untyped", f"DELETE {{ ?c a shg:Count }} WHERE {{ {_count('unquantified')} }}",
+         ("claim:a", "shg:count", _sh("ClaimCount"))),
+    case("claim-victim-status-twice", "INSERT DATA { claim:a shg:victimStatus vstatus:combatants }",
+         ("claim:a", "shg:victimStatus", _sh("ClaimVictimStatus"))),
+    case("claim-victim-status-wrong-scheme", "INSERT DATA { claim:b shg:victimStatus vgroup:women }",
+         ("claim:b", "shg:victimStatus", _sh("ClaimVictimStatus"))),
+    case("claim-perpetrator-not-actor", "INSERT DATA { claim:a shg:allegedPerpetrator place:mali }",
+         ("claim:a", "shg:allegedPerpetrator", _sh("ClaimAllegedPerpetrator"))),
+    case("claim-mentions-not-actor", "INSERT DATA { claim:a shg:mentions vstatus:civilians }",
+         ("claim:a", "shg:mentions", _sh("ClaimMentions"))),
+    case("claim-method-wrong-scheme", "INSERT DATA { claim:a shg:method itype:attack }",
+         ("claim:a", "shg:method", _sh("ClaimMethod"))),
+    case("claim-victim-group-wrong-scheme", "INSERT DATA { claim:a shg:victimGroup method:raid }",
+         ("claim:a", "shg:victimGroup", _sh("ClaimVictimGroup"))),
+    case("claim-population-wrong-scheme", "INSERT DATA { claim:a shg:targetedPopulation vgroup:children }",
+         ("claim:a", "shg:targetedPopulation", _sh("ClaimTargetedPopulation"))),
+    case("claim-part-of-not-series", "INSERT DATA { claim:a shg:allegedPartOf event:ctx }",
+         ("claim:a", "shg:allegedPartOf", _sh("ClaimAllegedPartOf"))),
+    case("claim-attribution-untyped",
+         "DELETE { ?q a prov:Attribution } WHERE { claim:a prov:qualifiedAttribution ?q }",
+         ("claim:a", "prov:qualifiedAttribution", _sh("ClaimQualifiedAttribution"))),
+    case("claim-characterisation-plain",
+         'DELETE WHERE { claim:a shg:characterisation ?c } ; INSERT DATA { claim:a shg:characterisation "massacre" }',
+         ("claim:a", "shg:characterisation", _sh("ClaimCharacterisation"))),
+    case("claim-speaker-words-plain", 'INSERT DATA { claim:a shg:speakerWords "words" }',
+         ("claim:a", "shg:speakerWords", _sh("ClaimSpeakerWords"))),
+    # ------------------------------------------------------------ qualified attributions
+    case("attribution-agent-missing",
+         "DELETE { ?q prov:agent ?a } WHERE { claim:a prov:qualifiedAttribution ?q . ?q prov:agent ?a }",
+         ("_:", "prov:agent", _sh("AttributionAgent"))),
+    case("attribution-agent-not-actor",
+         "INSERT { ?q prov:agent place:mali } WHERE { claim:a prov:qualifiedAttribution ?q }",
+         ("_:", "prov:agent", _sh("AttributionAgent"))),
+    case("attribution-role-wrong-scheme",
+         "DELETE { ?q prov:hadRole ?r } INSERT { ?q prov:hadRole stance:alleges } "
+         "WHERE { claim:a prov:qualifiedAttribution ?q . ?q prov:hadRole ?r }",
+         ("_:", "prov:hadRole", _sh("AttributionRole"))),
+    # ------------------------------------------------------------ counts
+    case("count-type-missing", f"DELETE {{ ?c shg:countType ?t }} WHERE {{ {_count('exact')} ?c shg:countType ?t }}",
+         ("_:", "shg:countType", _sh("CountType"))),
+    case("count-type-wrong-scheme", f"INSERT {{ ?c shg:countType vgroup:children }} WHERE {{ {_count('at-least')} }}",
+         ("_:", "shg:countType", _sh("CountType"))),
+    case("count-qualifier-missing",
+         "DELETE { ?c shg:countQualifier cqual:at-least } WHERE { claim:a shg:count ?c . ?c shg:countQualifier cqual:at-least }",
+         ("_:", "shg:countQualifier", _sh("CountQualifier"))),
+    case("count-qualifier-twice", f"INSERT {{ ?c shg:countQualifier cqual:dozens }} WHERE {{ {_count('approximately')} }}",
+         ("_:", "shg:countQualifier", _sh("CountQualifier"))),
+    case("count-low-integer",
+         f'DELETE {{ ?c shg:low ?l }} INSERT {{ ?c shg:low 60 }} WHERE {{ {_count("at-least")} ?c shg:low ?l }}',
+         ("_:", "shg:low", _sh("CountLow"))),
+    case("count-low-above-best",
+         f'INSERT {{ ?c shg:low "40"^^xsd:nonNegativeInteger }} WHERE {{ {_count("approximately")} }}',
+         ("_:", "shg:low", _sh("CountLow"))),
+    case("count-best-above-high",
+         f'INSERT {{ ?c shg:high "20"^^xsd:nonNegativeInteger }} WHERE {{ {_count("approximately")} }}',
+         ("_:", "shg:best", _sh("CountBest"))),
+    case("count-best-negative",
+         f'DELETE {{ ?c shg:best ?b }} INSERT {{ ?c shg:best "-3"^^xsd:integer }} WHERE {{ {_count("approximately")} ?c shg:best ?b }}',
+         ("_:", "shg:best", _sh("CountBest"))),
+    case("count-high-twice",
+         f'INSERT {{ ?c shg:high "6"^^xsd:nonNegativeInteger }} WHERE {{ {_count("exact")} }}',
+         ("_:", "shg:high", _sh("CountHigh"))),
+    case("count-low-above-high",
+         f'INSERT {{ ?c shg:high "20"^^xsd:nonNegativeInteger }} WHERE {{ {_count("more-than")} }}',
+         ("_:", "shg:low", _sh("CountLowNotAboveHigh"))),
+    case("count-victim-group-wrong-scheme",
+         f"INSERT {{ ?c shg:victimGroup population:fulani }} WHERE {{ {_count('exact')} }}",
+         ("_:", "shg:victimGroup", _sh("CountVictimGroup"))),
+    case("count-method-wrong-scheme", f"INSERT {{ ?c shg:method ctype:killed }} WHERE {{ {_count('exact')} }}",
+         ("_:", "shg:method", _sh("CountMethod"))),
+    case("count-without-figure", f"DELETE {{ ?c shg:low ?l }} WHERE {{ {_count('more-than')} ?c shg:low ?l }}",
+         ("_:", None, _sh("CountHasFigure"))),
+    case("unquantified-with-figure",
+         f'INSERT {{ ?c shg:best "3"^^xsd:nonNegativeInteger }} WHERE {{ {_count("unquantified")} }}',
+         ("_:", "shg:best", _sh("UnquantifiedCount"))),
+    case("exact-count-unequal",
+         f'DELETE {{ ?c shg:high ?h }} INSERT {{ ?c shg:high "6"^^xsd:nonNegativeInteger }} '
+         f"WHERE {{ {_count('exact')} ?c shg:high ?h }}",
+         ("_:", None, _sh("ExactCount"))),
+    case("exact-count-missing-best", f"DELETE {{ ?c shg:best ?b }} WHERE {{ {_count('exact')} ?c shg:best ?b }}",
+         ("_:", None, _sh("ExactCount"))),
+    case("at-least-with-high",
+         f'INSERT {{ ?c shg:high "100"^^xsd:nonNegativeInteger }} WHERE {{ {_count("at-least")} }}',
+         ("_:", None, _sh("AtLeastCount"))),
+    case("at-least-without-low",
+         f'DELETE {{ ?c shg:low ?l }} INSERT {{ ?c shg:best "60"^^xsd:nonNegativeInteger }} '
+         f"WHERE {{ {_count('at-least')} ?c shg:low ?l }}",
+         ("_:", None, _sh("AtLeastCount"))),
+    case("approximately-without-best",
+         f'DELETE {{ ?c shg:best ?b }} INSERT {{ ?c shg:low "25"^^xsd:nonNegativeInteger }} '
+         f"WHERE {{ {_count('approximately')} ?c shg:best ?b }}",
+         ("_:", None, _sh("ApproximateCount"))),
+    # ------------------------------------------------------------ curator inferences
+    case("inference-two-properties",
+         "INSERT { ?i shg:inferredProperty sem:hasLatestEndTimeStamp } WHERE { incident:i shg:curatorInference ?i }",
+         ("_:", "shg:inferredProperty", _sh("CuratorInferenceProperty"))),
+    case("inference-property-literal",
+         'DELETE { ?i shg:inferredProperty ?p } INSERT { ?i shg:inferredProperty "sem:hasEarliestBeginTimeStamp" } '
+         "WHERE { incident:i shg:curatorInference ?i . ?i shg:inferredProperty ?p }",
+         ("_:", "shg:inferredProperty", _sh("CuratorInferenceProperty"))),
+    case("inference-reasoning-missing",
+         "DELETE { ?i shg:reasoning ?r } WHERE { incident:i shg:curatorInference ?i . ?i shg:reasoning ?r }",
+         ("_:", "shg:reasoning", _sh("CuratorInferenceReasoning"))),
+    # ------------------------------------------------------------ places
+    case("place-two-english-labels", 'INSERT DATA { place:mali rdfs:label "Republic of Mali"@en }',
+         ("place:mali", "rdfs:label", _sh("PlaceLabel"))),
+    case("place-untagged-label", 'INSERT DATA { place:gao rdfs:label "Gao" }',
+         ("place:gao", "rdfs:label", _sh("PlaceLabel"))),
+    case("place-no-english-label", 'DELETE DATA { place:mali rdfs:label "Mali"@en }',
+         ("place:mali", "rdfs:label", _sh("PlaceEnglishLabel"))),
+    case("place-precision-missing", "DELETE WHERE { place:village shg:placePrecision ?p }",
+         ("place:village", "shg:placePrecision", _sh("PlacePrecision"))),
+    case("place-precision-wrong-scheme", "INSERT DATA { place:sahel shg:placePrecision tprec:year }",
+         ("place:sahel", "shg:placePrecision", _sh("PlacePrecision"))),
+    case("place-within-not-place", "INSERT DATA { place:village geo:sfWithin actor:fama }",
+         ("place:village", "geo:sfWithin", _sh("PlaceWithin"))),
+    case("place-chain-broken", "DELETE DATA { place:gao geo:sfWithin place:mali }",
+         ("place:gao", None, _sh("PlaceInCountry")),
+         ("place:village", None, _sh("PlaceInCountry"))),
+    case("place-geometry-untyped",
+         "DELETE { ?g a geo:Geometry } WHERE { place:village geo:hasGeometry ?g }",
+         ("place:village", "geo:hasGeometry", _sh("PlaceGeometry"))),
+    case("geometry-malformed",
+         'DELETE { ?g geo:asWKT ?w } INSERT { ?g geo:asWKT "POINT(-0.5, 16.25)"^^geo:wktLiteral } '
+         "WHERE { place:village geo:hasGeometry ?g . ?g geo:asWKT ?w }",
+         ("_:", "geo:asWKT", _sh("GeometryWkt"))),
+    case("geometry-plain-string",
+         'DELETE { ?g geo:asWKT ?w } INSERT { ?g geo:asWKT "POINT(-0.5 16.25)" } '
+         "WHERE { place:village geo:hasGeometry ?g . ?g geo:asWKT ?w }",
+         ("_:", "geo:asWKT", _sh("GeometryWkt"))),
+    case("geometry-latitude-out-of-range",
+         'DELETE { ?g geo:asWKT ?w } INSERT { ?g geo:asWKT "POINT(16.25 -95.5)"^^geo:wktLiteral } '
+         "WHERE { place:village geo:hasGeometry ?g . ?g geo:asWKT ?w }",
+         ("_:", "geo:asWKT", _sh("GeometryCoordinates"))),
+    case("geometry-longitude-out-of-range",
+         'DELETE { ?g geo:asWKT ?w } INSERT { ?g geo:asWKT "POINT(181 16)"^^geo:wktLiteral } '
+         "WHERE { place:village geo:hasGeometry ?g . ?g geo:asWKT ?w }",
+         ("_:", "geo:asWKT", _sh("GeometryCoordinates"))),
+    # ------------------------------------------------------------ actors
+    case("actor-label-missing", "DELETE WHERE { actor:person rdfs:label ?l }",
+         ("actor:person", "rdfs:label", _sh("ActorLabel"))),
+    case("actor-label-not-english",
+         'DELETE WHERE { actor:group rdfs:label ?l } ; INSERT DATA { actor:group rdfs:label "Groupe armé"@fr }',
+         ("actor:group", "rdfs:label", _sh("ActorLabel"))),
+    case("actor-label-untagged", 'INSERT DATA { actor:agency rdfs:label "AP" }',
+         ("actor:agency", "rdfs:label", _sh("ActorLabelLanguage"))),
+    case("organisation-category-missing", "DELETE WHERE { actor:fama shg:actorCategory ?c }",
+         ("actor:fama", "shg:actorCategory", _sh("OrganisationCategory"))),
+    case("organisation-category-wrong-scheme", "INSERT DATA { actor:agency shg:actorCategory itype:attack }",
+         ("actor:agency", "shg:actorCategory", _sh("OrganisationCategory"))),
+    case("anonymous-source-unaffiliated", "DELETE WHERE { actor:anon schema:affiliation ?a }",
+         ("actor:anon", "schema:affiliation", _sh("AnonymousSourceAffiliation"))),
+    case("affiliation-not-actor", "INSERT DATA { actor:person schema:affiliation place:mali }",
+         ("actor:person", "schema:affiliation", _sh("AffiliationActor"))),
+    # ------------------------------------------------------------ source documents
+    case("source-title-missing", "DELETE WHERE { source:doc dcterms:title ?t }",
+         ("source:doc", "dcterms:title", _sh("SourceTitle"))),
+    case("source-title-twice", 'INSERT DATA { source:doc2 dcterms:title "Title"@en }',
+         ("source:doc2", "dcterms:title", _sh("SourceTitle"))),
+    case("source-capture-file-twice", 'INSERT DATA { source:doc shg:captureFile "other.txt" }',
+         ("source:doc", "shg:captureFile", _sh("SourceCaptureFile"))),
+    case("source-publisher-string", 'INSERT DATA { source:doc2 dcterms:publisher "AP" }',
+         ("source:doc2", "dcterms:publisher", _sh("SourcePublisher"))),
+    case("source-creator-not-actor", "INSERT DATA { source:doc dcterms:creator place:mali }",
+         ("source:doc", "dcterms:creator", _sh("SourceCreator"))),
+    case("source-issued-datetime",
+         'DELETE WHERE { source:doc dcterms:issued ?d } ; '
+         'INSERT DATA { source:doc dcterms:issued "2023-01-05T10:00:00"^^xsd:dateTime }',
+         ("source:doc", "dcterms:issued", _sh("SourceIssued"))),
+    case("source-earliest-after-latest",
+         'DELETE WHERE { source:doc2 shg:earliestPublication ?d } ; '
+         'INSERT DATA { source:doc2 shg:earliestPublication "2023-02-15"^^xsd:date }',
+         ("source:doc2", "shg:earliestPublication", _sh("SourceEarliestPublication"))),
+    case("source-latest-twice", 'INSERT DATA { source:doc2 shg:latestPublication "2023-02-28"^^xsd:date }',
+         ("source:doc2", "shg:latestPublication", _sh("SourceLatestPublication"))),
+    case("source-time-precision-missing", "DELETE WHERE { source:doc2 shg:timePrecision ?p }",
+         ("source:doc2", "shg:timePrecision", _sh("SourceTimePrecision"))),
+]
+
+#: Variants of BASE that must stay valid: edge cases of the rules above.
+PASSING: dict[str, str] = {
+    "base": "",
+    "reports-needs-no-target": (
+        "DELETE { claim:b shg:stance ?s ; shg:respondsTo ?c } INSERT { claim:b shg:stance stance:reports } "
+        "WHERE { claim:b shg:stance ?s ; shg:respondsTo ?c }"
+    ),
+    "confirms-with-target": (
+        "DELETE { claim:b shg:stance ?s } INSERT { claim:b shg:stance stance:confirms } WHERE { claim:b shg:stance ?s }"
+    ),
+    "event-without-time-or-place": "DELETE WHERE { event:ctx sem:hasPlace ?p }",
+    "one-day-window": (
+        'DELETE { incident:i sem:hasLatestEndTimeStamp ?d } INSERT { incident:i sem:hasLatestEndTimeStamp "2023-01-01"^^xsd:date } '
+        "WHERE { incident:i sem:hasLatestEndTimeStamp ?d }"
+    ),
+    "range-count": (
+        'INSERT DATA { claim:b shg:count [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:more-than ; '
+        'shg:low "10"^^xsd:nonNegativeInteger ; shg:best "12"^^xsd:nonNegativeInteger ; shg:high "15"^^xsd:nonNegativeInteger ] }'
+    ),
+    "dozens-count": (
+        'INSERT DATA { claim:b shg:count [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:dozens ; '
+        'shg:low "24"^^xsd:nonNegativeInteger ] }'
+    ),
+    "place-directly-in-country": "DELETE DATA { place:village geo:sfWithin place:gao } ; INSERT DATA { place:village geo:sfWithin place:mali }",
+    "geometry-extremes": (
+        'DELETE { ?g geo:asWKT ?w } INSERT { ?g geo:asWKT "POINT(-180 90.0)"^^geo:wktLiteral } '
+        "WHERE { place:village geo:hasGeometry ?g . ?g geo:asWKT ?w }"
+    ),
+    "geometry-iri": (
+        "DELETE { place:village geo:hasGeometry ?g . ?g ?p ?o } "
+        'INSERT { place:village geo:hasGeometry place:village-point . place:village-point a geo:Geometry ; '
+        'geo:asWKT "POINT(-0.5 16.25)"^^geo:wktLiteral } WHERE { place:village geo:hasGeometry ?g . ?g ?p ?o }'
+    ),
+    "actor-with-french-label": 'INSERT DATA { actor:fama rdfs:label "Forces armées maliennes"@fr }',
+    "quote-language-tagged": (
+        'DELETE { ?q oa:exact ?e } INSERT { ?q oa:exact "Contexte"@fr } WHERE { claim:c shg:quote ?q . ?q oa:exact ?e }'
+    ),
+}
