@@ -99,7 +99,7 @@ class Settings(BaseSettings):
         return iri
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings (a FastAPI dependency)."""
     return request.app.state.settings  # type: ignore[no-any-return]
 

@@ -379,7 +379,7 @@ async def _drain(bridge: ChunkBridge, first: bytes) -> AsyncIterator[bytes]:
         bridge.cancel()
 
 
-def get_runner(request: Request) -> QueryRunner:
+async def get_runner(request: Request) -> QueryRunner:
     """The app's query runner."""
     return request.app.state.runner  # type: ignore[no-any-return]
 

@@ -65,7 +65,7 @@ def open_read_only(pointer: Path) -> pyoxigraph.Store:
     return pyoxigraph.Store.read_only(str(directory))
 
 
-def get_store(request: Request) -> pyoxigraph.Store:
+async def get_store(request: Request) -> pyoxigraph.Store:
     """The app's store (a FastAPI dependency)."""
     return request.app.state.store  # type: ignore[no-any-return]
 
