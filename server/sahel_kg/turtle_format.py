@@ -118,8 +118,20 @@ def default_files(root: Path) -> list[Path]:
 
 def _describe_error(path: Path, exc: Exception) -> str:
     line = getattr(exc, "lines", None)
-    where = f"{path}:{line + 1}" if isinstance(line, int) else str(path)
+    where = f"{shown(path)}:{line + 1}" if isinstance(line, int) else shown(path)
     return f"{where}: cannot format, not valid Turtle: {getattr(exc, '_why', None) or exc}"
+
+
+def shown(path: Path) -> str:
+    """A path as the user can type it: relative to the working directory when inside it.
+
+    >>> shown(Path.cwd() / "data" / "x.ttl")
+    'data/x.ttl'
+    """
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def check_message(paths: Sequence[Path]) -> str:
@@ -133,8 +145,8 @@ def check_message(paths: Sequence[Path]) -> str:
     (or `sahel-kg fmt` to rewrite every file under data/ttl/). Formatting drops # comments; keep notes as rdfs:comment.
     """
     noun = "file is" if len(paths) == 1 else "files are"
-    listed = "\n".join(f"  {p}" for p in paths)
-    command = "sahel-kg fmt " + " ".join(str(p) for p in paths)
+    listed = "\n".join(f"  {shown(p)}" for p in paths)
+    command = "sahel-kg fmt " + " ".join(shown(p) for p in paths)
     return (
         f"{len(paths)} Turtle {noun} not in canonical form:\n{listed}\n"
         f"Fix it by running:\n  {command}\n"
@@ -168,7 +180,7 @@ def run_fmt(args: argparse.Namespace) -> int:
         unformatted.append(path)
         if not args.check:
             path.write_text(canonical, encoding="utf-8")
-            print(f"formatted {path}")
+            print(f"formatted {shown(path)}")
     if args.check and unformatted:
         print(check_message(unformatted), file=sys.stderr)
         return 2 if broken else 1
