@@ -297,3 +297,8 @@ def test_concurrent_clients_on_threads(client: TestClient) -> None:
     with ThreadPoolExecutor(16) as pool:
         counts = set(pool.map(one, range(64)))
     assert len(counts) == 1
+
+
+def test_every_setting_is_described() -> None:
+    undocumented = [name for name, f in Settings.model_fields.items() if not (f.description or "").strip()]
+    assert undocumented == []

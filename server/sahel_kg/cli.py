@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", type=Path, default=None, help="store directory (default: var/store)")
     p.add_argument("--host", default=None, help="interface to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port to listen on (default: 8000)")
+    p.add_argument("--force", action="store_true", help="load the data even if validation fails")
     p.set_defaults(handler=_serve)
     return parser
 

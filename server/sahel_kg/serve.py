@@ -34,7 +34,8 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = settings_from_args(args)
-    result = build_store(settings.project_root, settings.store_path, log=lambda m: print(m, file=sys.stderr))
+    result = build_store(settings.project_root, settings.store_path, force=getattr(args, "force", False),
+                         log=lambda m: print(m, file=sys.stderr))
     print(result.message, file=sys.stderr)
     if result.status == "refused" and current_store_dir(settings.store_path) is None:
         return 1
