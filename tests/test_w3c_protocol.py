@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 
 from sahel_kg.app import create_app
