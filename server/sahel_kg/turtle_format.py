@@ -144,12 +144,12 @@ def check_message(paths: Sequence[Path]) -> str:
       sahel-kg fmt data/ttl/events.ttl
     (or `sahel-kg fmt` to rewrite every file under data/ttl/). Formatting drops # comments; keep notes as rdfs:comment.
     """
-    noun = "file is" if len(paths) == 1 else "files are"
+    noun, them = ("file is", "it") if len(paths) == 1 else ("files are", "them")
     listed = "\n".join(f"  {shown(p)}" for p in paths)
     command = "sahel-kg fmt " + " ".join(shown(p) for p in paths)
     return (
         f"{len(paths)} Turtle {noun} not in canonical form:\n{listed}\n"
-        f"Fix it by running:\n  {command}\n"
+        f"Fix {them} by running:\n  {command}\n"
         "(or `sahel-kg fmt` to rewrite every file under data/ttl/). "
         "Formatting drops # comments; keep notes as rdfs:comment."
     )
