@@ -334,6 +334,10 @@ def render_path(path: Node, graph: Graph, nm: NamespaceManager) -> str:
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return "^" + render_path(inverse, graph, nm)
+    for key, mark in ((SH.oneOrMorePath, "+"), (SH.zeroOrMorePath, "*"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, key)
+        if inner is not None:
+            return render_path(inner, graph, nm) + mark
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
         return "(" + "|".join(render_path(p, graph, nm) for p in graph.items(alternatives)) + ")"
