@@ -127,3 +127,20 @@ def test_the_graph_holds_every_incident_of_the_five_documents(store: pyoxigraph.
 def test_each_named_graph_is_one_file() -> None:
     files = turtle_files(ROOT)
     assert len({f.graph_iri for f in files}) == len(files)
+
+
+def test_the_project_data_conforms_to_every_shape() -> None:
+    from sahel_kg.validation import validate_project
+
+    report = validate_project(ROOT)
+    assert report.conforms, report.to_text()
+
+
+def test_the_project_data_is_in_canonical_form() -> None:
+    from sahel_kg.turtle_format import is_canonical
+
+    stale = [
+        f.path.relative_to(ROOT).as_posix() for f in turtle_files(ROOT)
+        if f.kind == "data" and not is_canonical(f.path.read_text(encoding="utf-8"))
+    ]
+    assert stale == [], f"not in canonical form: run `.venv/bin/sahel-kg fmt {' '.join(stale)}`"

@@ -32,7 +32,7 @@ BAD_CLAIM = PREFIX_LINES + """
 claim:bad a shg:Claim ; rdfs:label "Bad"@en ; shg:about incident:i ;
     prov:wasAttributedTo actor:person ; shg:stance stance:alleges ;
     shg:quote [ a oa:TextQuoteSelector ; oa:exact "text" ] ;
-    shg:count [ a shg:Count ; shg:countType ctype:killed ; shg:low "3"^^xsd:nonNegativeInteger ] .
+    shg:count [ a shg:Count ; shg:countType ctype:killed ; shg:low 3 ] .
 """
 
 BROKEN = """@prefix shg: <https://w3id.org/sahel-harm/ontology/> .

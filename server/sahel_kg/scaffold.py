@@ -54,7 +54,7 @@ EXAMPLE_CLAIM = """\
 #         a shg:Count ;
 #         shg:countType ctype:killed ;
 #         shg:countQualifier cqual:at-least ;
-#         shg:low "60"^^xsd:nonNegativeInteger ;
+#         shg:low 60 ;
 #     ] ;
 #     shg:quote [
 #         a oa:TextQuoteSelector ;
