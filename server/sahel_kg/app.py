@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from . import query_page, sparql_protocol
+from .backend import EmbeddedBackend
 from .settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -40,6 +41,7 @@ def create_app(settings: Settings, store: pyoxigraph.Store) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.backend = EmbeddedBackend(store)
     app.state.runner = sparql_protocol.QueryRunner(settings)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
