@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from . import query_page, sparql_protocol
+from . import dereference
 from .backend import EmbeddedBackend
 from .settings import Settings
 
@@ -49,5 +50,6 @@ def create_app(settings: Settings, store: pyoxigraph.Store) -> FastAPI:
     )
     app.include_router(sparql_protocol.router)
     app.include_router(query_page.router)
+    app.include_router(dereference.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,0 +1,180 @@
+"""Dereferencing: every IRI of the namespace answers at the same path under the public base.
+
+``/id/…``, ``/ontology``, ``/ontology/…``, ``/shapes``, ``/shapes/…``,
+``/vocab/…`` and ``/graph/…`` (see ``docs/uris.md``). One URL per thing, its
+format chosen by ``Accept`` (with q-values; a browser gets HTML, ``*/*``
+Turtle) or fixed by a suffix (``.ttl``, ``.jsonld``, ``.nt``, ``.nq``,
+``.trig``, ``.rdf``, ``.n3``, ``.html``) that overrides ``Accept``.
+
+>>> split_suffix("id/place/kidal.ttl")
+('id/place/kidal', 'ttl')
+>>> split_suffix("ontology/0.1.0")
+('ontology/0.1.0', None)
+>>> print(link_header("https://w3id.org/sahel-harm/id/place/kidal", "http://h/id/place/kidal").split(", ")[0])
+<http://h/id/place/kidal.ttl>; rel="alternate"; type="text/turtle"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from .backend import BackendDep
+from .describe import AREAS, MAX_PATH, Description, describe, iri_for_path
+from .fallback_pages import entity_html, gone_html, not_found_html, page_function
+from .negotiation import GRAPH_OFFERS, HTML, Offer, choose, offered
+from .rdf_output import serialize
+from .settings import Settings, SettingsDep
+
+router = APIRouter()
+
+#: Suffix to offer: each format's file extension.
+SUFFIXES: dict[str, Offer] = {o.extension: o for o in GRAPH_OFFERS}
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+class BadPath(Exception):
+    """A path that cannot name one of our IRIs: an HTTP status and why."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request dereferences: the IRI, its local URL, and the format a suffix fixed."""
+
+    iri: str
+    url: str
+    suffix: Offer | None
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """The path without a known format suffix, and that suffix."""
+    stem, dot, ext = path.rpartition(".")
+    if dot and "/" not in ext and ext in SUFFIXES:
+        return stem, ext
+    return path, None
+
+
+def route_path(request: Request) -> str:
+    """The request's path below the app's root, without the leading ``/``."""
+    path: str = request.scope["path"]
+    root: str = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return path.lstrip("/")
+
+
+def target_of(request: Request, settings: Settings) -> Target:
+    """The IRI and suffix a request names; :class:`BadPath` when it names none."""
+    raw: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    if len(raw) > 3 * MAX_PATH:
+        raise BadPath(400, "path too long")
+    try:
+        if _BAD_ESCAPE.search(raw):
+            raise ValueError
+        unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
+    except ValueError:
+        raise BadPath(400, "malformed percent-encoding in the path") from None
+    stem, ext = split_suffix(route_path(request))
+    if any(seg in (".", "..") for seg in stem.split("/")):
+        raise BadPath(400, "'.' and '..' segments are not allowed in paths")
+    iri = iri_for_path(stem)
+    if iri is None:
+        raise BadPath(404, "no IRI of this dataset has this path")
+    return Target(iri, settings.local_url(iri), SUFFIXES[ext] if ext else None)
+
+
+def link_header(iri: str, url: str) -> str:
+    """``Link``: every format's URL as ``alternate`` (with its type), and the IRI as ``canonical``."""
+    links = [f'<{url}.{o.extension}>; rel="alternate"; type="{o.media_type.split(";")[0]}"'
+             for o in GRAPH_OFFERS]
+    return ", ".join([*links, f'<{iri}>; rel="canonical"'])
+
+
+def _text_or_html(offer: Offer | None, status: int, text: str, html: str,
+                  headers: dict[str, str]) -> Response:
+    if offer is HTML:
+        return HTMLResponse(html, status, headers=headers)
+    return PlainTextResponse(text + "\n", status, headers=headers)
+
+
+def _html(request: Request, name: str, *args: object) -> str | None:
+    function = page_function(name)
+    return function(request, *args) if function is not None else None
+
+
+def _found(request: Request, desc: Description, target: Target, offer: Offer,
+           settings: Settings, headers: dict[str, str]) -> Response:
+    if offer is HTML:
+        page = _html(request, "entity_html", desc.iri) or entity_html(
+            desc.iri, desc.triples, settings.public_base_url, settings.local_url)
+        return HTMLResponse(page, headers=headers)
+    assert offer.rdf_format is not None
+    body = serialize(desc.triples, offer.rdf_format, graph=desc.graph)
+    return Response(body, media_type=offer.media_type, headers=headers)
+
+
+def _answer(request: Request, desc: Description, target: Target, offer: Offer,
+            settings: Settings, headers: dict[str, str]) -> Response:
+    status = desc.status
+    if status == "moved":
+        assert desc.replaced_by is not None
+        ext = f".{target.suffix.extension}" if target.suffix else ""
+        return RedirectResponse(settings.local_url(desc.replaced_by) + ext, 301, headers=headers)
+    if status == "gone":
+        html = _html(request, "gone_html", desc.iri, None) or gone_html(desc.iri, None, settings.public_base_url)
+        return _text_or_html(offer, 410, f"{desc.iri} was retired and is no longer described", html, headers)
+    if status == "unknown":
+        html = _html(request, "not_found_html", desc.iri) or not_found_html(desc.iri, settings.public_base_url)
+        return _text_or_html(offer, 404, f"nothing is known about {desc.iri}", html, headers)
+    return _found(request, desc, target, offer, settings, headers)
+
+
+def without_body(request: Request, response: Response) -> Response:
+    """For HEAD, the same status and headers (Content-Length included) with no body."""
+    if request.method == "HEAD":
+        length = response.headers.get("content-length", "0")
+        response.body = b""
+        response.headers["content-length"] = length
+    return response
+
+
+def dereference(request: Request, backend: BackendDep, settings: SettingsDep) -> Response:
+    """Answer for one IRI of the namespace, in the format asked for."""
+    try:
+        target = target_of(request, settings)
+    except BadPath as bad:
+        return without_body(request, PlainTextResponse(bad.message + "\n", bad.status))
+    headers = {"Link": link_header(target.iri, target.url)}
+    offer = target.suffix or choose("graph", request.headers.get("accept"))
+    if target.suffix is None:
+        headers["Vary"] = "Accept"
+    if offer is None:
+        listing = "\n".join(offered("graph"))
+        return without_body(request, PlainTextResponse(
+            f"none of the formats asked for is available; this resource is served as:\n{listing}\n",
+            406, headers=headers))
+    if target.suffix is None and offer is not HTML:
+        headers["Content-Location"] = f"{target.url}.{offer.extension}"
+    desc = describe(backend, target.iri)
+    return without_body(request, _answer(request, desc, target, offer, settings, headers))
+
+
+def _register() -> None:
+    for area in AREAS:
+        paths = {"rest": f"/{area}/{{rest:path}}"}
+        if area in ("ontology", "shapes"):  # IRIs that are just the area's name
+            paths |= {"": f"/{area}", "ext": f"/{area}.{{ext}}"}
+        for suffix, path in paths.items():
+            router.add_api_route(path, dereference, methods=["GET", "HEAD"], include_in_schema=False,
+                                 name=f"deref_{area}_{suffix}".rstrip("_"))
+
+
+_register()
