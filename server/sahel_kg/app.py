@@ -20,7 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from . import query_page, sparql_protocol
-from . import dereference
+from . import dereference, discovery
 from .backend import EmbeddedBackend
 from .settings import Settings
 
@@ -51,5 +51,6 @@ def create_app(settings: Settings, store: pyoxigraph.Store) -> FastAPI:
     app.include_router(sparql_protocol.router)
     app.include_router(query_page.router)
     app.include_router(dereference.router)
+    app.include_router(discovery.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

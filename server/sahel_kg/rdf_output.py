@@ -35,12 +35,20 @@ def _used_prefixes(triples: list[pyoxigraph.Triple], prefixes: dict[str, str]) -
     return {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
 
 
+def by_subject(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
+    """The triples with each subject's together, subjects in order of first appearance."""
+    groups: dict[object, list[pyoxigraph.Triple]] = {}
+    for t in triples:
+        groups.setdefault(t.subject, []).append(t)
+    return [t for group in groups.values() for t in group]
+
+
 def serialize(
     triples: Iterable[pyoxigraph.Triple], fmt: pyoxigraph.RdfFormat, *,
     graph: str | None = None, extra: dict[str, str] | None = None,
 ) -> bytes:
-    """``triples`` in format ``fmt``, declaring only the prefixes they use."""
-    items = list(triples)
+    """``triples`` in format ``fmt``, grouped by subject, declaring only the prefixes they use."""
+    items = by_subject(triples)
     if fmt in DATASET_FORMATS:
         name = pyoxigraph.NamedNode(graph) if graph else pyoxigraph.DefaultGraph()
         quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in items]
