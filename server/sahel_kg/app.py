@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from . import query_page, sparql_protocol
 from . import dereference, discovery
+from . import pages
 from .backend import EmbeddedBackend
 from .settings import Settings
 
@@ -52,5 +53,6 @@ def create_app(settings: Settings, store: pyoxigraph.Store) -> FastAPI:
     app.include_router(query_page.router)
     app.include_router(dereference.router)
     app.include_router(discovery.router)
+    app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

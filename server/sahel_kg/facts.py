@@ -1,0 +1,196 @@
+"""Facts about a set of subjects, read in one query into plain Python objects.
+
+Pages never hold pyoxigraph terms: :func:`facts` turns the rows of one SELECT
+into :class:`Resource` objects (a subject and its property values, with the
+labels of those values and, for blank nodes, their own properties one level
+down). View builders read these; templates read the views.
+
+>>> import pyoxigraph
+>>> from .backend import EmbeddedBackend
+>>> store = pyoxigraph.Store()
+>>> store.load(b'''@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+... <http://e/a> rdfs:label "A"@en ; <http://e/knows> <http://e/b> ; <http://e/n> [ <http://e/v> 3 ] .
+... <http://e/b> rdfs:label "B"@en .''', format=pyoxigraph.RdfFormat.TURTLE)
+>>> found = facts(EmbeddedBackend(store), "VALUES ?s { <http://e/a> }")
+>>> a = found["http://e/a"]
+>>> a.text(RDFS_LABEL), a.first("http://e/knows").label
+('A', 'B')
+>>> a.first("http://e/n").node.first("http://e/v").text
+'3'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph
+
+from .backend import GraphBackend
+from .namespaces import PREFIXES
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+SKOS_PREF = PREFIXES["skos"] + "prefLabel"
+SKOS_ALT = PREFIXES["skos"] + "altLabel"
+DC_TITLE = PREFIXES["dcterms"] + "title"
+LABEL_PATH = f"<{RDFS_LABEL}>|<{SKOS_PREF}>|<{DC_TITLE}>"
+
+
+def lang_rank(lang: str | None) -> int:
+    """How much a label in this language is preferred (lower is better).
+
+    >>> [lang_rank(x) for x in ("en", None, "fr")]
+    [0, 1, 2]
+    """
+    return {"en": 0, None: 1, "": 1}.get(lang, 2)
+
+
+@dataclass
+class Value:
+    """One value of a property: an IRI, a blank node or a literal, ready to show."""
+
+    text: str  # IRI, blank node id, or the literal's lexical form
+    kind: str = "literal"  # iri, bnode, literal
+    label: str | None = None
+    label_rank: int = 9
+    lang: str | None = None
+    datatype: str | None = None
+    node: Resource | None = None  # a blank node's own facts
+
+    @property
+    def iri(self) -> str | None:
+        """The IRI when the value is one."""
+        return self.text if self.kind == "iri" else None
+
+    @property
+    def display(self) -> str:
+        """The label if known, else the text."""
+        return self.label or self.text
+
+
+@dataclass
+class Resource:
+    """A subject and its values per property IRI."""
+
+    id: str
+    props: dict[str, list[Value]] = field(default_factory=dict)
+    prop_labels: dict[str, str] = field(default_factory=dict)
+
+    def values(self, prop: str) -> list[Value]:
+        """All values of ``prop`` (in the order read)."""
+        return self.props.get(prop, [])
+
+    def first(self, prop: str) -> Value | None:
+        """The preferred value of ``prop``: an English literal before others."""
+        values = self.values(prop)
+        return min(values, key=lambda v: lang_rank(v.lang)) if values else None
+
+    def text(self, prop: str) -> str | None:
+        """The preferred value's text, or None."""
+        value = self.first(prop)
+        return value.text if value else None
+
+    def iris(self, prop: str) -> list[str]:
+        """The IRI values of ``prop``."""
+        return [v.text for v in self.values(prop) if v.kind == "iri"]
+
+    @property
+    def types(self) -> set[str]:
+        """The subject's rdf:type IRIs."""
+        return set(self.iris(RDF_TYPE))
+
+    @property
+    def label(self) -> str:
+        """rdfs:label, skos:prefLabel or dcterms:title, else the id."""
+        for prop in (RDFS_LABEL, SKOS_PREF, DC_TITLE):
+            if (text := self.text(prop)) is not None:
+                return text
+        return self.id
+
+
+def term_key(term: object) -> str:
+    """A string identifying a term within one result."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return term.value
+    if isinstance(term, pyoxigraph.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, pyoxigraph.Literal):
+        return f'"{term.value}"@{term.language or ""}^^{term.datatype.value}'
+    return str(term)
+
+
+def to_value(term: object) -> Value:
+    """A :class:`Value` for a pyoxigraph term."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return Value(term.value, "iri")
+    if isinstance(term, pyoxigraph.BlankNode):
+        return Value(term.value, "bnode", node=Resource("_:" + term.value))
+    if isinstance(term, pyoxigraph.Literal):
+        return Value(term.value, "literal", lang=term.language, datatype=term.datatype.value)
+    return Value(str(term))
+
+
+def _set_label(value: Value, label: object) -> None:
+    if isinstance(label, pyoxigraph.Literal) and lang_rank(label.language) < value.label_rank:
+        value.label, value.label_rank = label.value, lang_rank(label.language)
+
+
+def facts_query(selector: str) -> str:
+    """The SELECT behind :func:`facts`: ``selector`` is a group pattern binding ``?s``."""
+    return f"""SELECT ?s ?p ?pl ?o ?ol ?bp ?bo ?bol WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{ {selector} }} }}
+  ?s ?p ?o .
+  OPTIONAL {{ ?p <{RDFS_LABEL}> ?pl }}
+  OPTIONAL {{ ?o {LABEL_PATH} ?ol }}
+  OPTIONAL {{ ?o ?bp ?bo . FILTER(isBlank(?o)) OPTIONAL {{ ?bo {LABEL_PATH} ?bol }} }}
+}}"""
+
+
+def facts(backend: GraphBackend, selector: str) -> dict[str, Resource]:
+    """Every subject the selector binds to ``?s``, with its values (one query)."""
+    found: dict[str, Resource] = {}
+    seen: dict[str, Value] = {}
+    for row in backend.select(facts_query(selector)):
+        subject = found.setdefault(term_key(row["s"]), Resource(term_key(row["s"])))
+        prop = row["p"].value
+        if "pl" in row:
+            subject.prop_labels.setdefault(prop, row["pl"].value)
+        value = _add_value(subject, seen, prop, row["o"])
+        if "ol" in row:
+            _set_label(value, row["ol"])
+        if "bp" in row and value.node is not None:
+            inner = _add_value(value.node, seen, row["bp"].value, row["bo"])
+            if "bol" in row:
+                _set_label(inner, row["bol"])
+    return found
+
+
+def _add_value(resource: Resource, seen: dict[str, Value], prop: str, term: object) -> Value:
+    key = resource.id + " " + prop + " " + term_key(term)
+    if key not in seen:
+        seen[key] = to_value(term)
+        resource.props.setdefault(prop, []).append(seen[key])
+    return seen[key]
+
+
+def plain(term: object) -> str:
+    """The text of a term (IRI, blank node id or lexical form).
+
+    >>> plain(pyoxigraph.Literal("x")), plain(pyoxigraph.NamedNode("http://e/a"))
+    ('x', 'http://e/a')
+    """
+    return term.value if hasattr(term, "value") else str(term)  # type: ignore[attr-defined]
+
+
+def rows(backend: GraphBackend, sparql: str) -> list[dict[str, str]]:
+    """A SELECT's solutions as plain strings (unbound variables absent)."""
+    return [{name: plain(term) for name, term in row.items()} for row in backend.select(sparql)]
+
+
+def safe_iri(iri: str) -> bool:
+    """True when ``iri`` can be written between ``<`` and ``>`` in a query.
+
+    >>> safe_iri("https://w3id.org/sahel-harm/id/place/mali"), safe_iri("x> } DROP ALL #")
+    (True, False)
+    """
+    return bool(iri) and ":" in iri and not any(c in iri for c in '<>"{}|^`\\ \n\t\r')

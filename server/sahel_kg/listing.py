@@ -1,0 +1,316 @@
+"""Views of the pages that are not entities: home, and the browse lists with filters and paging.
+
+Each list is one :class:`ListSpec`: a core pattern binding ``?s`` and
+``?label``, filters that add patterns, and the columns of a row. A page costs
+three queries (total, the page's rows, the filter choices) whatever its size.
+
+>>> slug_or_iri("kidal-region", "https://w3id.org/sahel-harm/id/place/")
+'https://w3id.org/sahel-harm/id/place/kidal-region'
+>>> slug_or_iri("x> }", "https://w3id.org/sahel-harm/id/place/") is None
+True
+>>> valid_date("2024-06-01"), valid_date("2024-13-01")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from .backend import GraphBackend
+from .charts import Timeline, TimelineInput, timeline
+from .example_queries import example_queries
+from .facts import RDFS_LABEL, SKOS_PREF, rows, safe_iri
+from .namespaces import BASE, ENTITY_BASE, PREFIXES
+from .settings import Settings
+from .views import Link, Meta, link_to, local_name, window_text
+
+P = PREFIXES
+SHG, SEM, GEO, SKOS, DCT, PROV = P["shg"], P["sem"], P["geo"], P["skos"], P["dcterms"], P["prov"]
+VOCAB = BASE + "vocab/"
+
+
+def slug_or_iri(value: str, base: str) -> str | None:
+    """An IRI from a slug under ``base`` or a full IRI; None when unusable in a query."""
+    iri = value if "://" in value else base + value
+    return iri if safe_iri(iri) else None
+
+
+def valid_date(value: str) -> bool:
+    """True for an ISO calendar date."""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def page_meta(settings: Settings, path: str, title: str, kind: str) -> Meta:
+    """Head data for a page that is not an entity."""
+    return Meta(title, kind, settings.public_base_url + path.lstrip("/"))
+
+
+# ---------------------------------------------------------------- home
+
+@dataclass(frozen=True)
+class Stat:
+    """A count on the home page, linking to its list."""
+
+    label: str
+    count: int
+    href: str
+
+
+@dataclass
+class HomeView:
+    """The home page."""
+
+    meta: Meta
+    stats: list[Stat]
+    timeline: Timeline
+    incidents: list[tuple[str, Link, str]]  # (sort key, link, window)
+    examples: list[Link]
+    schemes: list[Link]
+
+
+def home_view(backend: GraphBackend, settings: Settings) -> HomeView:
+    """Counts, the incident timeline, example queries and the vocabularies (three queries)."""
+    classes = [("Incident", "incidents", "incidents"), ("Claim", "claims", "claims"),
+               ("SourceDocument", "source documents", "sources"), ("Actor", "actors", "actors"),
+               ("Place", "places", "places")]
+    subqueries = " ".join(f"{{ SELECT (COUNT(DISTINCT ?x{i}) AS ?n{i}) WHERE {{ ?x{i} a/<{P['rdfs']}subClassOf>* <{SHG}{c}> }} }}"
+                          for i, (c, _, _) in enumerate(classes))
+    counts = rows(backend, f"SELECT * WHERE {{ {subqueries} }}")[0]
+    stats = [Stat(label, int(counts.get(f"n{i}", 0)), f"/browse/{path}") for i, (_, label, path) in enumerate(classes)]
+    found = rows(backend, f"""SELECT ?i ?l ?start ?end WHERE {{ ?i a <{SHG}Incident> . OPTIONAL {{ ?i <{RDFS_LABEL}> ?l }}
+      OPTIONAL {{ ?i <{SEM}hasEarliestBeginTimeStamp> ?start }} OPTIONAL {{ ?i <{SEM}hasLatestEndTimeStamp> ?end }} }}""")
+    found.sort(key=lambda r: (r.get("start") or r.get("end") or "9999", r.get("l", "")))
+    items = [TimelineInput(r.get("l", local_name(r["i"])), settings.local_url(r["i"]),
+                           window_text(r.get("start"), r.get("end")), _date(r.get("start")), _date(r.get("end")))
+             for r in found]
+    schemes = rows(backend, f"SELECT ?s ?l WHERE {{ ?s a <{SKOS}ConceptScheme> OPTIONAL {{ ?s <{SKOS_PREF}> ?l }} }}")
+    return HomeView(
+        page_meta(settings, "/", "Sahel Harm Graph", "Dataset"), stats, timeline(items),
+        [(i.text, Link(i.label, i.href), i.text) for i in items],
+        [Link(q.title, "/query?" + urlencode({"query": q.sparql}), q.description) for q in example_queries()],
+        sorted((link_to(settings, r["s"], r.get("l")) for r in schemes), key=lambda x: x.text),
+    )
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- browse lists
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a filter."""
+
+    value: str
+    text: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FilterView:
+    """A filter control: a select with options, or a date input when ``options`` is None."""
+
+    name: str
+    label: str
+    value: str
+    options: list[Option] | None
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """A table cell: text, perhaps a link."""
+
+    text: str
+    href: str | None = None
+
+
+@dataclass
+class BrowseView:
+    """One page of a browse list."""
+
+    meta: Meta
+    name: str
+    columns: list[str]
+    rows: list[list[TableCell]]
+    total: int
+    page: int
+    pages: int
+    filters: list[FilterView]
+    prev_href: str | None = None
+    next_href: str | None = None
+    errors: list[str] = field(default_factory=list)
+    lists: list[Link] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """How to list one kind of thing."""
+
+    name: str
+    title: str
+    core: str  # binds ?s and ?label
+    select: str  # extra projected expressions (aggregates allowed), grouped by ?s ?label
+    detail: str  # patterns for the extra columns
+    columns: list[str]
+    cells: Callable[[Settings, dict[str, str]], list[TableCell]]
+    filters: dict[str, Callable[[str], str | None]] = field(default_factory=dict)
+    facets: str = ""  # SELECT ?facet ?x ?xl for filter choices
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def _cell(settings: Settings, row: dict[str, str], iri: str, label: str) -> TableCell:
+    return TableCell(row.get(label) or (local_name(row[iri]) if iri in row else ""),
+                     settings.local_url(row[iri]) if iri in row else None)
+
+
+def _text(row: dict[str, str], name: str) -> TableCell:
+    return TableCell(row.get(name, ""))
+
+
+def _iri_filter(base: str, pattern: str) -> Callable[[str], str | None]:
+    def build(value: str) -> str | None:
+        iri = slug_or_iri(value, base)
+        return pattern.replace("$", f"<{iri}>") if iri else None
+    return build
+
+
+def _date_filter(pattern: str) -> Callable[[str], str | None]:
+    return lambda value: pattern.replace("$", f'"{value}"^^<{P["xsd"]}date>') if valid_date(value) else None
+
+
+SPECS: dict[str, ListSpec] = {
+    "incidents": ListSpec(
+        "incidents", "Incidents", f"?s a <{SHG}Incident> ; <{RDFS_LABEL}> ?label .",
+        "(SAMPLE(?p) AS ?place) (SAMPLE(?pl) AS ?placel) (SAMPLE(?t) AS ?type) (SAMPLE(?tl) AS ?typel) "
+        "(SAMPLE(?st) AS ?start) (SAMPLE(?en) AS ?end) (COUNT(DISTINCT ?c) AS ?claims)",
+        f"OPTIONAL {{ ?s <{SEM}hasPlace> ?p OPTIONAL {{ ?p <{RDFS_LABEL}> ?pl }} }} "
+        f"OPTIONAL {{ ?s <{SEM}eventType> ?t OPTIONAL {{ ?t <{SKOS_PREF}> ?tl }} }} "
+        f"OPTIONAL {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?st }} OPTIONAL {{ ?s <{SEM}hasLatestEndTimeStamp> ?en }} "
+        f"OPTIONAL {{ ?c <{SHG}about> ?s }}",
+        ["Incident", "Type", "Place", "When", "Claims"],
+        lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "type", "typel"), _cell(s, r, "place", "placel"),
+                      TableCell(window_text(r.get("start"), r.get("end"))), _text(r, "claims")],
+        {"region": _iri_filter(ENTITY_BASE + "place/", f"?s <{SEM}hasPlace>/<{GEO}sfWithin>* $ ."),
+         "type": _iri_filter(VOCAB + "incident-type/", f"?s <{SEM}eventType>/<{SKOS}broader>* $ ."),
+         "from": _date_filter(f"FILTER NOT EXISTS {{ ?s <{SEM}hasLatestEndTimeStamp> ?e0 FILTER(?e0 < $) }}"),
+         "to": _date_filter(f"FILTER NOT EXISTS {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?b0 FILTER(?b0 > $) }}")},
+        f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ ?i a <{SHG}Incident> .
+          {{ BIND("region" AS ?facet) ?i <{SEM}hasPlace>/<{GEO}sfWithin>* ?x . ?x <{RDFS_LABEL}> ?xl }}
+          UNION {{ BIND("type" AS ?facet) ?i <{SEM}eventType>/<{SKOS}broader>* ?x . ?x <{SKOS_PREF}> ?xl }} }}""",
+        {"region": "Region or place", "type": "Type", "from": "From", "to": "To"},
+    ),
+    "actors": ListSpec(
+        "actors", "Actors", f"?s a/<{P['rdfs']}subClassOf>* <{SHG}Actor> ; <{RDFS_LABEL}> ?label .",
+        '(GROUP_CONCAT(DISTINCT ?cl; separator=", ") AS ?cats) (GROUP_CONCAT(DISTINCT ?alt; separator=", ") AS ?alts) '
+        "(COUNT(DISTINCT ?c) AS ?claims)",
+        f"OPTIONAL {{ ?s <{SHG}actorCategory>/<{SKOS_PREF}> ?cl }} OPTIONAL {{ ?s <{SKOS}altLabel> ?alt }} "
+        f"OPTIONAL {{ ?c <{PROV}wasAttributedTo> ?s }}",
+        ["Actor", "Also known as", "Category", "Claims made"],
+        lambda s, r: [_cell(s, r, "s", "label"), _text(r, "alts"), _text(r, "cats"), _text(r, "claims")],
+        {"category": _iri_filter(VOCAB + "actor-category/", f"?s <{SHG}actorCategory> $ .")},
+        f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("category" AS ?facet) ?a <{SHG}actorCategory> ?x .
+          ?x <{SKOS_PREF}> ?xl }}""",
+        {"category": "Category"},
+    ),
+    "places": ListSpec(
+        "places", "Places", f"?s a <{SHG}Place> ; <{RDFS_LABEL}> ?label .",
+        "(SAMPLE(?w) AS ?within) (SAMPLE(?wl) AS ?withinl) (SAMPLE(?pr) AS ?precision) (COUNT(DISTINCT ?e) AS ?events)",
+        f"OPTIONAL {{ ?s <{GEO}sfWithin> ?w OPTIONAL {{ ?w <{RDFS_LABEL}> ?wl }} }} "
+        f"OPTIONAL {{ ?s <{SHG}placePrecision>/<{SKOS_PREF}> ?pr }} "
+        f"OPTIONAL {{ ?x <{GEO}sfWithin>* ?s . ?e a <{SHG}Incident> ; <{SEM}hasPlace> ?x }}",
+        ["Place", "Kind", "Within", "Incidents here or below"],
+        lambda s, r: [_cell(s, r, "s", "label"), _text(r, "precision"), _cell(s, r, "within", "withinl"),
+                      _text(r, "events")],
+        {"within": _iri_filter(ENTITY_BASE + "place/", f"?s <{GEO}sfWithin>+ $ .")},
+        f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("within" AS ?facet) ?p <{GEO}sfWithin> ?x .
+          ?x <{RDFS_LABEL}> ?xl }}""",
+        {"within": "Within"},
+    ),
+    "sources": ListSpec(
+        "sources", "Source documents", f"?s a <{SHG}SourceDocument> ; <{DCT}title> ?label .",
+        "(SAMPLE(?pub) AS ?publisher) (SAMPLE(?publ) AS ?publisherl) (SAMPLE(?ea) AS ?earliest) "
+        "(SAMPLE(?la) AS ?latest) (SAMPLE(?is) AS ?issued) (COUNT(DISTINCT ?c) AS ?claims)",
+        f"OPTIONAL {{ ?s <{DCT}publisher>|<{DCT}creator> ?pub OPTIONAL {{ ?pub <{RDFS_LABEL}> ?publ }} }} "
+        f"OPTIONAL {{ ?s <{SHG}earliestPublication> ?ea }} OPTIONAL {{ ?s <{SHG}latestPublication> ?la }} "
+        f"OPTIONAL {{ ?s <{DCT}issued> ?is }} OPTIONAL {{ ?c <{PROV}wasDerivedFrom> ?s }}",
+        ["Title", "Publisher or author", "Published", "Claims"],
+        lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "publisher", "publisherl"),
+                      TableCell(r.get("issued") or window_text(r.get("earliest"), r.get("latest"))), _text(r, "claims")],
+    ),
+    "claims": ListSpec(
+        "claims", "Claims", f"?s a <{SHG}Claim> ; <{RDFS_LABEL}> ?label .",
+        "(SAMPLE(?st) AS ?stance) (SAMPLE(?stl) AS ?stancel) (SAMPLE(?a) AS ?about) (SAMPLE(?al) AS ?aboutl) "
+        "(SAMPLE(?d) AS ?doc) (SAMPLE(?dl) AS ?docl)",
+        f"OPTIONAL {{ ?s <{SHG}stance> ?st OPTIONAL {{ ?st <{SKOS_PREF}> ?stl }} }} "
+        f"OPTIONAL {{ ?s <{SHG}about> ?a OPTIONAL {{ ?a <{RDFS_LABEL}> ?al }} }} "
+        f"OPTIONAL {{ ?s <{PROV}wasDerivedFrom> ?d OPTIONAL {{ ?d <{DCT}title> ?dl }} }}",
+        ["Claim", "Stance", "About", "Source document"],
+        lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "stance", "stancel"), _cell(s, r, "about", "aboutl"),
+                      _cell(s, r, "doc", "docl")],
+        {"stance": _iri_filter(VOCAB + "stance/", f"?s <{SHG}stance> $ ."),
+         "about": _iri_filter(ENTITY_BASE + "incident/", f"?s <{SHG}about> $ .")},
+        f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ ?c a <{SHG}Claim> .
+          {{ BIND("stance" AS ?facet) ?c <{SHG}stance> ?x . ?x <{SKOS_PREF}> ?xl }}
+          UNION {{ BIND("about" AS ?facet) ?c <{SHG}about> ?x . ?x a <{SHG}Incident> ; <{RDFS_LABEL}> ?xl }} }}""",
+        {"stance": "Stance", "about": "About incident"},
+    ),
+}
+
+
+def _filter_patterns(spec: ListSpec, chosen: dict[str, str]) -> tuple[str, list[str]]:
+    patterns, errors = [], []
+    for name, value in chosen.items():
+        if not value or name not in spec.filters:
+            continue
+        pattern = spec.filters[name](value)
+        if pattern is None:
+            errors.append(f"Ignored the {spec.labels.get(name, name).lower()} filter: {value!r} is not a valid value.")
+        else:
+            patterns.append(pattern)
+    return " ".join(patterns), errors
+
+
+def _filters(backend: GraphBackend, spec: ListSpec, chosen: dict[str, str]) -> list[FilterView]:
+    options: dict[str, list[Option]] = {}
+    if spec.facets:
+        for r in sorted(rows(backend, spec.facets), key=lambda r: r.get("xl", "").casefold()):
+            slug = local_name(r["x"])
+            options.setdefault(r["facet"], []).append(Option(slug, r.get("xl", slug), chosen.get(r["facet"]) in (slug, r["x"])))
+    return [FilterView(name, label, chosen.get(name, ""), options.get(name, []) if name not in ("from", "to") else None)
+            for name, label in spec.labels.items()]
+
+
+def browse_view(backend: GraphBackend, settings: Settings, name: str, chosen: dict[str, str],
+                page: int = 1, per_page: int = 20) -> BrowseView:
+    """One page of the list ``name`` with the chosen filters (three queries)."""
+    spec = SPECS[name]
+    extra, errors = _filter_patterns(spec, chosen)
+    where = f"{spec.core} {extra}"
+    total = int(rows(backend, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }}")[0].get("n", 0))
+    per_page = max(1, min(per_page, 200))
+    pages = max(1, math.ceil(total / per_page))
+    page = max(1, min(page, pages))
+    found = rows(backend, f"""SELECT ?s ?label {spec.select} WHERE {{
+      {{ SELECT DISTINCT ?s ?label WHERE {{ {where} }} ORDER BY LCASE(STR(?label)) ?s
+         LIMIT {per_page} OFFSET {(page - 1) * per_page} }}
+      {spec.detail} }} GROUP BY ?s ?label ORDER BY LCASE(STR(?label)) ?s""")
+    kept = {k: v for k, v in chosen.items() if v and k in spec.filters}
+    href = lambda p: f"/browse/{name}?" + urlencode({**kept, "page": p, **({"per_page": per_page} if per_page != 20 else {})})  # noqa: E731
+    return BrowseView(
+        page_meta(settings, f"/browse/{name}", spec.title, "Browse"), name, spec.columns,
+        [spec.cells(settings, r) for r in found], total, page, pages, _filters(backend, spec, chosen),
+        href(page - 1) if page > 1 else None, href(page + 1) if page < pages else None, errors,
+        [Link(s.title, f"/browse/{n}") for n, s in SPECS.items()],
+    )

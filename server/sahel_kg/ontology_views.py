@@ -1,0 +1,265 @@
+"""Views of the ontology, its terms, the concept schemes and the SHACL shapes.
+
+Generated from the graph itself, so the documentation never drifts from the
+ontology that the data is validated against.
+
+>>> tree_order({"a": None, "b": "a", "c": None})
+[('a', 0), ('b', 1), ('c', 0)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .backend import GraphBackend
+from .facts import RDFS_LABEL, SKOS_PREF, Resource, facts, rows
+from .namespaces import PREFIXES
+from .settings import Settings
+from .views import EntityView, Link, entity_base, link_to, links, local_name
+
+P = PREFIXES
+OWL, RDFS, SKOS, SH = P["owl"], P["rdfs"], P["skos"], P["sh"]
+
+
+@dataclass(frozen=True)
+class TermItem:
+    """A term in a list: link, kind and definition."""
+
+    link: Link
+    kind: str = ""
+    definition: str = ""
+    count: int | None = None
+    depth: int = 0
+
+
+@dataclass
+class ClassView:
+    """An ontology class."""
+
+    base: EntityView
+    definition: str | None
+    superclasses: list[Link]
+    subclasses: list[Link]
+    domain_of: list[Link]
+    range_of: list[Link]
+    direct_instances: int
+    all_instances: int
+    defined_by: list[Link]
+    browse: str | None = None
+
+
+@dataclass
+class PropertyView:
+    """An ontology property."""
+
+    base: EntityView
+    definition: str | None
+    kinds: list[str]
+    domain: list[Link]
+    range: list[Link]
+    super_properties: list[Link]
+    usage: int
+    shapes: list[Link]
+    defined_by: list[Link]
+
+
+@dataclass
+class OntologyView:
+    """The ontology document: metadata and every term it defines."""
+
+    base: EntityView
+    description: str | None
+    version: str | None
+    license: list[Link]
+    prefix: str | None
+    namespace: str | None
+    classes: list[TermItem]
+    properties: list[TermItem]
+    schemes: list[TermItem]
+
+
+@dataclass
+class SchemeView:
+    """A SKOS concept scheme with its concepts as a tree."""
+
+    base: EntityView
+    definition: str | None
+    concepts: list[TermItem]
+
+
+@dataclass
+class ConceptView:
+    """A SKOS concept."""
+
+    base: EntityView
+    definition: str | None
+    schemes: list[Link]
+    broader: list[Link]
+    narrower: list[Link]
+    usage: list[TermItem]
+    total_usage: int
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One constraint of a shape: its name and values."""
+
+    name: str
+    values: list[Link]
+
+
+@dataclass
+class ShapeView:
+    """A SHACL node or property shape."""
+
+    base: EntityView
+    targets: list[tuple[str, Link]]
+    path: list[Link]
+    constraints: list[Constraint]
+    messages: list[str]
+    properties: list[ShapeView] = field(default_factory=list)
+    used_by: list[Link] = field(default_factory=list)
+
+
+def definition(resource: Resource) -> str | None:
+    """skos:definition, else rdfs:comment."""
+    return resource.text(SKOS + "definition") or resource.text(RDFS + "comment")
+
+
+def class_view(backend: GraphBackend, settings: Settings, cls: Resource) -> ClassView:
+    """A class: definition, super- and subclasses, properties, instance counts (two queries)."""
+    c = cls.id
+    around = facts(backend, f"{{ ?s <{RDFS}subClassOf> <{c}> }} UNION {{ ?s <{RDFS}domain> <{c}> }} "
+                            f"UNION {{ ?s <{RDFS}range> <{c}> }}")
+    counts = rows(backend, f"""SELECT ?direct ?all WHERE {{
+      {{ SELECT (COUNT(DISTINCT ?i) AS ?direct) WHERE {{ ?i a <{c}> }} }}
+      {{ SELECT (COUNT(DISTINCT ?j) AS ?all) WHERE {{ ?j a/<{RDFS}subClassOf>* <{c}> }} }} }}""")
+    pick = lambda prop: sorted((link_to(settings, r.id, r.label) for r in around.values()  # noqa: E731
+                                if c in r.iris(prop)), key=lambda link: link.text)
+    browse = {"Incident": "/browse/incidents", "Claim": "/browse/claims", "Actor": "/browse/actors",
+              "Place": "/browse/places", "SourceDocument": "/browse/sources"}.get(local_name(c))
+    return ClassView(
+        entity_base(settings, cls, "Class"), definition(cls), links(settings, cls, RDFS + "subClassOf"),
+        pick(RDFS + "subClassOf"), pick(RDFS + "domain"), pick(RDFS + "range"),
+        int(counts[0].get("direct", 0)) if counts else 0, int(counts[0].get("all", 0)) if counts else 0,
+        links(settings, cls, RDFS + "isDefinedBy"), browse if c.startswith(P["shg"]) else None,
+    )
+
+
+def property_view(backend: GraphBackend, settings: Settings, prop: Resource) -> PropertyView:
+    """A property: domain, range, definition, how often it is used and which shapes check it (one query)."""
+    p = prop.id
+    found = rows(backend, f"""SELECT ?n ?shape ?sl WHERE {{
+      {{ SELECT (COUNT(*) AS ?n) WHERE {{ ?x <{p}> ?y }} }}
+      OPTIONAL {{ ?shape <{SH}path> <{p}> . OPTIONAL {{ ?shape <{RDFS_LABEL}> ?sl }} }} }}""")
+    shapes = sorted({link_to(settings, r["shape"], r.get("sl")) for r in found if "shape" in r}, key=lambda x: x.text)
+    kinds = sorted(local_name(t) for t in prop.types)
+    return PropertyView(
+        entity_base(settings, prop, "Property"), definition(prop), kinds, links(settings, prop, RDFS + "domain"),
+        links(settings, prop, RDFS + "range"), links(settings, prop, RDFS + "subPropertyOf"),
+        int(found[0]["n"]) if found else 0, shapes, links(settings, prop, RDFS + "isDefinedBy"),
+    )
+
+
+def ontology_view(backend: GraphBackend, settings: Settings, onto: Resource) -> OntologyView:
+    """The ontology's metadata and the terms defined by it (one query)."""
+    found = rows(backend, f"""SELECT ?t ?type ?l ?def WHERE {{
+      ?t <{RDFS}isDefinedBy> <{onto.id}> ; a ?type . OPTIONAL {{ ?t <{RDFS_LABEL}>|<{SKOS_PREF}> ?l }}
+      OPTIONAL {{ ?t <{SKOS}definition> ?def }} }}""")
+    items: dict[str, dict[str, TermItem]] = {"class": {}, "property": {}, "scheme": {}}
+    for r in found:
+        group = {"Class": "class", "ObjectProperty": "property", "DatatypeProperty": "property",
+                 "ConceptScheme": "scheme"}.get(local_name(r["type"]))
+        if group:
+            kind = local_name(r["type"]).replace("Property", " property").lower()
+            items[group][r["t"]] = TermItem(link_to(settings, r["t"], r.get("l")), kind, r.get("def", ""))
+    ordered = lambda g: sorted(items[g].values(), key=lambda i: i.link.text.casefold())  # noqa: E731
+    return OntologyView(
+        entity_base(settings, onto, "Ontology"), onto.text(P["dcterms"] + "description"),
+        onto.text(OWL + "versionInfo"), links(settings, onto, P["dcterms"] + "license"),
+        onto.text(P["vann"] + "preferredNamespacePrefix"), onto.text(P["vann"] + "preferredNamespaceUri"),
+        ordered("class"), ordered("property"), ordered("scheme"),
+    )
+
+
+def tree_order(parents: dict[str, str | None]) -> list[tuple[str, int]]:
+    """Nodes depth-first from the roots (parents outside the set count as roots), with depths."""
+    children: dict[str | None, list[str]] = {}
+    for node, parent in parents.items():
+        children.setdefault(parent if parent in parents else None, []).append(node)
+    out: list[tuple[str, int]] = []
+
+    def walk(node: str | None, depth: int) -> None:
+        for child in sorted(children.get(node, [])):
+            out.append((child, depth))
+            walk(child, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def scheme_view(backend: GraphBackend, settings: Settings, scheme: Resource) -> SchemeView:
+    """A concept scheme: its concepts as a tree, with how often each is used (one query)."""
+    found = rows(backend, f"""SELECT ?c ?l ?def ?broader (COUNT(DISTINCT ?x) AS ?uses) WHERE {{
+      ?c <{SKOS}inScheme> <{scheme.id}> . OPTIONAL {{ ?c <{SKOS_PREF}> ?l }}
+      OPTIONAL {{ ?c <{SKOS}definition> ?def }} OPTIONAL {{ ?c <{SKOS}broader> ?broader }}
+      OPTIONAL {{ ?x ?p ?c FILTER(!STRSTARTS(STR(?p), "{SKOS}")) }}
+    }} GROUP BY ?c ?l ?def ?broader""")
+    info = {r["c"]: r for r in found}
+    concepts = [TermItem(link_to(settings, c, info[c].get("l")), "", info[c].get("def", ""),
+                         int(info[c].get("uses", 0)), depth)
+                for c, depth in tree_order({c: r.get("broader") for c, r in info.items()})]
+    return SchemeView(entity_base(settings, scheme, "Concept scheme"), definition(scheme), concepts)
+
+
+def concept_view(backend: GraphBackend, settings: Settings, concept: Resource) -> ConceptView:
+    """A concept: definition, broader and narrower, and its use per property (one query)."""
+    c = concept.id
+    found = rows(backend, f"""SELECT ?kind ?x ?xl ?n WHERE {{
+      {{ BIND("narrower" AS ?kind) ?x <{SKOS}broader> <{c}> OPTIONAL {{ ?x <{SKOS_PREF}> ?xl }} }}
+      UNION {{ SELECT ("use" AS ?kind) ?x ?xl (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        ?s ?x <{c}> FILTER(!STRSTARTS(STR(?x), "{SKOS}")) OPTIONAL {{ ?x <{RDFS_LABEL}> ?xl }} }} GROUP BY ?x ?xl }} }}""")
+    narrower = sorted((link_to(settings, r["x"], r.get("xl")) for r in found if r["kind"] == "narrower"),
+                      key=lambda x: x.text)
+    usage = sorted((TermItem(link_to(settings, r["x"], r.get("xl")), count=int(r["n"]))
+                    for r in found if r["kind"] == "use"), key=lambda t: -(t.count or 0))
+    return ConceptView(
+        entity_base(settings, concept, "Concept"), definition(concept),
+        links(settings, concept, SKOS + "inScheme") or links(settings, concept, SKOS + "topConceptOf"),
+        links(settings, concept, SKOS + "broader"), narrower, usage, sum(t.count or 0 for t in usage),
+    )
+
+
+TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")
+SKIP = {"property", "message", "path", *TARGETS}
+
+
+def _shape_parts(settings: Settings, shape: Resource) -> tuple[list[tuple[str, Link]], list[Link],
+                                                                    list[Constraint], list[str]]:
+    targets = []
+    for name in TARGETS:
+        for v in shape.values(SH + name):
+            shown = Link("a SPARQL-based target", "#", None) if v.kind == "bnode" else link_to(settings, v.text, v.label)
+            targets.append((name, shown))
+    constraints = []
+    for prop in sorted(shape.props):
+        name = local_name(prop)
+        if prop.startswith(SH) and name not in SKIP:
+            values = [link_to(settings, v.text, v.label) if v.kind == "iri" else Link(v.text or "[…]", "", None)
+                      for v in shape.values(prop)]
+            constraints.append(Constraint(name, values))
+    return targets, links(settings, shape, SH + "path"), constraints, sorted(v.text for v in shape.values(SH + "message"))
+
+
+def shape_view(backend: GraphBackend, settings: Settings, shape: Resource) -> ShapeView:
+    """A shape, its targets, constraints and messages, and its property shapes (one query)."""
+    s = shape.id
+    around = facts(backend, f"{{ <{s}> <{SH}property> ?s }} UNION {{ ?s <{SH}property> <{s}> }}")
+    view = ShapeView(entity_base(settings, shape, "Shape"), *_shape_parts(settings, shape))
+    for iri in shape.iris(SH + "property"):
+        if iri in around:
+            sub = around[iri]
+            view.properties.append(ShapeView(entity_base(settings, sub, "Shape"), *_shape_parts(settings, sub)))
+    view.used_by = sorted((link_to(settings, r.id, r.label) for r in around.values() if s in r.iris(SH + "property")),
+                          key=lambda x: x.text)
+    return view

@@ -1,0 +1,726 @@
+"""Plain view objects for the entity pages, built from a few whole queries.
+
+Templates receive these dataclasses (strings, numbers, links), never RDF
+terms. Each ``*_view`` function asks the backend a handful of queries at
+most, whatever the number of rows it shows.
+
+>>> s = Settings(root=Path("/p"))
+>>> link_to(s, "https://w3id.org/sahel-harm/id/place/mali", "Mali")
+Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali')
+>>> human_date("2024-06-20")
+'20 June 2024'
+>>> parse_wkt("POINT(-8.0029 12.6392)")
+(12.6392, -8.0029)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .backend import GraphBackend
+from .charts import RangeChart, RangeInput, range_chart
+from .facts import RDFS_LABEL, SKOS_ALT, Resource, Value, facts, rows
+from .namespaces import BASE, PREFIXES
+from .query_page import compact
+from .settings import Settings
+
+P = PREFIXES
+SHG, PROV, SEM, GEO = P["shg"], P["prov"], P["sem"], P["geo"]
+DCT, SCHEMA, SKOS, RDFS = P["dcterms"], P["schema"], P["skos"], P["rdfs"]
+RDF_FORMATS = (("text/turtle", ".ttl", "Turtle"), ("application/ld+json", ".jsonld", "JSON-LD"),
+               ("application/n-triples", ".nt", "N-Triples"), ("application/rdf+xml", ".rdf", "RDF/XML"))
+FRIENDLY_PROPS = {
+    SEM + "hasEarliestBeginTimeStamp": "earliest start", SEM + "hasLatestEndTimeStamp": "latest end",
+    SHG + "earliestPublication": "earliest publication date", SHG + "latestPublication": "latest publication date",
+}
+RESPONSE_STANCES = {"confirms", "disputes", "denies", "disclaims-knowledge"}
+
+
+# ---------------------------------------------------------------- common pieces
+
+@dataclass(frozen=True)
+class Link:
+    """A link to show: its text, where it goes, and the IRI in short form."""
+
+    text: str
+    href: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same resource in an RDF format."""
+
+    type: str
+    href: str
+    label: str
+
+
+@dataclass
+class Meta:
+    """What every page's head and heading need."""
+
+    title: str
+    kind: str
+    canonical: str
+    iri: str | None = None
+    alternates: list[Alternate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Inference:
+    """A curator inference: the properties it covers and why."""
+
+    properties: list[str]
+    reasoning: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One property and its values, for the 'all statements' table."""
+
+    prop: Link
+    values: list[Cell]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value in the statements table; blank nodes carry their own statements."""
+
+    text: str
+    href: str | None = None
+    note: str | None = None
+    inner: list[tuple[str, str, str | None]] = field(default_factory=list)  # (property, text, href)
+
+
+def local_name(iri: str) -> str:
+    """The last path segment or fragment of an IRI.
+
+    >>> local_name("https://w3id.org/sahel-harm/vocab/stance/denies")
+    'denies'
+    """
+    return re.split(r"[/#]", iri.rstrip("/"))[-1]
+
+
+def link_to(settings: Settings, iri: str, text: str | None = None) -> Link:
+    """A link to an IRI: our IRIs go to this server, others to themselves."""
+    short = compact(iri)
+    return Link(text or short, settings.local_url(iri), short)
+
+
+def value_link(settings: Settings, value: Value) -> Link:
+    """A link for an IRI value, labelled."""
+    return link_to(settings, value.text, value.label)
+
+
+def links(settings: Settings, resource: Resource, prop: str) -> list[Link]:
+    """Links for every IRI value of ``prop``, sorted by text."""
+    return sorted((value_link(settings, v) for v in resource.values(prop) if v.kind == "iri"),
+                  key=lambda link: link.text.casefold())
+
+
+def texts(resource: Resource, prop: str) -> list[str]:
+    """The literal values of ``prop``, sorted."""
+    return sorted(v.text for v in resource.values(prop) if v.kind == "literal")
+
+
+def meta_for(settings: Settings, iri: str, title: str, kind: str) -> Meta:
+    """Head data for the page of ``iri``: canonical URL and RDF alternates."""
+    url = settings.local_url(iri)
+    return Meta(title, kind, url, iri, [Alternate(t, url + suffix, label) for t, suffix, label in RDF_FORMATS])
+
+
+def human_date(text: str | None) -> str:
+    """An ISO date as '20 June 2024' (other text unchanged)."""
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return text or ""
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def window_text(start: str | None, end: str | None) -> str:
+    """A time window in words, saying which bound is missing.
+
+    >>> window_text("2024-05-19", "2024-05-19"), window_text(None, "2024-12-31")
+    ('19 May 2024', 'no later than 31 December 2024')
+    >>> window_text("2024-11-30", None), window_text(None, None)
+    ('no earlier than 30 November 2024', 'not known')
+    """
+    if start and end:
+        return human_date(start) if start == end else f"{human_date(start)} – {human_date(end)}"
+    if end:
+        return f"no later than {human_date(end)}"
+    if start:
+        return f"no earlier than {human_date(start)}"
+    return "not known"
+
+
+def inferences(resource: Resource) -> list[Inference]:
+    """The curator inferences recorded on a resource."""
+    found = []
+    for value in resource.values(SHG + "curatorInference"):
+        if value.node is None:
+            continue
+        props = [FRIENDLY_PROPS.get(v.text, v.label or compact(v.text))
+                 for v in value.node.values(SHG + "inferredProperty")]
+        found.append(Inference(sorted(props), value.node.text(SHG + "reasoning") or ""))
+    return found
+
+
+def statements(settings: Settings, resource: Resource) -> list[Statement]:
+    """Every property of a resource with its values, for the full statements table."""
+    result = []
+    for prop in sorted(resource.props, key=compact):
+        label = resource.prop_labels.get(prop)
+        prop_link = Link(f"{label} ({compact(prop)})" if label else compact(prop), settings.local_url(prop), prop)
+        result.append(Statement(prop_link, [cell_for(settings, v) for v in resource.props[prop]]))
+    return result
+
+
+def cell_for(settings: Settings, value: Value) -> Cell:
+    """A statements-table cell for a value."""
+    if value.kind == "iri":
+        return Cell(value.label or compact(value.text), settings.local_url(value.text),
+                    compact(value.text) if value.label else None)
+    if value.kind == "bnode" and value.node is not None:
+        inner = [(compact(p), v.label or (compact(v.text) if v.kind == "iri" else v.text),
+                  settings.local_url(v.text) if v.kind == "iri" else None)
+                 for p in sorted(value.node.props) for v in value.node.props[p]]
+        return Cell("", inner=inner)
+    note = f"@{value.lang}" if value.lang else (compact(value.datatype) if value.datatype and
+                                                 not value.datatype.endswith("#string") else None)
+    return Cell(value.text, note=note)
+
+
+def iri_selector(iri: str) -> str:
+    """A selector binding ``?s`` to one IRI."""
+    return f"VALUES ?s {{ <{iri}> }}"
+
+
+# ---------------------------------------------------------------- places and maps
+
+@dataclass(frozen=True)
+class PlaceStep:
+    """One place in a geo:sfWithin chain."""
+
+    link: Link
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map box: coordinates if known (perhaps a containing place's), else why not."""
+
+    place: str
+    lat: float | None
+    lon: float | None
+    note: str
+    shown: Link | None = None
+
+
+def parse_wkt(wkt: str | None) -> tuple[float, float] | None:
+    """(latitude, longitude) from a WKT point, which gives longitude first."""
+    match = re.search(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", wkt or "", re.I)
+    return (float(match.group(2)), float(match.group(1))) if match else None
+
+
+def place_chain(backend: GraphBackend, settings: Settings, place: str) -> list[PlaceStep]:
+    """The place and every place containing it, innermost first (one query)."""
+    found = rows(backend, f"""SELECT ?a ?l ?parent ?wkt WHERE {{
+      <{place}> <{GEO}sfWithin>* ?a . OPTIONAL {{ ?a <{RDFS_LABEL}> ?l }}
+      OPTIONAL {{ ?a <{GEO}sfWithin> ?parent }} OPTIONAL {{ ?a <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} }}""")
+    info = {r["a"]: r for r in found}
+    chain, current = [], place
+    while current in info and len(chain) < 20:
+        row = info[current]
+        point = parse_wkt(row.get("wkt"))
+        chain.append(PlaceStep(link_to(settings, current, row.get("l")), *(point or (None, None))))
+        current = row.get("parent", "")
+    return chain
+
+
+def map_view(chain: list[PlaceStep]) -> MapView | None:
+    """The map for the first place of the chain, falling back to a containing place."""
+    if not chain:
+        return None
+    name = chain[0].link.text
+    for step in chain:
+        if step.lat is not None:
+            note = "" if step is chain[0] else (f"No coordinates are recorded for {name}; "
+                                                  f"the map shows {step.link.text}, which contains it.")
+            return MapView(name, step.lat, step.lon, note, step.link)
+    return MapView(name, None, None, f"No coordinates are recorded for {name} or the places containing it.")
+
+
+# ---------------------------------------------------------------- claims
+
+@dataclass(frozen=True)
+class CountView:
+    """One figure of a claim, as the speaker put it."""
+
+    what: str
+    text: str
+    low: int | None
+    best: int | None
+    high: int | None
+    qualifier: str
+    qualifier_label: str
+    subtotal: bool = False
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """A link to a claim, with its anchor on an incident page."""
+
+    text: str
+    href: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who made a claim and whom they belong to."""
+
+    link: Link
+    affiliation: Link | None = None
+    job: str | None = None
+
+
+@dataclass
+class ClaimRow:
+    """Everything shown about one claim."""
+
+    ref: ClaimRef
+    label: str
+    stance: Link | None
+    stance_slug: str
+    speakers: list[Speaker]
+    roles: list[tuple[str, Link]]
+    about: list[Link]
+    total: CountView | None
+    other_counts: list[CountView]
+    victim_status: list[Link]
+    victim_groups: list[Link]
+    populations: list[Link]
+    perpetrators: list[Link]
+    methods: list[Link]
+    mentions: list[Link]
+    characterisations: list[str]
+    speaker_words: list[str]
+    quotes: list[str]
+    source: Link | None
+    publishers: list[Link]
+    creators: list[Link]
+    source_date: str
+    comment: str | None
+    responds_to: list[ClaimRef] = field(default_factory=list)
+    answered_by: list[ClaimRef] = field(default_factory=list)
+    part_of: list[Link] = field(default_factory=list)
+
+    @property
+    def is_response(self) -> bool:
+        """True for claims that answer others."""
+        return bool(self.responds_to)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def count_text(qualifier: str, low: int | None, best: int | None, high: int | None) -> str:
+    """A figure in words, faithful to how it was put.
+
+    >>> count_text("at-least", 60, None, None), count_text("approximately", None, 30, None)
+    ('at least 60', 'around 30')
+    >>> count_text("dozens", 24, None, None), count_text("more-than", 31, None, None)
+    ('dozens (read as at least 24)', 'more than 30')
+    """
+    if qualifier == "exact" and best is not None:
+        return str(best)
+    if qualifier == "at-least" and low is not None:
+        return f"at least {low}"
+    if qualifier == "more-than" and low is not None:
+        return f"more than {low - 1}"
+    if qualifier == "approximately" and best is not None:
+        return f"around {best}"
+    if qualifier == "dozens":
+        return f"dozens (read as at least {low})" if low is not None else "dozens"
+    if qualifier == "unquantified":
+        return "no number given"
+    parts = [f"{name} {n}" for name, n in (("low", low), ("best", best), ("high", high)) if n is not None]
+    return ", ".join(parts) or "no number given"
+
+
+def count_view(node: Resource) -> CountView:
+    """A count blank node as a :class:`CountView`."""
+    ctype = node.first(SHG + "countType")
+    qual = node.first(SHG + "countQualifier")
+    low, best, high = (_int(node.text(SHG + n)) for n in ("low", "best", "high"))
+    qslug = local_name(qual.text) if qual else ""
+    details = [v.label or local_name(v.text) for prop in (SHG + "victimGroup", SHG + "method")
+               for v in node.values(prop)]
+    if comment := node.text(RDFS_LABEL.replace("label", "comment")):
+        details.append(comment)
+    return CountView(ctype.display if ctype else "count", count_text(qslug, low, best, high), low, best, high,
+                     qslug, qual.display if qual else "", node.text(SHG + "subtotal") in ("true", "1"), sorted(details))
+
+
+def claim_ref(settings: Settings, iri: str, label: str) -> ClaimRef:
+    """A claim link with its page anchor."""
+    return ClaimRef(label, settings.local_url(iri), "claim-" + local_name(iri))
+
+
+def _source_bits(settings: Settings, source: Resource | None) -> tuple[list[Link], list[Link], str]:
+    if source is None:
+        return [], [], ""
+    issued = source.text(DCT + "issued")
+    when = human_date(issued) if issued else window_text(source.text(SHG + "earliestPublication"),
+                                                          source.text(SHG + "latestPublication"))
+    return links(settings, source, DCT + "publisher"), links(settings, source, DCT + "creator"), when
+
+
+def claim_row(settings: Settings, claim: Resource, related: dict[str, Resource]) -> ClaimRow:
+    """A claim's row from its facts and those of its speakers and source."""
+    speakers = []
+    for value in claim.values(PROV + "wasAttributedTo"):
+        person = related.get(value.text)
+        affiliation = person.first(SCHEMA + "affiliation") if person else None
+        speakers.append(Speaker(value_link(settings, value), value_link(settings, affiliation) if affiliation else None,
+                                person.text(SCHEMA + "jobTitle") if person else None))
+    roles = []
+    for value in claim.values(PROV + "qualifiedAttribution"):
+        if value.node and (agent := value.node.first(PROV + "agent")):
+            role = value.node.first(PROV + "hadRole")
+            roles.append((role.display if role else "attributed to", value_link(settings, agent)))
+    counts = [count_view(v.node) for v in claim.values(SHG + "count") if v.node is not None]
+    killed = [c for c in counts if c.what == "killed" and not c.subtotal]
+    total = killed[0] if killed else None
+    source = claim.first(PROV + "wasDerivedFrom")
+    publishers, creators, when = _source_bits(settings, related.get(source.text) if source else None)
+    stance = claim.first(SHG + "stance")
+    return ClaimRow(
+        ref=claim_ref(settings, claim.id, claim.label), label=claim.label,
+        stance=value_link(settings, stance) if stance else None,
+        stance_slug=local_name(stance.text) if stance else "", speakers=speakers, roles=sorted(roles, key=str),
+        about=links(settings, claim, SHG + "about"), total=total,
+        other_counts=[c for c in counts if c is not total],
+        victim_status=links(settings, claim, SHG + "victimStatus"),
+        victim_groups=links(settings, claim, SHG + "victimGroup"),
+        populations=links(settings, claim, SHG + "targetedPopulation"),
+        perpetrators=links(settings, claim, SHG + "allegedPerpetrator"),
+        methods=links(settings, claim, SHG + "method"), mentions=links(settings, claim, SHG + "mentions"),
+        characterisations=texts(claim, SHG + "characterisation"),
+        speaker_words=texts(claim, SHG + "speakerWords"),
+        quotes=sorted(v.node.text(P["oa"] + "exact") or "" for v in claim.values(SHG + "quote") if v.node),
+        source=value_link(settings, source) if source else None, publishers=publishers, creators=creators,
+        source_date=when, comment=claim.text(RDFS + "comment"),
+        responds_to=[claim_ref(settings, v.text, v.display) for v in claim.values(SHG + "respondsTo")],
+        part_of=links(settings, claim, SHG + "allegedPartOf"),
+    )
+
+
+def claim_rows(settings: Settings, claims: dict[str, Resource], related: dict[str, Resource]) -> list[ClaimRow]:
+    """Rows for claims, each knowing which of the others answer it."""
+    built = {iri: claim_row(settings, c, related) for iri, c in claims.items()}
+    for row in built.values():
+        for target in row.responds_to:
+            for other in built.values():
+                if other.ref.href == target.href:
+                    other.answered_by.append(row.ref)
+    return list(built.values())
+
+
+def _figure(row: ClaimRow) -> int:
+    count = row.total
+    return max((n for n in (count.low, count.best, count.high) if n is not None), default=-1) if count else -1
+
+
+def comparison_order(rows_: list[ClaimRow]) -> list[ClaimRow]:
+    """Claims with the largest figures first; each response right after the last claim it answers."""
+    originals = sorted((r for r in rows_ if not r.is_response), key=lambda r: (-_figure(r), r.label))
+    ordered = list(originals)
+    for response in sorted((r for r in rows_ if r.is_response), key=lambda r: r.label):
+        targets = [i for i, r in enumerate(ordered) if r.ref in response.responds_to or
+                   any(t.href == r.ref.href for t in response.responds_to)]
+        ordered.insert(max(targets) + 1 if targets else len(ordered), response)
+    return ordered
+
+
+def chart_for(rows_: list[ClaimRow]) -> RangeChart | None:
+    """The fatality-range picture of the claims that give a total death toll."""
+    items = [RangeInput(_speaker_names(r), "#" + r.ref.anchor, r.total.text, r.total.low, r.total.best,
+                        r.total.high, r.total.qualifier) for r in rows_ if r.total is not None]
+    return range_chart(items) if items else None
+
+
+def _speaker_names(row: ClaimRow) -> str:
+    names = " & ".join(s.link.text for s in row.speakers) or row.label
+    return names if len(names) <= 38 else names[:36] + "…"
+
+
+def claims_selector(pattern: str) -> str:
+    """A selector for claims matching ``pattern`` (which uses ``?s``)."""
+    return f"?s a <{SHG}Claim> . {pattern}"
+
+
+def related_for(backend: GraphBackend, claim_pattern: str, extra: str = "") -> dict[str, Resource]:
+    """Facts of the speakers and sources of the claims ``claim_pattern`` binds to ``?s``."""
+    inner = claim_pattern.replace("?s", "?c")
+    selector = f"{{ {inner} ?c <{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom> ?s }}"
+    if extra:
+        selector += f" UNION {{ {extra} }}"
+    return facts(backend, selector)
+
+
+# ---------------------------------------------------------------- entity pages
+
+@dataclass
+class EntityView:
+    """Fields every entity page has."""
+
+    meta: Meta
+    label: str
+    types: list[Link]
+    comment: str | None
+    inferences: list[Inference]
+    statements: list[Statement]
+
+
+def entity_base(settings: Settings, resource: Resource, kind: str) -> EntityView:
+    """The common part of an entity's view."""
+    return EntityView(meta_for(settings, resource.id, resource.label, kind), resource.label,
+                      links(settings, resource, P["rdf"] + "type"), resource.text(RDFS + "comment"),
+                      inferences(resource), statements(settings, resource))
+
+
+@dataclass
+class IncidentView:
+    """The incident page: identity, time, place, and the claims comparison."""
+
+    base: EntityView
+    event_type: list[Link]
+    window: str
+    time_precision: Link | None
+    place: Link | None
+    place_precision: Link | None
+    chain: list[PlaceStep]
+    map: MapView | None
+    claims: list[ClaimRow]
+    chart: RangeChart | None
+    responses: list[Link]
+    possibly_same: list[Link]
+    actors: list[Link]
+    concerns: list[Link]
+    addressees: list[Link]
+
+
+def responses_to(backend: GraphBackend, settings: Settings, iri: str) -> list[Link]:
+    """Investigations and appeals that concern an event (one query)."""
+    found = rows(backend, f"SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
+                          f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l }} }}")
+    return sorted((link_to(settings, r["r"], r.get("l")) for r in found), key=lambda link: link.text)
+
+
+def event_view(backend: GraphBackend, settings: Settings, event: Resource, kind: str) -> IncidentView:
+    """Incidents and other events: five queries (the event's facts are given)."""
+    pattern = (f"{{ ?s <{SHG}about> <{event.id}> }} UNION {{ ?s <{SHG}allegedPartOf> <{event.id}> }} "
+               f"UNION {{ ?s <{SHG}respondsTo>/<{SHG}about> <{event.id}> }}")
+    claims = facts(backend, claims_selector(pattern))
+    related = related_for(backend, claims_selector(pattern))
+    place = event.first(SEM + "hasPlace")
+    chain = place_chain(backend, settings, place.text) if place else []
+    rows_ = comparison_order(claim_rows(settings, claims, related))
+    precision = event.first(SHG + "timePrecision")
+    pprecision = event.first(SHG + "placePrecision")
+    return IncidentView(
+        base=entity_base(settings, event, kind), event_type=links(settings, event, SEM + "eventType"),
+        window=window_text(event.text(SEM + "hasEarliestBeginTimeStamp"), event.text(SEM + "hasLatestEndTimeStamp")),
+        time_precision=value_link(settings, precision) if precision else None,
+        place=value_link(settings, place) if place else None,
+        place_precision=value_link(settings, pprecision) if pprecision else None,
+        chain=chain, map=map_view(chain), claims=rows_, chart=chart_for(rows_),
+        responses=responses_to(backend, settings, event.id),
+        possibly_same=links(settings, event, SHG + "possiblySameIncidentAs"),
+        actors=links(settings, event, SEM + "hasActor"), concerns=links(settings, event, SHG + "concerns"),
+        addressees=links(settings, event, SHG + "addressee"),
+    )
+
+
+@dataclass
+class ClaimView:
+    """The claim page."""
+
+    base: EntityView
+    row: ClaimRow
+
+
+def claim_view(backend: GraphBackend, settings: Settings, claim: Resource) -> ClaimView:
+    """A claim with its speakers, source, and the claims it answers or that answer it (one query)."""
+    c = claim.id
+    related = facts(backend, f"{{ <{c}> <{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom>|<{SHG}respondsTo> ?s }} "
+                             f"UNION {{ ?s <{SHG}respondsTo> <{c}> }}")
+    row = claim_row(settings, claim, related)
+    row.answered_by = sorted((claim_ref(settings, r.id, r.label) for r in related.values()
+                              if c in r.iris(SHG + "respondsTo")), key=lambda ref: ref.text)
+    return ClaimView(entity_base(settings, claim, "Claim"), row)
+
+
+@dataclass
+class ActorView:
+    """The actor page."""
+
+    base: EntityView
+    alt_labels: list[str]
+    categories: list[Link]
+    affiliation: list[Link]
+    job: str | None
+    honorific: str | None
+    members: list[Link]
+    made: list[ClaimRow]
+    denials: list[ClaimRow]
+    by_members: list[ClaimRow]
+    accused: list[ClaimRow]
+    mentioned: list[ClaimRow]
+    represented: list[ClaimRow]
+    documents: list[Link]
+
+
+def actor_view(backend: GraphBackend, settings: Settings, actor: Resource) -> ActorView:
+    """Names, category, affiliation and the claims an actor made or is named in (two queries)."""
+    a = actor.id
+    pattern = (f"{{ ?s <{PROV}wasAttributedTo> <{a}> }} UNION {{ ?s <{SHG}allegedPerpetrator> <{a}> }} UNION "
+               f"{{ ?s <{SHG}mentions> <{a}> }} UNION {{ ?s <{PROV}wasAttributedTo>/<{SCHEMA}affiliation> <{a}> }} "
+               f"UNION {{ ?s <{PROV}qualifiedAttribution>/<{PROV}agent> <{a}> }}")
+    claims = facts(backend, claims_selector(pattern))
+    related = related_for(backend, claims_selector(pattern),
+                          f"?s <{SCHEMA}affiliation>|<{DCT}publisher>|<{DCT}creator> <{a}>")
+    all_rows = sorted(claim_rows(settings, claims, related), key=lambda r: r.label)
+    own = [r for r in all_rows if any(s.link.href == settings.local_url(a) for s in r.speakers)]
+    members = [r for r in related.values() if a in r.iris(SCHEMA + "affiliation")]
+    member_urls = {settings.local_url(m.id) for m in members}
+    return ActorView(
+        base=entity_base(settings, actor, "Actor"),
+        alt_labels=sorted({f"{v.text} ({v.lang})" if v.lang and v.lang != "en" else v.text
+                           for v in actor.values(SKOS_ALT)}),
+        categories=links(settings, actor, SHG + "actorCategory"),
+        affiliation=links(settings, actor, SCHEMA + "affiliation"),
+        job=actor.text(SCHEMA + "jobTitle"), honorific=actor.text(SCHEMA + "honorificPrefix"),
+        members=sorted((link_to(settings, m.id, m.label) for m in members), key=lambda link: link.text),
+        made=own, denials=[r for r in own if r.stance_slug in RESPONSE_STANCES - {"confirms"}],
+        by_members=[r for r in all_rows if r not in own and any(s.link.href in member_urls for s in r.speakers)],
+        accused=[r for r in all_rows if any(p.href == settings.local_url(a) for p in r.perpetrators)],
+        mentioned=[r for r in all_rows if any(p.href == settings.local_url(a) for p in r.mentions)],
+        represented=[r for r in all_rows if any(link.href == settings.local_url(a) for _, link in r.roles)],
+        documents=sorted((link_to(settings, r.id, r.label) for r in related.values()
+                          if a in r.iris(DCT + "publisher") + r.iris(DCT + "creator")), key=lambda link: link.text),
+    )
+
+
+@dataclass(frozen=True)
+class EventItem:
+    """An event listed on a place page."""
+
+    link: Link
+    kind: str
+    window: str
+    place: Link
+
+
+@dataclass
+class PlaceView:
+    """The place page."""
+
+    base: EntityView
+    alt_labels: list[str]
+    precision: Link | None
+    chain: list[PlaceStep]
+    map: MapView | None
+    children: list[Link]
+    incidents: list[EventItem]
+    events: list[EventItem]
+    sources: list[Link]
+
+
+def place_view(backend: GraphBackend, settings: Settings, place: Resource) -> PlaceView:
+    """A place, its containing chain, the places below it and the events in all of them (three queries)."""
+    p = place.id
+    chain = place_chain(backend, settings, p)
+    below = rows(backend, f"""SELECT DISTINCT ?x ?l ?e ?el ?type ?start ?end ?doc ?dl WHERE {{
+      ?x <{GEO}sfWithin>* <{p}> . OPTIONAL {{ ?x <{RDFS_LABEL}> ?l }}
+      OPTIONAL {{ ?e <{SEM}hasPlace> ?x ; a ?type . OPTIONAL {{ ?e <{RDFS_LABEL}> ?el }}
+        OPTIONAL {{ ?e <{SEM}hasEarliestBeginTimeStamp> ?start }} OPTIONAL {{ ?e <{SEM}hasLatestEndTimeStamp> ?end }} }}
+      OPTIONAL {{ ?doc <{SCHEMA}locationCreated> ?x . OPTIONAL {{ ?doc <{DCT}title> ?dl }} }} }}""")
+    children = {r["x"]: r.get("l") for r in below if r["x"] != p}
+    items: dict[str, EventItem] = {}
+    for r in below:
+        if "e" in r and r["type"].startswith(SHG):
+            kind = local_name(r["type"])
+            if r["e"] not in items or kind == "Incident":
+                items[r["e"]] = EventItem(link_to(settings, r["e"], r.get("el")), kind,
+                                          window_text(r.get("start"), r.get("end")),
+                                          link_to(settings, r["x"], r.get("l")))
+    ordered = sorted(items.values(), key=lambda i: i.link.text)
+    precision = place.first(SHG + "placePrecision")
+    return PlaceView(
+        base=entity_base(settings, place, "Place"), alt_labels=sorted(v.text for v in place.values(SKOS_ALT)),
+        precision=value_link(settings, precision) if precision else None, chain=chain, map=map_view(chain),
+        children=sorted((link_to(settings, x, l) for x, l in children.items()), key=lambda link: link.text),
+        incidents=[i for i in ordered if i.kind == "Incident"], events=[i for i in ordered if i.kind != "Incident"],
+        sources=sorted({link_to(settings, r["doc"], r.get("dl")) for r in below if "doc" in r}, key=lambda x: x.text),
+    )
+
+
+@dataclass
+class SourceView:
+    """The source-document page."""
+
+    base: EntityView
+    title: str
+    publishers: list[Link]
+    creators: list[Link]
+    credit: str | None
+    date: str
+    date_inferred: bool
+    precision: Link | None
+    capture_file: str | None
+    identifier: str | None
+    language: str | None
+    location: list[Link]
+    graph: Link
+    claims: list[ClaimRow]
+
+
+def source_view(backend: GraphBackend, settings: Settings, source: Resource) -> SourceView:
+    """A source document and every claim it carries, with quotes (two queries)."""
+    pattern = f"?s <{PROV}wasDerivedFrom> <{source.id}> ."
+    claims = facts(backend, claims_selector(pattern))
+    related = related_for(backend, claims_selector(pattern))
+    publishers, creators, when = _source_bits(settings, source)
+    precision = source.first(SHG + "timePrecision")
+    graph_iri = BASE + "graph/sources/" + local_name(source.id)
+    return SourceView(
+        base=entity_base(settings, source, "Source document"), title=source.label,
+        publishers=publishers, creators=creators, credit=source.text(SCHEMA + "creditText"), date=when,
+        date_inferred=bool(source.values(SHG + "curatorInference")),
+        precision=value_link(settings, precision) if precision else None,
+        capture_file=source.text(SHG + "captureFile"), identifier=source.text(DCT + "identifier"),
+        language=source.text(DCT + "language"), location=links(settings, source, SCHEMA + "locationCreated"),
+        graph=Link(compact(graph_iri), settings.local_url(graph_iri), graph_iri),
+        claims=sorted(claim_rows(settings, claims, related), key=lambda r: r.label),
+    )
+
+
+@dataclass
+class GenericView:
+    """Anything else of ours: its statements."""
+
+    base: EntityView
