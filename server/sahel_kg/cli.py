@@ -44,6 +44,12 @@ def _serve(args: argparse.Namespace) -> int:
     return run_serve(args)
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from .synthetic import run_synth
+
+    return run_synth(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -84,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="port to listen on (default: 8000)")
     p.add_argument("--force", action="store_true", help="load the data even if validation fails")
     p.set_defaults(handler=_serve)
+
+    p = sub.add_parser("synth", help="write a synthetic corpus (a project root using this checkout's ontology and shapes)")
+    p.add_argument("--incidents", type=int, required=True, help="number of incidents to generate")
+    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same files (default: 0)")
+    p.add_argument("--out", type=Path, required=True, help="directory to write; use it with `sahel-kg --root DIR build`")
+    p.set_defaults(handler=_synth)
     return parser
 
 
