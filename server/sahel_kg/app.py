@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from . import query_page, sparql_protocol
+from . import hardening, query_page, sparql_protocol
 from . import dereference, discovery
 from . import pages
 from .backend import EmbeddedBackend
@@ -30,12 +30,18 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.runner.start()
     yield
     app.state.runner.close()
 
 
-def create_app(settings: Settings, store: pyoxigraph.Store) -> FastAPI:
-    """A new application serving ``store`` as configured by ``settings``."""
+def create_app(settings: Settings, store: pyoxigraph.Store, *, store_dir: Path | None = None) -> FastAPI:
+    """A new application serving ``store`` as configured by ``settings``.
+
+    ``store_dir`` is where ``store`` lives on disk: given, queries run in worker
+    processes that open it read-only and are killed on their time limit;
+    omitted (in-memory stores), on threads. See :mod:`sahel_kg.hardening`.
+    """
     app = FastAPI(
         title="Sahel Harm Graph",
         description="Alleged harm to civilians in the Sahel, every contested fact attributed.",
@@ -44,7 +50,7 @@ def create_app(settings: Settings, store: pyoxigraph.Store) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.backend = EmbeddedBackend(store)
-    app.state.runner = sparql_protocol.QueryRunner(settings)
+    hardening.install(app, settings, store_dir=store_dir)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["*"], max_age=86400,

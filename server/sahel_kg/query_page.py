@@ -15,6 +15,7 @@ Cell(text='19', href=None, label=None, note='xsd:integer', kind='literal')
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,10 @@ from .example_queries import example_queries
 from .namespaces import PREFIXES
 from .negotiation import OFFERS, HTML, Kind
 from .settings import Settings, SettingsDep
-from .sparql_protocol import ProtocolRequest, dataset_options, kind_of
+from .evaluation import PAGE_FORMAT, TRUNCATED_HEADER, Head, kind_of
+from .observability import note_query
+from .runners import Runner
+from .sparql_protocol import ProtocolError, ProtocolRequest, RunnerDep, job_for, refuse_service
 from .store import StoreDep
 
 router = APIRouter()
@@ -157,26 +161,45 @@ def downloads(req: ProtocolRequest, kind: Kind) -> list[Download]:
             for o in OFFERS[kind] if o is not HTML]
 
 
-def evaluate_for_page(store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest) -> ResultsView:
-    """Run the query and build the view, on this thread only."""
+def parse_page_result(head: Head, body: bytes) -> object:
+    """The result a worker sent in a page format, read back by pyoxigraph."""
+    media = head.media_type.split(";")[0].strip()
+    if media == pyoxigraph.RdfFormat.N_TRIPLES.media_type:
+        return list(pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES))
+    fmt = pyoxigraph.QueryResultsFormat.from_media_type(media)
+    assert fmt is not None, media
+    return pyoxigraph.parse_query_results(body, fmt)
+
+
+def view_of(store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest, head: Head, body: bytes) -> ResultsView:
+    """The view of a result evaluated elsewhere (its rows capped at ``html_row_limit``)."""
+    if head.status != 200:
+        return ResultsView(error=body.decode("utf-8", "replace").strip())
+    result = parse_page_result(head, body)
+    kind = kind_of(result)
+    view = ResultsView(kind=kind, downloads=downloads(req, kind))
+    if kind == "boolean":
+        view.boolean = bool(result)
+        return view
+    view.columns, terms, _ = _rows(result, settings.html_row_limit)
+    view.truncated = TRUNCATED_HEADER in head.headers
+    iris = {t.value for row in terms for t in row if isinstance(t, pyoxigraph.NamedNode)}
+    labels = fetch_labels(store, iris)
+    view.rows = [[cell_for(t, settings, labels) if t is not None else None for t in row] for row in terms]
+    return view
+
+
+async def evaluate_for_page(store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest, runner: Runner) -> tuple[ResultsView, int]:
+    """Run the query through the runner (time limit, row cap) and build the view."""
     started = time.perf_counter()
     try:
-        result = store.query(req.query or "", base_iri=req.base_iri, prefixes=PREFIXES, **dataset_options(req))  # type: ignore[arg-type]
-        kind = kind_of(result)
-        view = ResultsView(kind=kind, downloads=downloads(req, kind))
-        if kind == "boolean":
-            view.boolean = bool(result)
-        else:
-            view.columns, terms, view.truncated = _rows(result, settings.html_row_limit)
-            iris = {t.value for row in terms for t in row if isinstance(t, pyoxigraph.NamedNode)}
-            labels = fetch_labels(store, iris)
-            view.rows = [[cell_for(t, settings, labels) if t is not None else None for t in row] for row in terms]
-    except SyntaxError as exc:
-        view = ResultsView(error=f"SPARQL syntax error: {exc}")
-    except (OSError, ValueError, RuntimeError) as exc:
-        view = ResultsView(error=f"query evaluation failed: {exc}")
+        job = job_for(req, settings, format=PAGE_FORMAT, row_limit=settings.html_row_limit)
+    except ProtocolError as exc:
+        return ResultsView(error=exc.message), exc.status
+    head, body = await runner.collect(store, job)
+    view = await asyncio.to_thread(view_of, store, settings, req, head, body)
     view.elapsed_ms = (time.perf_counter() - started) * 1000
-    return view
+    return view, head.status
 
 
 def render(request: Request, query: str, results: ResultsView | None, status: int = 200) -> HTMLResponse:
@@ -196,15 +219,19 @@ def editor_page(request: Request, settings: Settings, query: str | None) -> HTML
     return render(request, query or default_query(), None)
 
 
-def results_page(request: Request, store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest) -> HTMLResponse:
-    """The editor with the query's results (400 with the message on an error)."""
-    view = evaluate_for_page(store, settings, req)
-    return render(request, req.query or "", view, 400 if view.error else 200)
+async def results_page(request: Request, store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest,
+                       runner: Runner) -> HTMLResponse:
+    """The editor with the query's results (the error's status and message on an error)."""
+    view, status = await evaluate_for_page(store, settings, req, runner)
+    response = render(request, req.query or "", view, status)
+    if view.truncated:
+        response.headers[TRUNCATED_HEADER] = str(settings.html_row_limit)
+    return response
 
 
 @router.get("/query", name="query_page", response_class=HTMLResponse)
-def query_page(
-    request: Request, settings: SettingsDep, store: StoreDep,
+async def query_page(
+    request: Request, settings: SettingsDep, store: StoreDep, runner: RunnerDep,
     query: Annotated[str | None, Query(description="SPARQL query to run and show")] = None,
     example: Annotated[str | None, Query(description="slug of an example query to load")] = None,
 ) -> HTMLResponse:
@@ -213,4 +240,9 @@ def query_page(
         chosen = {e.slug: e.sparql for e in example_queries()}.get(example or "")
         return editor_page(request, settings, chosen)
     base_iri = str(request.url_for("sparql"))
-    return results_page(request, store, settings, ProtocolRequest(query=query, base_iri=base_iri))
+    note_query(request, query)
+    try:
+        refuse_service(request, settings, query)
+    except ProtocolError as exc:
+        return render(request, query, ResultsView(error=exc.message), exc.status)
+    return await results_page(request, store, settings, ProtocolRequest(query=query, base_iri=base_iri), runner)

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from .app import create_app
 from .build import build_store
 from .settings import Settings
+from .observability import configure_access_log
 from .store import current_store_dir, open_read_only
 
 
@@ -23,10 +24,18 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return Settings(**{k: v for k, v in given.items() if v is not None})
 
 
+def app_over_built_store(settings: Settings) -> FastAPI:
+    """An app over the built store the settings name, opened read-only here and in
+    every query worker process (the server never opens its store for writing)."""
+    store_dir = current_store_dir(settings.store_path)
+    store = open_read_only(settings.store_path)
+    configure_access_log()
+    return create_app(settings, store, store_dir=store_dir)
+
+
 def app_from_env() -> FastAPI:
     """An app over the already-built store named by the environment's settings."""
-    settings = Settings()
-    return create_app(settings, open_read_only(settings.store_path))
+    return app_over_built_store(Settings())
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -41,6 +50,7 @@ def run_serve(args: argparse.Namespace) -> int:
         return 1
     if result.status == "refused":
         print("serving the previous store", file=sys.stderr)
-    app = create_app(settings, open_read_only(settings.store_path))
-    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True)
+    app = app_over_built_store(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True,
+                timeout_graceful_shutdown=int(settings.query_timeout) + 5)
     return 0

@@ -72,6 +72,57 @@ class Settings(BaseSettings):
         default=1000,
         description="Rows shown in the HTML results table; the download links give all.",
     )
+    worker_processes: int = Field(
+        default=4,
+        description="Worker processes that evaluate queries over an on-disk store, one "
+        "query each at a time; a worker whose query passes query_timeout is killed and "
+        "replaced. (In-memory stores use query_workers threads instead.)",
+    )
+    query_timeout: float = Field(
+        default=30.0,
+        description="Seconds a query may run, serialization included; past it the query "
+        "is stopped and answered 503 (or its stream is cut if it had started).",
+    )
+    queue_limit: int = Field(
+        default=64,
+        description="Queries that may wait for a free worker; more at once are answered "
+        "503 with Retry-After.",
+    )
+    queue_timeout: float = Field(
+        default=10.0,
+        description="Seconds a query may wait for a free worker before it is answered 503 "
+        "with Retry-After.",
+    )
+    result_row_limit: int | None = Field(
+        default=100_000,
+        description="Most rows (solutions, or triples of a graph result) one response "
+        "holds; a longer result is cut and carries the Sahel-Result-Truncated header. "
+        "None for no cap.",
+    )
+    federation: bool = Field(
+        default=False,
+        description="Whether SERVICE clauses may call other endpoints at all; even then "
+        "only those on service_allow_list that resolve to public addresses.",
+    )
+    service_allow_list: list[str] = Field(
+        default_factory=list,
+        description="Exact SPARQL endpoint URLs a SERVICE clause may call when federation "
+        "is on (JSON list in the environment).",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        description="Largest request body accepted; larger ones are answered 413.",
+    )
+    max_url_bytes: int = Field(
+        default=16_384,
+        description="Longest request target (path and query string) accepted; longer "
+        "ones are answered 414 (POST long queries instead).",
+    )
+    max_header_bytes: int = Field(
+        default=16_384,
+        description="Largest total size of the request headers, and at most 100 of them; "
+        "more is answered 431.",
+    )
 
     @field_validator("public_base_url")
     @classmethod

@@ -3,14 +3,14 @@
 Reading the request (GET, POST form, POST direct), choosing the dataset and
 the format, and streaming pyoxigraph's own serialization back.
 
-Threading. pyoxigraph result iterators must be read by the thread that
-created them (another thread aborts the process). So a query is evaluated
-*and* serialized by one call on one worker thread (:class:`QueryRunner`),
-which writes chunks through a bounded bridge (:class:`ChunkBridge`) that the
-async response drains; Python never touches a result object anywhere else.
-A result that fits in one chunk is sent as a plain response with a
-Content-Length; larger ones stream, the worker waiting while the client is
-slower than the serializer, and stopping when the client goes away.
+Evaluation happens elsewhere: :mod:`sahel_kg.evaluation` runs a query and
+serializes its result (with the row cap), on a worker thread
+(:class:`~sahel_kg.runners.ThreadRunner`, in-memory stores) or in a worker
+process that is killed on its time limit
+(:class:`~sahel_kg.workers.ProcessRunner`, on-disk stores). A result that
+fits in one chunk is sent as a plain response with a Content-Length; larger
+ones stream. Before anything runs, a query that calls a SERVICE is refused
+unless federation is enabled and safe (:mod:`sahel_kg.security`).
 """
 
 from __future__ import annotations
@@ -19,21 +19,23 @@ import asyncio
 import hmac
 import logging
 import re
-import threading
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import parse_qsl
 
 import pyoxigraph
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import PlainTextResponse, Response
 
-from .namespaces import PREFIXES
-from .negotiation import HTML, Kind, choose, offered, wants_html
+from .evaluation import QueryJob, kind_of
+from .negotiation import wants_html
+from .observability import note_query
+from .runners import Runner
+from .security import check_services
 from .settings import Settings, SettingsDep
 from .store import StoreDep
+
+__all__ = ["ProtocolError", "ProtocolRequest", "QueryJob", "dataset_options", "kind_of", "router"]
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -189,202 +191,33 @@ def dataset_options(req: ProtocolRequest) -> dict[str, object]:
     return {"use_default_graph_as_union": True}
 
 
-def kind_of(result: object) -> Kind:
-    """The kind of a pyoxigraph query result."""
-    if isinstance(result, pyoxigraph.QuerySolutions):
-        return "solutions"
-    if isinstance(result, pyoxigraph.QueryBoolean):
-        return "boolean"
-    return "graph"
-
-
-# ---------------------------------------------------------------- the thread bridge
-
-class ClientGone(Exception):
-    """The response was abandoned; the worker stops serializing."""
-
-
-@dataclass
-class Head:
-    """First message of a result: status, type, the first chunk, and whether it is all."""
-
-    status: int
-    media_type: str
-    body: bytes
-    done: bool
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class ChunkBridge:
-    """A bounded channel from one worker thread to the event loop.
-
-    The worker blocks in :meth:`send` while ``capacity`` chunks wait unread;
-    :meth:`cancel` (the response went away) makes it raise :class:`ClientGone`.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, capacity: int):
-        self._loop = loop
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
-        self._slots = threading.Semaphore(capacity)
-        self._cancelled = threading.Event()
-
-    def send(self, item: object) -> None:
-        """Worker side: hand one item to the loop, waiting for room."""
-        while not self._slots.acquire(timeout=0.2):
-            if self._cancelled.is_set():
-                raise ClientGone
-        if self._cancelled.is_set():
-            raise ClientGone
-        try:
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
-        except RuntimeError:  # the loop is closed: the server is stopping
-            raise ClientGone from None
-
-    async def receive(self) -> object:
-        """Loop side: the next item."""
-        item = await self._queue.get()
-        self._slots.release()
-        return item
-
-    @property
-    def cancelled(self) -> bool:
-        """True once the response side gave up."""
-        return self._cancelled.is_set()
-
-    def cancel(self) -> None:
-        """Loop side: stop the worker at its next write."""
-        self._cancelled.set()
-        self._slots.release()
-
-
-class ChunkWriter:
-    """The file object pyoxigraph serializes into: buffers, then sends chunks."""
-
-    def __init__(self, bridge: ChunkBridge, head: Head, chunk_bytes: int):
-        self._bridge, self._head, self._size = bridge, head, chunk_bytes
-        self._buffer = bytearray()
-        self._head_sent = False
-
-    def write(self, data: bytes) -> int:
-        self._buffer += data
-        if len(self._buffer) >= self._size:
-            self._send(done=False)
-        return len(data)
-
-    @property
-    def started(self) -> bool:
-        """True once the head (status and first chunk) has gone out."""
-        return self._head_sent
-
-    def flush(self) -> None:
-        """pyoxigraph flushes at the end; chunks are sent by size and at :meth:`close`."""
-
-    def close(self) -> None:
-        """Send what is left and the end mark."""
-        self._send(done=True)
-
-    def _send(self, *, done: bool) -> None:
-        body, self._buffer = bytes(self._buffer), bytearray()
-        if not self._head_sent:
-            self._head.body, self._head.done, self._head_sent = body, done, True
-            self._bridge.send(self._head)
-            return
-        if body:
-            self._bridge.send(body)
-        if done:
-            self._bridge.send(None)
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    """A query with its dataset options and how its result is wanted."""
-
-    query: str
-    options: dict[str, object]
-    base_iri: str | None
-    accept: str | None
-    format: str | None
-
-
-def _failure(status: int, message: str) -> Head:
-    return Head(status, "text/plain; charset=utf-8", (message + "\n").encode(), True)
-
-
-def evaluate(store: pyoxigraph.Store, job: QueryJob, bridge: ChunkBridge, chunk_bytes: int) -> None:
-    """Run one query and serialize its result, all on the calling (worker) thread."""
-    try:
-        try:
-            result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **job.options)  # type: ignore[arg-type]
-        except SyntaxError as exc:
-            bridge.send(_failure(400, f"SPARQL syntax error: {exc}"))
-            return
-        kind = kind_of(result)
-        offer = choose(kind, job.accept, job.format)
-        if offer is None or offer is HTML:
-            asked = f"format {job.format!r}" if job.format else f"Accept: {job.accept}"
-            bridge.send(_failure(406, f"cannot answer this query with {asked}; offered: " + ", ".join(offered(kind)[:-1])))
-            return
-        writer = ChunkWriter(bridge, Head(200, offer.media_type, b"", False), chunk_bytes)
-        try:
-            result.serialize(writer, offer.results_format or offer.rdf_format)  # type: ignore[union-attr, arg-type]
-        except Exception as exc:  # evaluation errors surface while serializing
-            if not bridge.cancelled:
-                log.warning("query failed: %s", exc)
-                bridge.send(exc if writer.started else _failure(500, f"query evaluation failed: {exc}"))
-            return
-        writer.close()
-    except ClientGone:
-        pass
-
-
-class QueryRunner:
-    """The pool of worker threads that evaluate queries."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.pool = ThreadPoolExecutor(settings.query_workers, thread_name_prefix="sparql")
-
-    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> Response:
-        """Evaluate a job on a worker and answer with its (possibly streamed) result."""
-        bridge = ChunkBridge(asyncio.get_running_loop(), self.settings.queue_chunks)
-        self.pool.submit(evaluate, store, job, bridge, self.settings.chunk_bytes)
-        try:
-            head = await bridge.receive()
-        except BaseException:
-            bridge.cancel()
-            raise
-        assert isinstance(head, Head)
-        headers = {"Vary": "Accept", **head.headers}
-        if head.done:
-            return Response(head.body, head.status, headers=headers, media_type=head.media_type)
-        return StreamingResponse(_drain(bridge, head.body), head.status, headers=headers, media_type=head.media_type)
-
-    def close(self) -> None:
-        """Stop accepting queries; running ones finish."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-async def _drain(bridge: ChunkBridge, first: bytes) -> AsyncIterator[bytes]:
-    try:
-        yield first
-        while True:
-            item = await bridge.receive()
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            assert isinstance(item, bytes)
-            yield item
-    finally:
-        bridge.cancel()
-
-
-async def get_runner(request: Request) -> QueryRunner:
+async def get_runner(request: Request) -> Runner:
     """The app's query runner."""
     return request.app.state.runner  # type: ignore[no-any-return]
 
 
-RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
+RunnerDep = Annotated[Runner, Depends(get_runner)]
+
+
+def job_for(req: ProtocolRequest, settings: Settings, *, format: str | None = None,
+            row_limit: int | None = None) -> QueryJob:
+    """The job that evaluates a protocol request (graph IRIs are checked here, 400 if bad)."""
+    options = dataset_options(req)
+    graphs = {k: tuple(t.value for t in v) for k, v in options.items() if isinstance(v, list)}  # type: ignore[attr-defined]
+    return QueryJob(
+        req.query or "", union=bool(options.get("use_default_graph_as_union")),
+        default_graph=graphs.get("default_graph"), named_graphs=graphs.get("named_graphs"),
+        base_iri=req.base_iri, accept=req.accept, format=format or req.format,
+        row_limit=row_limit if row_limit is not None else settings.result_row_limit,
+    )
+
+
+def refuse_service(request: Request, settings: Settings, query: str) -> None:
+    """403 before evaluation for a query whose SERVICE calls are not allowed."""
+    refusal = check_services(query, enabled=settings.federation, allowed=settings.service_allow_list)
+    if refusal:
+        request.app.state.metrics.inc("sahel_service_refusals_total")
+        raise ProtocolError(403, refusal)
 
 
 # ---------------------------------------------------------------- updates
@@ -407,19 +240,20 @@ def refuse_update(request: Request, settings: Settings) -> Response:
 
 @router.api_route("/sparql", methods=["GET", "POST"], name="sparql")
 async def sparql(request: Request, settings: SettingsDep, store: StoreDep, runner: RunnerDep) -> Response:
-    """The SPARQL endpoint. Async because the work is handed to :class:`QueryRunner`."""
+    """The SPARQL endpoint. Async because the work is handed to the app's :class:`~sahel_kg.runners.Runner`."""
     try:
         req = await read_request(request)
         if req.update is not None:
             return refuse_update(request, settings)
         if req.query is None:
             return await _no_query(request, req, settings, store)
+        note_query(request, req.query)
+        refuse_service(request, settings, req.query)
         if wants_html(req.accept, req.format):
             from .query_page import results_page
 
-            return await asyncio.to_thread(results_page, request, store, settings, req)
-        job = QueryJob(req.query, dataset_options(req), req.base_iri, req.accept, req.format)
-        return await runner.run(store, job)
+            return await results_page(request, store, settings, req, runner)
+        return await runner.run(store, job_for(req, settings))
     except ProtocolError as exc:
         return exc.response()
 

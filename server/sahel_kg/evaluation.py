@@ -1,0 +1,288 @@
+"""Evaluating one query and serializing its result, with a cap on its rows.
+
+The same function runs on a worker thread (in-memory stores) and in a worker
+process (on-disk stores, see :mod:`sahel_kg.workers`). It hands what it
+produces to a ``send`` callable, one item at a time: a :class:`Head` (status,
+type, headers and the first chunk), then ``bytes`` chunks, then ``None`` at
+the end, or an ``Exception`` when evaluation fails after the head went out.
+
+The row cap. A SELECT result is first serialized by pyoxigraph as TSV into a
+buffer that counts lines (TSV escapes newlines inside values, so one line is
+one row) and stops evaluation as soon as it holds one row more than the cap;
+a graph result does the same in N-Triples. A capped result is cut to the cap,
+parsed back by pyoxigraph and serialized in the format asked for, with the
+``Sahel-Result-Truncated`` header naming the cap. No Python runs per row; the
+price is a second serialization, in Rust, of at most ``cap`` rows.
+
+>>> store = pyoxigraph.Store()
+>>> for i in range(5):
+...     store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"http://e/s{i}"),
+...                               pyoxigraph.NamedNode("http://e/p"), pyoxigraph.Literal(i)))
+>>> items = []
+>>> evaluate(store, QueryJob("SELECT ?s { ?s ?p ?o }", format="csv", row_limit=3), items.append, 1024)
+>>> head = items[0]
+>>> head.status, head.headers, head.body.count(b"\\r\\n"), head.done
+(200, {'Sahel-Result-Truncated': '3'}, 4, True)
+>>> items = []
+>>> evaluate(store, QueryJob("SELECT ?s { ?s ?p ?o }", format="csv", row_limit=5), items.append, 1024)
+>>> items[0].headers
+{}
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import pyoxigraph
+
+from .namespaces import PREFIXES
+from .negotiation import HTML, Kind, Offer, choose, offered
+
+log = logging.getLogger(__name__)
+
+#: What a query's evaluation hands on: a Head, bytes, None (the end) or an Exception.
+Send = Callable[[object], None]
+#: The header that says a result was cut to the row cap (its value is the cap).
+TRUNCATED_HEADER = "Sahel-Result-Truncated"
+#: ``format`` value asking for the page's formats: TSV, N-Triples or JSON by kind.
+PAGE_FORMAT = "page"
+
+
+@dataclass
+class Head:
+    """First message of a result: status, type, the first chunk, and whether it is all."""
+
+    status: int
+    media_type: str
+    body: bytes
+    done: bool
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A query with its dataset and how its result is wanted, in plain data.
+
+    Plain strings and numbers only, so a job crosses a process boundary as JSON.
+
+    >>> QueryJob.from_dict(QueryJob("ASK {}").to_dict()) == QueryJob("ASK {}")
+    True
+    """
+
+    query: str
+    union: bool = True
+    default_graph: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
+    accept: str | None = None
+    format: str | None = None
+    row_limit: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The job as JSON-ready data."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> QueryJob:
+        """The job back from :meth:`to_dict`."""
+        graphs = {k: tuple(data[k]) if data.get(k) is not None else None  # type: ignore[arg-type]
+                  for k in ("default_graph", "named_graphs")}
+        return cls(**{**data, **graphs})  # type: ignore[arg-type]
+
+    def options(self) -> dict[str, object]:
+        """Keyword options of ``Store.query`` for this job's dataset."""
+        if self.default_graph is not None or self.named_graphs is not None:
+            return {"default_graph": [pyoxigraph.NamedNode(g) for g in self.default_graph or ()],
+                    "named_graphs": [pyoxigraph.NamedNode(g) for g in self.named_graphs or ()]}
+        return {"use_default_graph_as_union": True} if self.union else {}
+
+
+class ClientGone(Exception):
+    """The response was abandoned; evaluation stops at its next write."""
+
+
+class _Capped(Exception):
+    """Raised by :class:`LineCapBuffer` to stop evaluation once the cap is passed."""
+
+
+class LineCapBuffer:
+    """A file object that keeps at most ``lines`` lines and stops the writer after.
+
+    >>> b = LineCapBuffer(2)
+    >>> b.write(b"a\\nb\\n")
+    4
+    >>> b.write(b"c\\n")
+    Traceback (most recent call last):
+    ...
+    sahel_kg.evaluation._Capped
+    >>> b.value(), b.overflowed
+    (b'a\\nb\\n', True)
+    """
+
+    def __init__(self, lines: int):
+        self._limit, self._lines, self.overflowed = lines, 0, False
+        self._buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        self._lines += data.count(b"\n")
+        if self._lines > self._limit:
+            self.overflowed = True
+            raise _Capped
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: everything stays in memory."""
+
+    def value(self) -> bytes:
+        """The first ``lines`` complete lines."""
+        data = bytes(self._buffer)
+        if not self.overflowed:
+            return data
+        end = -1
+        for _ in range(self._limit):
+            end = data.index(b"\n", end + 1)
+        return data[: end + 1]
+
+
+class ChunkWriter:
+    """The file object results are serialized into: buffers, then sends chunks."""
+
+    def __init__(self, send: Send, head: Head, chunk_bytes: int):
+        self._send_item, self._head, self._size = send, head, chunk_bytes
+        self._buffer = bytearray()
+        self._head_sent = False
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if len(self._buffer) >= self._size:
+            self._send(done=False)
+        return len(data)
+
+    @property
+    def started(self) -> bool:
+        """True once the head (status and first chunk) has gone out."""
+        return self._head_sent
+
+    def flush(self) -> None:
+        """pyoxigraph flushes at the end; chunks are sent by size and at :meth:`close`."""
+
+    def close(self) -> None:
+        """Send what is left and the end mark."""
+        self._send(done=True)
+
+    def _send(self, *, done: bool) -> None:
+        body, self._buffer = bytes(self._buffer), bytearray()
+        if not self._head_sent:
+            self._head.body, self._head.done, self._head_sent = body, done, True
+            self._send_item(self._head)
+            return
+        if body:
+            self._send_item(body)
+        if done:
+            self._send_item(None)
+
+
+def failure(status: int, message: str, headers: dict[str, str] | None = None) -> Head:
+    """A complete plain-text answer."""
+    return Head(status, "text/plain; charset=utf-8", (message + "\n").encode(), True, headers or {})
+
+
+def page_offer(kind: Kind) -> Offer:
+    """The format the HTML results view reads a result in (parsed back by pyoxigraph)."""
+    if kind == "graph":
+        return Offer("nt", pyoxigraph.RdfFormat.N_TRIPLES.media_type, "N-Triples",
+                     rdf_format=pyoxigraph.RdfFormat.N_TRIPLES)
+    fmt = pyoxigraph.QueryResultsFormat.TSV if kind == "solutions" else pyoxigraph.QueryResultsFormat.JSON
+    return Offer(fmt.file_extension, fmt.media_type, fmt.name, results_format=fmt)
+
+
+def kind_of(result: object) -> Kind:
+    """The kind of a pyoxigraph query result."""
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        return "solutions"
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return "boolean"
+    return "graph"
+
+
+Result = pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples | pyoxigraph.QueryBoolean
+
+
+def capped(result: Result, kind: Kind, cap: int | None) -> tuple[object, bool]:
+    """The result cut to ``cap`` rows (re-read by pyoxigraph) and whether it was cut."""
+    if cap is None or kind == "boolean":
+        return result, False
+    if kind == "solutions":
+        buffer = LineCapBuffer(cap + 1)  # the header line, then one line per row
+        try:
+            result.serialize(buffer, pyoxigraph.QueryResultsFormat.TSV)  # type: ignore[union-attr]
+        except _Capped:
+            pass
+        return pyoxigraph.parse_query_results(buffer.value(), pyoxigraph.QueryResultsFormat.TSV), buffer.overflowed
+    buffer = LineCapBuffer(cap)
+    try:
+        result.serialize(buffer, pyoxigraph.RdfFormat.N_TRIPLES)  # type: ignore[union-attr]
+    except _Capped:
+        pass
+    return list(pyoxigraph.parse(buffer.value(), pyoxigraph.RdfFormat.N_TRIPLES)), buffer.overflowed
+
+
+def _serialize(result: object, offer: Offer, writer: ChunkWriter) -> None:
+    if isinstance(result, list):  # triples read back after capping
+        pyoxigraph.serialize(result, writer, offer.rdf_format)  # type: ignore[arg-type]
+    else:
+        result.serialize(writer, offer.results_format or offer.rdf_format)  # type: ignore[attr-defined]
+
+
+def _offer_for(kind: Kind, job: QueryJob) -> Offer | Head:
+    if job.format == PAGE_FORMAT:
+        return page_offer(kind)
+    offer = choose(kind, job.accept, job.format)
+    if offer is None or offer is HTML:
+        asked = f"format {job.format!r}" if job.format else f"Accept: {job.accept}"
+        return failure(406, f"cannot answer this query with {asked}; offered: " + ", ".join(offered(kind)[:-1]))
+    return offer
+
+
+def evaluate(store: pyoxigraph.Store, job: QueryJob, send: Send, chunk_bytes: int) -> None:
+    """Run one query and serialize its result, all on the calling thread."""
+    try:
+        try:
+            result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **job.options())  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            send(failure(400, f"SPARQL syntax error: {exc}"))
+            return
+        kind = kind_of(result)
+        offer = _offer_for(kind, job)
+        if isinstance(offer, Head):
+            send(offer)
+            return
+        _stream(result, kind, offer, job, send, chunk_bytes)
+    except ClientGone:
+        pass
+
+
+def _stream(result: Result, kind: Kind, offer: Offer, job: QueryJob, send: Send, chunk_bytes: int) -> None:
+    head = Head(200, offer.media_type, b"", False)
+    writer = ChunkWriter(send, head, chunk_bytes)
+    try:
+        rows, truncated = capped(result, kind, job.row_limit)
+        if truncated:
+            head.headers[TRUNCATED_HEADER] = str(job.row_limit)
+        _serialize(rows, offer, writer)
+    except (ClientGone, MemoryError):
+        raise
+    except Exception as exc:  # evaluation errors surface while serializing
+        log.warning("query failed: %s", exc)
+        send(exc if writer.started else failure(500 if _internal(exc) else 400, f"query evaluation failed: {exc}"))
+        return
+    writer.close()
+
+
+def _internal(exc: Exception) -> bool:
+    """Whether an evaluation error is the server's fault (I/O) rather than the query's."""
+    return isinstance(exc, OSError) and not isinstance(exc, io.UnsupportedOperation)

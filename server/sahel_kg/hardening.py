@@ -1,0 +1,54 @@
+"""Wiring the protections into an app: the query runner, limits, headers, logs.
+
+:func:`install` is called by :func:`sahel_kg.app.create_app`. The runner is
+chosen explicitly: with ``store_dir`` (the app serves an on-disk store and
+knows where it is) queries run in worker processes that are killed on their
+time limit (:class:`~sahel_kg.workers.ProcessRunner`); without it (an
+in-memory store, as in most tests) on threads
+(:class:`~sahel_kg.runners.ThreadRunner`), whose time limit answers the
+client but cannot stop pyoxigraph.
+
+>>> import pyoxigraph
+>>> from fastapi import FastAPI
+>>> app = FastAPI()
+>>> install(app, Settings(root=Path("/nowhere")), store_dir=None)
+>>> type(app.state.runner).__name__, app.url_path_for("health")
+('ThreadRunner', '/-/health')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from . import observability
+from .limits import RequestLimits
+from .observability import AccessLog, Metrics
+from .runners import Runner, ThreadRunner
+from .security import SecurityHeaders, plain_500
+from .settings import Settings
+
+
+def make_runner(settings: Settings, store_dir: Path | None, metrics: Metrics) -> Runner:
+    """Worker processes over ``store_dir`` when given, else threads."""
+    if store_dir is None:
+        return ThreadRunner(settings, metrics)
+    from .workers import ProcessRunner
+
+    return ProcessRunner(settings, store_dir, metrics)
+
+
+def install(app: FastAPI, settings: Settings, *, store_dir: Path | None) -> None:
+    """Add the runner, the metrics, the middlewares, the catch-all handler and /-/ routes."""
+    metrics = Metrics()
+    app.state.metrics = metrics
+    app.state.runner = make_runner(settings, store_dir, metrics)
+    app.add_middleware(
+        RequestLimits, max_url_bytes=settings.max_url_bytes, max_header_bytes=settings.max_header_bytes,
+        max_body_bytes=settings.max_body_bytes, metrics=metrics,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog, metrics=metrics)
+    app.add_exception_handler(Exception, plain_500)
+    app.include_router(observability.router)

@@ -1,0 +1,209 @@
+"""Access log, metrics and health: what an operator sees of the server.
+
+- Every request is logged as one JSON line on the ``sahel_kg.access`` logger:
+  method, path (without its query string), route, status, duration, and for
+  SPARQL requests the first 16 hex digits of the query's SHA-256 — never the
+  query text and never the client's address.
+- ``/-/metrics``: the Prometheus text format — requests by route and status,
+  a latency histogram by route, query timeouts, rejections by reason
+  (saturated, 413, 414, 431) and refused SERVICE calls.
+- ``/-/health``: the store answers a cheap ASK, and the query workers' state.
+
+>>> m = Metrics()
+>>> m.inc("sahel_query_timeouts_total")
+>>> m.observe("/sparql", 0.02)
+>>> text = m.render()
+>>> "sahel_query_timeouts_total 1" in text, 'sahel_request_duration_seconds_bucket{route="/sparql",le="0.025"} 1' in text
+(True, True)
+>>> query_digest("ASK {}") == query_digest("ASK {}"), len(query_digest("ASK {}"))
+(True, 16)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import defaultdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+access_log = logging.getLogger("sahel_kg.access")
+router = APIRouter()
+
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+HELP = {
+    "sahel_requests_total": "HTTP requests answered, by route and status.",
+    "sahel_request_duration_seconds": "Time to the end of the response, by route.",
+    "sahel_query_timeouts_total": "Queries stopped at their time limit.",
+    "sahel_rejections_total": "Requests refused by a limit, by reason.",
+    "sahel_service_refusals_total": "Queries refused because they call a SERVICE.",
+    "sahel_worker_restarts_total": "Query worker processes started to replace one that was stopped.",
+}
+#: Counters that appear (as 0) before anything happens, so dashboards see them.
+ALWAYS = ("sahel_query_timeouts_total", "sahel_service_refusals_total", "sahel_worker_restarts_total")
+
+
+def query_digest(query: str) -> str:
+    """A short, stable fingerprint of a query for logs (not reversible in practice)."""
+    return hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _labels(labels: tuple[tuple[str, str], ...]) -> str:
+    if not labels:
+        return ""
+    return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in labels) + "}"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+class Metrics:
+    """Counters and one histogram, safe to update from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counters: dict[str, dict[tuple[tuple[str, str], ...], int]] = defaultdict(dict)
+        self._hist: dict[str, list[float]] = {}  # route -> bucket counts + [sum, count]
+
+    def inc(self, name: str, **labels: str) -> None:
+        """Add one to a counter."""
+        key = tuple(sorted(labels.items()))
+        with self._lock:
+            series = self._counters[name]
+            series[key] = series.get(key, 0) + 1
+
+    def value(self, name: str, **labels: str) -> int:
+        """A counter's current value (0 when never incremented)."""
+        with self._lock:
+            return self._counters.get(name, {}).get(tuple(sorted(labels.items())), 0)
+
+    def observe(self, route: str, seconds: float) -> None:
+        """Record one request's duration."""
+        with self._lock:
+            h = self._hist.setdefault(route, [0.0] * (len(BUCKETS) + 2))
+            for i, bound in enumerate(BUCKETS):
+                if seconds <= bound:
+                    h[i] += 1
+            h[-2] += seconds
+            h[-1] += 1
+
+    def render(self) -> str:
+        """Everything in the Prometheus text exposition format."""
+        with self._lock:
+            lines: list[str] = []
+            names = sorted(set(self._counters) | set(ALWAYS))
+            for name in names:
+                lines += [f"# HELP {name} {HELP.get(name, name)}", f"# TYPE {name} counter"]
+                series = self._counters.get(name) or {(): 0}
+                lines += [f"{name}{_labels(k)} {v}" for k, v in sorted(series.items())]
+            lines += self._render_histogram()
+        return "\n".join(lines) + "\n"
+
+    def _render_histogram(self) -> list[str]:
+        name = "sahel_request_duration_seconds"
+        lines = [f"# HELP {name} {HELP[name]}", f"# TYPE {name} histogram"]
+        for route, h in sorted(self._hist.items()):
+            for bound, count in zip(BUCKETS, h):
+                lines.append(f'{name}_bucket{{route="{_escape(route)}",le="{bound:g}"}} {int(count)}')
+            lines.append(f'{name}_bucket{{route="{_escape(route)}",le="+Inf"}} {int(h[-1])}')
+            lines.append(f'{name}_sum{{route="{_escape(route)}"}} {h[-2]:.6f}')
+            lines.append(f'{name}_count{{route="{_escape(route)}"}} {int(h[-1])}')
+        return lines
+
+
+def configure_access_log(stream: Any = None) -> None:
+    """Send the access log's JSON lines to stderr (once), unless already configured."""
+    if access_log.handlers:
+        return
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access_log.addHandler(handler)
+    access_log.setLevel(logging.INFO)
+    access_log.propagate = False
+
+
+def route_of(scope: Scope) -> str:
+    """The matched route's path template, so metrics have few distinct labels."""
+    route = scope.get("route")
+    path = getattr(route, "path", None) or getattr(route, "path_format", None)
+    if path:
+        return str(path)
+    raw = scope.get("path", "")
+    return "/static" if raw.startswith("/static/") else "(unmatched)"
+
+
+class AccessLog:
+    """ASGI middleware: one JSON log line and the metrics for every HTTP request."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics):
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [500]
+
+        async def recording_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            self._record(scope, status[0], time.perf_counter() - started)
+
+    def _record(self, scope: Scope, status: int, seconds: float) -> None:
+        route = route_of(scope)
+        self.metrics.inc("sahel_requests_total", route=route, status=str(status))
+        self.metrics.observe(route, seconds)
+        if access_log.isEnabledFor(logging.INFO):
+            entry: dict[str, Any] = {
+                "ts": round(time.time(), 3), "method": scope.get("method"), "path": scope.get("path"),
+                "route": route, "status": status, "ms": round(seconds * 1000, 2),
+            }
+            digest = scope.get("state", {}).get("query_sha")
+            if digest:
+                entry["query_sha256"] = digest
+            access_log.info(json.dumps(entry, separators=(",", ":")))
+
+
+def note_query(request: Request, query: str) -> None:
+    """Let the access log name this request's query by its digest."""
+    request.state.query_sha = query_digest(query)
+
+
+@router.get("/-/metrics", name="metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics."""
+    body = request.app.state.metrics.render()
+    return PlainTextResponse(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def _store_answers(store: Any) -> bool:
+    return bool(store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True))
+
+
+@router.get("/-/health", name="health", include_in_schema=False)
+async def health(request: Request) -> Response:
+    """Whether the store answers and the query workers are up; 503 when not."""
+    state = request.app.state
+    try:
+        has_data = await asyncio.to_thread(_store_answers, state.store)
+        store_ok = True
+    except Exception:  # a broken store is what this reports
+        has_data, store_ok = False, False
+    workers = state.runner.state()
+    ok = store_ok and bool(workers.get("ready", 1))
+    body = {"status": "ok" if ok else "unavailable", "store": {"open": store_ok, "has_data": has_data},
+            "workers": workers}
+    return JSONResponse(body, 200 if ok else 503, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,186 @@
+"""What keeps the endpoint from being used against us or others.
+
+SERVICE. The installed pyoxigraph *does* fetch ``SERVICE <url>`` over HTTP
+while evaluating (a canary on 127.0.0.1 records the hit), so a federated
+query could make the server call its own loopback, a private network or a
+cloud metadata address. ``FROM <url>`` does not fetch (it only names a graph
+of the store), and updates (``LOAD``) are refused altogether. So before any
+evaluation :func:`check_services` finds every SERVICE clause with a lexical
+scan that skips comments, strings and IRIs, and refuses the query unless
+federation is enabled, each endpoint is a literal IRI on the allow-list, and
+its host resolves only to public addresses (:func:`forbidden_address`).
+
+Headers. :class:`SecurityHeaders` adds a strict Content-Security-Policy
+(our own scripts and styles only, plus the one map host the pages may load
+Leaflet and its tiles from), ``nosniff``, ``frame-ancestors 'none'`` and a
+Referrer-Policy to every response.
+
+>>> service_targets("SELECT * { SERVICE <http://a/sparql> { ?s ?p ?o } }")
+['<http://a/sparql>']
+>>> service_targets('SELECT * { ?s ?p "SERVICE <x>" } # SERVICE <y>')
+[]
+>>> service_targets("select * { service silent ?ep { } }")
+['?ep']
+>>> service_targets("SELECT * { ?s ex:service ?o . ?service ?p ?o }")
+[]
+>>> forbidden_address("169.254.169.254"), forbidden_address("10.1.2.3"), forbidden_address("8.8.8.8")
+(True, True, False)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import socket
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+#: Strings (long and short), IRIs and comments: where a keyword is not a keyword.
+_SKIP = re.compile(
+    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
+    re.S,
+)
+#: The SERVICE keyword: not part of a prefixed name, a variable or a longer word.
+_SERVICE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])\s*(?:SILENT\b\s*)?", re.I)
+#: What follows: an IRI, a variable, or a prefixed name.
+_TARGET = re.compile(r"<[^<>\"{}|^`\\\s]*>|[?$]\w+|[\w.\-]*:[\w.\-:%]*")
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Keep IRIs (a SERVICE target is one) but blank strings and comments."""
+    text = match.group(0)
+    return text if text.startswith("<") else " " * len(text)
+
+
+def service_targets(query: str) -> list[str]:
+    """Every SERVICE clause's target as written: ``<iri>``, ``?var``, ``prefix:name`` or ``?``."""
+    text = _SKIP.sub(_blank, query)
+    targets = []
+    for match in _SERVICE.finditer(text):
+        target = _TARGET.match(text, match.end())
+        targets.append(target.group(0) if target else "?")
+    return targets
+
+
+def forbidden_address(address: str) -> bool:
+    """True for loopback, private, link-local, reserved, multicast or unspecified addresses."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast or ip.is_reserved
+
+
+Resolver = Callable[[str], Iterable[str]]
+
+
+def resolve(host: str) -> list[str]:
+    """Every address a host name resolves to (both families)."""
+    return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})  # type: ignore[misc]
+
+
+def endpoint_refusal(url: str, allowed: Iterable[str], resolver: Resolver = resolve) -> str | None:
+    """Why a SERVICE endpoint may not be called, or None when it may.
+
+    >>> endpoint_refusal("http://127.0.0.1/sparql", ["http://127.0.0.1/sparql"], lambda h: [h])
+    'SERVICE endpoint http://127.0.0.1/sparql resolves to a non-public address (127.0.0.1)'
+    >>> endpoint_refusal("https://q.example/sparql", ["https://q.example/sparql"], lambda h: ["93.184.216.34"]) is None
+    True
+    """
+    if url not in set(allowed):
+        return f"SERVICE endpoint {url} is not on this server's allow-list"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"SERVICE endpoint {url} is not an http(s) URL"
+    try:
+        addresses = list(resolver(parts.hostname))
+    except (OSError, UnicodeError):
+        return f"SERVICE endpoint {url} does not resolve"
+    bad = [a for a in addresses if forbidden_address(a)]
+    if bad or not addresses:
+        return f"SERVICE endpoint {url} resolves to a non-public address ({', '.join(bad) or 'none'})"
+    return None
+
+
+def check_services(query: str, *, enabled: bool, allowed: Iterable[str], resolver: Resolver = resolve) -> str | None:
+    """Why a query's SERVICE calls are refused, or None when it makes none (or only safe ones)."""
+    targets = service_targets(query)
+    if not targets:
+        return None
+    if not enabled:
+        return ("federated queries (SERVICE) are disabled on this endpoint; "
+                "run the parts against each endpoint yourself")
+    for target in targets:
+        if not (target.startswith("<") and target.endswith(">")):
+            return f"SERVICE needs a literal endpoint IRI here, not {target}"
+        refusal = endpoint_refusal(target[1:-1], allowed, resolver)
+        if refusal:
+            return refusal
+    return None
+
+
+# ---------------------------------------------------------------- headers
+
+#: The one outside host pages may load map code, styles and tiles from.
+MAP_HOSTS = ("https://unpkg.com", "https://*.tile.openstreetmap.org")
+
+
+def content_security_policy(map_hosts: Iterable[str] = MAP_HOSTS) -> str:
+    """The policy every response carries.
+
+    >>> "frame-ancestors 'none'" in content_security_policy([])
+    True
+    """
+    hosts = " ".join(map_hosts)
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' {hosts}".strip(),
+        f"style-src 'self' {hosts}".strip(),
+        f"img-src 'self' data: {hosts}".strip(),
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers to every HTTP response."""
+
+    def __init__(self, app: ASGIApp, csp: str | None = None):
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", (csp or content_security_policy()).encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+async def plain_500(request: Request, exc: Exception) -> Response:
+    """The catch-all: log the error with its traceback, tell the client nothing of it."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return PlainTextResponse("internal server error; it has been logged\n", 500)
