@@ -1,0 +1,281 @@
+"""Dereferencing: every IRI of the namespace answers, by content negotiation or suffix.
+
+The HTML branch is tested for status, type and headers only: the pages
+themselves are :mod:`sahel_kg.pages`' business.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pyoxigraph
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, URIRef
+
+from conftest import ROOT, make_client
+from sahel_kg.layout import turtle_files
+from sahel_kg.namespaces import BASE
+from sahel_kg.negotiation import GRAPH_OFFERS, HTML
+from test_real_server import server  # noqa: F401  (the real-server fixture)
+
+KIDAL = "/id/place/kidal"
+CLAIM = "/id/claim/wa24-amasrakad-drone-strike-around-10-children"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+RDF_OFFERS = [o for o in GRAPH_OFFERS if o is not HTML]
+
+
+def _project_iris() -> list[str]:
+    """Every IRI of our namespace in the project's files (subjects, predicates, objects, graphs)."""
+    iris: set[str] = set()
+    for f in turtle_files(ROOT):
+        iris.add(f.graph_iri)
+        for t in pyoxigraph.parse(path=str(f.path), format=pyoxigraph.RdfFormat.TURTLE):
+            iris |= {term.value for term in (t.subject, t.predicate, t.object)
+                     if isinstance(term, pyoxigraph.NamedNode) and term.value.startswith(BASE)}
+    return sorted(iris)
+
+
+PROJECT_IRIS = _project_iris()
+
+
+def _path(iri: str) -> str:
+    return "/" + iri[len(BASE):]
+
+
+def _media(response: object) -> str:
+    return response.headers["content-type"].split(";")[0]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def own_html_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the fallback pages, so these tests do not depend on the pages module's state."""
+    if "with_the_pages_module" not in request.node.name:
+        monkeypatch.setattr("sahel_kg.dereference.page_function", lambda name: None)
+
+
+# ---------------------------------------------------------------- negotiation
+
+@pytest.mark.parametrize(("accept", "status", "media_type"), [
+    (None, 200, "text/turtle"),
+    ("*/*", 200, "text/turtle"),
+    (BROWSER, 200, "text/html"),
+    ("text/html", 200, "text/html"),
+    ("application/xhtml+xml", 200, "text/html"),
+    ("text/turtle", 200, "text/turtle"),
+    ("application/ld+json", 200, "application/ld+json"),
+    ("application/json", 200, "application/ld+json"),
+    ("application/n-triples", 200, "application/n-triples"),
+    ("application/n-quads", 200, "application/n-quads"),
+    ("application/trig", 200, "application/trig"),
+    ("application/rdf+xml", 200, "application/rdf+xml"),
+    ("text/n3", 200, "text/n3"),
+    ("text/*", 200, "text/turtle"),
+    ("application/rdf+xml;q=0.5, text/turtle;q=0.4", 200, "application/rdf+xml"),
+    ("text/turtle;q=0.1, application/ld+json;q=0.9", 200, "application/ld+json"),
+    ("text/html;q=0.2, text/turtle", 200, "text/turtle"),
+    ("text/turtle;q=0, */*;q=0.1", 200, "application/n-triples"),
+    ("image/png", 406, "text/plain"),
+    ("text/turtle;q=0", 406, "text/plain"),
+])
+def test_accept_chooses_the_format(client: TestClient, accept: str | None, status: int, media_type: str) -> None:
+    r = client.get(KIDAL, headers={"accept": accept} if accept else {})
+    assert (r.status_code, _media(r)) == (status, media_type)
+    assert "Accept" in r.headers["vary"]
+
+
+@pytest.mark.parametrize("offer", GRAPH_OFFERS, ids=lambda o: o.extension)
+def test_suffix_fixes_the_format_whatever_accept_says(client: TestClient, offer: object) -> None:
+    r = client.get(f"{KIDAL}.{offer.extension}", headers={"accept": "image/png"})  # type: ignore[attr-defined]
+    assert r.status_code == 200
+    assert _media(r) == offer.media_type.split(";")[0]  # type: ignore[attr-defined]
+    assert "Accept" not in r.headers.get("vary", "")
+
+
+def test_406_lists_what_is_offered(client: TestClient) -> None:
+    r = client.get(KIDAL, headers={"accept": "image/png"})
+    assert r.status_code == 406
+    for offer in GRAPH_OFFERS:
+        assert offer.media_type.split(";")[0] in r.text
+    assert 'rel="alternate"' in r.headers["link"]
+
+
+def test_link_header_names_every_format_and_the_canonical_iri(client: TestClient) -> None:
+    link = client.get(KIDAL).headers["link"]
+    for offer in GRAPH_OFFERS:
+        media = offer.media_type.split(";")[0]
+        assert f'<http://localhost:8000{KIDAL}.{offer.extension}>; rel="alternate"; type="{media}"' in link
+    assert f'<{BASE}id/place/kidal>; rel="canonical"' in link
+
+
+def test_negotiated_rdf_names_its_own_location(client: TestClient) -> None:
+    r = client.get(KIDAL, headers={"accept": "application/ld+json"})
+    assert r.headers["content-location"] == f"http://localhost:8000{KIDAL}.jsonld"
+
+
+@pytest.mark.parametrize("accept", [None, BROWSER, "application/rdf+xml", "image/png"])
+@pytest.mark.parametrize("path", [KIDAL, KIDAL + ".nt", "/id/place/nowhere", "/id/place/%zz"])
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str, accept: str | None) -> None:
+    headers = {"accept": accept} if accept else {}
+    get, head = client.get(path, headers=headers), client.head(path, headers=headers)
+    assert head.status_code == get.status_code
+    assert head.content == b""
+    for name in ("content-type", "content-length", "vary", "link"):
+        assert head.headers.get(name) == get.headers.get(name)
+
+
+def test_html_branch(client: TestClient) -> None:
+    for r in (client.get(KIDAL, headers={"accept": BROWSER}), client.get(KIDAL + ".html")):
+        assert r.status_code == 200
+        assert _media(r) == "text/html"
+        assert "<html" in r.text.lower()
+
+
+def test_html_branch_with_the_pages_module(client: TestClient) -> None:
+    pytest.importorskip("sahel_kg.pages")
+    for path, status in ((KIDAL, 200), (CLAIM, 200), ("/ontology/Claim", 200), ("/id/place/atlantis", 404)):
+        r = client.get(path, headers={"accept": BROWSER})
+        assert (r.status_code, _media(r)) == (status, "text/html"), path
+        assert r.headers["vary"].startswith("Accept")
+
+
+# ---------------------------------------------------------------- unknown, malformed, retired
+
+@pytest.mark.parametrize(("accept", "media_type"), [(None, "text/plain"), (BROWSER, "text/html"),
+                                                    ("text/turtle", "text/plain")])
+def test_unknown_iri_is_404(client: TestClient, accept: str | None, media_type: str) -> None:
+    r = client.get("/id/place/atlantis", headers={"accept": accept} if accept else {})
+    assert (r.status_code, _media(r)) == (404, media_type)
+    assert "Accept" in r.headers["vary"]
+
+
+@pytest.mark.parametrize(("path", "statuses"), [
+    ("/id/place/%zz", {400}),
+    ("/id/place/%ff%fe", {400}),
+    ("/id/place/%2e%2e/kidal", {400}),
+    ("/id/place/%2E%2E", {400}),
+    ("/id/place/%2e/kidal", {400}),
+    ("/id/" + "a" * 5000, {400, 404}),
+    ("/id/place/kid%3Cal%3E", {404}),
+    ("/id/place/kidal%20x", {404}),
+    ("/id/place/kidal%22%7D", {404}),
+    ("/id/place/", {404}),
+    ("/id/place//kidal", {404}),
+    ("/id/place/kidal.exe", {404}),
+    ("/ontology.exe", {404}),
+    ("/vocab/%00", {404}),
+])
+def test_malformed_paths_never_500(client: TestClient, path: str, statuses: set[int]) -> None:
+    r = client.get(path)
+    assert r.status_code in statuses, r.text
+
+
+def _retirement_store() -> pyoxigraph.Store:
+    n, g = pyoxigraph.NamedNode, pyoxigraph.NamedNode(BASE + "graph/retired")
+    old, new, gone = n(BASE + "id/place/old-name"), n(BASE + "id/place/new-name"), n(BASE + "id/place/gone")
+    label = n("http://www.w3.org/2000/01/rdf-schema#label")
+    store = pyoxigraph.Store()
+    store.extend([
+        pyoxigraph.Quad(old, n("http://purl.org/dc/terms/isReplacedBy"), new, g),
+        pyoxigraph.Quad(new, label, pyoxigraph.Literal("New"), g),
+        pyoxigraph.Quad(gone, n("http://www.w3.org/2002/07/owl#deprecated"),
+                        pyoxigraph.Literal("true", datatype=n("http://www.w3.org/2001/XMLSchema#boolean")), g),
+    ])
+    return store
+
+
+@pytest.mark.parametrize(("path", "status", "location"), [
+    ("/id/place/old-name", 301, "http://localhost:8000/id/place/new-name"),
+    ("/id/place/old-name.jsonld", 301, "http://localhost:8000/id/place/new-name.jsonld"),
+    ("/id/place/gone", 410, None),
+    ("/id/place/gone.ttl", 410, None),
+    ("/id/place/new-name", 200, None),
+])
+def test_retired_iris_redirect_or_are_gone(path: str, status: int, location: str | None) -> None:
+    with make_client(_retirement_store()) as c:
+        for accept in (None, BROWSER):
+            r = c.get(path, headers={"accept": accept} if accept else {}, follow_redirects=False)
+            assert r.status_code == status
+            assert r.headers.get("location") == location
+
+
+# ---------------------------------------------------------------- every IRI, every format
+
+def _parse(body: bytes, fmt: pyoxigraph.RdfFormat) -> set[pyoxigraph.Triple]:
+    return {q.triple for q in pyoxigraph.parse(body, format=fmt)}
+
+
+def _non_blank_objects(triples: object, iri: str) -> set[tuple[str, str]]:
+    return {(t.predicate.value, str(t.object)) for t in triples  # type: ignore[attr-defined]
+            if t.subject.value == iri and not isinstance(t.object, pyoxigraph.BlankNode)}
+
+
+def test_project_iris_were_collected() -> None:
+    assert len(PROJECT_IRIS) > 300
+    assert BASE + "ontology" in PROJECT_IRIS and BASE + "graph/places" in PROJECT_IRIS
+
+
+@pytest.mark.parametrize("iri", PROJECT_IRIS, ids=lambda i: i[len(BASE):])
+def test_every_iri_dereferences_in_every_format(client: TestClient, store: pyoxigraph.Store, iri: str) -> None:
+    node = pyoxigraph.NamedNode(iri)
+    is_graph = iri.startswith(BASE + "graph/")
+    expected = (len(list(store.quads_for_pattern(None, None, None, node))) if is_graph
+                else _non_blank_objects([q.triple for q in store.quads_for_pattern(node, None, None)], iri))
+    for offer in RDF_OFFERS:
+        r = client.get(_path(iri), headers={"accept": offer.media_type})
+        assert (r.status_code, _media(r)) == (200, offer.media_type.split(";")[0]), iri
+        triples = _parse(r.content, offer.rdf_format)  # type: ignore[arg-type]
+        if is_graph:
+            assert len(triples) == expected
+        elif expected:
+            assert expected <= _non_blank_objects(triples, iri)
+        else:  # never a subject (a version IRI): what points at it
+            assert any(t.object == node for t in triples)
+    assert client.get(_path(iri), headers={"accept": BROWSER}).status_code == 200
+
+
+def test_description_follows_blank_nodes_and_labels_links(client: TestClient) -> None:
+    g = Graph().parse(data=client.get(CLAIM + ".ttl").text, format="turtle")
+    claim = URIRef(BASE + CLAIM[1:])
+    exact = URIRef("http://www.w3.org/ns/oa#exact")
+    quotes = [str(o) for o in g.objects(g.value(claim, URIRef(BASE + "ontology/quote")), exact)]
+    assert quotes == ["In March, a drone strike by the Malian army in Amasrakad killed around ten children."]
+    count = g.value(claim, URIRef(BASE + "ontology/count"))
+    assert int(g.value(count, URIRef(BASE + "ontology/best"))) == 10
+    label, pref = URIRef("http://www.w3.org/2000/01/rdf-schema#label"), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert str(g.value(URIRef(BASE + "id/actor/weafrica24"), label)) == "Weafrica24"
+    assert str(g.value(URIRef(BASE + "vocab/count-qualifier/approximately"), pref)) == "approximately"
+    assert str(g.value(URIRef(BASE + "ontology/about"), label)) == "about"
+    assert not list(g.triples((None, URIRef(BASE + "ontology/about"), claim)))  # claims about it stay out
+
+
+def test_ontology_iri_serves_the_whole_ontology(client: TestClient, store: pyoxigraph.Store) -> None:
+    core = pyoxigraph.NamedNode(BASE + "graph/ontology/core")
+    triples = _parse(client.get("/ontology.nt").content, pyoxigraph.RdfFormat.N_TRIPLES)
+    assert {q.triple for q in store.quads_for_pattern(None, None, None, core)} <= triples
+
+
+def test_concept_scheme_lists_its_concepts(client: TestClient) -> None:
+    g = Graph().parse(data=client.get("/vocab/stance.ttl").text, format="turtle")
+    concepts = set(g.subjects(URIRef("http://www.w3.org/2004/02/skos/core#inScheme"), URIRef(BASE + "vocab/stance")))
+    assert URIRef(BASE + "vocab/stance/denies") in concepts
+
+
+def test_graph_iri_serves_its_quads_in_its_graph(client: TestClient) -> None:
+    quads = list(pyoxigraph.parse(client.get("/graph/places.nq").content, format=pyoxigraph.RdfFormat.N_QUADS))
+    assert quads and {q.graph_name.value for q in quads} == {BASE + "graph/places"}
+
+
+def test_entity_routes_do_not_shadow_other_routes(client: TestClient) -> None:
+    assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+    assert client.get("/static/style.css").status_code == 200
+
+
+# ---------------------------------------------------------------- over real HTTP
+
+@pytest.mark.real_server
+def test_rdflib_dereferences_an_entity_over_http(server: tuple[str, subprocess.Popen[bytes]]) -> None:  # noqa: F811
+    g = Graph().parse(server[0] + KIDAL)
+    kidal = URIRef(BASE + "id/place/kidal")
+    assert (kidal, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), None) in g
+    assert len(list(g.triples((kidal, None, None)))) >= 4
