@@ -1,0 +1,405 @@
+"""Human-readable pages: every kind of entity, home, browse, search, escaping, offline use."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pyoxigraph
+import pytest
+from bs4 import BeautifulSoup
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from conftest import make_client
+from sahel_kg import pages
+from sahel_kg.backend import EmbeddedBackend
+from sahel_kg.namespaces import BASE
+
+ID = BASE + "id/"
+
+
+class CountingBackend(EmbeddedBackend):
+    """Counts the queries a page asks."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        super().__init__(store)
+        self.queries = 0
+
+    def select(self, sparql: str):  # type: ignore[no-untyped-def]
+        self.queries += 1
+        return super().select(sparql)
+
+
+def fake_request(app: FastAPI, backend: object | None = None) -> SimpleNamespace:
+    """What entity_html needs of a request: the app's state."""
+    state = SimpleNamespace(settings=app.state.settings, backend=backend or app.state.backend)
+    return SimpleNamespace(app=SimpleNamespace(state=state))
+
+
+def page(app: FastAPI, iri: str) -> BeautifulSoup:
+    html = pages.entity_html(fake_request(app), iri)  # type: ignore[arg-type]
+    assert html is not None, iri
+    return BeautifulSoup(html, "html.parser")
+
+
+def text(node: object) -> str:
+    return " ".join(node.get_text(" ").split())  # type: ignore[attr-defined]
+
+
+def row(soup: BeautifulSoup, slug: str) -> BeautifulSoup:
+    found = soup.find("tr", id=f"claim-{slug}")
+    assert found is not None, slug
+    return found
+
+
+# ---------------------------------------------------------------- incident
+
+@pytest.fixture(scope="module")
+def abeibara(app: FastAPI) -> BeautifulSoup:
+    return page(app, ID + "incident/abeibara-area-killings")
+
+
+def test_incident_identity(abeibara: BeautifulSoup) -> None:
+    assert "Killings in the Abeibara area" in text(abeibara.find("h1"))
+    facts = text(abeibara.find("dl", class_="facts"))
+    assert "Attack" in facts and "20 June 2024 – 29 June 2024" in facts and "day" in facts
+    assert "inferred by curator" in text(abeibara)
+    assert "between June 20 and 29" in text(abeibara.find("aside", class_="inferred"))
+    chain = [text(li) for li in abeibara.select("nav.chain li")]
+    assert chain == ["Mali", "Kidal Region", "Abeibara"]
+
+
+def test_incident_comparison_figures(abeibara: BeautifulSoup) -> None:
+    table = abeibara.find("table", class_="claims")
+    assert table.find("th", scope="col")
+    assert "46" in text(row(abeibara, "ap-abeibara-village-chief-spokesman-46-executed").find("td", class_="num"))
+    assert "at least 60" in text(row(abeibara, "ap-abeibara-kal-akal-at-least-60"))
+    assert "dozens" in text(row(abeibara, "ap-abeibara-accused-of-killing-dozens"))
+    spokesman = row(abeibara, "ap-abeibara-village-chief-spokesman-46-executed")
+    who = text(spokesman.find("th"))
+    assert "Hamadine Driss Ag Mohamed" in who and "village chief of Abeibara" in who and "The Associated Press" in who
+    assert "Malian Armed Forces" in text(spokesman) and "Wagner Group" in text(spokesman)
+    assert "execution" in text(spokesman) and "civilians" in text(spokesman)
+    assert "executed 46 civilians, including elderly men and shepherds" in text(spokesman.find_all("blockquote")[-1]) \
+        or any("executed 46" in text(q) for q in spokesman.find_all("blockquote"))
+
+
+def test_incident_disclaimer_beside_what_it_answers(abeibara: BeautifulSoup) -> None:
+    rows = abeibara.select("table.claims tbody tr")
+    ids = [r["id"] for r in rows]
+    disclaimer = row(abeibara, "ap-abeibara-army-spokesman-no-knowledge")
+    assert "response" in disclaimer["class"]
+    assert "disclaims knowledge" in text(disclaimer) and "Souleymane Dembélé" in text(disclaimer)
+    assert "Malian Armed Forces" in text(disclaimer.find("th"))  # the speaker's affiliation
+    answered = {a["href"] for a in disclaimer.select(".answers a")}
+    assert "#claim-ap-abeibara-village-chief-spokesman-46-executed" in answered
+    assert "#claim-ap-abeibara-kal-akal-at-least-60" in answered
+    # it follows the claims it answers, and they link back to it
+    assert ids.index(disclaimer["id"]) > ids.index("claim-ap-abeibara-kal-akal-at-least-60")
+    assert any("#claim-ap-abeibara-army-spokesman-no-knowledge" == a["href"]
+               for a in row(abeibara, "ap-abeibara-kal-akal-at-least-60").select(".answered-by a"))
+
+
+def test_incident_sources_and_publishers(app: FastAPI) -> None:
+    soup = page(app, ID + "incident/amassine-killings")
+    source_cells = " ".join(text(td) for td in soup.select('td[data-label="Source"]'))
+    assert "Weafrica24" in source_cells and "Soukaina" in source_cells
+    terrorists = row(soup, "wa24-security-source-dead-were-terrorists")
+    assert "combatants" in text(terrorists) and "disputes" in text(terrorists)
+    csp = row(soup, "wa24-csp-sources-over-30-civilians-killed")
+    assert "more than 30" in text(csp.find("td", class_="num"))
+    assert "subtotal" in text(csp.find("details", class_="subcounts"))
+
+
+def test_range_chart(abeibara: BeautifulSoup) -> None:
+    svg = abeibara.find("figure", class_="range-chart").find("svg")
+    shapes = [g["class"][1] for g in svg.find_all("g", class_="bar")]
+    assert sorted(shapes) == ["bar-open", "bar-open", "bar-point"]  # at least 60, dozens, 46
+    assert abeibara.find("g", class_="bar-open").find("path", class_="arrow")
+    amassine_chart = abeibara  # approximate figures are markers, checked on Amassine below
+    assert amassine_chart is not None
+
+
+def test_range_chart_approximate_marker(app: FastAPI) -> None:
+    soup = page(app, ID + "incident/amassine-killings")
+    assert soup.select("g.bar-approx path.approx"), "around 30 is drawn as a marker"
+
+
+def test_incident_map_without_coordinates(abeibara: BeautifulSoup) -> None:
+    box = abeibara.find("div", class_="map")
+    assert "map-empty" in box["class"] and not box.has_attr("data-lat")
+    assert "No coordinates are recorded for Abeibara" in text(abeibara.find("figure", class_="map-figure"))
+
+
+# ---------------------------------------------------------------- other entities
+
+def test_actor_page_lists_denials(app: FastAPI) -> None:
+    soup = page(app, ID + "actor/malian-armed-forces")
+    assert "FAMa" in text(soup.find("ul", class_="names")) and "state forces" in text(soup.find("dl", class_="facts"))
+    denials = text(soup.find("section", class_="denials"))
+    assert "vehemently deny" in denials
+    sections = {text(s.find("h2")): text(s) for s in soup.find_all("section")}
+    accused = next(v for k, v in sections.items() if k.startswith("Claims naming it"))
+    assert "at least 60" in accused or "Kal Akal" in accused
+    members = next(v for k, v in sections.items() if k.startswith("Claims by people"))
+    assert "unfounded" in members and "no prior knowledge" in members
+
+
+def test_actor_alt_labels(app: FastAPI) -> None:
+    soup = page(app, ID + "actor/csp-dpa")
+    names = text(soup.find("ul", class_="names"))
+    assert "CSP" in names and "(fr)" in names
+
+
+def test_place_page_chain_and_incidents_below(app: FastAPI) -> None:
+    soup = page(app, ID + "place/kidal-region")
+    assert [text(li) for li in soup.select("nav.chain li")] == ["Mali", "Kidal Region"]
+    incidents = text(soup.find("table", class_="list"))
+    assert "Abeibara" in incidents and "Amassine" in incidents and "Ersane" not in incidents
+    assert "Kidal" in text(soup.find("dl", class_="facts"))  # places within
+
+
+def test_place_map_with_coordinates(app: FastAPI) -> None:
+    soup = page(app, ID + "place/bamako")
+    box = soup.find("div", class_="map")
+    assert box["data-lat"] == "12.6392" and box["data-lon"] == "-8.0029"
+    assert "12.6392" in text(box) and "8.0029° W" in text(box)
+
+
+def test_place_falls_back_to_containing_map(app: FastAPI, store: pyoxigraph.Store) -> None:
+    soup = page(app, ID + "place/gao-region")
+    assert "map-empty" in soup.find("div", class_="map")["class"]
+
+
+def test_source_page(app: FastAPI) -> None:
+    soup = page(app, ID + "source/ap-abeibara-civilian-killings")
+    facts = text(soup.find("dl", class_="facts"))
+    assert "The Associated Press" in facts and "000_8baffc096637a652.txt" in facts
+    assert "no earlier than 29 June 2024" in facts and "inferred by curator" in facts
+    quotes = [text(q) for q in soup.find_all("blockquote")]
+    assert any("at least 60 civilians killed" in q for q in quotes)
+    assert len(soup.select("table.claims tbody tr")) == 8
+
+
+def test_claim_page(app: FastAPI) -> None:
+    soup = page(app, ID + "claim/ap-abeibara-village-chief-spokesman-46-executed")
+    facts = text(soup.find("dl", class_="facts"))
+    assert "spoke on behalf of village chief of Abeibara" in facts and "relayed by The Associated Press" in facts
+    assert "Answered by" in facts and "no prior knowledge" in facts
+    assert "46" in facts and "elderly" in facts
+
+
+def test_event_page(app: FastAPI) -> None:
+    soup = page(app, ID + "event/alleged-abuses-malian-forces-wagner")
+    assert "Incident series" in text(soup.find("p", class_="kind"))
+    assert soup.find("tr", id="claim-mali-inv-army-and-wagner-deny-abuses")
+    assert soup.find("tr", id="claim-wa24-ersane-around-10-beheaded")  # alleged part of the series
+
+
+def test_class_page_counts_instances(app: FastAPI) -> None:
+    soup = page(app, BASE + "ontology/Incident")
+    assert text(soup.find("strong", class_="instance-count")) == "10"
+    assert "sem:Event" in text(soup) and "possibly same incident as" in text(soup.find("dl", class_="facts"))
+    actor = page(app, BASE + "ontology/Actor")
+    assert "Person" in text(actor.find("dl", class_="facts"))
+
+
+def test_property_page(app: FastAPI) -> None:
+    soup = page(app, BASE + "ontology/respondsTo")
+    facts = text(soup.find("dl", class_="facts"))
+    assert "Claim" in facts and int(text(soup.find("strong", class_="usage-count"))) >= 5
+
+
+def test_ontology_page(app: FastAPI) -> None:
+    soup = page(app, BASE + "ontology")
+    assert "0.1.0" in text(soup) and "Incident" in text(soup.find("dl", class_="terms"))
+
+
+def test_scheme_and_concept_pages(app: FastAPI) -> None:
+    scheme = page(app, BASE + "vocab/incident-type")
+    assert scheme.select("tr.depth-1") and "Attack" in text(scheme.find("table"))
+    concept = page(app, BASE + "vocab/stance/denies")
+    facts = text(concept.find("dl", class_="facts"))
+    assert "Stance" in facts and int(text(concept.find("strong", class_="usage-count"))) == 2
+    attack = page(app, BASE + "vocab/incident-type/attack")
+    assert "Violence against civilians" in text(attack.find("dl", class_="facts"))
+
+
+def test_shape_page(app: FastAPI) -> None:
+    soup = page(app, BASE + "shapes/Claim")
+    assert "targetClass" in text(soup) and "A claim must name exactly one source document" in text(soup)
+
+
+def test_unknown_iri_gives_none(app: FastAPI) -> None:
+    assert pages.entity_html(fake_request(app), ID + "place/atlantis") is None  # type: ignore[arg-type]
+    assert pages.entity_html(fake_request(app), "http://example.org/x") is None  # type: ignore[arg-type]
+
+
+def test_not_found_and_gone(app: FastAPI) -> None:
+    soup = BeautifulSoup(pages.not_found_html(fake_request(app), ID + "place/kidal-regoin"), "html.parser")  # type: ignore[arg-type]
+    assert ID + "place/kidal-regoin" in text(soup.find("code", class_="asked"))
+    assert soup.find("input", id="nf-q")["value"] == "kidal regoin"
+    assert soup.find("a", href="/browse/incidents")
+    gone = BeautifulSoup(pages.gone_html(fake_request(app), ID + "place/old", ID + "place/mali"), "html.parser")  # type: ignore[arg-type]
+    assert gone.select_one(".replacement a")["href"].endswith("/id/place/mali")
+
+
+@pytest.mark.parametrize("iri,limit", [
+    (ID + "incident/abeibara-area-killings", 6), (ID + "actor/malian-armed-forces", 4),
+    (ID + "place/kidal-region", 4), (ID + "source/weafrica24-amassine-killings", 4),
+    (ID + "claim/wa24-approximately-30-killed", 3), (BASE + "ontology/Claim", 4),
+    (BASE + "vocab/stance", 3), (BASE + "shapes/Claim", 3),
+])
+def test_few_queries_per_page(app: FastAPI, store: pyoxigraph.Store, iri: str, limit: int) -> None:
+    backend = CountingBackend(store)
+    assert pages.entity_html(fake_request(app, backend), iri) is not None  # type: ignore[arg-type]
+    assert backend.queries <= limit
+
+
+# ---------------------------------------------------------------- head, markup, escaping, offline
+
+def test_head_has_canonical_and_alternates(abeibara: BeautifulSoup) -> None:
+    assert abeibara.find("html")["lang"] == "en"
+    assert abeibara.find("meta", attrs={"name": "viewport"})
+    url = abeibara.find("link", rel="canonical")["href"]
+    assert url == "http://localhost:8000/id/incident/abeibara-area-killings"
+    alternates = {l["type"]: l["href"] for l in abeibara.find_all("link", rel="alternate")}
+    assert alternates == {"text/turtle": url + ".ttl", "application/ld+json": url + ".jsonld",
+                          "application/n-triples": url + ".nt", "application/rdf+xml": url + ".rdf"}
+    for tag in ("header", "nav", "main", "article"):
+        assert abeibara.find(tag), tag
+    nav = [text(a) for a in abeibara.find("nav").find_all("a")]
+    assert {"Home", "Browse", "Search", "SPARQL"} <= set(nav)
+
+
+def test_no_external_script_needed(client: TestClient, abeibara: BeautifulSoup) -> None:
+    for soup in (abeibara, BeautifulSoup(client.get("/").text, "html.parser")):
+        for script in soup.find_all("script"):
+            assert not re.match(r"(https?:)?//", script.get("src", "")), script
+
+
+MALICIOUS = "<script>alert('x')</script>"
+
+
+@pytest.fixture(scope="module")
+def evil_client() -> TestClient:
+    store = pyoxigraph.Store()
+    store.load(f"""@prefix shg: <https://w3id.org/sahel-harm/ontology/> .
+      @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+      shg:Organisation rdfs:subClassOf shg:Actor .
+      <{ID}actor/evil> a shg:Organisation ; rdfs:label "{MALICIOUS}"@en .
+      <{ID}incident/evil> a shg:Incident ; rdfs:label "{MALICIOUS}"@en ; <http://semanticweb.cs.vu.nl/2009/11/sem/hasPlace> <{ID}place/p> .
+      <{ID}place/p> a shg:Place ; rdfs:label "\\"><img src=x onerror=alert(1)>"@en .
+      <{ID}claim/evil> a shg:Claim ; rdfs:label "{MALICIOUS}"@en ; shg:about <{ID}incident/evil> ;
+        <http://www.w3.org/ns/prov#wasAttributedTo> <{ID}actor/evil> .
+    """.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    with make_client(store) as c:
+        yield c
+
+
+@pytest.mark.parametrize("path", ["/search?q=script", "/browse/actors", "/browse/incidents", "/browse/claims", "/"])
+def test_malicious_labels_are_escaped_in_lists(evil_client: TestClient, path: str) -> None:
+    html = evil_client.get(path).text
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert" in html or path == "/browse/incidents" and "&lt;" in html
+
+
+def test_malicious_labels_are_escaped_on_entity_pages(evil_client: TestClient) -> None:
+    app = evil_client.app
+    for slug in ("actor/evil", "incident/evil", "claim/evil", "place/p"):
+        html = pages.entity_html(fake_request(app), ID + slug)  # type: ignore[arg-type]
+        assert html and "<script>alert" not in html and "<img src=x" not in html, slug
+        soup = BeautifulSoup(html, "html.parser")
+        assert not soup.find("img") and all(s.get("src") for s in soup.find_all("script"))
+    soup = BeautifulSoup(pages.entity_html(fake_request(app), ID + "actor/evil"), "html.parser")  # type: ignore[arg-type]
+    assert text(soup.find("h1")) == MALICIOUS
+
+
+# ---------------------------------------------------------------- home, search, browse
+
+def test_home(client: TestClient) -> None:
+    soup = BeautifulSoup(client.get("/").text, "html.parser")
+    stats = {text(li) for li in soup.select("ul.stats li")}
+    assert "10 incidents" in stats and any(s.endswith("claims") for s in stats)
+    assert soup.select("figure.timeline svg g.span") and soup.find("form", action="/search")
+    examples = [a["href"] for a in soup.select("ul.examples-list a")]
+    assert examples and all(h.startswith("/query?query=") for h in examples)
+    assert client.get(examples[0]).status_code == 200
+    hrefs = {a["href"] for a in soup.find_all("a")}
+    assert {"/.well-known/void", "/sparql", "/query"} <= hrefs
+
+
+def search(client: TestClient, q: str) -> list[str]:
+    soup = BeautifulSoup(client.get("/search", params={"q": q}).text, "html.parser")
+    return [a["href"] for a in soup.select("ol.results > li > a")]
+
+
+@pytest.mark.parametrize("q,expected", [
+    ("segou", "/id/place/segou-region"), ("SÉGOU", "/id/place/segou-region"),
+    ("dembele", "/id/actor/souleymane-dembele"), ("Dembélé", "/id/actor/souleymane-dembele"),
+    ("CSP", "/id/actor/csp-dpa"), ("fama", "/id/actor/malian-armed-forces"),
+    ("abeibara killings", "/id/incident/abeibara-area-killings"),
+    ("human rights groups say wagner", "/id/source/thelocalreport-wagner-hrw-amnesty"),
+])
+def test_search(client: TestClient, q: str, expected: str) -> None:
+    assert any(h.endswith(expected) for h in search(client, q)), q
+
+
+def test_search_shows_matched_alt_label(client: TestClient) -> None:
+    soup = BeautifulSoup(client.get("/search", params={"q": "CSP-DPA"}).text, "html.parser")
+    first = soup.select_one("ol.results > li")
+    assert first.a["href"].endswith("/id/actor/csp-dpa") and "CSP-DPA" in text(first.find(class_="matched"))
+
+
+def test_search_empty_and_nothing(client: TestClient) -> None:
+    assert client.get("/search").status_code == 200
+    assert search(client, "zzzzqqq") == []
+
+
+def browse(client: TestClient, path: str, **params: object) -> BeautifulSoup:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def names(soup: BeautifulSoup) -> list[str]:
+    return [text(th) for th in soup.select("table.list tbody th[scope=row]")]
+
+
+def test_browse_incidents_filters(client: TestClient) -> None:
+    assert len(names(browse(client, "/browse/incidents"))) == 10
+    kidal = names(browse(client, "/browse/incidents", region="kidal-region"))
+    assert len(kidal) == 2 and all("Abeibara" in n or "Amassine" in n for n in kidal)
+    drones = names(browse(client, "/browse/incidents", type="explosions-remote-violence"))
+    assert len(drones) == 4 and all("rone" in n for n in drones)
+    june = names(browse(client, "/browse/incidents", **{"from": "2024-06-01", "to": "2024-06-30"}))
+    assert any("Abeibara" in n for n in june) and not any("Amassine" in n for n in june)
+    soup = browse(client, "/browse/incidents", region="x> } #")
+    assert soup.find("p", class_="error")
+
+
+def test_browse_actors_category_and_paging(client: TestClient) -> None:
+    media = names(browse(client, "/browse/actors", category="news-media"))
+    assert "Weafrica24" in media and "Malian Armed Forces" not in media
+    first = browse(client, "/browse/actors", per_page=10)
+    second = browse(client, "/browse/actors", per_page=10, page=2)
+    assert len(names(first)) == 10 and not set(names(first)) & set(names(second))
+    assert first.find("a", rel="next")["href"] == "/browse/actors?page=2&per_page=10"
+    assert second.find("a", rel="prev")
+
+
+@pytest.mark.parametrize("name", ["places", "sources", "claims"])
+def test_other_lists(client: TestClient, name: str) -> None:
+    assert names(browse(client, f"/browse/{name}"))
+    assert client.get("/browse/nothing").status_code == 404
+
+
+def test_browse_claims_by_stance(client: TestClient) -> None:
+    denials = names(browse(client, "/browse/claims", stance="denies"))
+    assert len(denials) == 2
+
+
+def test_query_page_still_works(client: TestClient) -> None:
+    soup = BeautifulSoup(client.get("/query").text, "html.parser")
+    assert soup.find("textarea", id="query") and soup.find("a", href="/browse")
