@@ -60,6 +60,7 @@ class RangeChart:
     row_height: int = 30
     label_width: int = 250
     plot_right: float = 620.0
+    top: int = 16
     axis_max: int = 10
     bars: list[Bar] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
@@ -67,12 +68,12 @@ class RangeChart:
     @property
     def height(self) -> int:
         """Total height: one row per bar plus the axis."""
-        return self.row_height * len(self.bars) + 36
+        return int(self.axis_y) + 30
 
     @property
     def axis_y(self) -> float:
         """Where the axis line is drawn."""
-        return float(self.row_height * len(self.bars) + 6)
+        return float(self.top + self.row_height * len(self.bars) + 6)
 
 
 def nice_max(value: int) -> int:
@@ -111,10 +112,11 @@ def range_chart(items: list[RangeInput]) -> RangeChart:
     chart.axis_max = nice_max(top)
     left = float(chart.label_width)
     scale = (chart.plot_right - left) / chart.axis_max
-    chart.bars = [_bar(item, n * chart.row_height + chart.row_height / 2, scale, left, chart.plot_right)
+    chart.bars = [_bar(item, chart.top + n * chart.row_height + chart.row_height / 2, scale, left, chart.plot_right)
                   for n, item in enumerate(items)]
-    step = chart.axis_max / 5
-    chart.ticks = [Tick(left + i * step * scale, f"{i * step:g}") for i in range(6)]
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10 ** 9)
+                if chart.axis_max / s <= 6 and chart.axis_max % s == 0)
+    chart.ticks = [Tick(left + n * scale, str(n)) for n in range(0, chart.axis_max + 1, step)]
     return chart
 
 
