@@ -55,18 +55,18 @@ _TARGET = re.compile(r"<[^<>\"{}|^`\\\s]*>|[?$]\w+|[\w.\-]*:[\w.\-:%]*")
 
 
 def _blank(match: re.Match[str]) -> str:
-    """Keep IRIs (a SERVICE target is one) but blank strings and comments."""
+    """Blank strings and comments; keep an IRI's place (a SERVICE target is one) but not its text."""
     text = match.group(0)
-    return text if text.startswith("<") else " " * len(text)
+    return "<" + "_" * (len(text) - 2) + ">" if text.startswith("<") else " " * len(text)
 
 
 def service_targets(query: str) -> list[str]:
     """Every SERVICE clause's target as written: ``<iri>``, ``?var``, ``prefix:name`` or ``?``."""
-    text = _SKIP.sub(_blank, query)
+    masked = _SKIP.sub(_blank, query)  # same length: positions match the query's
     targets = []
-    for match in _SERVICE.finditer(text):
-        target = _TARGET.match(text, match.end())
-        targets.append(target.group(0) if target else "?")
+    for match in _SERVICE.finditer(masked):
+        target = _TARGET.match(masked, match.end())
+        targets.append(query[target.start():target.end()] if target else "?")
     return targets
 
 

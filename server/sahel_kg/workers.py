@@ -172,6 +172,7 @@ class ProcessRunner:
         self.readers = ThreadPoolExecutor(self.size + settings.queue_limit + 2, thread_name_prefix="sparql-pipe")
         self._lock = threading.Lock()
         self._starting = 0
+        self._live = 0  # workers started and not yet discarded (idle or busy)
         self._closed = threading.Event()
         self._started = False
 
@@ -203,6 +204,17 @@ class ProcessRunner:
                     "busy": len(self.busy), "starting": self._starting, "admitted": self.admission.count,
                     "pids": sorted(w.pid for w in self.busy)}
 
+    def wait_ready(self, timeout: float = 10.0) -> bool:
+        """Block until every worker has started (tests, and a server that wants to be warm)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._live == self.size and self._starting == 0 and not any(
+                        w.killed_for_time for w in self.busy):
+                    return True
+            time.sleep(0.02)
+        return False
+
     def worker_pids(self) -> list[int]:
         """Process ids of every live worker (for tests and the health check)."""
         with self._lock:
@@ -225,6 +237,8 @@ class ProcessRunner:
             if self._closed.is_set():
                 worker.kill()
             else:
+                with self._lock:
+                    self._live += 1
                 self.idle.put(worker)
 
     def _watch(self) -> None:
@@ -232,7 +246,7 @@ class ProcessRunner:
             now = time.monotonic()
             with self._lock:
                 late = [w for w in self.busy if w.deadline is not None and w.deadline < now and not w.killed_for_time]
-                short = self.size - len(self.busy) - self.idle.qsize() - self._starting
+                short = self.size - self._live - self._starting
             for worker in late:
                 worker.killed_for_time = True
                 self.metrics.inc("sahel_query_timeouts_total")
@@ -257,11 +271,12 @@ class ProcessRunner:
             if worker not in self.busy:
                 return
             self.busy.discard(worker)
+            if not (clean and worker.alive):
+                self._live -= 1
         if clean and worker.alive and not self._closed.is_set():
             self.idle.put(worker)
         else:
-            if not worker.killed_for_time:
-                worker.kill()
+            worker.kill()  # reaped before the client hears of it
             self.metrics.inc("sahel_worker_restarts_total")  # the watchdog starts a new one
         self.admission.leave()
 

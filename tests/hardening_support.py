@@ -1,0 +1,85 @@
+"""Helpers shared by the hardening tests: apps over the on-disk test store with
+worker processes, a canary HTTP server that records every hit, process checks."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from sahel_kg.app import create_app
+from sahel_kg.settings import Settings
+from sahel_kg.store import current_store_dir, open_read_only
+
+from conftest import ROOT
+
+#: Counts every pair of triples of every triple: never finishes on the project store.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: An endless stream of rows (a cross product), when no row cap stops it.
+ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+@contextmanager
+def process_client(pointer: Path, **overrides: object) -> Iterator[TestClient]:
+    """A client of an app whose queries run in worker processes over the store at ``pointer``."""
+    settings = Settings(root=ROOT, store=pointer, **overrides)  # type: ignore[arg-type]
+    app = create_app(settings, open_read_only(pointer), store_dir=current_store_dir(pointer))
+    with TestClient(app) as client:
+        assert app.state.runner.wait_ready(), "the query workers did not start"
+        yield client
+
+
+def alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a live process has used."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().split(") ", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Canary:
+    """An HTTP server on 127.0.0.1 that answers an empty SPARQL result and records each hit."""
+
+    def __init__(self) -> None:
+        hits: list[str] = []
+        self.hits = hits
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                hits.append(self.path)
+                body = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
+                self.send_response(200)
+                self.send_header("content-type", "application/sparql-results+json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Canary:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
