@@ -23,6 +23,7 @@ validate: $(STAMP)
 	$(BIN)/sahel-kg validate
 
 test: $(STAMP)
+	sh scripts/install-test-deps.sh
 	$(BIN)/python -m pytest
 
 clean:

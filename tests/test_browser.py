@@ -26,6 +26,9 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = "/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="pip install selenium (in the test extras)")
+if not (CHROMIUM and DRIVER) and os.environ.get("SAHEL_KG_REQUIRE_BROWSER"):
+    pytest.fail("Chromium or chromedriver is missing and SAHEL_KG_REQUIRE_BROWSER is set (as in CI): "
+                "scripts/install-test-deps.sh should have installed them", pytrace=False)
 if not (CHROMIUM and DRIVER):
     pytest.skip("Chromium or chromedriver is missing: run scripts/install-test-deps.sh as root, "
                 "or apt-get install chromium chromium-driver", allow_module_level=True)
