@@ -128,22 +128,28 @@ def check_services(query: str, *, enabled: bool, allowed: Iterable[str], resolve
 
 # ---------------------------------------------------------------- headers
 
-#: The one outside host pages may load map code, styles and tiles from.
-MAP_HOSTS = ("https://unpkg.com", "https://*.tile.openstreetmap.org")
+#: The one outside host place pages load the map library (Leaflet: script, styles, icons) from.
+MAP_LIBRARY_HOST = "https://unpkg.com"
+#: Where map tiles come from (images only).
+TILE_HOSTS = ("https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org")
 
 
-def content_security_policy(map_hosts: Iterable[str] = MAP_HOSTS) -> str:
+def content_security_policy(library: str = MAP_LIBRARY_HOST, tiles: Iterable[str] = TILE_HOSTS) -> str:
     """The policy every response carries.
 
-    >>> "frame-ancestors 'none'" in content_security_policy([])
+    Scripts and style sheets: our own and the map library's host only, never
+    inline. Inline ``style`` attributes are allowed (``style-src-attr``): some
+    pages size things with them, and they cannot run code.
+
+    >>> "frame-ancestors 'none'" in content_security_policy()
     True
     """
-    hosts = " ".join(map_hosts)
     return "; ".join([
         "default-src 'self'",
-        f"script-src 'self' {hosts}".strip(),
-        f"style-src 'self' {hosts}".strip(),
-        f"img-src 'self' data: {hosts}".strip(),
+        f"script-src 'self' {library}",
+        f"style-src 'self' {library}",
+        "style-src-attr 'unsafe-inline'",
+        f"img-src 'self' data: {library} {' '.join(tiles)}",
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",

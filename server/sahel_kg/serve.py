@@ -15,7 +15,7 @@ from .app import create_app
 from .build import build_store
 from .settings import Settings
 from .observability import configure_access_log
-from .store import current_store_dir, open_read_only
+from .store import current_store_dir, is_read_only, open_read_only
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -29,6 +29,7 @@ def app_over_built_store(settings: Settings) -> FastAPI:
     every query worker process (the server never opens its store for writing)."""
     store_dir = current_store_dir(settings.store_path)
     store = open_read_only(settings.store_path)
+    assert is_read_only(store), "the served store must be opened read-only"
     configure_access_log()
     return create_app(settings, store, store_dir=store_dir)
 

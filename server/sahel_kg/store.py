@@ -65,6 +65,22 @@ def open_read_only(pointer: Path) -> pyoxigraph.Store:
     return pyoxigraph.Store.read_only(str(directory))
 
 
+_PROBE = pyoxigraph.Quad(*(pyoxigraph.NamedNode("urn:sahel-kg:read-only-probe"),) * 3)
+
+
+def is_read_only(store: pyoxigraph.Store) -> bool:
+    """Whether the store refuses writes (a harmless removal of a quad that is never there).
+
+    >>> is_read_only(pyoxigraph.Store())
+    False
+    """
+    try:
+        store.remove(_PROBE)
+    except (RuntimeError, OSError):
+        return True
+    return False
+
+
 async def get_store(request: Request) -> pyoxigraph.Store:
     """The app's store (a FastAPI dependency)."""
     return request.app.state.store  # type: ignore[no-any-return]
