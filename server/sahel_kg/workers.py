@@ -246,9 +246,10 @@ class ProcessRunner:
             now = time.monotonic()
             with self._lock:
                 late = [w for w in self.busy if w.deadline is not None and w.deadline < now and not w.killed_for_time]
+                for worker in late:
+                    worker.killed_for_time = True
                 short = self.size - self._live - self._starting
             for worker in late:
-                worker.killed_for_time = True
                 self.metrics.inc("sahel_query_timeouts_total")
                 worker.kill()
             for _ in range(max(0, short)):
@@ -257,28 +258,34 @@ class ProcessRunner:
     # -- jobs
 
     def _acquire(self, job: QueryJob) -> Worker | None:
-        try:
-            worker = self.idle.get(timeout=self.settings.queue_timeout)
-        except queue.Empty:
-            return None
-        with self._lock:
-            self.busy.add(worker)
-        return worker
+        deadline = time.monotonic() + self.settings.queue_timeout
+        while True:
+            try:
+                worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            with self._lock:
+                self.busy.add(worker)
+            if worker.alive and not worker.killed_for_time:
+                return worker
+            self.release(worker, clean=False, count=False)  # died while idle: replace it
 
-    def release(self, worker: Worker, *, clean: bool) -> None:
+    def release(self, worker: Worker, *, clean: bool, count: bool = True) -> None:
         """A job is over: a clean worker goes back to the pool, any other is replaced."""
         with self._lock:
             if worker not in self.busy:
                 return
             self.busy.discard(worker)
-            if not (clean and worker.alive):
+            clean = clean and worker.alive and not worker.killed_for_time
+            if not clean:
                 self._live -= 1
-        if clean and worker.alive and not self._closed.is_set():
+        if clean and not self._closed.is_set():
             self.idle.put(worker)
         else:
             worker.kill()  # reaped before the client hears of it
             self.metrics.inc("sahel_worker_restarts_total")  # the watchdog starts a new one
-        self.admission.leave()
+        if count:
+            self.admission.leave()
 
     def _begin(self, job: QueryJob) -> tuple[Head, Worker | None]:
         """On a helper thread: wait for a worker, send the job, read the head."""
