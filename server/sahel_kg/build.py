@@ -84,15 +84,24 @@ def check(root: Path) -> tuple[bool, str]:
 
 
 def load_files(directory: Path, files: Sequence[TurtleFile]) -> None:
-    """Bulk-load each Turtle file into its own named graph of a new store."""
+    """Bulk-load each Turtle file into its own named graph of a new store.
+
+    One bulk load for all files: a bulk load per file costs tens of
+    milliseconds each, which dominates with thousands of small source files.
+    """
     store = pyoxigraph.Store(str(directory))
-    for f in files:
-        store.bulk_load(
-            path=str(f.path), format=pyoxigraph.RdfFormat.TURTLE,
-            base_iri=f.graph_iri, to_graph=pyoxigraph.NamedNode(f.graph_iri),
-        )
+    store.bulk_extend(_quads(files))
     store.flush()
     del store
+
+
+def _quads(files: Sequence[TurtleFile]) -> Iterator[pyoxigraph.Quad]:
+    """Every triple of every file as a quad in the file's graph; blank nodes kept apart per file."""
+    for f in files:
+        graph = pyoxigraph.NamedNode(f.graph_iri)
+        for t in pyoxigraph.parse(path=str(f.path), format=pyoxigraph.RdfFormat.TURTLE,
+                                  base_iri=f.graph_iri, rename_blank_nodes=True):
+            yield pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
 
 
 def remove_stale(pointer: Path, keep: Path) -> None:

@@ -1,0 +1,8 @@
+"""Benchmarks against the peers; see the README's "Benchmarks" section and sahel_kg.bench."""
+
+import sys
+
+from sahel_kg.bench import main
+
+if __name__ == "__main__":
+    sys.exit(main())
