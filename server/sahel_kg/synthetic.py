@@ -430,7 +430,8 @@ class Generator:
         for stance, speaker in speakers:
             responds: list[str] = []
             if stance in ("denies", "disputes", "confirms"):
-                responds = (mine[-1:] or inc.claims[-1:])
+                earlier = inc.claims[-1:] if self.rng.random() < 0.4 else []
+                responds = earlier or mine[-1:] or inc.claims[-1:]
                 if not responds:
                     stance = "reports"
                 elif responds[0] in inc.claims:
