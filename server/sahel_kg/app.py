@@ -1,28 +1,36 @@
 """The web application: :func:`create_app` wires settings, store and routes.
 
-No I/O happens at import or in the factory; the caller opens the store.
+No I/O happens at import or in the factory; the caller opens the store (or,
+for an external SPARQL store, nothing connects before the first request).
 
 >>> import pyoxigraph
 >>> app = create_app(Settings(root=Path("/nowhere")), pyoxigraph.Store())
 >>> app.url_path_for("sparql"), app.url_path_for("query_page")
 ('/sparql', '/query')
+>>> remote = create_app(Settings(root=Path("/nowhere"), store_url="http://db:7878/query"))
+>>> type(remote.state.backend).__name__, remote.state.runner.state()["kind"]
+('RemoteBackend', 'remote')
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pyoxigraph
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from . import hardening, query_page, sparql_protocol
 from . import dereference, discovery
 from . import pages
-from .backend import EmbeddedBackend
+from .backend import EmbeddedBackend, GraphBackend, RemoteBackend
+from .negotiation import wants_html
+from .remote import RemoteStore, StoreUnavailable
 from .settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -33,24 +41,48 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runner.start()
     yield
     app.state.runner.close()
+    if isinstance(app.state.store, RemoteStore):
+        app.state.store.close()
 
 
-def create_app(settings: Settings, store: pyoxigraph.Store, *, store_dir: Path | None = None) -> FastAPI:
+async def store_unavailable(request: Request, exc: Exception) -> Response:
+    """502 or 504 when the external store fails a page: HTML for browsers, plain text otherwise."""
+    assert isinstance(exc, StoreUnavailable)
+    headers = {"Retry-After": "5", "Cache-Control": "no-store"}
+    if wants_html(request.headers.get("accept")):
+        title = "Bad gateway" if exc.status == 502 else "Gateway timeout"
+        body = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+                f"<h1>{title}</h1><p>{html.escape(exc.message)}.</p><p><a href=\"/\">Home</a></p></html>")
+        return HTMLResponse(body, exc.status, headers=headers)
+    return PlainTextResponse(exc.message + "\n", exc.status, headers=headers)
+
+
+def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None = None, *,
+               store_dir: Path | None = None) -> FastAPI:
     """A new application serving ``store`` as configured by ``settings``.
 
-    ``store_dir`` is where ``store`` lives on disk: given, queries run in worker
-    processes that open it read-only and are killed on their time limit;
-    omitted (in-memory stores), on threads. See :mod:`sahel_kg.hardening`.
+    ``store`` is the embedded pyoxigraph store, or a :class:`RemoteStore`;
+    omitted, it is the remote store ``settings.store_url`` names.
+    ``store_dir`` is where an embedded ``store`` lives on disk: given, queries
+    run in worker processes that open it read-only and are killed on their
+    time limit; omitted (in-memory stores), on threads. See
+    :mod:`sahel_kg.hardening`. Over a remote store, queries are forwarded to it
+    (:mod:`sahel_kg.forwarding`) and pages query it (:class:`RemoteBackend`).
     """
+    if store is None:
+        store = RemoteStore(settings)
     app = FastAPI(
         title="Sahel Harm Graph",
         description="Alleged harm to civilians in the Sahel, every contested fact attributed.",
         lifespan=_lifespan, docs_url=None, redoc_url=None,
     )
+    remote = isinstance(store, RemoteStore)
+    backend: GraphBackend = RemoteBackend(store) if isinstance(store, RemoteStore) else EmbeddedBackend(store)
     app.state.settings = settings
     app.state.store = store
-    app.state.backend = EmbeddedBackend(store)
-    hardening.install(app, settings, store_dir=store_dir)
+    app.state.backend = backend
+    hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
+    app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["*"], max_age=86400,

@@ -1,7 +1,10 @@
 """Read access to the graph for pages, dereferencing and discovery.
 
 Pages ask a few whole queries and get plain Python lists back, so the same
-page code can run over the embedded store or, later, a remote SPARQL store.
+page code runs over the embedded store (:class:`EmbeddedBackend`) or an
+external SPARQL store (:class:`RemoteBackend`, SPARQL 1.1 Protocol over HTTP).
+The dumps are written through the backend too (:meth:`GraphBackend.write_quads`,
+:meth:`GraphBackend.write_union`), streamed rather than held in memory.
 Every result is read to the end inside the call that ran the query: a
 pyoxigraph result iterator must never cross threads.
 
@@ -19,10 +22,15 @@ True
 
 from __future__ import annotations
 
-from typing import Annotated, Protocol
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Annotated, Protocol
 
 import pyoxigraph
 from fastapi import Depends, Request
+
+from .namespaces import PREFIXES
+from .remote import JSON_RESULTS, N_TRIPLES, RemoteStore, ResponseReader, StoreUnavailable, translate_errors
 
 #: A term as pyoxigraph gives it.
 Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
@@ -44,6 +52,24 @@ class GraphBackend(Protocol):
     def ask(self, sparql: str) -> bool:
         """The answer to an ASK query."""
         ...
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs."""
+        ...
+
+    def write_quads(self, out: IO[bytes]) -> None:
+        """Every quad of every named graph, as N-Quads."""
+        ...
+
+    def write_union(self, out: IO[bytes]) -> None:
+        """The distinct triples of the union of the graphs, as Turtle."""
+        ...
+
+
+#: The distinct triples of the union (for the Turtle dump).
+UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+#: Every quad of the named graphs (for the N-Quads dump of a remote store).
+ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class EmbeddedBackend:
@@ -70,6 +96,79 @@ class EmbeddedBackend:
         result = self._run(sparql)
         assert isinstance(result, pyoxigraph.QueryBoolean), "ask() needs an ASK query"
         return bool(result)
+
+    def named_graphs(self) -> list[str]:
+        """The store's named graphs."""
+        return [g.value for g in self.store.named_graphs() if isinstance(g, pyoxigraph.NamedNode)]
+
+    def write_quads(self, out: IO[bytes]) -> None:
+        """Streamed by the store itself."""
+        self.store.dump(out, pyoxigraph.RdfFormat.N_QUADS)
+
+    def write_union(self, out: IO[bytes]) -> None:
+        """Read on this thread, as it is created."""
+        triples = self.store.query(UNION_TRIPLES, use_default_graph_as_union=True)
+        pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[arg-type]
+
+
+class RemoteBackend:
+    """A :class:`GraphBackend` over an external SPARQL store (see :mod:`sahel_kg.remote`).
+
+    One POST per call; SELECT and ASK results read as SPARQL JSON, graphs as
+    N-Triples, both parsed by pyoxigraph. Failures raise
+    :class:`~sahel_kg.remote.StoreUnavailable` (502 or 504 for the client).
+    """
+
+    def __init__(self, remote: RemoteStore) -> None:
+        self.remote = remote
+
+    def named_graphs(self) -> list[str]:
+        """Our named graphs in the store (its own system graphs left out)."""
+        return self.remote.graphs()
+
+    def _parse_results(self, sparql: str) -> object:
+        body = self.remote.query_bytes(sparql, None, JSON_RESULTS)
+        try:
+            return pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreUnavailable(502, f"the SPARQL store sent an unreadable result: {exc}") from None
+
+    def select(self, sparql: str) -> list[Row]:
+        result = self._parse_results(sparql)
+        assert isinstance(result, pyoxigraph.QuerySolutions), "select() needs a SELECT query"
+        names = [v.value for v in result.variables]
+        return [{n: t for n in names if (t := solution[n]) is not None} for solution in result]
+
+    def construct(self, sparql: str) -> list[pyoxigraph.Triple]:
+        body = self.remote.query_bytes(sparql, None, N_TRIPLES)
+        return list(pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES))
+
+    def ask(self, sparql: str) -> bool:
+        result = self._parse_results(sparql)
+        assert isinstance(result, pyoxigraph.QueryBoolean), "ask() needs an ASK query"
+        return bool(result)
+
+    @contextmanager
+    def _streamed(self, sparql: str, accept: str) -> Iterator[ResponseReader]:
+        with self.remote.open_query(sparql, self.remote.union_params(), accept,
+                                    timeout=max(self.remote.query_timeout, 600.0)) as response:
+            if response.status_code != 200:
+                raise StoreUnavailable(502, f"the SPARQL store refused a dump query: {response.status_code}")
+            with translate_errors(self.remote.query_url, 600.0):
+                yield ResponseReader(response.iter_bytes())
+
+    def write_quads(self, out: IO[bytes]) -> None:
+        """One streamed SELECT in TSV (one query, so blank nodes keep one identity)."""
+        with self._streamed(ALL_QUADS, "text/tab-separated-values") as reader:
+            rows = pyoxigraph.parse_query_results(reader, pyoxigraph.QueryResultsFormat.TSV)
+            quads = (pyoxigraph.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[arg-type,index,union-attr]
+            pyoxigraph.serialize(quads, out, pyoxigraph.RdfFormat.N_QUADS)
+
+    def write_union(self, out: IO[bytes]) -> None:
+        """One streamed CONSTRUCT in N-Triples, re-serialized as Turtle."""
+        with self._streamed(UNION_TRIPLES, N_TRIPLES) as reader:
+            triples = pyoxigraph.parse(reader, pyoxigraph.RdfFormat.N_TRIPLES)
+            pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[arg-type]
 
 
 async def get_backend(request: Request) -> GraphBackend:

@@ -33,6 +33,10 @@ def _new_source(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    if getattr(args, "store_url", None):
+        from .remote_load import run_load
+
+        return run_load(args)
     from .build import run_build
 
     return run_build(args)
@@ -48,6 +52,13 @@ def _synth(args: argparse.Namespace) -> int:
     from .synthetic import run_synth
 
     return run_synth(args)
+
+
+def _store_url_options(p: argparse.ArgumentParser) -> None:
+    """Options naming an external SPARQL store (credentials come from SAHEL_KG_STORE_* only)."""
+    p.add_argument("--store-url", default=None, help="SPARQL query endpoint of an external store to use instead of the embedded one")
+    p.add_argument("--store-update-url", default=None, help="its SPARQL Update endpoint (default: from --store-url)")
+    p.add_argument("--store-gsp-url", default=None, help="its Graph Store Protocol endpoint (default: from --store-url)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate and load every project Turtle file into the on-disk store")
     p.add_argument("--store", type=Path, default=None, help="store directory (default: var/store)")
     p.add_argument("--force", action="store_true", help="load even if validation fails, or inputs are unchanged")
+    _store_url_options(p)
+    p.add_argument("--prune", action="store_true", help="with --store-url: drop graphs of ours the files no longer have")
     p.set_defaults(handler=_build)
 
     p = sub.add_parser("serve", help="build the store when needed and serve it over HTTP")
@@ -89,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help="interface to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port to listen on (default: 8000)")
     p.add_argument("--force", action="store_true", help="load the data even if validation fails")
+    _store_url_options(p)
     p.set_defaults(handler=_serve)
 
     p = sub.add_parser("synth", help="write a synthetic corpus (a project root using this checkout's ontology and shapes)")

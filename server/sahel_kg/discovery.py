@@ -97,7 +97,7 @@ def ensure_dumps(cache: Discovery, backend: GraphBackend, settings: Settings) ->
         if cache.stats is None:
             cache.stats = statistics(backend)
         if not cache.dumps:
-            folder = cache_folder(settings.store_path, cache.stats.graphs)
+            folder = cache_folder(settings.store_path, cache.stats.graphs, remote=settings.store_url)
             cache.dumps = write_dumps(backend, folder, quads=cache.stats.quads, triples=cache.stats.triples)
     return cache
 

@@ -18,21 +18,16 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-import pyoxigraph
-
-from .backend import EmbeddedBackend, GraphBackend
-from .namespaces import PREFIXES
+from .backend import GraphBackend
 from .store import current_store_dir
 
 NQUADS = "sahel-harm.nq.gz"
 TURTLE = "sahel-harm.ttl.gz"
-UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @dataclass(frozen=True)
@@ -52,11 +47,15 @@ def fingerprint(graph_counts: dict[str, int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def cache_folder(store_pointer: Path, graph_counts: dict[str, int]) -> Path:
-    """Where dumps of a store with these graphs live (and stale siblings are pruned)."""
-    store_dir = current_store_dir(store_pointer)
+def cache_folder(store_pointer: Path, graph_counts: dict[str, int], *, remote: str | None = None) -> Path:
+    """Where dumps of a store with these graphs live (and stale siblings are pruned).
+
+    An external store (``remote``, its query URL) gets a temporary folder of its own.
+    """
+    store_dir = None if remote else current_store_dir(store_pointer)
     if store_dir is None:
-        return Path(tempfile.gettempdir()) / "sahel-kg-dumps" / fingerprint(graph_counts)
+        key = hashlib.sha256(remote.encode()).hexdigest()[:12] if remote else "local"
+        return Path(tempfile.gettempdir()) / "sahel-kg-dumps" / key / fingerprint(graph_counts)
     for old in store_dir.parent.glob("store-*.dumps"):
         if old.name != store_dir.name + ".dumps" and not old.with_suffix("").is_dir():
             shutil.rmtree(old, ignore_errors=True)
@@ -72,24 +71,12 @@ def _write_gzip(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     os.replace(tmp, path)
 
 
-def _quads(backend: GraphBackend) -> Iterable[pyoxigraph.Quad]:
-    for row in backend.select(ALL_QUADS):
-        yield pyoxigraph.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
-
-
 def _write_nquads(backend: GraphBackend, out: IO[bytes]) -> None:
-    if isinstance(backend, EmbeddedBackend):  # streamed by the store itself
-        backend.store.dump(out, pyoxigraph.RdfFormat.N_QUADS)
-    else:
-        pyoxigraph.serialize(_quads(backend), out, pyoxigraph.RdfFormat.N_QUADS)
+    backend.write_quads(out)
 
 
 def _write_turtle(backend: GraphBackend, out: IO[bytes]) -> None:
-    if isinstance(backend, EmbeddedBackend):  # read on this thread, as it is created
-        triples: Iterable[pyoxigraph.Triple] = backend.store.query(UNION_TRIPLES, use_default_graph_as_union=True)  # type: ignore[assignment]
-    else:
-        triples = backend.construct(UNION_TRIPLES)
-    pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+    backend.write_union(out)
 
 
 def write_dumps(backend: GraphBackend, folder: Path, *, quads: int, triples: int) -> dict[str, Dump]:

@@ -104,7 +104,7 @@ class ClientGone(Exception):
     """The response was abandoned; evaluation stops at its next write."""
 
 
-class _Capped(Exception):
+class Capped(Exception):
     """Raised by :class:`LineCapBuffer` to stop evaluation once the cap is passed."""
 
 
@@ -117,7 +117,7 @@ class LineCapBuffer:
     >>> b.write(b"c\\n")
     Traceback (most recent call last):
     ...
-    sahel_kg.evaluation._Capped
+    sahel_kg.evaluation.Capped
     >>> b.value(), b.overflowed
     (b'a\\nb\\n', True)
     """
@@ -131,7 +131,7 @@ class LineCapBuffer:
         self._lines += data.count(b"\n")
         if self._lines > self._limit:
             self.overflowed = True
-            raise _Capped
+            raise Capped
         return len(data)
 
     def flush(self) -> None:
@@ -166,6 +166,11 @@ class ChunkWriter:
     def started(self) -> bool:
         """True once the head (status and first chunk) has gone out."""
         return self._head_sent
+
+    def add_header(self, name: str, value: str) -> None:
+        """A header for the head (only before it has gone out)."""
+        assert not self._head_sent, "the head has already been sent"
+        self._head.headers[name] = value
 
     def flush(self) -> None:
         """pyoxigraph flushes at the end; chunks are sent by size and at :meth:`close`."""
@@ -220,13 +225,13 @@ def capped(result: Result, kind: Kind, cap: int | None) -> tuple[object, bool]:
         buffer = LineCapBuffer(cap + 1)  # the header line, then one line per row
         try:
             result.serialize(buffer, pyoxigraph.QueryResultsFormat.TSV)  # type: ignore[union-attr]
-        except _Capped:
+        except Capped:
             pass
         return pyoxigraph.parse_query_results(buffer.value(), pyoxigraph.QueryResultsFormat.TSV), buffer.overflowed
     buffer = LineCapBuffer(cap)
     try:
         result.serialize(buffer, pyoxigraph.RdfFormat.N_TRIPLES)  # type: ignore[union-attr]
-    except _Capped:
+    except Capped:
         pass
     return list(pyoxigraph.parse(buffer.value(), pyoxigraph.RdfFormat.N_TRIPLES)), buffer.overflowed
 
@@ -238,7 +243,8 @@ def _serialize(result: object, offer: Offer, writer: ChunkWriter) -> None:
         result.serialize(writer, offer.results_format or offer.rdf_format)  # type: ignore[attr-defined]
 
 
-def _offer_for(kind: Kind, job: QueryJob) -> Offer | Head:
+def offer_for(kind: Kind, job: QueryJob) -> Offer | Head:
+    """The format a job's result is sent in, or the 406 when none is acceptable."""
     if job.format == PAGE_FORMAT:
         return page_offer(kind)
     offer = choose(kind, job.accept, job.format)
@@ -257,7 +263,7 @@ def evaluate(store: pyoxigraph.Store, job: QueryJob, send: Send, chunk_bytes: in
             send(failure(400, f"SPARQL syntax error: {exc}"))
             return
         kind = kind_of(result)
-        offer = _offer_for(kind, job)
+        offer = offer_for(kind, job)
         if isinstance(offer, Head):
             send(offer)
             return

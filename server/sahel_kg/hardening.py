@@ -30,8 +30,13 @@ from .security import SecurityHeaders, plain_500
 from .settings import Settings
 
 
-def make_runner(settings: Settings, store_dir: Path | None, metrics: Metrics) -> Runner:
-    """Worker processes over ``store_dir`` when given, else threads."""
+def make_runner(settings: Settings, store_dir: Path | None, metrics: Metrics, *, remote: bool = False) -> Runner:
+    """Worker processes over ``store_dir`` when given, else threads; for an external
+    store, threads that forward each query to it (:func:`sahel_kg.forwarding.forward`)."""
+    if remote:
+        from .forwarding import forward
+
+        return ThreadRunner(settings, metrics, evaluator=forward, kind="remote")
     if store_dir is None:
         return ThreadRunner(settings, metrics)
     from .workers import ProcessRunner
@@ -39,11 +44,11 @@ def make_runner(settings: Settings, store_dir: Path | None, metrics: Metrics) ->
     return ProcessRunner(settings, store_dir, metrics)
 
 
-def install(app: FastAPI, settings: Settings, *, store_dir: Path | None) -> None:
+def install(app: FastAPI, settings: Settings, *, store_dir: Path | None, remote: bool = False) -> None:
     """Add the runner, the metrics, the middlewares, the catch-all handler and /-/ routes."""
     metrics = Metrics()
     app.state.metrics = metrics
-    app.state.runner = make_runner(settings, store_dir, metrics)
+    app.state.runner = make_runner(settings, store_dir, metrics, remote=remote)
     app.add_middleware(
         RequestLimits, max_url_bytes=settings.max_url_bytes, max_header_bytes=settings.max_header_bytes,
         max_body_bytes=settings.max_body_bytes, metrics=metrics,

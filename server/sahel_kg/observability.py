@@ -189,8 +189,8 @@ async def metrics(request: Request) -> Response:
     return PlainTextResponse(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
-def _store_answers(store: Any) -> bool:
-    return bool(store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True))
+def _store_answers(backend: Any) -> bool:
+    return bool(backend.ask("ASK { ?s ?p ?o }"))
 
 
 @router.get("/-/health", name="health", include_in_schema=False)
@@ -198,12 +198,14 @@ async def health(request: Request) -> Response:
     """Whether the store answers and the query workers are up; 503 when not."""
     state = request.app.state
     try:
-        has_data = await asyncio.to_thread(_store_answers, state.store)
+        has_data = await asyncio.to_thread(_store_answers, state.backend)
         store_ok = True
     except Exception:  # a broken store is what this reports
         has_data, store_ok = False, False
     workers = state.runner.state()
     ok = store_ok and bool(workers.get("ready", 1))
-    body = {"status": "ok" if ok else "unavailable", "store": {"open": store_ok, "has_data": has_data},
-            "workers": workers}
+    store: dict[str, object] = {"open": store_ok, "has_data": has_data}
+    if hasattr(state.store, "query_url"):  # an external store (its address stays private)
+        store.update(kind="remote", reachable=store_ok)
+    body = {"status": "ok" if ok else "unavailable", "store": store, "workers": workers}
     return JSONResponse(body, 200 if ok else 503, headers={"Cache-Control": "no-store"})

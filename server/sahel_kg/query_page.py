@@ -35,7 +35,8 @@ from .evaluation import PAGE_FORMAT, TRUNCATED_HEADER, Head, kind_of
 from .observability import note_query
 from .runners import Runner
 from .sparql_protocol import ProtocolError, ProtocolRequest, RunnerDep, job_for, refuse_service
-from .store import StoreDep
+from .backend import GraphBackend
+from .store import ServedStore, StoreDep
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -135,7 +136,7 @@ def _rows(result: object, limit: int) -> tuple[list[str], list[list[object]], bo
     return ["subject", "predicate", "object"], rows, False
 
 
-def fetch_labels(store: pyoxigraph.Store, iris: set[str]) -> dict[str, str]:
+def fetch_labels(backend: GraphBackend, iris: set[str]) -> dict[str, str]:
     """An English (or untagged, or any) label for each IRI that has one."""
     if not iris:
         return {}
@@ -143,7 +144,7 @@ def fetch_labels(store: pyoxigraph.Store, iris: set[str]) -> dict[str, str]:
     query = (f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ <{LABEL_PROPERTIES[0]}> "
              f"<{LABEL_PROPERTIES[1]}> }} ?s ?p ?l }}")
     labels: dict[str, tuple[int, str]] = {}
-    for solution in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+    for solution in backend.select(query):
         literal = solution["l"]
         rank = {"en": 0, None: 1}.get(getattr(literal, "language", None), 2)
         iri = solution["s"].value
@@ -171,7 +172,7 @@ def parse_page_result(head: Head, body: bytes) -> object:
     return pyoxigraph.parse_query_results(body, fmt)
 
 
-def view_of(store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest, head: Head, body: bytes) -> ResultsView:
+def view_of(backend: GraphBackend, settings: Settings, req: ProtocolRequest, head: Head, body: bytes) -> ResultsView:
     """The view of a result evaluated elsewhere (its rows capped at ``html_row_limit``)."""
     if head.status != 200:
         return ResultsView(error=body.decode("utf-8", "replace").strip())
@@ -184,12 +185,13 @@ def view_of(store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest, h
     view.columns, terms, _ = _rows(result, settings.html_row_limit)
     view.truncated = TRUNCATED_HEADER in head.headers
     iris = {t.value for row in terms for t in row if isinstance(t, pyoxigraph.NamedNode)}
-    labels = fetch_labels(store, iris)
+    labels = fetch_labels(backend, iris)
     view.rows = [[cell_for(t, settings, labels) if t is not None else None for t in row] for row in terms]
     return view
 
 
-async def evaluate_for_page(store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest, runner: Runner) -> tuple[ResultsView, int]:
+async def evaluate_for_page(store: ServedStore, settings: Settings, req: ProtocolRequest, runner: Runner,
+                            backend: GraphBackend) -> tuple[ResultsView, int]:
     """Run the query through the runner (time limit, row cap) and build the view."""
     started = time.perf_counter()
     try:
@@ -197,7 +199,7 @@ async def evaluate_for_page(store: pyoxigraph.Store, settings: Settings, req: Pr
     except ProtocolError as exc:
         return ResultsView(error=exc.message), exc.status
     head, body = await runner.collect(store, job)
-    view = await asyncio.to_thread(view_of, store, settings, req, head, body)
+    view = await asyncio.to_thread(view_of, backend, settings, req, head, body)
     view.elapsed_ms = (time.perf_counter() - started) * 1000
     return view, head.status
 
@@ -219,10 +221,10 @@ def editor_page(request: Request, settings: Settings, query: str | None) -> HTML
     return render(request, query or default_query(), None)
 
 
-async def results_page(request: Request, store: pyoxigraph.Store, settings: Settings, req: ProtocolRequest,
+async def results_page(request: Request, store: ServedStore, settings: Settings, req: ProtocolRequest,
                        runner: Runner) -> HTMLResponse:
     """The editor with the query's results (the error's status and message on an error)."""
-    view, status = await evaluate_for_page(store, settings, req, runner)
+    view, status = await evaluate_for_page(store, settings, req, runner, request.app.state.backend)
     response = render(request, req.query or "", view, status)
     if view.truncated:
         response.headers[TRUNCATED_HEADER] = str(settings.html_row_limit)

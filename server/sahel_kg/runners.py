@@ -25,14 +25,17 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph
 from fastapi.responses import Response, StreamingResponse
 
-from .evaluation import ClientGone, Head, QueryJob, evaluate, failure
+from .evaluation import ClientGone, Head, QueryJob, Send, evaluate, failure
+
+#: What evaluates a job on a worker thread: (store, job, send, chunk_bytes).
+Evaluate = Callable[[Any, QueryJob, Send, int], None]
 from .observability import Metrics
 from .settings import Settings
 
@@ -195,8 +198,10 @@ async def wait_for_slot(slots: threading.Semaphore, timeout: float) -> bool:
 class ThreadRunner:
     """Runs queries on a pool of threads (for stores no other process can open)."""
 
-    def __init__(self, settings: Settings, metrics: Metrics | None = None):
+    def __init__(self, settings: Settings, metrics: Metrics | None = None, *,
+                 evaluator: Evaluate = evaluate, kind: str = "threads"):
         self.settings, self.metrics = settings, metrics or Metrics()
+        self.evaluator, self.kind = evaluator, kind
         self.pool = ThreadPoolExecutor(settings.query_workers, thread_name_prefix="sparql")
         self.slots = threading.BoundedSemaphore(settings.query_workers)
         self.admission = Admission(settings.query_workers + settings.queue_limit)
@@ -206,7 +211,7 @@ class ThreadRunner:
 
     def state(self) -> dict[str, object]:
         """Plain facts for the health check."""
-        return {"kind": "threads", "size": self.settings.query_workers, "admitted": self.admission.count}
+        return {"kind": self.kind, "size": self.settings.query_workers, "admitted": self.admission.count}
 
     async def _start(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, ChunkBridge | None]:
         if not self.admission.enter():
@@ -217,7 +222,7 @@ class ThreadRunner:
             self.metrics.inc("sahel_rejections_total", reason="queue_timeout")
             return saturated(), None
         bridge = ChunkBridge(asyncio.get_running_loop(), self.settings.queue_chunks)
-        future = self.pool.submit(evaluate, store, job, bridge.send, self.settings.chunk_bytes)
+        future = self.pool.submit(self.evaluator, store, job, bridge.send, self.settings.chunk_bytes)
         future.add_done_callback(lambda _: (self.slots.release(), self.admission.leave()))
         try:
             head = await asyncio.wait_for(bridge.receive(), self.settings.query_timeout)

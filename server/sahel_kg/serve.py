@@ -1,7 +1,9 @@
 """``sahel-kg serve``: build the store when its inputs changed, then serve it.
 
 For ``uvicorn --factory sahel_kg.serve:app_from_env`` (configuration from
-``SAHEL_KG_*`` variables only), see :func:`app_from_env`.
+``SAHEL_KG_*`` variables only), see :func:`app_from_env`. With ``--store-url``
+(or ``SAHEL_KG_STORE_URL``) nothing is built: the server sits on that external
+SPARQL store, loaded beforehand with ``sahel-kg build --store-url``.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from .app import create_app
 from .build import build_store
 from .settings import Settings
 from .observability import configure_access_log
+from .remote import RemoteStore
 from .store import current_store_dir, is_read_only, open_read_only
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Environment settings, overridden by whatever the command line gives."""
-    given = {k: getattr(args, k, None) for k in ("root", "store", "host", "port")}
+    given = {k: getattr(args, k, None) for k in ("root", "store", "host", "port", "store_url",
+                                                 "store_update_url", "store_gsp_url")}
     return Settings(**{k: v for k, v in given.items() if v is not None})
 
 
@@ -34,9 +38,17 @@ def app_over_built_store(settings: Settings) -> FastAPI:
     return create_app(settings, store, store_dir=store_dir)
 
 
+def app_over_remote_store(settings: Settings) -> FastAPI:
+    """An app over the external SPARQL store ``settings.store_url`` names (nothing connects yet)."""
+    configure_access_log()
+    return create_app(settings, RemoteStore(settings))
+
+
 def app_from_env() -> FastAPI:
-    """An app over the already-built store named by the environment's settings."""
-    return app_over_built_store(Settings())
+    """An app over the already-built store named by the environment's settings, or over
+    the external store ``SAHEL_KG_STORE_URL`` names."""
+    settings = Settings()
+    return app_over_remote_store(settings) if settings.store_url else app_over_built_store(settings)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -44,6 +56,10 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = settings_from_args(args)
+    if settings.store_url:  # the data lives in the external store: load it with `build --store-url`
+        uvicorn.run(app_over_remote_store(settings), host=settings.host, port=settings.port, proxy_headers=True,
+                    timeout_graceful_shutdown=int(settings.query_timeout) + 5)
+        return 0
     result = build_store(settings.project_root, settings.store_path, force=getattr(args, "force", False),
                          log=lambda m: print(m, file=sys.stderr))
     print(result.message, file=sys.stderr)

@@ -13,6 +13,7 @@ import pyoxigraph
 from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from .backend import GraphBackend
 from .negotiation import GRAPH_OFFERS, HTML, RESULTS_OFFERS, choose, offered
 
 SD_NS = "http://www.w3.org/ns/sparql-service-description#"
@@ -56,11 +57,11 @@ def describe(endpoint: str, graphs: Iterable[str]) -> list[Triple]:
     return triples
 
 
-def description_response(store: pyoxigraph.Store, endpoint: str, accept: str | None, format_name: str | None) -> Response:
+def description_response(backend: GraphBackend, endpoint: str, accept: str | None, format_name: str | None) -> Response:
     """The description in the negotiated RDF format (Turtle by default), or 406."""
     offer = choose("graph", accept, format_name)
     if offer is None or offer is HTML or offer.rdf_format is None:
         return PlainTextResponse("offered: " + ", ".join(offered("graph")[:-1]) + "\n", 406)
-    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
+    graphs = sorted(backend.named_graphs())
     body = pyoxigraph.serialize(describe(endpoint, graphs), format=offer.rdf_format, prefixes=SD_PREFIXES)
     return Response(body, media_type=offer.media_type, headers={"Vary": "Accept"})

@@ -16,7 +16,7 @@ PosixPath('/p/var/store')
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from fastapi import Depends, Request
@@ -122,6 +122,59 @@ class Settings(BaseSettings):
         default=16_384,
         description="Largest total size of the request headers, and at most 100 of them; "
         "more is answered 431.",
+    )
+
+    store_url: str | None = Field(
+        default=None,
+        description="SPARQL 1.1 Query endpoint of an external store (e.g. Oxigraph server's "
+        "http://host:7878/query, Virtuoso's http://host:8890/sparql). When set, the server "
+        "serves that store instead of the embedded one, and `sahel-kg build` loads into it.",
+    )
+    store_update_url: str | None = Field(
+        default=None,
+        description="SPARQL 1.1 Update endpoint of the external store, used by the loader to "
+        "drop graphs no longer in data/ttl/ (default: store_url with /query replaced by "
+        "/update, else store_url itself).",
+    )
+    store_gsp_url: str | None = Field(
+        default=None,
+        description="Graph Store Protocol endpoint of the external store, where the loader PUTs "
+        "each named graph (default: store_url with /query replaced by /store, as on Oxigraph "
+        "server; Virtuoso: http://host:8890/sparql-graph-crud-auth).",
+    )
+    store_union: Literal["native", "parameter", "dataset"] = Field(
+        default="native",
+        description="How queries get the union of all named graphs as their default graph on "
+        "the external store: 'native' when the engine already does that (Virtuoso, QLever, "
+        "`oxigraph serve --union-default-graph`), 'parameter' to add Oxigraph's "
+        "union-default-graph URL parameter, 'dataset' to name every graph with standard "
+        "default-graph-uri / named-graph-uri parameters (any engine; up to a few thousand graphs).",
+    )
+    store_user: str | None = Field(
+        default=None,
+        description="User name for HTTP authentication to the external store (with store_password).",
+    )
+    store_password: SecretStr | None = Field(
+        default=None,
+        description="Password for HTTP authentication to the external store.",
+    )
+    store_auth_scheme: Literal["basic", "digest"] = Field(
+        default="basic",
+        description="HTTP authentication scheme used with store_user and store_password "
+        "(Virtuoso's *-auth endpoints want 'digest').",
+    )
+    store_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token sent to the external store (instead of a user and password).",
+    )
+    store_connect_timeout: float = Field(
+        default=5.0,
+        description="Seconds to wait for a connection to the external store before answering "
+        "504; a store that refuses connections is answered 502 at once.",
+    )
+    store_connections: int = Field(
+        default=16,
+        description="Most open HTTP connections to the external store (a pool, kept alive and reused).",
     )
 
     @field_validator("public_base_url")

@@ -1,4 +1,4 @@
-"""``/sparql``: the SPARQL 1.1 Protocol for queries, over the embedded store.
+"""``/sparql``: the SPARQL 1.1 Protocol for queries, over the embedded or an external store.
 
 Reading the request (GET, POST form, POST direct), choosing the dataset and
 the format, and streaming pyoxigraph's own serialization back.
@@ -9,8 +9,10 @@ serializes its result (with the row cap), on a worker thread
 process that is killed on its time limit
 (:class:`~sahel_kg.workers.ProcessRunner`, on-disk stores). A result that
 fits in one chunk is sent as a plain response with a Content-Length; larger
-ones stream. Before anything runs, a query that calls a SERVICE is refused
-unless federation is enabled and safe (:mod:`sahel_kg.security`).
+ones stream. Over an external store, :func:`sahel_kg.forwarding.forward`
+takes evaluation's place on the same threads. Before anything runs, a query
+that calls a SERVICE is refused unless federation is enabled and safe
+(:mod:`sahel_kg.security`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from .observability import note_query
 from .runners import Runner
 from .security import check_services
 from .settings import Settings, SettingsDep
-from .store import StoreDep
+from .store import ServedStore, StoreDep
 
 __all__ = ["ProtocolError", "ProtocolRequest", "QueryJob", "dataset_options", "kind_of", "router"]
 
@@ -258,7 +260,7 @@ async def sparql(request: Request, settings: SettingsDep, store: StoreDep, runne
         return exc.response()
 
 
-async def _no_query(request: Request, req: ProtocolRequest, settings: Settings, store: pyoxigraph.Store) -> Response:
+async def _no_query(request: Request, req: ProtocolRequest, settings: Settings, store: ServedStore) -> Response:
     if request.method == "POST":
         raise ProtocolError(400, "no 'query' or 'update' given")
     if wants_html(req.accept, req.format):
@@ -267,4 +269,5 @@ async def _no_query(request: Request, req: ProtocolRequest, settings: Settings, 
         return editor_page(request, settings, query=None)
     from .service_description import description_response
 
-    return await asyncio.to_thread(description_response, store, req.base_iri or "", req.accept, req.format)
+    backend = request.app.state.backend
+    return await asyncio.to_thread(description_response, backend, req.base_iri or "", req.accept, req.format)

@@ -18,10 +18,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Union
 
 import pyoxigraph
 from fastapi import Depends, Request
+
+if TYPE_CHECKING:
+    from .remote import RemoteStore
 
 _DIR_RE = re.compile(r"^store-([0-9a-f]{16})-\d+$")
 
@@ -81,9 +84,13 @@ def is_read_only(store: pyoxigraph.Store) -> bool:
     return False
 
 
-async def get_store(request: Request) -> pyoxigraph.Store:
+#: What an app serves: the embedded store, or an external one over HTTP.
+ServedStore = Union[pyoxigraph.Store, "RemoteStore"]
+
+
+async def get_store(request: Request) -> ServedStore:
     """The app's store (a FastAPI dependency)."""
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-StoreDep = Annotated[pyoxigraph.Store, Depends(get_store)]
+StoreDep = Annotated[ServedStore, Depends(get_store)]
