@@ -408,7 +408,7 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
                     note=f"{opts.connections} connections, {opts.seconds:.0f} s; p95 ours {ours_lookup.p95_ms:.1f} ms, "
                          f"Oxigraph {ox_lookup.p95_ms:.1f} ms; errors {ours_lookup.errors}/{ox_lookup.errors}"))
     rows.append(Row(label, "analytic query (disagreeing tolls), latency", ours_analytic, "Oxigraph server", ox_analytic,
-                    "s", "≤ 1.15× (ratio is peer/ours ≥ 0.87)", None,
+                    "s", "≤ 1.15×", None,
                     absolute_ok=None if not (ours_analytic and ox_analytic) else ours_analytic <= 1.15 * ox_analytic,
                     note="median of 5 after a warm-up"))
     if pages is not None and pages_seq is not None:
@@ -470,8 +470,9 @@ def rdflib_endpoint_rows(opts: Options) -> list[Row]:
     rport = free_port()
     rbase = f"http://127.0.0.1:{rport}"
     rcmd = [str(VENV_BIN / "rdflib-endpoint"), "serve", str(merged), "--host", "127.0.0.1", "--port", str(rport)]
-    with server(rcmd, f"{rbase}/sparql?query=ASK%7B%7D", log=opts.work / f"rdflib-endpoint-{name}.log"):
-        peer = load_test(rbase, sparql_paths("/sparql", lookups), accept=JSON, seconds=opts.seconds,
+    # rdflib-endpoint's command serves its SPARQL endpoint at "/".
+    with server(rcmd, f"{rbase}/?query=ASK%7B%7D", log=opts.work / f"rdflib-endpoint-{name}.log"):
+        peer = load_test(rbase, sparql_paths("/", lookups), accept=JSON, seconds=opts.seconds,
                          connections=opts.connections, workdir=opts.work)
     return [Row(f"{name} ({triples:,} triples)", "small SPARQL lookups", ours.per_second, "rdflib-endpoint",
                 peer.per_second, "req/s", "≥ 5×", 5.0,
