@@ -91,3 +91,10 @@ def test_revalidating_one_changed_source_file(corpus: Path, tmp_path: Path) -> N
                 or k[1] in (f"incident:{incident}", "incident:elsewhere")}
     assert {k[1:] for k in expected} <= {k[1:] for k in found}
     assert elapsed < 5  # the benchmark holds it to 2 s; tests run on slower shared machines
+
+
+def test_cli_batched_mode(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sahel_kg.cli import main
+
+    assert main(["--root", str(corpus), "validate", "--batched"]) == 0
+    assert capsys.readouterr().out.startswith("OK:")

@@ -15,6 +15,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _validate(args: argparse.Namespace) -> int:
+    if getattr(args, "batched", False):
+        from .incremental_validation import run_validate_batched
+
+        return run_validate_batched(args)
     from .validation import run_validate
 
     return run_validate(args)
@@ -77,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", type=Path, help="extra Turtle files to validate with the project's data")
     p.add_argument("--format", choices=["text", "turtle", "junit"], default="text", help="report format (default: text)")
     p.add_argument("--output", "-o", type=Path, default=None, help="write the report to this file instead of stdout")
+    p.add_argument("--batched", action="store_true", help="validate in batches against a scratch store: bounded memory for large corpora (same results)")
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("fmt", help="rewrite Turtle files in canonical form (or --check them)")

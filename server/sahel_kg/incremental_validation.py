@@ -406,6 +406,26 @@ def cross_file_violations_without(store: pyoxigraph.Store, events: list[str], gr
     return out
 
 
+def run_validate_batched(args) -> int:  # type: ignore[no-untyped-def]
+    """``sahel-kg validate --batched``: the same report as ``validate``, in bounded memory."""
+    import sys
+
+    from .layout import project_root
+    from .validation import RENDERERS
+
+    if getattr(args, "files", None):
+        print("--batched validates the project's own files; drop the extra files or --batched", file=sys.stderr)
+        return 2
+    root = args.root if args.root is not None else project_root()
+    report = validate_corpus(root)
+    output = RENDERERS[getattr(args, "format", "text") or "text"](report)
+    if getattr(args, "output", None):
+        Path(args.output).write_text(output + "\n", encoding="utf-8")
+    else:
+        print(output)
+    return report.exit_code
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory, in MB (Linux)."""
     import resource
