@@ -2,12 +2,25 @@
 
 ``built_store`` builds once per session with validation skipped (the data's own
 tests check it), so these fixtures work whatever state the validator is in.
+
+Two backends. In the modules of :data:`BOTH_BACKENDS`, every test that uses
+``app`` or ``client`` runs twice: over the embedded store, and over a real
+``oxigraph serve`` process (``remote``) on a free loopback port, with its own
+temporary store loaded by our Graph Store Protocol loader; it is started once
+per session and stopped at the end. Elsewhere those fixtures are embedded.
 """
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+import httpx
 
 import pyoxigraph
 import pytest
@@ -17,10 +30,83 @@ from fastapi.testclient import TestClient
 from sahel_kg import build
 from sahel_kg.app import create_app
 from sahel_kg.layout import project_root
+from sahel_kg.remote import RemoteStore
+from sahel_kg.remote_load import load_project
 from sahel_kg.settings import Settings
 from sahel_kg.store import open_read_only
 
 ROOT = project_root()
+#: Test modules whose app/client tests run over both backends.
+BOTH_BACKENDS = {"test_sparql_protocol", "test_w3c_protocol", "test_query_page", "test_pages",
+                 "test_dereferencing", "test_discovery"}
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers of the two-backend suites."""
+    config.addinivalue_line("markers", "integration: needs an external engine (Virtuoso); skipped with a reason when absent")
+    config.addinivalue_line("markers", "embedded_only(reason): runs over the embedded store only, for the reason given")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the app/client tests of :data:`BOTH_BACKENDS` over both backends."""
+    if "backend_kind" in metafunc.fixturenames and metafunc.module.__name__ in BOTH_BACKENDS:
+        metafunc.parametrize("backend_kind", ["embedded", "remote"], indirect=True, scope="session")
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface just now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_oxigraph(location: Path, *extra: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """``oxigraph serve`` on a free loopback port, read-write; its base URL.
+
+    Not ``--union-default-graph``: that would override FROM clauses too; the app
+    asks for the union per query instead (``store_union="parameter"``).
+    """
+    executable = OXIGRAPH if OXIGRAPH.exists() else shutil.which("oxigraph")
+    if executable is None:
+        pytest.fail("the oxigraph CLI is missing: install the test extras (pip install -e '.[test]')")
+    port = free_port()
+    proc = subprocess.Popen([str(executable), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                return base, proc
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    proc.kill()
+    pytest.fail(f"oxigraph serve did not start on port {port}")
+
+
+@pytest.fixture(scope="session")
+def remote_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The query URL of a real Oxigraph server holding the project, loaded through our GSP loader."""
+    base, proc = start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "db")
+    try:
+        report = load_project(ROOT, remote_settings(base + "/query"), log=lambda m: None)
+        assert report.graphs > 20 and report.triples > 1000, report
+        yield base + "/query"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def backend_kind(request: pytest.FixtureRequest) -> str:
+    """``embedded`` or ``remote`` (see :func:`pytest_generate_tests`)."""
+    return str(getattr(request, "param", "embedded"))
+
+
+def remote_settings(url: str, **overrides: object) -> Settings:
+    """Settings of an app over the external store at ``url``."""
+    return Settings(root=ROOT, store_url=url, **{"store_union": "parameter", **overrides})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -56,9 +142,19 @@ def settings(store_pointer: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings, store: pyoxigraph.Store) -> FastAPI:
-    """The application over the project store."""
+def app(settings: Settings, store: pyoxigraph.Store, backend_kind: str, request: pytest.FixtureRequest) -> FastAPI:
+    """The application over the project store: embedded, or the same data in an Oxigraph server."""
+    if backend_kind == "remote":
+        url = request.getfixturevalue("remote_url")
+        remote = settings.model_copy(update={"store_url": url, "store_union": "parameter"})
+        return create_app(remote, RemoteStore(remote))
     return create_app(settings, store)
+
+
+@pytest.fixture(scope="session")
+def is_remote(backend_kind: str) -> bool:
+    """Whether the app under test sits on the external store."""
+    return backend_kind == "remote"
 
 
 @pytest.fixture(scope="session")

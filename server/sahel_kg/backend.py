@@ -22,9 +22,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Annotated, Protocol
+from typing import IO, Annotated, Protocol, TypeVar
 
 import pyoxigraph
 from fastapi import Depends, Request
@@ -111,6 +112,50 @@ class EmbeddedBackend:
         pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[arg-type]
 
 
+_T = TypeVar("_T")
+_NODE_ID = re.compile(rb'(?<=[^\\]")nodeID://')
+
+
+def virtuoso_bnodes(body: bytes) -> bytes:
+    """Virtuoso writes blank nodes as ``nodeID://b123`` in SPARQL JSON; make them plain labels.
+
+    >>> virtuoso_bnodes(b'{"type": "bnode", "value": "nodeID://b12"}')
+    b'{"type": "bnode", "value": "b12"}'
+    """
+    return _NODE_ID.sub(b"", body) if b"nodeID://" in body else body
+
+
+def virtuoso_bnode_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """:func:`virtuoso_bnodes` over a stream, cut at line ends so no label is split.
+
+    >>> b"".join(virtuoso_bnode_chunks(iter([b'{"value": "node', b'ID://b1"}\\n', b"]"])))
+    b'{"value": "b1"}\\n]'
+    """
+    carry = b""
+    for chunk in chunks:
+        data = carry + chunk
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield virtuoso_bnodes(data[:cut])
+        carry = data[cut:]
+    if carry:
+        yield virtuoso_bnodes(carry)
+
+
+def _rows(result: object) -> list[Row]:
+    assert isinstance(result, pyoxigraph.QuerySolutions), "select() needs a SELECT query"
+    names = [v.value for v in result.variables]
+    return [{n: t for n in names if (t := solution[n]) is not None} for solution in result]
+
+
+def _boolean(result: object) -> bool:
+    """An ASK's answer; Virtuoso 7 sends it as one solution with a 0/1 ``__ASK_RETVAL``."""
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return bool(result)
+    assert isinstance(result, pyoxigraph.QuerySolutions), "ask() needs an ASK query"
+    return any(t is not None and t.value not in ("0", "false") for s in result for t in s)
+
+
 class RemoteBackend:
     """A :class:`GraphBackend` over an external SPARQL store (see :mod:`sahel_kg.remote`).
 
@@ -126,27 +171,24 @@ class RemoteBackend:
         """Our named graphs in the store (its own system graphs left out)."""
         return self.remote.graphs()
 
-    def _parse_results(self, sparql: str) -> object:
-        body = self.remote.query_bytes(sparql, None, JSON_RESULTS)
+    def _results(self, sparql: str, read: Callable[[object], _T]) -> _T:
+        """Run a SELECT or ASK and read its parsed result on this thread (an unreadable one is 502)."""
+        body = virtuoso_bnodes(self.remote.query_bytes(sparql, None, JSON_RESULTS))
         try:
-            return pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
+            return read(pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON))
         except (SyntaxError, ValueError) as exc:
-            raise StoreUnavailable(502, f"the SPARQL store sent an unreadable result: {exc}") from None
+            message = str(exc)  # the result object must not outlive this frame in a traceback
+        raise StoreUnavailable(502, f"the SPARQL store sent an unreadable result: {message}")
 
     def select(self, sparql: str) -> list[Row]:
-        result = self._parse_results(sparql)
-        assert isinstance(result, pyoxigraph.QuerySolutions), "select() needs a SELECT query"
-        names = [v.value for v in result.variables]
-        return [{n: t for n in names if (t := solution[n]) is not None} for solution in result]
+        return self._results(sparql, _rows)
 
     def construct(self, sparql: str) -> list[pyoxigraph.Triple]:
         body = self.remote.query_bytes(sparql, None, N_TRIPLES)
         return list(pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES))
 
     def ask(self, sparql: str) -> bool:
-        result = self._parse_results(sparql)
-        assert isinstance(result, pyoxigraph.QueryBoolean), "ask() needs an ASK query"
-        return bool(result)
+        return self._results(sparql, _boolean)
 
     @contextmanager
     def _streamed(self, sparql: str, accept: str) -> Iterator[ResponseReader]:
@@ -155,12 +197,12 @@ class RemoteBackend:
             if response.status_code != 200:
                 raise StoreUnavailable(502, f"the SPARQL store refused a dump query: {response.status_code}")
             with translate_errors(self.remote.query_url, 600.0):
-                yield ResponseReader(response.iter_bytes())
+                yield ResponseReader(virtuoso_bnode_chunks(response.iter_bytes()))
 
     def write_quads(self, out: IO[bytes]) -> None:
-        """One streamed SELECT in TSV (one query, so blank nodes keep one identity)."""
-        with self._streamed(ALL_QUADS, "text/tab-separated-values") as reader:
-            rows = pyoxigraph.parse_query_results(reader, pyoxigraph.QueryResultsFormat.TSV)
+        """One streamed SELECT (one query, so blank nodes keep one identity)."""
+        with self._streamed(ALL_QUADS, JSON_RESULTS) as reader:
+            rows = pyoxigraph.parse_query_results(reader, pyoxigraph.QueryResultsFormat.JSON)
             quads = (pyoxigraph.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[arg-type,index,union-attr]
             pyoxigraph.serialize(quads, out, pyoxigraph.RdfFormat.N_QUADS)
 

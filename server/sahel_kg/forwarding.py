@@ -18,10 +18,11 @@ What it does, in order:
 4. without a row cap, streams the store's body straight through when it is
    in the format asked for (no Python per row), and otherwise asks for a
    standard format (SPARQL JSON, N-Triples) and re-serializes with pyoxigraph;
-5. with a row cap, asks for TSV (or N-Triples), keeps at most ``cap`` lines
-   while counting newlines in the raw chunks, closes the store's response as
-   soon as one more arrives, and re-serializes the kept rows with pyoxigraph
-   when another format was asked for, adding ``Sahel-Result-Truncated``.
+5. with a row cap, asks for SPARQL JSON (solutions; engines' TSV varies) or
+   N-Triples (graphs), has pyoxigraph parse it as it arrives and serialize it
+   as TSV / N-Triples into a buffer that stops at ``cap`` lines (all in Rust),
+   closes the store's response as soon as one more row arrives, and writes the
+   kept rows in the format asked for, adding ``Sahel-Result-Truncated`` when cut.
 
 Failures: the store's 400 is our 400 with its message; a time-out is the
 usual 503 with ``Sahel-Query-Timeout`` (a cut stream once it has started); a
@@ -103,8 +104,8 @@ def _standard(kind: Kind) -> str:
 
 def wire_format(kind: Kind, offer: Offer, cap: int | None) -> str:
     """The media type asked of the store: the client's, or a line format to count rows in."""
-    if cap is not None:
-        return N_TRIPLES if kind == "graph" else TSV.media_type
+    if cap is not None:  # graphs: N-Triples lines are counted; solutions: SPARQL JSON, capped in Rust
+        return N_TRIPLES if kind == "graph" else JSON_RESULTS
     return bare(offer.media_type)
 
 
@@ -181,7 +182,7 @@ def _relay(response: httpx.Response, kind: Kind, offer: Offer, cap: int | None, 
         for chunk in chunks:  # straight through: no parsing at all
             writer.write(chunk)
         return
-    if cap is not None and got == wire_format(kind, offer, cap):
+    if cap is not None and kind == "graph" and got == N_TRIPLES:
         _relay_capped(chunks, kind, offer, cap, writer)
         return
     _reserialize(chunks, got, kind, offer, cap, writer)
