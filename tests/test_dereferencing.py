@@ -184,6 +184,7 @@ def _retirement_store() -> pyoxigraph.Store:
     return store
 
 
+@pytest.mark.embedded_only(reason="retired IRIs live in an in-memory store of its own")
 @pytest.mark.parametrize(("path", "status", "location"), [
     ("/id/place/old-name", 301, "http://localhost:8000/id/place/new-name"),
     ("/id/place/old-name.jsonld", 301, "http://localhost:8000/id/place/new-name.jsonld"),

@@ -197,6 +197,7 @@ def test_updates_are_refused(client: TestClient) -> None:
     assert client.get("/sparql", params={"update": "CLEAR ALL"}).status_code == 405
 
 
+@pytest.mark.embedded_only(reason="the update token is checked before any store is involved")
 def test_update_with_token_is_honestly_not_implemented(store: pyoxigraph.Store) -> None:
     with TestClient(create_app(Settings(root=ROOT, update_token="s3cret"), store)) as c:
         wrong = c.post("/sparql", data={"update": "CLEAR ALL"}, headers={"authorization": "Bearer nope"})
@@ -251,6 +252,7 @@ def _small_chunks_app(store: pyoxigraph.Store):
     return create_app(Settings(root=ROOT, chunk_bytes=4096, queue_chunks=2, query_workers=4), store)
 
 
+@pytest.mark.embedded_only(reason="builds its own 60 000-triple in-memory store; streaming over a remote store is tests/test_remote_store.py")
 def test_large_result_streams_in_chunks(big_store: pyoxigraph.Store) -> None:
     with TestClient(_small_chunks_app(big_store)) as c:
         with c.stream("GET", "/sparql", params={"query": "SELECT * { ?s ?p ?o }", "format": "csv"}) as r:
@@ -263,6 +265,7 @@ def test_large_result_streams_in_chunks(big_store: pyoxigraph.Store) -> None:
     assert len(rows) == BIG + 1
 
 
+@pytest.mark.embedded_only(reason="builds its own in-memory store; worker threads of the embedded runner")
 def test_abandoned_streams_free_their_workers(big_store: pyoxigraph.Store) -> None:
     with TestClient(_small_chunks_app(big_store)) as c:
         for _ in range(8):  # twice the workers: each abandoned query must give its thread back
@@ -273,6 +276,7 @@ def test_abandoned_streams_free_their_workers(big_store: pyoxigraph.Store) -> No
         assert time.monotonic() - started < 5
 
 
+@pytest.mark.embedded_only(reason="builds its own in-memory store; pyoxigraph result iterators across threads")
 def test_many_concurrent_queries_do_not_crash(big_store: pyoxigraph.Store) -> None:
     """Dozens of queries at once, large and small, all on their own worker threads."""
     app = _small_chunks_app(big_store)

@@ -133,6 +133,8 @@ def _check_format(r: HttpRequest, content_type: str, body: bytes) -> None:
         list(pyoxigraph.parse(body, fmt))
 
 
+@pytest.mark.embedded_only(reason="each case loads its own graphs into an in-memory store; "
+                           "the service-description tests below run over both backends")
 @pytest.mark.parametrize("case", CASES or [None], ids=[c.name for c in CASES] or ["absent"])
 def test_protocol(case: ProtocolCase | None) -> None:
     if case is None:
