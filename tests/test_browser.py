@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from conftest import ROOT
+from conftest import sahel_server
 
 pytestmark = pytest.mark.browser
 
@@ -38,42 +33,11 @@ from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(store_pointer: Path) -> Iterator[str]:
     """A uvicorn server over the test store on a free loopback port."""
-    port = _free_port()
-    env = {**os.environ, "SAHEL_KG_ROOT": str(ROOT), "SAHEL_KG_STORE": str(store_pointer),
-           "SAHEL_KG_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}/"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "sahel_kg.serve:app_from_env",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stdout.read().decode() if proc.stdout else ''}")
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("server did not start within 30 s")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with sahel_server(store_pointer, ready_path="/") as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

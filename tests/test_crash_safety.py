@@ -3,7 +3,6 @@ responses finish; the served store is never opened for writing."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,8 +17,7 @@ from sahel_kg import build
 from sahel_kg.settings import Settings
 from sahel_kg.store import current_store_dir, is_read_only, open_read_only
 
-from conftest import ROOT
-from test_real_server import _free_port
+from conftest import ROOT, sahel_server
 
 BUILD = """
 import sys
@@ -86,21 +84,8 @@ def test_sigterm_lets_an_in_flight_stream_finish_and_the_store_is_untouched(stor
     files_before = _files(store_dir)
     expected = len(list(open_read_only(store_pointer).query(
         "CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)))  # type: ignore[arg-type]
-    port = _free_port()
-    env = {**os.environ, "SAHEL_KG_ROOT": str(ROOT), "SAHEL_KG_STORE": str(store_pointer),
-           "SAHEL_KG_CHUNK_BYTES": "1024", "SAHEL_KG_WORKER_PROCESSES": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "sahel_kg.serve:app_from_env",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/-/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    env = {"SAHEL_KG_CHUNK_BYTES": "1024", "SAHEL_KG_WORKER_PROCESSES": "2"}
+    with sahel_server(store_pointer, env=env) as (base, proc):
         with httpx.stream("GET", base + "/sparql", timeout=30,
                           params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"}) as response:
             chunks = response.iter_raw(1024)
@@ -111,9 +96,6 @@ def test_sigterm_lets_an_in_flight_stream_finish_and_the_store_is_untouched(stor
         triples = list(pyoxigraph.parse(b"".join(body), pyoxigraph.RdfFormat.N_TRIPLES))
         assert len(triples) == expected
         assert proc.wait(20) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once drained
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert _files(store_dir) == files_before, "serving must not write to the store"
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,48 +13,16 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from conftest import ROOT
+from conftest import sahel_server
 
 pytestmark = pytest.mark.real_server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(store_pointer: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Base URL of a server over the test store, and its process; stopped afterwards."""
-    port = _free_port()
-    env = {**os.environ, "SAHEL_KG_ROOT": str(ROOT), "SAHEL_KG_STORE": str(store_pointer),
-           "SAHEL_KG_CHUNK_BYTES": "2048", "SAHEL_KG_QUEUE_CHUNKS": "2",
-           "SAHEL_KG_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}/"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "sahel_kg.serve:app_from_env",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stdout.read().decode() if proc.stdout else ''}")
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("server did not start within 20 s")
-    yield base, proc
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with sahel_server(store_pointer, env={"SAHEL_KG_CHUNK_BYTES": "2048", "SAHEL_KG_QUEUE_CHUNKS": "2"}) as running:
+        yield running
 
 
 def test_sparqlwrapper_select_ask_construct(server: tuple[str, subprocess.Popen[bytes]]) -> None:
