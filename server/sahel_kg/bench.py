@@ -63,6 +63,8 @@ ORDER BY DESC(MAX(?v) - MIN(?v)) ?incident
 LIMIT 100"""
 LOOKUP_TEMPLATE = PREFIXES + "SELECT ?label ?place ?type WHERE {{ <{iri}> rdfs:label ?label ; <http://semanticweb.cs.vu.nl/2009/11/sem/hasPlace> ?place ; <http://semanticweb.cs.vu.nl/2009/11/sem/eventType> ?type }}"
 JSON = "application/sparql-results+json"
+#: The analytic query may take longer than the default 30 s limit at scale: measure it, do not cut it.
+OUR_SERVER_ENV = {"SAHEL_KG_QUERY_TIMEOUT": "900"}
 WRK_SCRIPT = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
@@ -103,6 +105,8 @@ class Row:
 
     @property
     def met(self) -> str:
+        if self.target == "(reference)":
+            return "reference"
         if self.absolute_ok is not None:
             return "met" if self.absolute_ok else "missed"
         if self.ratio is None or self.ratio_target is None:
@@ -270,7 +274,8 @@ def query_latency(url: str, query: str, *, runs: int = 5, budget: float = 300) -
                 break
             t = time.perf_counter()
             r = client.get(url, params={"query": query}, headers={"Accept": JSON})
-            r.raise_for_status()
+            if r.status_code != 200:
+                return None
             if i:
                 times.append(time.perf_counter() - t)
     return statistics.median(times) if times else None
@@ -365,7 +370,23 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
             peer_triples, peer_seconds = oxigraph_load(opts.corpus, Path(tmp) / "ox")
             peer_load = peer_triples / peer_seconds
     rows.append(Row(label, "build/load throughput", triples / ours_load, "oxigraph load", peer_load, "triples/s",
-                    "≥ 0.8×", 0.8, note=f"ours {ours_load:.1f} s, one named graph per file"))
+                    "≥ 0.8×", 0.8, note=f"ours {ours_load:.1f} s, one named graph per file; oxigraph load given the "
+                                        f"same files, 2000 per invocation, stopped after 240 s"))
+    if not opts.skip_load_peer:
+        log(f"[{name}] loading one N-Quads file of the same quads with oxigraph load")
+        with tempfile.TemporaryDirectory(dir=opts.work) as tmp:
+            nquads = Path(tmp) / "all.nq"
+            store = pyoxigraph.Store.read_only(str(store_dir))
+            store.dump(str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+            del store
+            start = time.perf_counter()
+            subprocess.run([str(VENV_BIN / "oxigraph"), "load", "--location", str(Path(tmp) / "ox"), "--file",
+                            str(nquads)], check=True, capture_output=True, timeout=3600)
+            one_file = triples / (time.perf_counter() - start)
+        rows.append(Row(label, "build/load throughput", triples / ours_load, "oxigraph load, one N-Quads file",
+                        one_file, "triples/s", "(reference)", None,
+                        note="the peer's best case: the same quads in one file, no per-file cost; not the target's "
+                             "comparison, shown for what the loader itself costs"))
 
     sample = sample_incidents(store_dir)
     lookups = [LOOKUP_TEMPLATE.format(iri=i) for i in sample]
@@ -374,7 +395,8 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     ours_cmd = [str(VENV_BIN / "sahel-kg"), "--root", str(opts.corpus), "serve", "--store", str(pointer),
                 "--host", "127.0.0.1", "--port", str(port)]
     log(f"[{name}] our server")
-    with server(ours_cmd, f"{base}/sparql?query=ASK%7B%7D", log=opts.work / f"serve-{name}.log") as proc:
+    with server(ours_cmd, f"{base}/sparql?query=ASK%7B%7D", log=opts.work / f"serve-{name}.log",
+                env=OUR_SERVER_ENV) as proc:
         ours_lookup = load_test(base, sparql_paths("/sparql", lookups), accept=JSON, seconds=opts.seconds,
                                 connections=opts.connections, workdir=opts.work)
         ours_analytic = query_latency(f"{base}/sparql", ANALYTIC_QUERY)
@@ -410,7 +432,8 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     rows.append(Row(label, "analytic query (disagreeing tolls), latency", ours_analytic, "Oxigraph server", ox_analytic,
                     "s", "≤ 1.15×", None,
                     absolute_ok=None if not (ours_analytic and ox_analytic) else ours_analytic <= 1.15 * ox_analytic,
-                    note="median of 5 after a warm-up"))
+                    note="median of up to 5 runs after a warm-up, within 300 s; our server with query_timeout 900 s"
+                         + ("" if ours_analytic and ox_analytic else "; a server failed or ran out of budget")))
     if pages is not None and pages_seq is not None:
         rows.append(Row(label, "incident page p95 latency", pages_seq.p95_ms, "—", None, "ms", "≤ 50 ms", None,
                         absolute_ok=pages_seq.p95_ms <= 50,
@@ -458,7 +481,7 @@ def rdflib_endpoint_rows(opts: Options) -> list[Row]:
     base = f"http://127.0.0.1:{port}"
     cmd = [str(VENV_BIN / "sahel-kg"), "--root", str(opts.small_corpus), "serve", "--store", str(pointer),
            "--host", "127.0.0.1", "--port", str(port)]
-    with server(cmd, f"{base}/sparql?query=ASK%7B%7D", log=opts.work / f"serve-{name}.log"):
+    with server(cmd, f"{base}/sparql?query=ASK%7B%7D", log=opts.work / f"serve-{name}.log", env=OUR_SERVER_ENV):
         ours = load_test(base, sparql_paths("/sparql", lookups), accept=JSON, seconds=opts.seconds,
                          connections=opts.connections, workdir=opts.work)
     files = [str(f.path) for f in turtle_files(opts.small_corpus) if f.kind == "data"]
