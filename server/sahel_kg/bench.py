@@ -269,16 +269,16 @@ def query_latency(url: str, query: str, *, runs: int = 5, budget: float = 300) -
     times: list[float] = []
     start = time.perf_counter()
     with httpx.Client(timeout=budget) as client:
-        for i in range(runs + 1):
+        for _ in range(runs + 1):
             if time.perf_counter() - start > budget:
                 break
             t = time.perf_counter()
             r = client.get(url, params={"query": query}, headers={"Accept": JSON})
             if r.status_code != 200:
                 return None
-            if i:
-                times.append(time.perf_counter() - t)
-    return statistics.median(times) if times else None
+            times.append(time.perf_counter() - t)
+    # The first run warms caches; when it alone used the budget, it is the figure.
+    return statistics.median(times[1:] if len(times) > 1 else times) if times else None
 
 
 # ---------------------------------------------------------------- the corpus and its store
@@ -350,6 +350,7 @@ class Options:
     skip_load_peer: bool = False
     skip_validation: bool = False
     validation_budget: float = 120.0
+    skip_reference_load: bool = False
 
 
 def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
@@ -372,7 +373,7 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     rows.append(Row(label, "build/load throughput", triples / ours_load, "oxigraph load", peer_load, "triples/s",
                     "≥ 0.8×", 0.8, note=f"ours {ours_load:.1f} s, one named graph per file; oxigraph load given the "
                                         f"same files, 2000 per invocation, stopped after 240 s"))
-    if not opts.skip_load_peer:
+    if not opts.skip_load_peer and not opts.skip_reference_load:
         log(f"[{name}] loading one N-Quads file of the same quads with oxigraph load")
         with tempfile.TemporaryDirectory(dir=opts.work) as tmp:
             nquads = Path(tmp) / "all.nq"
@@ -432,7 +433,8 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     rows.append(Row(label, "analytic query (disagreeing tolls), latency", ours_analytic, "Oxigraph server", ox_analytic,
                     "s", "≤ 1.15×", None,
                     absolute_ok=None if not (ours_analytic and ox_analytic) else ours_analytic <= 1.15 * ox_analytic,
-                    note="median of up to 5 runs after a warm-up, within 300 s; our server with query_timeout 900 s"
+                    note="median of up to 5 runs after a warm-up (the warm-up alone when it used the 300 s budget); "
+                         "our server with query_timeout 900 s"
                          + ("" if ours_analytic and ox_analytic else "; a server failed or ran out of budget")))
     if pages is not None and pages_seq is not None:
         rows.append(Row(label, "incident page p95 latency", pages_seq.p95_ms, "—", None, "ms", "≤ 50 ms", None,
@@ -650,11 +652,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--preamble", type=Path, default=None, help="text placed above the tables")
     p.add_argument("--skip-load-peer", action="store_true", help="do not run `oxigraph load`")
     p.add_argument("--skip-validation", action="store_true", help="do not measure SHACL validation")
+    p.add_argument("--skip-reference-load", action="store_true", help="do not load the one-file N-Quads reference")
     p.add_argument("--validation-budget", type=float, default=120, help="seconds of batched validation at most")
     args = p.parse_args(argv)
     rows = run_suite(Options(args.corpus.resolve(), args.small_corpus.resolve() if args.small_corpus else None,
                              args.seconds, args.connections, args.work.resolve(), args.skip_load_peer,
-                             args.skip_validation, args.validation_budget),
+                             args.skip_validation, args.validation_budget, args.skip_reference_load),
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     append_results(args.results, rows)
     for r in rows:
