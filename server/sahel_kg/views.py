@@ -468,14 +468,20 @@ def _speaker_names(row: ClaimRow) -> str:
 
 
 def claims_selector(pattern: str) -> str:
-    """A selector for claims matching ``pattern`` (which uses ``?s``)."""
-    return f"?s a <{SHG}Claim> . {pattern}"
+    """A selector for claims matching ``pattern`` (which uses ``?s``).
+
+    The type is checked with FILTER EXISTS: as a joined triple pattern the
+    store may start from it and scan every claim before the selective pattern.
+    """
+    return f"{pattern} FILTER EXISTS {{ ?s a <{SHG}Claim> }}"
 
 
 def related_for(backend: GraphBackend, claim_pattern: str, extra: str = "") -> dict[str, Resource]:
     """Facts of the speakers and sources of the claims ``claim_pattern`` binds to ``?s``."""
     inner = claim_pattern.replace("?s", "?c")
-    selector = f"{{ {inner} ?c <{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom> ?s }}"
+    # The claims are found first, in a subquery: joined directly, the store may
+    # start from every claim's speaker and source.
+    selector = f"{{ {{ SELECT DISTINCT ?c WHERE {{ {inner} }} }} ?c <{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom> ?s }}"
     if extra:
         selector += f" UNION {{ {extra} }}"
     return facts(backend, selector)
@@ -533,7 +539,7 @@ def responses_to(backend: GraphBackend, settings: Settings, iri: str) -> list[Li
 def event_view(backend: GraphBackend, settings: Settings, event: Resource, kind: str) -> IncidentView:
     """Incidents and other events: five queries (the event's facts are given)."""
     pattern = (f"{{ ?s <{SHG}about> <{event.id}> }} UNION {{ ?s <{SHG}allegedPartOf> <{event.id}> }} "
-               f"UNION {{ ?s <{SHG}respondsTo>/<{SHG}about> <{event.id}> }}")
+               f"UNION {{ ?answered <{SHG}about> <{event.id}> . ?s <{SHG}respondsTo> ?answered }}")
     claims = facts(backend, claims_selector(pattern))
     related = related_for(backend, claims_selector(pattern))
     place = event.first(SEM + "hasPlace")
