@@ -128,25 +128,37 @@ def _term(t: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -
 
 
 def stubs(store: pyoxigraph.Store, iris: set[str], *, exclude_graph: str | None = None) -> Graph:
-    """Types of the given IRIs, and the containment chains of places, as the store knows them."""
+    """Types of the given IRIs, and the containment chains of places, as the store knows them.
+
+    Three small index-driven queries (one pattern each, no OPTIONAL): a
+    left join over a property path is evaluated for every place otherwise.
+    """
     graph = Graph(bind_namespaces="none")
     if not iris:
         return graph
-    values = " ".join(f"<{i}>" for i in sorted(iris))
     not_this = f"FILTER (?g != <{exclude_graph}>)" if exclude_graph else ""
-    query = f"""
-        PREFIX geo: <http://www.opengis.net/ont/geosparql#>
-        PREFIX shg: <{SHG}>
-        CONSTRUCT {{ ?x a ?t . ?up a ?ut ; shg:placePrecision ?pp ; geo:sfWithin ?upper }}
-        WHERE {{
-          VALUES ?x {{ {values} }}
-          GRAPH ?g {{ ?x a ?t }} {not_this}
-          OPTIONAL {{ ?x a shg:Place ; geo:sfWithin* ?up . ?up a ?ut ; shg:placePrecision ?pp .
-                      OPTIONAL {{ ?up geo:sfWithin ?upper }} }}
-        }}"""
-    for triple in store.query(query, use_default_graph_as_union=True):
-        graph.add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
+    places: set[str] = set()
+    for row in store.query(f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {_values(iris)} }} GRAPH ?g {{ ?x a ?t }} {not_this} }}"):
+        graph.add((URIRef(row["x"].value), RDF.type, URIRef(row["t"].value)))
+        if row["t"].value == SHG + "Place":
+            places.add(row["x"].value)
+    if not places:
+        return graph
+    chain = {row["up"].value for row in store.query(
+        f"SELECT DISTINCT ?up WHERE {{ VALUES ?x {{ {_values(places)} }} ?x <{GEO_WITHIN}>* ?up }}",
+        use_default_graph_as_union=True)}
+    query = (f"SELECT ?up ?p ?o WHERE {{ VALUES ?up {{ {_values(chain)} }} VALUES ?p {{ <{RDF.type}> "
+             f"<{SHG}placePrecision> <{GEO_WITHIN}> }} ?up ?p ?o }}")
+    for row in store.query(query, use_default_graph_as_union=True):
+        graph.add((URIRef(row["up"].value), URIRef(row["p"].value), URIRef(row["o"].value)))
     return graph
+
+
+GEO_WITHIN = "http://www.opengis.net/ont/geosparql#sfWithin"
+
+
+def _values(iris: set[str]) -> str:
+    return " ".join(f"<{i}>" for i in sorted(iris))
 
 
 # ---------------------------------------------------------------- one batch
@@ -165,13 +177,12 @@ class Context:
 def load_context(root: Path, store: pyoxigraph.Store, *, exclude_graph: str | None = None) -> Context:
     """Parse the ontology, vocabularies and shapes once."""
     schema, shapes = [], []
-    for tf in turtle_files(root):
-        if tf.kind == "data":
-            continue
-        parsed = parse_file(tf.path, label=_label(tf.path, root))
-        if isinstance(parsed, SyntaxProblem):
-            raise ValueError(str(parsed))
-        (shapes if tf.kind == "shapes" else schema).append(parsed)
+    for folder in ("ontology", "shapes"):  # not turtle_files(): it names every data file too
+        for path in sorted((root / folder).rglob("*.ttl")):
+            parsed = parse_file(path, label=_label(path, root))
+            if isinstance(parsed, SyntaxProblem):
+                raise ValueError(str(parsed))
+            (shapes if folder == "shapes" else schema).append(parsed)
     return Context(union(schema), union(shapes), store, exclude_graph)
 
 
