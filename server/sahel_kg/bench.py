@@ -445,13 +445,13 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
                         note=f"{opts.connections} connections; errors {pages.errors}"))
     else:
         rows.append(Row(label, "incident page", None, "—", None, "ms", "p95 ≤ 50 ms; ≥ 0.5× lookups", None,
-                        note=f"not measured: /id/incident/<slug> answered {page_status}"))
+                        note=f"not measured: /id/incident/<slug> {_answer(page_status)}"))
     if search is not None:
         rows.append(Row(label, "search p95 latency", search.p95_ms, "—", None, "ms", "≤ 100 ms", None,
                         absolute_ok=search.p95_ms <= 100, note=f"{search.requests} searches, one client"))
     else:
         rows.append(Row(label, "search p95 latency", None, "—", None, "ms", "≤ 100 ms", None,
-                        note=f"not measured: /search answered {search_status}"))
+                        note=f"not measured: /search {_answer(search_status)}"))
     rows.append(Row(label, "serve resident memory", serve_rss, "—", None, "MB", "< 1024 MB", None,
                     absolute_ok=serve_rss < 1024, note=f"after the load tests; peak {serve_peak:.0f} MB"))
 
@@ -460,6 +460,10 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     if not opts.skip_validation:
         rows += validation_rows(opts, label, pointer)
     return rows
+
+
+def _answer(status: int) -> str:
+    return "gave no answer within 60 s" if status == 0 else f"answered {status}"
 
 
 def _status(url: str, accept: str) -> int:
