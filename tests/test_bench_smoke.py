@@ -1,0 +1,35 @@
+"""A tiny run of the benchmark suite, so that it never rots (its figures mean nothing at this size)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sahel_kg.bench import Options, append_results, render_markdown, run_suite
+from sahel_kg.layout import project_root
+from sahel_kg.synthetic import generate
+
+pytestmark = pytest.mark.real_server
+
+
+def test_tiny_run_produces_every_row_and_the_table(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus-tiny"
+    generate(corpus, incidents=8, seed=2, root=project_root())
+    with_rdflib = importlib.util.find_spec("rdflib_endpoint") is not None and shutil.which("rdflib-endpoint") is not None
+    rows = run_suite(Options(corpus, corpus if with_rdflib else None, seconds=1, connections=2,
+                             work=tmp_path / "work", validation_budget=5), log=lambda m: None)
+    metrics = {r.metric for r in rows}
+    assert {"build/load throughput", "small SPARQL lookups", "analytic query (disagreeing tolls), latency",
+            "serve resident memory", "full SHACL validation, peak memory",
+            "re-validation after one source file changes"} <= metrics
+    by = {(r.metric, r.peer_name): r for r in rows}
+    assert by[("build/load throughput", "oxigraph load")].peer > 0
+    assert by[("small SPARQL lookups", "Oxigraph server")].ours > 0
+    assert by[("small SPARQL lookups", "Oxigraph server")].peer > 0
+    results = tmp_path / "results.jsonl"
+    append_results(results, rows)
+    table = render_markdown(results)
+    assert "| build/load throughput |" in table and "Machine:" in table
