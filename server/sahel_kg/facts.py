@@ -1,4 +1,4 @@
-"""Facts about a set of subjects, read in one query into plain Python objects.
+"""Facts about a set of subjects, read in one or two queries into plain Python objects.
 
 Pages never hold pyoxigraph terms: :func:`facts` turns the rows of one SELECT
 into :class:`Resource` objects (a subject and its property values, with the
@@ -21,6 +21,8 @@ down). View builders read these; templates read the views.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph
@@ -135,34 +137,94 @@ def _set_label(value: Value, label: object) -> None:
         value.label, value.label_rank = label.value, lang_rank(label.language)
 
 
-def facts_query(selector: str) -> str:
-    """The SELECT behind :func:`facts`: ``selector`` is a group pattern binding ``?s``."""
-    return f"""SELECT ?s ?p ?pl ?o ?ol ?bp ?bo ?bol WHERE {{
-  {{ SELECT DISTINCT ?s WHERE {{ {selector} }} }}
-  ?s ?p ?o .
-  OPTIONAL {{ ?p <{RDFS_LABEL}> ?pl }}
-  OPTIONAL {{ ?o {LABEL_PATH} ?ol }}
-  OPTIONAL {{ ?o ?bp ?bo . FILTER(isBlank(?o)) OPTIONAL {{ ?bo {LABEL_PATH} ?bol }} }}
-}}"""
+#: Most subjects one :func:`facts` call reads (a page shows a bounded first page, never everything).
+MAX_SUBJECTS = 500
 
 
-def facts(backend: GraphBackend, selector: str) -> dict[str, Resource]:
-    """Every subject the selector binds to ``?s``, with its values (one query)."""
+def facts_query(subjects: list[str], hop: str | None = None) -> str:
+    """The first SELECT behind :func:`facts_of`: the triples of the given IRIs and of their blank nodes.
+
+    With ``hop`` (a property path), also the triples of what the subjects reach by it.
+    The subjects are given by VALUES and each part is a UNION branch of its own:
+    joined with a pattern or with OPTIONAL label lookups, ``?s ?p ?o`` may be
+    planned as a scan of the whole store or cost a slow lookup per row.
+    """
+    values = "VALUES ?s0 { " + " ".join(f"<{iri}>" for iri in subjects) + " }"
+    branches = [f"{values} BIND(?s0 AS ?s) ?s ?p ?o .",
+                f"{values} BIND(?s0 AS ?s) ?s ?p ?o . FILTER(isBlank(?o)) ?o ?bp ?bo ."]
+    if hop:
+        branches.append(f"{values} ?s0 {hop} ?s . FILTER(isIRI(?s)) ?s ?p ?o .")
+    return "SELECT ?s ?p ?o ?bp ?bo WHERE { " + " UNION ".join(f"{{ {b} }}" for b in branches) + " }"
+
+
+def labels_query(iris: list[str]) -> str:
+    """The second SELECT behind :func:`facts_of`: the labels of the IRIs the facts name."""
+    values = " ".join(f"<{iri}>" for iri in iris)
+    return f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x {LABEL_PATH} ?l }}"
+
+
+def subjects(backend: GraphBackend, selector: str, *, limit: int = MAX_SUBJECTS) -> list[str]:
+    """The IRIs ``selector`` binds to ``?s`` (blank nodes left out), at most ``limit`` of them."""
+    found = backend.select(f"SELECT DISTINCT ?s WHERE {{ {selector} }} LIMIT {limit}")
+    return [row["s"].value for row in found if isinstance(row.get("s"), pyoxigraph.NamedNode)]
+
+
+def facts(backend: GraphBackend, selector: str, *, limit: int = MAX_SUBJECTS,
+          hop: str | None = None) -> dict[str, Resource]:
+    """Every IRI the selector binds to ``?s`` (at most ``limit``), with its values.
+
+    Three queries: the subjects, then :func:`facts_of` them; a selector that is
+    only ``VALUES ?s { ... }`` saves the first.
+    """
+    given = re.fullmatch(r"\s*VALUES \?s \{((?:\s*<[^<>\s]*>)*)\s*\}\s*", selector)
+    iris = re.findall(r"<([^<>\s]*)>", given.group(1)) if given else subjects(backend, selector, limit=limit)
+    return facts_of(backend, iris[:limit], hop=hop)
+
+
+def facts_of(backend: GraphBackend, iris: Iterable[str], *, hop: str | None = None) -> dict[str, Resource]:
+    """The given IRIs (and with ``hop`` what they reach by that path) with their values.
+
+    Two queries (none for no IRIs): the triples, then the labels of the IRIs in them.
+    """
+    wanted = sorted(set(iris))
     found: dict[str, Resource] = {}
+    if not wanted:
+        return found
     seen: dict[str, Value] = {}
-    for row in backend.select(facts_query(selector)):
+    for row in backend.select(facts_query(wanted, hop)):
         subject = found.setdefault(term_key(row["s"]), Resource(term_key(row["s"])))
-        prop = row["p"].value
-        if "pl" in row:
-            subject.prop_labels.setdefault(prop, row["pl"].value)
-        value = _add_value(subject, seen, prop, row["o"])
-        if "ol" in row:
-            _set_label(value, row["ol"])
+        value = _add_value(subject, seen, row["p"].value, row["o"])
         if "bp" in row and value.node is not None:
-            inner = _add_value(value.node, seen, row["bp"].value, row["bo"])
-            if "bol" in row:
-                _set_label(inner, row["bol"])
+            _add_value(value.node, seen, row["bp"].value, row["bo"])
+    _add_labels(backend, found)
     return found
+
+
+def _add_labels(backend: GraphBackend, found: dict[str, Resource]) -> None:
+    """Label every IRI value and property of ``found`` (one query)."""
+    named: dict[str, list[Value]] = {}
+    for resource in found.values():
+        for node in [resource] + [v.node for vs in resource.props.values() for v in vs if v.node is not None]:
+            for prop, values in node.props.items():
+                named.setdefault(prop, [])
+                for value in values:
+                    if value.kind == "iri":
+                        named.setdefault(value.text, []).append(value)
+    if not named:
+        return
+    labels: dict[str, list[object]] = {}
+    for row in backend.select(labels_query(sorted(named))):
+        labels.setdefault(row["x"].value, []).append(row["l"])
+    for iri, terms in labels.items():
+        for value in named.get(iri, []):
+            for term in terms:
+                _set_label(value, term)
+    for resource in found.values():
+        for prop in resource.props:
+            best = min((t for t in labels.get(prop, []) if isinstance(t, pyoxigraph.Literal)),
+                       key=lambda t: lang_rank(t.language), default=None)
+            if best is not None:
+                resource.prop_labels[prop] = best.value
 
 
 def _add_value(resource: Resource, seen: dict[str, Value], prop: str, term: object) -> Value:

@@ -30,6 +30,7 @@ from .views import Link, Meta, link_to, local_name, window_text
 
 P = PREFIXES
 SHG, SEM, GEO, SKOS, DCT, PROV = P["shg"], P["sem"], P["geo"], P["skos"], P["dcterms"], P["prov"]
+SCHEMA = P["schema"]
 VOCAB = BASE + "vocab/"
 
 
@@ -186,6 +187,16 @@ def _iri_filter(base: str, pattern: str) -> Callable[[str], str | None]:
     return build
 
 
+def _iris_filter(base: str, pattern: str, var: str) -> Callable[[str], str | None]:
+    """A filter taking one value or several separated by commas (any of them matches)."""
+    def build(value: str) -> str | None:
+        iris = [slug_or_iri(v.strip(), base) for v in value.split(",") if v.strip()]
+        if not iris or None in iris:
+            return None
+        return pattern.replace("$", f"?{var}") + f" VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+    return build
+
+
 def _date_filter(pattern: str) -> Callable[[str], str | None]:
     return lambda value: pattern.replace("$", f'"{value}"^^<{P["xsd"]}date>') if valid_date(value) else None
 
@@ -248,6 +259,9 @@ SPECS: dict[str, ListSpec] = {
         ["Title", "Publisher or author", "Published", "Claims"],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "publisher", "publisherl"),
                       TableCell(r.get("issued") or window_text(r.get("earliest"), r.get("latest"))), _text(r, "claims")],
+        {"publisher": _iri_filter(ENTITY_BASE + "actor/", f"?s <{DCT}publisher>|<{DCT}creator> $ ."),
+         "written_in": _iri_filter(ENTITY_BASE + "place/", f"?s <{SCHEMA}locationCreated>/<{GEO}sfWithin>* $ .")},
+        "", {"publisher": "Publisher or author", "written_in": "Written in"},
     ),
     "claims": ListSpec(
         "claims", "Claims", f"?s a <{SHG}Claim> ; <{RDFS_LABEL}> ?label .",
@@ -259,12 +273,20 @@ SPECS: dict[str, ListSpec] = {
         ["Claim", "Stance", "About", "Source document"],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "stance", "stancel"), _cell(s, r, "about", "aboutl"),
                       _cell(s, r, "doc", "docl")],
-        {"stance": _iri_filter(VOCAB + "stance/", f"?s <{SHG}stance> $ ."),
-         "about": _iri_filter(ENTITY_BASE + "incident/", f"?s <{SHG}about> $ .")},
+        {"stance": _iris_filter(VOCAB + "stance/", f"?s <{SHG}stance> $ .", "stance0"),
+         "about": _iri_filter(ENTITY_BASE + "incident/", f"?s <{SHG}about> $ ."),
+         "speaker": _iri_filter(ENTITY_BASE + "actor/", f"?s <{PROV}wasAttributedTo> $ ."),
+         "affiliated": _iri_filter(ENTITY_BASE + "actor/", f"?s <{PROV}wasAttributedTo>/<{SCHEMA}affiliation> $ ."),
+         "perpetrator": _iri_filter(ENTITY_BASE + "actor/", f"?s <{SHG}allegedPerpetrator> $ ."),
+         "mentions": _iri_filter(ENTITY_BASE + "actor/", f"?s <{SHG}mentions> $ ."),
+         "agent": _iri_filter(ENTITY_BASE + "actor/", f"?s <{PROV}qualifiedAttribution>/<{PROV}agent> $ ."),
+         "source": _iri_filter(ENTITY_BASE + "source/", f"?s <{PROV}wasDerivedFrom> $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ ?c a <{SHG}Claim> .
           {{ BIND("stance" AS ?facet) ?c <{SHG}stance> ?x . ?x <{SKOS_PREF}> ?xl }}
           UNION {{ BIND("about" AS ?facet) ?c <{SHG}about> ?x . ?x a <{SHG}Incident> ; <{RDFS_LABEL}> ?xl }} }}""",
-        {"stance": "Stance", "about": "About incident"},
+        {"stance": "Stance", "about": "About incident", "speaker": "Said by", "affiliated": "Said by someone affiliated with",
+         "perpetrator": "Alleged perpetrator", "mentions": "Mentions", "agent": "Spoken for or relayed by",
+         "source": "Source document"},
     ),
 }
 
@@ -283,13 +305,23 @@ def _filter_patterns(spec: ListSpec, chosen: dict[str, str]) -> tuple[str, list[
 
 
 def _filters(backend: GraphBackend, spec: ListSpec, chosen: dict[str, str]) -> list[FilterView]:
+    """The filter controls: those with choices, the date inputs, and any other filter in use."""
     options: dict[str, list[Option]] = {}
     if spec.facets:
         for r in sorted(rows(backend, spec.facets), key=lambda r: r.get("xl", "").casefold()):
             slug = local_name(r["x"])
             options.setdefault(r["facet"], []).append(Option(slug, r.get("xl", slug), chosen.get(r["facet"]) in (slug, r["x"])))
-    return [FilterView(name, label, chosen.get(name, ""), options.get(name, []) if name not in ("from", "to") else None)
-            for name, label in spec.labels.items()]
+    shown = []
+    for name, label in spec.labels.items():
+        value = chosen.get(name, "")
+        if name in ("from", "to"):
+            shown.append(FilterView(name, label, value, None))
+        elif options.get(name) or value:
+            choices = options.get(name, [])
+            if value and not any(o.selected for o in choices):
+                choices = [*choices, Option(value, value, True)]
+            shown.append(FilterView(name, label, value, choices))
+    return shown
 
 
 def browse_view(backend: GraphBackend, settings: Settings, name: str, chosen: dict[str, str],

@@ -127,7 +127,7 @@ def definition(resource: Resource) -> str | None:
 
 
 def class_view(backend: GraphBackend, settings: Settings, cls: Resource) -> ClassView:
-    """A class: definition, super- and subclasses, properties, instance counts (two queries)."""
+    """A class: definition, super- and subclasses, properties, instance counts (four queries)."""
     c = cls.id
     around = facts(backend, f"{{ ?s <{RDFS}subClassOf> <{c}> }} UNION {{ ?s <{RDFS}domain> <{c}> }} "
                             f"UNION {{ ?s <{RDFS}range> <{c}> }}")
@@ -252,7 +252,7 @@ def _shape_parts(settings: Settings, shape: Resource) -> tuple[list[tuple[str, L
 
 
 def shape_view(backend: GraphBackend, settings: Settings, shape: Resource) -> ShapeView:
-    """A shape, its targets, constraints and messages, and its property shapes (one query)."""
+    """A shape, its targets, constraints and messages, and its property shapes (three queries)."""
     s = shape.id
     around = facts(backend, f"{{ <{s}> <{SH}property> ?s }} UNION {{ ?s <{SH}property> <{s}> }}")
     view = ShapeView(entity_base(settings, shape, "Shape"), *_shape_parts(settings, shape))

@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 from .backend import GraphBackend
 from .charts import RangeChart, RangeInput, range_chart
-from .facts import RDFS_LABEL, SKOS_ALT, Resource, Value, facts, rows
+from .facts import LABEL_PATH, RDFS_LABEL, SKOS_ALT, Resource, Value, facts, facts_of, rows
 from .namespaces import BASE, PREFIXES
 from .query_page import compact
 from .settings import Settings
@@ -476,15 +477,113 @@ def claims_selector(pattern: str) -> str:
     return f"{pattern} FILTER EXISTS {{ ?s a <{SHG}Claim> }}"
 
 
-def related_for(backend: GraphBackend, claim_pattern: str, extra: str = "") -> dict[str, Resource]:
-    """Facts of the speakers and sources of the claims ``claim_pattern`` binds to ``?s``."""
-    inner = claim_pattern.replace("?s", "?c")
-    # The claims are found first, in a subquery: joined directly, the store may
-    # start from every claim's speaker and source.
-    selector = f"{{ {{ SELECT DISTINCT ?c WHERE {{ {inner} }} }} ?c <{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom> ?s }}"
-    if extra:
-        selector += f" UNION {{ {extra} }}"
-    return facts(backend, selector)
+#: From a claim to the speakers and source documents its row shows.
+RELATED = f"<{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom>"
+
+
+def split_claims(found: dict[str, Resource]) -> tuple[dict[str, Resource], dict[str, Resource]]:
+    """Claims read with their speakers and sources (see :data:`RELATED`), told apart."""
+    claims = {iri: r for iri, r in found.items() if SHG + "Claim" in r.types}
+    return claims, found
+
+
+def rows_by_iri(backend: GraphBackend, settings: Settings, iris: list[str]) -> dict[str, ClaimRow]:
+    """The rows of the given claims (two queries: the claims with their speakers and sources, and labels)."""
+    claims, related = split_claims(facts_of(backend, iris, hop=RELATED))
+    claims = {iri: claims[iri] for iri in iris if iri in claims}
+    return dict(zip(claims, claim_rows(settings, claims, related)))
+
+
+# ---------------------------------------------------------------- bounded lists
+
+#: Items shown per list on an entity page; the rest are one "more" link away.
+SHOWN = 50
+#: Lists are counted up to this many; a longer one says "more than" (counting is a scan).
+COUNT_CAP = 1000
+
+
+@dataclass
+class Part:
+    """A bounded list on a page: how many in all, the first few, and where to see them all.
+
+    ``total`` is exact up to :data:`COUNT_CAP`; ``capped`` says there are more than that.
+    """
+
+    total: int
+    items: list  # type: ignore[type-arg]  # ClaimRow, Link or EventItem
+    more: str | None = None
+    capped: bool = False
+
+    @property
+    def count_text(self) -> str:
+        """The count in words: '12', or 'more than 1000' for a capped count."""
+        return f"more than {COUNT_CAP}" if self.capped else str(self.total)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.items)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def sections_query(sections: dict[str, str], shown: int = SHOWN) -> str:
+    """For each named pattern binding ``?s``: how many distinct ``?s`` (up to :data:`COUNT_CAP` + 1),
+    and the first ``shown`` of them as the store gives them.
+
+    Neither part sorts or labels: over tens of thousands of matches a sort or a
+    label join costs seconds, while a LIMIT without ORDER BY stops early.
+    """
+    parts = []
+    for key, pattern in sections.items():
+        parts.append(f'{{ {{ SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s WHERE {{ {pattern} }} '
+                     f'LIMIT {COUNT_CAP + 1} }} }} BIND("{key}" AS ?sec) }}')
+        parts.append(f'{{ {{ SELECT DISTINCT ?s WHERE {{ {pattern} }} LIMIT {shown} }} BIND("{key}" AS ?sec) }}')
+    return "SELECT ?sec ?n ?s WHERE { " + " UNION ".join(parts) + " }"
+
+
+def sections(backend: GraphBackend, patterns: dict[str, str], shown: int = SHOWN) -> dict[str, tuple[int, list[str]]]:
+    """Counts and first IRIs of several lists (one query); see :func:`sections_query`."""
+    found: dict[str, tuple[int, list[str]]] = {key: (0, []) for key in patterns}
+    for r in rows(backend, sections_query(patterns, shown)):
+        total, items = found[r["sec"]]
+        if "n" in r:
+            found[r["sec"]] = (int(r["n"]), items)
+        elif "s" in r:
+            items.append(r["s"])
+    return found
+
+
+#: The kind of entity each browse filter names, so a link can give its slug rather than the IRI.
+FILTER_KINDS = {"speaker": "actor", "affiliated": "actor", "perpetrator": "actor", "mentions": "actor",
+                "agent": "actor", "publisher": "actor", "source": "source", "about": "incident",
+                "region": "place", "within": "place", "written_in": "place"}
+
+
+def browse_href(name: str, **filters: str) -> str:
+    """The browse list ``name`` with filters; IRIs of ours by their slug.
+
+    >>> browse_href("claims", speaker=BASE + "id/actor/un", source=BASE + "id/place/x")
+    '/browse/claims?speaker=un&source=https%3A%2F%2Fw3id.org%2Fsahel-harm%2Fid%2Fplace%2Fx'
+    """
+    def short(key: str, iri: str) -> str:
+        base = f"{BASE}id/{FILTER_KINDS.get(key, '-')}/"
+        return iri[len(base):] if iri.startswith(base) and "/" not in iri[len(base):] else iri
+    return f"/browse/{name}?" + urlencode({k: short(k, v) for k, v in filters.items()})
+
+
+def part(total: int, items: list, more: str | None, key=lambda item: item.text.casefold()) -> Part:  # type: ignore[no-untyped-def,type-arg]
+    """A :class:`Part` of items sorted by ``key``, with its "more" link only when some are not shown."""
+    return Part(min(total, COUNT_CAP), sorted(items, key=key), more if total > len(items) else None, total > COUNT_CAP)
+
+
+def claims_part(total: int, iris: list[str], claim_rows_: dict[str, ClaimRow], more: str | None) -> Part:
+    """A :class:`Part` of claim rows, by label."""
+    return part(total, [claim_rows_[i] for i in iris if i in claim_rows_], more, key=lambda r: r.label.casefold())
+
+
+def links_part(settings: Settings, total: int, iris: list[str], found: dict[str, Resource], more: str | None) -> Part:
+    """A :class:`Part` of links, labelled from ``found``."""
+    return part(total, [link_to(settings, i, found[i].label if i in found else None) for i in iris], more)
 
 
 # ---------------------------------------------------------------- entity pages
@@ -537,11 +636,10 @@ def responses_to(backend: GraphBackend, settings: Settings, iri: str) -> list[Li
 
 
 def event_view(backend: GraphBackend, settings: Settings, event: Resource, kind: str) -> IncidentView:
-    """Incidents and other events: five queries (the event's facts are given)."""
+    """Incidents and other events: five queries (the event's facts are given; at most 500 claims)."""
     pattern = (f"{{ ?s <{SHG}about> <{event.id}> }} UNION {{ ?s <{SHG}allegedPartOf> <{event.id}> }} "
                f"UNION {{ ?answered <{SHG}about> <{event.id}> . ?s <{SHG}respondsTo> ?answered }}")
-    claims = facts(backend, claims_selector(pattern))
-    related = related_for(backend, claims_selector(pattern))
+    claims, related = split_claims(facts(backend, claims_selector(pattern), hop=RELATED))
     place = event.first(SEM + "hasPlace")
     chain = place_chain(backend, settings, place.text) if place else []
     rows_ = comparison_order(claim_rows(settings, claims, related))
@@ -570,7 +668,7 @@ class ClaimView:
 
 
 def claim_view(backend: GraphBackend, settings: Settings, claim: Resource) -> ClaimView:
-    """A claim with its speakers, source, and the claims it answers or that answer it (one query)."""
+    """A claim with its speakers, source, and the claims it answers or that answer it (three queries)."""
     c = claim.id
     related = facts(backend, f"{{ <{c}> <{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom>|<{SHG}respondsTo> ?s }} "
                              f"UNION {{ ?s <{SHG}respondsTo> <{c}> }}")
@@ -582,7 +680,7 @@ def claim_view(backend: GraphBackend, settings: Settings, claim: Resource) -> Cl
 
 @dataclass
 class ActorView:
-    """The actor page."""
+    """The actor page: each list bounded (its total, the first :data:`SHOWN`, a link to all)."""
 
     base: EntityView
     alt_labels: list[str]
@@ -590,29 +688,54 @@ class ActorView:
     affiliation: list[Link]
     job: str | None
     honorific: str | None
-    members: list[Link]
-    made: list[ClaimRow]
-    denials: list[ClaimRow]
-    by_members: list[ClaimRow]
-    accused: list[ClaimRow]
-    mentioned: list[ClaimRow]
-    represented: list[ClaimRow]
-    documents: list[Link]
+    members: Part
+    made: Part
+    denials: Part
+    by_members: Part
+    accused: Part
+    mentioned: Part
+    represented: Part
+    documents: Part
+
+
+def actor_sections(a: str) -> dict[str, str]:
+    """The lists on an actor's page, each a pattern binding ``?s``.
+
+    No type check on the claims: these properties are used on claims only, and
+    checking the type of each of thousands of matches costs more than the rest
+    (the rows shown are read with their types, and only claims become rows).
+    """
+    denial_stances = " ".join(f"<{BASE}vocab/stance/{s}>" for s in sorted(RESPONSE_STANCES - {"confirms"}))
+    return {
+        "made": f"?s <{PROV}wasAttributedTo> <{a}> .",
+        "denials": f"?s <{PROV}wasAttributedTo> <{a}> ; <{SHG}stance> ?st . VALUES ?st {{ {denial_stances} }}",
+        "by_members": f"?m <{SCHEMA}affiliation> <{a}> . ?s <{PROV}wasAttributedTo> ?m .",
+        "accused": f"?s <{SHG}allegedPerpetrator> <{a}> .",
+        "mentioned": f"?s <{SHG}mentions> <{a}> .",
+        "represented": f"?s <{PROV}qualifiedAttribution>/<{PROV}agent> <{a}> .",
+        "members": f"?s <{SCHEMA}affiliation> <{a}> .",
+        "documents": f"?s <{DCT}publisher>|<{DCT}creator> <{a}> .",
+    }
+
+
+#: The claims-list filter behind each claim list of an actor page.
+ACTOR_FILTERS = {"made": "speaker", "denials": "speaker", "by_members": "affiliated", "accused": "perpetrator",
+                 "mentioned": "mentions", "represented": "agent"}
 
 
 def actor_view(backend: GraphBackend, settings: Settings, actor: Resource) -> ActorView:
-    """Names, category, affiliation and the claims an actor made or is named in (two queries)."""
+    """Names, category, affiliation, and the first claims an actor made or is named in, with counts (three queries)."""
     a = actor.id
-    pattern = (f"{{ ?s <{PROV}wasAttributedTo> <{a}> }} UNION {{ ?s <{SHG}allegedPerpetrator> <{a}> }} UNION "
-               f"{{ ?s <{SHG}mentions> <{a}> }} UNION {{ ?s <{PROV}wasAttributedTo>/<{SCHEMA}affiliation> <{a}> }} "
-               f"UNION {{ ?s <{PROV}qualifiedAttribution>/<{PROV}agent> <{a}> }}")
-    claims = facts(backend, claims_selector(pattern))
-    related = related_for(backend, claims_selector(pattern),
-                          f"?s <{SCHEMA}affiliation>|<{DCT}publisher>|<{DCT}creator> <{a}>")
-    all_rows = sorted(claim_rows(settings, claims, related), key=lambda r: r.label)
-    own = [r for r in all_rows if any(s.link.href == settings.local_url(a) for s in r.speakers)]
-    members = [r for r in related.values() if a in r.iris(SCHEMA + "affiliation")]
-    member_urls = {settings.local_url(m.id) for m in members}
+    found = sections(backend, actor_sections(a))
+    everything = facts_of(backend, {i for items in (f[1] for f in found.values()) for i in items}, hop=RELATED)
+    claims, related = split_claims(everything)
+    claim_rows_ = dict(zip(claims, claim_rows(settings, claims, related)))
+    denial_stances = ",".join(sorted(RESPONSE_STANCES - {"confirms"}))
+
+    def claims_of(key: str) -> Part:
+        extra = {"stance": denial_stances} if key == "denials" else {}
+        return claims_part(*found[key], claim_rows_, browse_href("claims", **{ACTOR_FILTERS[key]: a}, **extra))
+
     return ActorView(
         base=entity_base(settings, actor, "Actor"),
         alt_labels=sorted({f"{v.text} ({v.lang})" if v.lang and v.lang != "en" else v.text
@@ -620,14 +743,10 @@ def actor_view(backend: GraphBackend, settings: Settings, actor: Resource) -> Ac
         categories=links(settings, actor, SHG + "actorCategory"),
         affiliation=links(settings, actor, SCHEMA + "affiliation"),
         job=actor.text(SCHEMA + "jobTitle"), honorific=actor.text(SCHEMA + "honorificPrefix"),
-        members=sorted((link_to(settings, m.id, m.label) for m in members), key=lambda link: link.text),
-        made=own, denials=[r for r in own if r.stance_slug in RESPONSE_STANCES - {"confirms"}],
-        by_members=[r for r in all_rows if r not in own and any(s.link.href in member_urls for s in r.speakers)],
-        accused=[r for r in all_rows if any(p.href == settings.local_url(a) for p in r.perpetrators)],
-        mentioned=[r for r in all_rows if any(p.href == settings.local_url(a) for p in r.mentions)],
-        represented=[r for r in all_rows if any(link.href == settings.local_url(a) for _, link in r.roles)],
-        documents=sorted((link_to(settings, r.id, r.label) for r in related.values()
-                          if a in r.iris(DCT + "publisher") + r.iris(DCT + "creator")), key=lambda link: link.text),
+        members=links_part(settings, *found["members"], everything, None),
+        made=claims_of("made"), denials=claims_of("denials"), by_members=claims_of("by_members"),
+        accused=claims_of("accused"), mentioned=claims_of("mentioned"), represented=claims_of("represented"),
+        documents=links_part(settings, *found["documents"], everything, browse_href("sources", publisher=a)),
     )
 
 
@@ -643,45 +762,66 @@ class EventItem:
 
 @dataclass
 class PlaceView:
-    """The place page."""
+    """The place page: each list bounded (its total, the first :data:`SHOWN`, a link to all).
+
+    ``incidents`` counts every event here or below (incidents and others, told
+    apart only among those shown); ``events`` are the other events shown.
+    """
 
     base: EntityView
     alt_labels: list[str]
     precision: Link | None
     chain: list[PlaceStep]
     map: MapView | None
-    children: list[Link]
-    incidents: list[EventItem]
-    events: list[EventItem]
-    sources: list[Link]
+    children: Part
+    incidents: Part
+    events: Part
+    sources: Part
+
+
+def place_sections(p: str) -> dict[str, str]:
+    """The lists on a place's page, each a pattern binding ``?s``.
+
+    Events (incidents and others) are found from the places below, in that
+    order; as one property path the store starts from every event's place.
+    """
+    return {
+        "children": f"?s <{GEO}sfWithin>+ <{p}> .",
+        "events": f"?x <{GEO}sfWithin>* <{p}> . ?s <{SEM}hasPlace> ?x .",
+        "sources": f"?x <{GEO}sfWithin>* <{p}> . ?s <{SCHEMA}locationCreated> ?x .",
+    }
+
+
+def event_item(settings: Settings, event: Resource) -> EventItem:
+    """A listed event: its kind, time window and place."""
+    kinds = sorted(local_name(t) for t in event.types if t.startswith(SHG))
+    place = event.first(SEM + "hasPlace")
+    return EventItem(link_to(settings, event.id, event.label), "Incident" if "Incident" in kinds else
+                     (kinds[0] if kinds else "Event"),
+                     window_text(event.text(SEM + "hasEarliestBeginTimeStamp"), event.text(SEM + "hasLatestEndTimeStamp")),
+                     value_link(settings, place) if place else Link("", ""))
 
 
 def place_view(backend: GraphBackend, settings: Settings, place: Resource) -> PlaceView:
-    """A place, its containing chain, the places below it and the events in all of them (three queries)."""
+    """A place, its containing chain, and the first places, events and documents within it (four queries)."""
     p = place.id
     chain = place_chain(backend, settings, p)
-    below = rows(backend, f"""SELECT DISTINCT ?x ?l ?e ?el ?type ?start ?end ?doc ?dl WHERE {{
-      ?x <{GEO}sfWithin>* <{p}> . OPTIONAL {{ ?x <{RDFS_LABEL}> ?l }}
-      OPTIONAL {{ ?e <{SEM}hasPlace> ?x ; a ?type . OPTIONAL {{ ?e <{RDFS_LABEL}> ?el }}
-        OPTIONAL {{ ?e <{SEM}hasEarliestBeginTimeStamp> ?start }} OPTIONAL {{ ?e <{SEM}hasLatestEndTimeStamp> ?end }} }}
-      OPTIONAL {{ ?doc <{SCHEMA}locationCreated> ?x . OPTIONAL {{ ?doc <{DCT}title> ?dl }} }} }}""")
-    children = {r["x"]: r.get("l") for r in below if r["x"] != p}
-    items: dict[str, EventItem] = {}
-    for r in below:
-        if "e" in r and r["type"].startswith(SHG):
-            kind = local_name(r["type"])
-            if r["e"] not in items or kind == "Incident":
-                items[r["e"]] = EventItem(link_to(settings, r["e"], r.get("el")), kind,
-                                          window_text(r.get("start"), r.get("end")),
-                                          link_to(settings, r["x"], r.get("l")))
-    ordered = sorted(items.values(), key=lambda i: i.link.text)
+    found = sections(backend, place_sections(p))
+    everything = facts_of(backend, {i for items in (f[1] for f in found.values()) for i in items})
+
+    total, items = found["events"]
+    shown = [event_item(settings, everything[i]) for i in items if i in everything]
+    incidents = part(total, [e for e in shown if e.kind == "Incident"], browse_href("incidents", region=p),
+                     key=lambda e: e.link.text.casefold())
+    others = [e for e in shown if e.kind != "Incident"]
+
     precision = place.first(SHG + "placePrecision")
     return PlaceView(
         base=entity_base(settings, place, "Place"), alt_labels=sorted(v.text for v in place.values(SKOS_ALT)),
         precision=value_link(settings, precision) if precision else None, chain=chain, map=map_view(chain),
-        children=sorted((link_to(settings, x, l) for x, l in children.items()), key=lambda link: link.text),
-        incidents=[i for i in ordered if i.kind == "Incident"], events=[i for i in ordered if i.kind != "Incident"],
-        sources=sorted({link_to(settings, r["doc"], r.get("dl")) for r in below if "doc" in r}, key=lambda x: x.text),
+        children=links_part(settings, *found["children"], everything, browse_href("places", within=p)),
+        incidents=incidents, events=part(len(others), others, None, key=lambda e: e.link.text.casefold()),
+        sources=links_part(settings, *found["sources"], everything, browse_href("sources", written_in=p)),
     )
 
 
@@ -702,14 +842,13 @@ class SourceView:
     language: str | None
     location: list[Link]
     graph: Link
-    claims: list[ClaimRow]
+    claims: Part
 
 
 def source_view(backend: GraphBackend, settings: Settings, source: Resource) -> SourceView:
-    """A source document and every claim it carries, with quotes (two queries)."""
-    pattern = f"?s <{PROV}wasDerivedFrom> <{source.id}> ."
-    claims = facts(backend, claims_selector(pattern))
-    related = related_for(backend, claims_selector(pattern))
+    """A source document and the claims it carries, with quotes (three queries; the first :data:`SHOWN` claims)."""
+    total, items = sections(backend, {"claims": claims_selector(f"?s <{PROV}wasDerivedFrom> <{source.id}> .")})["claims"]
+    claim_rows_ = rows_by_iri(backend, settings, items)
     publishers, creators, when = _source_bits(settings, source)
     precision = source.first(SHG + "timePrecision")
     graph_iri = BASE + "graph/sources/" + local_name(source.id)
@@ -721,7 +860,7 @@ def source_view(backend: GraphBackend, settings: Settings, source: Resource) -> 
         capture_file=source.text(SHG + "captureFile"), identifier=source.text(DCT + "identifier"),
         language=source.text(DCT + "language"), location=links(settings, source, SCHEMA + "locationCreated"),
         graph=Link(compact(graph_iri), settings.local_url(graph_iri), graph_iri),
-        claims=sorted(claim_rows(settings, claims, related), key=lambda r: r.label),
+        claims=claims_part(total, items, claim_rows_, browse_href("claims", source=source.id)),
     )
 
 
