@@ -153,7 +153,7 @@ def facts_query(subjects: list[str], hop: str | None = None) -> str:
     branches = [f"{values} BIND(?s0 AS ?s) ?s ?p ?o .",
                 f"{values} BIND(?s0 AS ?s) ?s ?p ?o . FILTER(isBlank(?o)) ?o ?bp ?bo ."]
     if hop:
-        branches.append(f"{values} ?s0 {hop} ?s . FILTER(isIRI(?s)) ?s ?p ?o .")
+        branches.append(f"{{ SELECT DISTINCT ?s WHERE {{ {values} ?s0 {hop} ?s . FILTER(isIRI(?s)) }} }} ?s ?p ?o .")
     return "SELECT ?s ?p ?o ?bp ?bo WHERE { " + " UNION ".join(f"{{ {b} }}" for b in branches) + " }"
 
 
@@ -210,10 +210,14 @@ def _add_labels(backend: GraphBackend, found: dict[str, Resource]) -> None:
                 for value in values:
                     if value.kind == "iri":
                         named.setdefault(value.text, []).append(value)
-    if not named:
-        return
     labels: dict[str, list[object]] = {}
-    for row in backend.select(labels_query(sorted(named))):
+    for iri in named:  # what was read already needs no second look
+        if iri in found:
+            labels[iri] = [term for prop in (RDFS_LABEL, SKOS_PREF, DC_TITLE) for term in
+                           (pyoxigraph.Literal(v.text, language=v.lang) if v.lang else pyoxigraph.Literal(v.text)
+                            for v in found[iri].values(prop) if v.kind == "literal")]
+    rest = sorted(iri for iri in named if iri not in found)
+    for row in backend.select(labels_query(rest)) if rest else []:
         labels.setdefault(row["x"].value, []).append(row["l"])
     for iri, terms in labels.items():
         for value in named.get(iri, []):

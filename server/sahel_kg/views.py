@@ -498,8 +498,12 @@ def rows_by_iri(backend: GraphBackend, settings: Settings, iris: list[str]) -> d
 
 #: Items shown per list on an entity page; the rest are one "more" link away.
 SHOWN = 50
+#: Claims shown per list on an actor's page (it has six lists).
+ACTOR_SHOWN = 20
+#: How many of the claims an actor made are looked at for denials (see :func:`actor_sections`).
+DENIAL_WINDOW = 250
 #: Lists are counted up to this many; a longer one says "more than" (counting is a scan).
-COUNT_CAP = 1000
+COUNT_CAP = 500
 
 
 @dataclass
@@ -507,28 +511,32 @@ class Part:
     """A bounded list on a page: how many in all, the first few, and where to see them all.
 
     ``total`` is exact up to :data:`COUNT_CAP`; ``capped`` says there are more than that.
+    A "more" link is set only when some are not shown.
     """
 
     total: int
     items: list  # type: ignore[type-arg]  # ClaimRow, Link or EventItem
     more: str | None = None
     capped: bool = False
+    scope: str | None = None  # when only part of the matches were looked at
 
     @property
     def count_text(self) -> str:
-        """The count in words: '12', or 'more than 1000' for a capped count."""
-        return f"more than {COUNT_CAP}" if self.capped else str(self.total)
+        """The count in words: '12', 'more than 500' for a capped count, or with its scope."""
+        text = f"more than {self.total}" if self.capped else str(self.total)
+        return f"{text} {self.scope}" if self.scope else text
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.items)
 
     def __bool__(self) -> bool:
-        return self.total > 0
+        return self.total > 0 or self.scope is not None
 
 
-def sections_query(sections: dict[str, str], shown: int = SHOWN) -> str:
+def sections_query(sections: dict[str, str], shown: int = SHOWN, caps: dict[str, int] | None = None) -> str:
     """For each named pattern binding ``?s``: how many distinct ``?s`` (up to :data:`COUNT_CAP` + 1),
-    and the first ``shown`` of them as the store gives them.
+    and the first ``shown`` of them as the store gives them. ``caps`` sets a lower
+    cap for some lists (a list whose every match needs a second look).
 
     Neither part sorts or labels: over tens of thousands of matches a sort or a
     label join costs seconds, while a LIMIT without ORDER BY stops early.
@@ -536,15 +544,16 @@ def sections_query(sections: dict[str, str], shown: int = SHOWN) -> str:
     parts = []
     for key, pattern in sections.items():
         parts.append(f'{{ {{ SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s WHERE {{ {pattern} }} '
-                     f'LIMIT {COUNT_CAP + 1} }} }} BIND("{key}" AS ?sec) }}')
+                     f'LIMIT {(caps or {}).get(key, COUNT_CAP) + 1} }} }} BIND("{key}" AS ?sec) }}')
         parts.append(f'{{ {{ SELECT DISTINCT ?s WHERE {{ {pattern} }} LIMIT {shown} }} BIND("{key}" AS ?sec) }}')
     return "SELECT ?sec ?n ?s WHERE { " + " UNION ".join(parts) + " }"
 
 
-def sections(backend: GraphBackend, patterns: dict[str, str], shown: int = SHOWN) -> dict[str, tuple[int, list[str]]]:
+def sections(backend: GraphBackend, patterns: dict[str, str], shown: int = SHOWN,
+             caps: dict[str, int] | None = None) -> dict[str, tuple[int, list[str]]]:
     """Counts and first IRIs of several lists (one query); see :func:`sections_query`."""
     found: dict[str, tuple[int, list[str]]] = {key: (0, []) for key in patterns}
-    for r in rows(backend, sections_query(patterns, shown)):
+    for r in rows(backend, sections_query(patterns, shown, caps)):
         total, items = found[r["sec"]]
         if "n" in r:
             found[r["sec"]] = (int(r["n"]), items)
@@ -571,14 +580,17 @@ def browse_href(name: str, **filters: str) -> str:
     return f"/browse/{name}?" + urlencode({k: short(k, v) for k, v in filters.items()})
 
 
-def part(total: int, items: list, more: str | None, key=lambda item: item.text.casefold()) -> Part:  # type: ignore[no-untyped-def,type-arg]
+def part(total: int, items: list, more: str | None, key=lambda item: item.text.casefold(),  # type: ignore[no-untyped-def,type-arg]
+         cap: int = COUNT_CAP) -> Part:
     """A :class:`Part` of items sorted by ``key``, with its "more" link only when some are not shown."""
-    return Part(min(total, COUNT_CAP), sorted(items, key=key), more if total > len(items) else None, total > COUNT_CAP)
+    return Part(min(total, cap), sorted(items, key=key), more if total > len(items) else None, total > cap)
 
 
-def claims_part(total: int, iris: list[str], claim_rows_: dict[str, ClaimRow], more: str | None) -> Part:
+def claims_part(total: int, iris: list[str], claim_rows_: dict[str, ClaimRow], more: str | None,
+                cap: int = COUNT_CAP) -> Part:
     """A :class:`Part` of claim rows, by label."""
-    return part(total, [claim_rows_[i] for i in iris if i in claim_rows_], more, key=lambda r: r.label.casefold())
+    return part(total, [claim_rows_[i] for i in iris if i in claim_rows_], more, key=lambda r: r.label.casefold(),
+                cap=cap)
 
 
 def links_part(settings: Settings, total: int, iris: list[str], found: dict[str, Resource], more: str | None) -> Part:
@@ -704,11 +716,15 @@ def actor_sections(a: str) -> dict[str, str]:
     No type check on the claims: these properties are used on claims only, and
     checking the type of each of thousands of matches costs more than the rest
     (the rows shown are read with their types, and only claims become rows).
+    Denials are looked for among the first :data:`DENIAL_WINDOW` claims it made
+    only: an actor with tens of thousands of claims and no denial would
+    otherwise have the stance of each one read; the "more" link finds them all.
     """
-    denial_stances = " ".join(f"<{BASE}vocab/stance/{s}>" for s in sorted(RESPONSE_STANCES - {"confirms"}))
+    denial_stances = ", ".join(f"<{BASE}vocab/stance/{s}>" for s in sorted(RESPONSE_STANCES - {"confirms"}))
     return {
         "made": f"?s <{PROV}wasAttributedTo> <{a}> .",
-        "denials": f"?s <{PROV}wasAttributedTo> <{a}> ; <{SHG}stance> ?st . VALUES ?st {{ {denial_stances} }}",
+        "denials": f"{{ SELECT ?s WHERE {{ ?s <{PROV}wasAttributedTo> <{a}> }} LIMIT {DENIAL_WINDOW} }} "
+                   f"?s <{SHG}stance> ?st . FILTER(?st IN ({denial_stances}))",
         "by_members": f"?m <{SCHEMA}affiliation> <{a}> . ?s <{PROV}wasAttributedTo> ?m .",
         "accused": f"?s <{SHG}allegedPerpetrator> <{a}> .",
         "mentioned": f"?s <{SHG}mentions> <{a}> .",
@@ -726,7 +742,7 @@ ACTOR_FILTERS = {"made": "speaker", "denials": "speaker", "by_members": "affilia
 def actor_view(backend: GraphBackend, settings: Settings, actor: Resource) -> ActorView:
     """Names, category, affiliation, and the first claims an actor made or is named in, with counts (three queries)."""
     a = actor.id
-    found = sections(backend, actor_sections(a))
+    found = sections(backend, actor_sections(a), ACTOR_SHOWN)
     everything = facts_of(backend, {i for items in (f[1] for f in found.values()) for i in items}, hop=RELATED)
     claims, related = split_claims(everything)
     claim_rows_ = dict(zip(claims, claim_rows(settings, claims, related)))
@@ -734,7 +750,11 @@ def actor_view(backend: GraphBackend, settings: Settings, actor: Resource) -> Ac
 
     def claims_of(key: str) -> Part:
         extra = {"stance": denial_stances} if key == "denials" else {}
-        return claims_part(*found[key], claim_rows_, browse_href("claims", **{ACTOR_FILTERS[key]: a}, **extra))
+        built = claims_part(*found[key], claim_rows_, browse_href("claims", **{ACTOR_FILTERS[key]: a}, **extra))
+        if key == "denials" and found["made"][0] > DENIAL_WINDOW:
+            built.scope = f"among the first {DENIAL_WINDOW} claims it made"
+            built.more = browse_href("claims", speaker=a, **extra)
+        return built
 
     return ActorView(
         base=entity_base(settings, actor, "Actor"),
@@ -784,11 +804,14 @@ def place_sections(p: str) -> dict[str, str]:
 
     Events (incidents and others) are found from the places below, in that
     order; as one property path the store starts from every event's place.
+    Documents are found the other way round: few say where they were written.
+    The places listed are those directly within (a transitive path is computed
+    whole before any LIMIT applies); the "more" link lists all of them.
     """
     return {
-        "children": f"?s <{GEO}sfWithin>+ <{p}> .",
+        "children": f"?s <{GEO}sfWithin> <{p}> .",
         "events": f"?x <{GEO}sfWithin>* <{p}> . ?s <{SEM}hasPlace> ?x .",
-        "sources": f"?x <{GEO}sfWithin>* <{p}> . ?s <{SCHEMA}locationCreated> ?x .",
+        "sources": f"?s <{SCHEMA}locationCreated> ?x . FILTER EXISTS {{ ?x <{GEO}sfWithin>* <{p}> }}",
     }
 
 
