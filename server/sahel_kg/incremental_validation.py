@@ -169,9 +169,10 @@ class Context:
     """What every batch is validated with: ontology and vocabularies, shapes, the store."""
 
     schema: Graph
-    shapes: Graph
+    shapes: Graph  # without the schema-only shapes
     store: pyoxigraph.Store
     exclude_graph: str | None = None
+    all_shapes: Graph | None = None
 
 
 def load_context(root: Path, store: pyoxigraph.Store, *, exclude_graph: str | None = None) -> Context:
@@ -183,7 +184,37 @@ def load_context(root: Path, store: pyoxigraph.Store, *, exclude_graph: str | No
             if isinstance(parsed, SyntaxProblem):
                 raise ValueError(str(parsed))
             (shapes if folder == "shapes" else schema).append(parsed)
-    return Context(union(schema), union(shapes), store, exclude_graph)
+    all_shapes = union(shapes)
+    return Context(union(schema), without_shapes(all_shapes, SCHEMA_SHAPES), store, exclude_graph, all_shapes)
+
+
+#: Node shapes whose targets live only in ontology/ and its vocabularies: checked
+#: once per full run (:func:`validate_schema`), not again with every batch of data.
+SCHEMA_SHAPES = ("OntologyTerm", "Concept", "ConceptScheme")
+
+
+def without_shapes(shapes: Graph, names: Sequence[str]) -> Graph:
+    """A copy of ``shapes`` without the named node shapes and their property shapes."""
+    kept = union([shapes])
+    for name in names:
+        node = URIRef(BASE + "shapes/" + name)
+        for prop in list(kept.objects(node, SH.property)):
+            kept.remove((prop, None, None))
+        kept.remove((node, None, None))
+    return kept
+
+
+def validate_schema(root: Path, ctx: "Context") -> tuple[list[Violation], Graph]:
+    """The ontology and vocabularies alone, with every shape (their own quality rules included)."""
+    data = union([ctx.schema])
+    _conforms, results = run_shapes(data, ctx.all_shapes)
+    schema_graphs = {}
+    for folder in ("ontology",):
+        for path in sorted((root / folder).rglob("*.ttl")):
+            parsed = parse_file(path, label=_label(path, root))
+            if not isinstance(parsed, SyntaxProblem):
+                schema_graphs[_label(path, root)] = parsed
+    return violations_from(results, data, _owners(schema_graphs, results)), results
 
 
 def validate_batch(batch: Batch, ctx: Context) -> tuple[list[Violation], list[SyntaxProblem], Graph]:
@@ -319,6 +350,9 @@ def validate_corpus(root: Path, *, store: pyoxigraph.Store | None = None, batch_
                 return report
         ctx = load_context(root, store)
         results = _bound_graph()
+        schema_violations, schema_results = validate_schema(root, ctx)
+        report.violations += schema_violations
+        results += schema_results
         done = 0
         for batch in batches(data_files(root, files), size=batch_subjects):
             violations, problems, batch_results = validate_batch(batch, ctx)
