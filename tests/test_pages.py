@@ -296,7 +296,8 @@ def evil_client() -> TestClient:
       @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
       shg:Organisation rdfs:subClassOf shg:Actor .
       <{ID}actor/evil> a shg:Organisation ; rdfs:label "{MALICIOUS}"@en .
-      <{ID}incident/evil> a shg:Incident ; rdfs:label "{MALICIOUS}"@en ; <http://semanticweb.cs.vu.nl/2009/11/sem/hasPlace> <{ID}place/p> .
+      <{ID}incident/evil> a shg:Incident ; rdfs:label "{MALICIOUS}"@en ; <http://semanticweb.cs.vu.nl/2009/11/sem/hasPlace> <{ID}place/p> ;
+        <http://semanticweb.cs.vu.nl/2009/11/sem/hasEarliestBeginTimeStamp> "2024-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .
       <{ID}place/p> a shg:Place ; rdfs:label "\\"><img src=x onerror=alert(1)>"@en .
       <{ID}claim/evil> a shg:Claim ; rdfs:label "{MALICIOUS}"@en ; shg:about <{ID}incident/evil> ;
         <http://www.w3.org/ns/prov#wasAttributedTo> <{ID}actor/evil> .
