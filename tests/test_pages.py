@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
+from urllib.parse import parse_qsl
 
 import pyoxigraph
 import pytest
@@ -413,3 +414,97 @@ def test_browse_claims_by_stance(client: TestClient) -> None:
 def test_query_page_still_works(client: TestClient) -> None:
     soup = BeautifulSoup(client.get("/query").text, "html.parser")
     assert soup.find("textarea", id="query") and soup.find("a", href="/browse")
+
+
+# ---------------------------------------------------------------- bounded lists
+
+def crowded_store() -> pyoxigraph.Store:
+    """One actor that made 120 claims in one source about 60 incidents in one place, and is accused in 30."""
+    lines = ["@prefix shg: <https://w3id.org/sahel-harm/ontology/> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix prov: <http://www.w3.org/ns/prov#> .",
+             "@prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> .",
+             "@prefix geo: <http://www.opengis.net/ont/geosparql#> .",
+             "@prefix dct: <http://purl.org/dc/terms/> .",
+             "shg:Organisation rdfs:subClassOf shg:Actor .",
+             f'<{ID}actor/army> a shg:Organisation ; rdfs:label "The Army"@en .',
+             f'<{ID}actor/group> a shg:Organisation ; rdfs:label "The Group"@en .',
+             f'<{ID}source/bulletin> a shg:SourceDocument ; dct:title "Bulletin" .',
+             f'<{ID}place/land> a shg:Place ; rdfs:label "Land"@en .',
+             f'<{ID}place/town> a shg:Place ; rdfs:label "Town"@en ; geo:sfWithin <{ID}place/land> .']
+    for n in range(60):
+        lines.append(f'<{ID}incident/i{n:03d}> a shg:Incident ; rdfs:label "Incident {n:03d}"@en ; sem:hasPlace <{ID}place/town> .')
+    for n in range(120):
+        accused = f" ; shg:allegedPerpetrator <{ID}actor/group>" if n < 30 else ""
+        lines.append(f'<{ID}claim/c{n:03d}> a shg:Claim ; rdfs:label "Claim {n:03d}"@en ; prov:wasAttributedTo <{ID}actor/army> ; '
+                     f'prov:wasDerivedFrom <{ID}source/bulletin> ; shg:about <{ID}incident/i{n % 60:03d}>{accused} .')
+    store = pyoxigraph.Store()
+    store.load("\n".join(lines).encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    return store
+
+
+@pytest.fixture(scope="module")
+def crowded_client() -> TestClient:
+    with make_client(crowded_store()) as c:
+        yield c
+
+
+def follow(client: TestClient, href: str, **params: object) -> BeautifulSoup:
+    """The browse page a "more" link names (its own query string kept), perhaps with more parameters."""
+    path, _, query = href.partition("?")
+    return browse(client, path, **dict(parse_qsl(query)), **params)
+
+
+def section(soup: BeautifulSoup, heading: str) -> BeautifulSoup:
+    found = next((s for s in soup.find_all("section") if text(s.find("h2")).startswith(heading)), None)
+    assert found is not None, heading
+    return found
+
+
+@pytest.mark.embedded_only(reason="its crowded data lives in an in-memory store of its own")
+def test_actor_page_shows_counts_a_first_page_and_a_working_more_link(crowded_client: TestClient) -> None:
+    backend = CountingBackend(crowded_client.app.state.backend)
+    html = pages.entity_html(fake_request(crowded_client.app, backend), ID + "actor/army")  # type: ignore[arg-type]
+    assert html is not None and backend.queries <= 5
+    made = section(BeautifulSoup(html, "html.parser"), "Claims it made")
+    assert "(120)" in text(made.find("h2"))
+    shown = [text(a) for a in made.select("ul.claim-list > li > a")]
+    assert len(shown) == 20 and shown == sorted(shown)
+    more = made.select_one("p.more a")["href"]
+    assert more == "/browse/claims?speaker=army"
+    listed = follow(crowded_client, more, per_page=200)
+    assert "(120)" in text(listed.find("h1")) and len(names(listed)) == 120
+
+
+@pytest.mark.embedded_only(reason="its crowded data lives in an in-memory store of its own")
+def test_actor_page_accused_list_links_to_perpetrator_filter(crowded_client: TestClient) -> None:
+    soup = BeautifulSoup(pages.entity_html(fake_request(crowded_client.app), ID + "actor/group"), "html.parser")  # type: ignore[arg-type]
+    accused = section(soup, "Claims naming it")
+    assert "(30)" in text(accused.find("h2")) and len(accused.select("ul.claim-list > li")) == 20
+    listed = follow(crowded_client, accused.select_one("p.more a")["href"])
+    assert "(30)" in text(listed.find("h1"))
+
+
+@pytest.mark.embedded_only(reason="its crowded data lives in an in-memory store of its own")
+def test_source_and_place_pages_are_bounded(crowded_client: TestClient) -> None:
+    source = BeautifulSoup(pages.entity_html(fake_request(crowded_client.app), ID + "source/bulletin"), "html.parser")  # type: ignore[arg-type]
+    claims = section(source, "Claims it carries")
+    assert "(120)" in text(claims.find("h2")) and len(claims.select("table.claims tbody tr")) == 50
+    assert claims.select_one("p.more a")["href"] == "/browse/claims?source=bulletin"
+    place = BeautifulSoup(pages.entity_html(fake_request(crowded_client.app), ID + "place/land"), "html.parser")  # type: ignore[arg-type]
+    incidents = section(place, "Incidents")
+    assert "(60)" in text(incidents.find("h2")) and len(incidents.select("table.list tbody tr")) == 50
+    more = incidents.select_one("p.more a")["href"]
+    assert more == "/browse/incidents?region=land"
+    assert "(60)" in text(follow(crowded_client, more).find("h1"))
+
+
+@pytest.mark.embedded_only(reason="its crowded data lives in an in-memory store of its own")
+def test_long_browse_list_is_paged_in_store_order(crowded_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sahel_kg import listing
+    monkeypatch.setattr(listing, "SORT_CAP", 100)
+    first = browse(crowded_client, "/browse/claims", per_page=50)
+    assert "more than 100" in text(first.find("h1")) and len(names(first)) == 50
+    third = browse(crowded_client, "/browse/claims", per_page=50, page=3)
+    assert len(names(third)) == 20 and not third.find("a", rel="next")
+    assert not set(names(first)) & set(names(third))
