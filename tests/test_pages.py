@@ -257,7 +257,7 @@ def test_not_found_and_gone(app: FastAPI) -> None:
     (ID + "incident/abeibara-area-killings", 7), (ID + "actor/malian-armed-forces", 5),
     (ID + "place/kidal-region", 6), (ID + "source/weafrica24-amassine-killings", 5),
     (ID + "claim/wa24-approximately-30-killed", 5), (BASE + "ontology/Claim", 6),
-    (BASE + "vocab/stance", 3), (BASE + "shapes/Claim", 5),
+    (BASE + "vocab/stance", 4), (BASE + "shapes/Claim", 5),
 ])
 def test_few_queries_per_page(app: FastAPI, iri: str, limit: int) -> None:
     backend = CountingBackend(app.state.backend)

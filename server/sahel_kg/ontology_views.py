@@ -17,6 +17,9 @@ from .namespaces import PREFIXES
 from .settings import Settings
 from .views import EntityView, Link, entity_base, link_to, links, local_name
 
+#: Instances and uses are counted up to this many (counting is a scan); more shows as "more than".
+COUNT_CAP = 10_000
+
 P = PREFIXES
 OWL, RDFS, SKOS, SH = P["owl"], P["rdfs"], P["skos"], P["sh"]
 
@@ -46,6 +49,11 @@ class ClassView:
     all_instances: int
     defined_by: list[Link]
     browse: str | None = None
+
+    @property
+    def many(self) -> bool:
+        """More instances than were counted (see :data:`COUNT_CAP`)."""
+        return self.all_instances > COUNT_CAP
 
 
 @dataclass
@@ -98,6 +106,7 @@ class ConceptView:
     narrower: list[Link]
     usage: list[TermItem]
     total_usage: int
+    many: bool = False  # more uses than were counted: the numbers are of the first COUNT_CAP + 1
 
 
 @dataclass(frozen=True)
@@ -132,8 +141,9 @@ def class_view(backend: GraphBackend, settings: Settings, cls: Resource) -> Clas
     around = facts(backend, f"{{ ?s <{RDFS}subClassOf> <{c}> }} UNION {{ ?s <{RDFS}domain> <{c}> }} "
                             f"UNION {{ ?s <{RDFS}range> <{c}> }}")
     counts = rows(backend, f"""SELECT ?direct ?all WHERE {{
-      {{ SELECT (COUNT(DISTINCT ?i) AS ?direct) WHERE {{ ?i a <{c}> }} }}
-      {{ SELECT (COUNT(DISTINCT ?j) AS ?all) WHERE {{ ?j a/<{RDFS}subClassOf>* <{c}> }} }} }}""")
+      {{ SELECT (COUNT(*) AS ?direct) WHERE {{ SELECT DISTINCT ?i WHERE {{ ?i a <{c}> }} LIMIT {COUNT_CAP + 1} }} }}
+      {{ SELECT (COUNT(*) AS ?all) WHERE {{ SELECT DISTINCT ?j WHERE {{ ?j a/<{RDFS}subClassOf>* <{c}> }}
+         LIMIT {COUNT_CAP + 1} }} }} }}""")
     pick = lambda prop: sorted((link_to(settings, r.id, r.label) for r in around.values()  # noqa: E731
                                 if c in r.iris(prop)), key=lambda link: link.text)
     browse = {"Incident": "/browse/incidents", "Claim": "/browse/claims", "Actor": "/browse/actors",
@@ -199,34 +209,49 @@ def tree_order(parents: dict[str, str | None]) -> list[tuple[str, int]]:
 
 
 def scheme_view(backend: GraphBackend, settings: Settings, scheme: Resource) -> SchemeView:
-    """A concept scheme: its concepts as a tree, with how often each is used (one query)."""
-    found = rows(backend, f"""SELECT ?c ?l ?def ?broader (COUNT(DISTINCT ?x) AS ?uses) WHERE {{
+    """A concept scheme: its concepts as a tree, with how often each is used (two queries)."""
+    found = rows(backend, f"""SELECT ?c ?l ?def ?broader WHERE {{
       ?c <{SKOS}inScheme> <{scheme.id}> . OPTIONAL {{ ?c <{SKOS_PREF}> ?l }}
-      OPTIONAL {{ ?c <{SKOS}definition> ?def }} OPTIONAL {{ ?c <{SKOS}broader> ?broader }}
-      OPTIONAL {{ ?x ?p ?c FILTER(!STRSTARTS(STR(?p), "{SKOS}")) }}
-    }} GROUP BY ?c ?l ?def ?broader""")
+      OPTIONAL {{ ?c <{SKOS}definition> ?def }} OPTIONAL {{ ?c <{SKOS}broader> ?broader }} }}""")
     info = {r["c"]: r for r in found}
+    uses = capped_uses(backend, sorted(info))
     concepts = [TermItem(link_to(settings, c, info[c].get("l")), "", info[c].get("def", ""),
-                         int(info[c].get("uses", 0)), depth)
+                         uses.get(c, 0), depth)
                 for c, depth in tree_order({c: r.get("broader") for c, r in info.items()})]
     return SchemeView(entity_base(settings, scheme, "Concept scheme"), definition(scheme), concepts)
 
 
+def capped_uses(backend: GraphBackend, concepts: list[str]) -> dict[str, int]:
+    """How many subjects use each concept (not by SKOS), each counted up to :data:`COUNT_CAP` + 1 (one query)."""
+    if not concepts:
+        return {}
+    parts = [f"""{{ {{ SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?x WHERE {{
+               ?x ?p <{c}> FILTER(!STRSTARTS(STR(?p), "{SKOS}")) }} LIMIT {COUNT_CAP + 1} }} }} BIND(<{c}> AS ?c) }}"""
+             for c in concepts]
+    return {r["c"]: int(r["n"]) for r in rows(backend, "SELECT ?c ?n WHERE { " + " UNION ".join(parts) + " }")}
+
+
 def concept_view(backend: GraphBackend, settings: Settings, concept: Resource) -> ConceptView:
-    """A concept: definition, broader and narrower, and its use per property (one query)."""
+    """A concept: definition, broader and narrower, and its use per property (one query).
+
+    Uses are counted among the first :data:`COUNT_CAP` + 1 only: a concept such
+    as a count type is used hundreds of thousands of times.
+    """
     c = concept.id
     found = rows(backend, f"""SELECT ?kind ?x ?xl ?n WHERE {{
       {{ BIND("narrower" AS ?kind) ?x <{SKOS}broader> <{c}> OPTIONAL {{ ?x <{SKOS_PREF}> ?xl }} }}
-      UNION {{ SELECT ("use" AS ?kind) ?x ?xl (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-        ?s ?x <{c}> FILTER(!STRSTARTS(STR(?x), "{SKOS}")) OPTIONAL {{ ?x <{RDFS_LABEL}> ?xl }} }} GROUP BY ?x ?xl }} }}""")
+      UNION {{ {{ SELECT ("use" AS ?kind) ?x (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s ?x WHERE {{
+        ?s ?x <{c}> FILTER(!STRSTARTS(STR(?x), "{SKOS}")) }} LIMIT {COUNT_CAP + 1} }} }} GROUP BY ?x }}
+        OPTIONAL {{ ?x <{RDFS_LABEL}> ?xl }} }} }}""")
     narrower = sorted((link_to(settings, r["x"], r.get("xl")) for r in found if r["kind"] == "narrower"),
                       key=lambda x: x.text)
     usage = sorted((TermItem(link_to(settings, r["x"], r.get("xl")), count=int(r["n"]))
                     for r in found if r["kind"] == "use"), key=lambda t: -(t.count or 0))
+    total = sum(t.count or 0 for t in usage)
     return ConceptView(
         entity_base(settings, concept, "Concept"), definition(concept),
         links(settings, concept, SKOS + "inScheme") or links(settings, concept, SKOS + "topConceptOf"),
-        links(settings, concept, SKOS + "broader"), narrower, usage, sum(t.count or 0 for t in usage),
+        links(settings, concept, SKOS + "broader"), narrower, usage, total, total > COUNT_CAP,
     )
 
 
