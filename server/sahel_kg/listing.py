@@ -330,7 +330,7 @@ def _filters(backend: GraphBackend, spec: ListSpec, chosen: dict[str, str]) -> l
     """The filter controls: those with choices, the date inputs, and any other filter in use."""
     options: dict[str, list[Option]] = {}
     if spec.facets:
-        for r in sorted(rows(backend, spec.facets), key=lambda r: r.get("xl", "").casefold()):
+        for r in sorted(rows(backend, f"{spec.facets} LIMIT {FACET_CAP}"), key=lambda r: r.get("xl", "").casefold()):
             slug = local_name(r["x"])
             options.setdefault(r["facet"], []).append(Option(slug, r.get("xl", slug), chosen.get(r["facet"]) in (slug, r["x"])))
     shown = []
@@ -349,6 +349,8 @@ def _filters(backend: GraphBackend, spec: ListSpec, chosen: dict[str, str]) -> l
 #: A list longer than this is not sorted by label (sorting it would read every label) but
 #: shown in the store's order, by identifier; its total is given as "more than".
 SORT_CAP = 2000
+#: Choices offered per filter form (a filter still takes any value typed into the URL).
+FACET_CAP = 300
 #: Per-row counts (claims of an incident, events in a place, ...) stop at this.
 ROW_COUNT_CAP = 1000
 
