@@ -200,6 +200,8 @@ def _text(row: dict[str, str], name: str) -> TableCell:
 
 
 def _iri_filter(base: str, pattern: str) -> Callable[[str], str | None]:
+    """A filter on one IRI (``$`` in ``pattern``); paths are written from the given IRI outwards,
+    as a path ending in a constant the store evaluated from every subject."""
     def build(value: str) -> str | None:
         iri = slug_or_iri(value, base)
         return pattern.replace("$", f"<{iri}>") if iri else None
@@ -236,8 +238,8 @@ SPECS: dict[str, ListSpec] = {
         ["Incident", "Type", "Place", "When", "Claims"],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "type", "typel"), _cell(s, r, "place", "placel"),
                       TableCell(window_text(r.get("start"), r.get("end"))), _text(r, "count")],
-        {"region": _iri_filter(ENTITY_BASE + "place/", f"?s <{SEM}hasPlace>/<{GEO}sfWithin>* $ ."),
-         "type": _iri_filter(VOCAB + "incident-type/", f"?s <{SEM}eventType>/<{SKOS}broader>* $ ."),
+        {"region": _iri_filter(ENTITY_BASE + "place/", f"?rx <{GEO}sfWithin>* $ . ?s <{SEM}hasPlace> ?rx ."),
+         "type": _iri_filter(VOCAB + "incident-type/", f"?tx <{SKOS}broader>* $ . ?s <{SEM}eventType> ?tx ."),
          "from": _date_filter(f"FILTER NOT EXISTS {{ ?s <{SEM}hasLatestEndTimeStamp> ?e0 FILTER(?e0 < $) }}"),
          "to": _date_filter(f"FILTER NOT EXISTS {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?b0 FILTER(?b0 > $) }}")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{
@@ -282,7 +284,7 @@ SPECS: dict[str, ListSpec] = {
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "publisher", "publisherl"),
                       TableCell(r.get("issued") or window_text(r.get("earliest"), r.get("latest"))), _text(r, "count")],
         {"publisher": _iri_filter(ENTITY_BASE + "actor/", f"?s <{DCT}publisher>|<{DCT}creator> $ ."),
-         "written_in": _iri_filter(ENTITY_BASE + "place/", f"?s <{SCHEMA}locationCreated>/<{GEO}sfWithin>* $ .")},
+         "written_in": _iri_filter(ENTITY_BASE + "place/", f"?wx <{GEO}sfWithin>* $ . ?s <{SCHEMA}locationCreated> ?wx .")},
         "", {"publisher": "Publisher or author", "written_in": "Written in"},
         f"?c <{PROV}wasDerivedFrom> $ .",
     ),
@@ -299,10 +301,10 @@ SPECS: dict[str, ListSpec] = {
         {"stance": _iris_filter(VOCAB + "stance/", f"?s <{SHG}stance> $ .", "stance0"),
          "about": _iri_filter(ENTITY_BASE + "incident/", f"?s <{SHG}about> $ ."),
          "speaker": _iri_filter(ENTITY_BASE + "actor/", f"?s <{PROV}wasAttributedTo> $ ."),
-         "affiliated": _iri_filter(ENTITY_BASE + "actor/", f"?s <{PROV}wasAttributedTo>/<{SCHEMA}affiliation> $ ."),
+         "affiliated": _iri_filter(ENTITY_BASE + "actor/", f"?am <{SCHEMA}affiliation> $ . ?s <{PROV}wasAttributedTo> ?am ."),
          "perpetrator": _iri_filter(ENTITY_BASE + "actor/", f"?s <{SHG}allegedPerpetrator> $ ."),
          "mentions": _iri_filter(ENTITY_BASE + "actor/", f"?s <{SHG}mentions> $ ."),
-         "agent": _iri_filter(ENTITY_BASE + "actor/", f"?s <{PROV}qualifiedAttribution>/<{PROV}agent> $ ."),
+         "agent": _iri_filter(ENTITY_BASE + "actor/", f"?qa <{PROV}agent> $ . ?s <{PROV}qualifiedAttribution> ?qa ."),
          "source": _iri_filter(ENTITY_BASE + "source/", f"?s <{PROV}wasDerivedFrom> $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("stance" AS ?facet)
           ?x <{SKOS}inScheme> <{VOCAB}stance> ; <{SKOS_PREF}> ?xl }}""",
@@ -374,8 +376,11 @@ def browse_view(backend: GraphBackend, settings: Settings, name: str, chosen: di
     """
     spec = SPECS[name]
     extra, errors = _filter_patterns(spec, chosen)
-    where = f"{spec.core} {extra}"
-    total = int(rows(backend, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s WHERE {{ {where} }} "
+    where = f"{extra} {spec.core}"  # the filters first: the store tends to start from the first pattern
+    # Counted from the filters, the kind checked per match: joined with the filters,
+    # the kind's pattern made the store plan a scan (region filter at 100k: 1 s, not 0.25 s).
+    counted = f"{extra} FILTER EXISTS {{ {spec.core} }}" if extra else spec.core
+    total = int(rows(backend, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s WHERE {{ {counted} }} "
                               f"LIMIT {SORT_CAP + 1} }}")[0].get("n", 0))
     long_list = total > SORT_CAP
     per_page = max(1, min(per_page, 200))
