@@ -153,9 +153,10 @@ def labels_query(iri: str, triples: list[pyoxigraph.Triple]) -> str | None:
     if not linked:
         return None
     values = " ".join(_node(i) for i in linked)
-    props = " ".join(f"<{p}>" for p in LABELS)
-    return (f"CONSTRUCT {{ ?x ?lp ?l }} WHERE {{ VALUES ?x {{ {values} }} VALUES ?lp {{ {props} }} "
-            f"?x ?lp ?l }}")
+    # One UNION branch per label property: with the properties as a second VALUES,
+    # the store joined ``?x ?lp ?l`` over every label (0.4-0.7 s per page at 100k incidents).
+    branches = " UNION ".join(f"{{ ?x <{p}> ?l BIND(<{p}> AS ?lp) }}" for p in LABELS)
+    return f"CONSTRUCT {{ ?x ?lp ?l }} WHERE {{ VALUES ?x {{ {values} }} {branches} }}"
 
 
 def _unique(triples: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
