@@ -650,6 +650,18 @@ def render_markdown(results: Path, *, preamble: str = "") -> str:
     return "\n".join(out)
 
 
+def kept_preamble(markdown: Path) -> str:
+    """The hand-written text of an existing page: between the header line and the first table's heading."""
+    if not markdown.exists():
+        return ""
+    text = markdown.read_text()
+    start = text.find("do not edit the tables by hand.")
+    end = text.find("\n## corpus-")
+    if start < 0:
+        return ""
+    return text[text.index("\n", start) + 1:end if end > 0 else len(text)].strip()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["validate-full"]:
@@ -666,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--work", type=Path, default=Path("var/bench/work"), help="scratch directory for stores and logs")
     p.add_argument("--results", type=Path, default=Path("var/bench/results.jsonl"), help="results file to append to")
     p.add_argument("--markdown", type=Path, default=None, help="write the tables of all results here (e.g. docs/benchmarks.md)")
-    p.add_argument("--preamble", type=Path, default=None, help="text placed above the tables")
+    p.add_argument("--preamble", type=Path, default=None, help="text placed above the tables (default: the text already above them)")
     p.add_argument("--skip-load-peer", action="store_true", help="do not run `oxigraph load`")
     p.add_argument("--skip-validation", action="store_true", help="do not measure SHACL validation")
     p.add_argument("--skip-reference-load", action="store_true", help="do not load the one-file N-Quads reference")
@@ -682,7 +694,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in rows:
         print(f"{r.corpus} | {r.metric} | {_fmt(r.ours, r.unit)} vs {r.peer_name} {_fmt(r.peer, r.unit)} {r.unit} | {r.met}")
     if args.markdown:
-        preamble = args.preamble.read_text() if args.preamble else ""
+        preamble = args.preamble.read_text() if args.preamble else kept_preamble(args.markdown)
         args.markdown.write_text(render_markdown(args.results, preamble=preamble))
     return 0
 
