@@ -224,13 +224,18 @@ def test_service_description(client: TestClient) -> None:
 def test_cors(client: TestClient) -> None:
     simple = client.get("/sparql", params={"query": "ASK {}"}, headers={"origin": "https://example.org"})
     assert simple.headers["access-control-allow-origin"] == "*"
+    assert "Sahel-Result-Truncated" in simple.headers["access-control-expose-headers"]
+    same_origin = client.get("/sparql", params={"query": "ASK {}"})
+    assert "access-control-allow-origin" not in same_origin.headers
     preflight = client.options("/sparql", headers={
         "origin": "https://example.org", "access-control-request-method": "POST",
         "access-control-request-headers": "content-type",
     })
-    assert preflight.status_code == 200
+    assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert preflight.headers["access-control-allow-headers"] == "content-type"
+    assert preflight.headers["x-content-type-options"] == "nosniff"
 
 
 # ---------------------------------------------------------------- streaming and threads

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pyoxigraph
 from fastapi import FastAPI, Request
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -83,10 +82,6 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.state.backend = backend
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
-    app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["*"], max_age=86400,
-    )
     app.include_router(sparql_protocol.router)
     app.include_router(query_page.router)
     app.include_router(dereference.router)

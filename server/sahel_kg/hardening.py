@@ -23,10 +23,10 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from . import observability
-from .limits import RequestLimits
-from .observability import AccessLog, Metrics
+from .edge import Edge
+from .observability import Metrics
 from .runners import Runner, ThreadRunner
-from .security import SecurityHeaders, plain_500
+from .security import plain_500
 from .settings import Settings
 
 
@@ -45,15 +45,10 @@ def make_runner(settings: Settings, store_dir: Path | None, metrics: Metrics, *,
 
 
 def install(app: FastAPI, settings: Settings, *, store_dir: Path | None, remote: bool = False) -> None:
-    """Add the runner, the metrics, the middlewares, the catch-all handler and /-/ routes."""
+    """Add the runner, the metrics, the edge middleware, the catch-all handler and /-/ routes."""
     metrics = Metrics()
     app.state.metrics = metrics
     app.state.runner = make_runner(settings, store_dir, metrics, remote=remote)
-    app.add_middleware(
-        RequestLimits, max_url_bytes=settings.max_url_bytes, max_header_bytes=settings.max_header_bytes,
-        max_body_bytes=settings.max_body_bytes, metrics=metrics,
-    )
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(AccessLog, metrics=metrics)
+    app.add_middleware(Edge, settings=settings, metrics=metrics)
     app.add_exception_handler(Exception, plain_500)
     app.include_router(observability.router)

@@ -16,9 +16,7 @@ True
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from .observability import Metrics
+from starlette.types import Message, Receive, Scope, Send
 
 MAX_HEADERS = 100
 
@@ -43,7 +41,8 @@ class BodyTooLarge(Exception):
     """The body grew past the limit while it was being read."""
 
 
-async def _plain(send: Send, status: int, message: str) -> None:
+async def send_plain(send: Send, status: int, message: str) -> None:
+    """A complete plain-text answer that closes the connection (the request was not read)."""
     body = (message + "\n").encode()
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
@@ -51,58 +50,42 @@ async def _plain(send: Send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class RequestLimits:
-    """ASGI middleware enforcing the request size limits."""
+def refusal(scope: Scope, *, max_url_bytes: int, max_header_bytes: int, max_body_bytes: int) -> tuple[int, str] | None:
+    """The status and message refusing this request before it is read, or None.
 
-    def __init__(self, app: ASGIApp, *, max_url_bytes: int, max_header_bytes: int, max_body_bytes: int,
-                 metrics: Metrics):
-        self.app, self.metrics = app, metrics
-        self.max_url, self.max_headers, self.max_body = max_url_bytes, max_header_bytes, max_body_bytes
+    >>> refusal({"raw_path": b"/x" * 40, "headers": []}, max_url_bytes=50, max_header_bytes=100,
+    ...         max_body_bytes=10)[0]
+    414
+    """
+    if too_long_target(scope, max_url_bytes):
+        return 414, (f"request URL too long (more than {max_url_bytes} bytes); "
+                     "send long queries with POST instead")
+    headers = scope.get("headers", [])
+    why = header_refusal(headers, max_bytes=max_header_bytes, max_count=MAX_HEADERS)
+    if why:
+        return 431, why
+    for name, value in headers:
+        if name == b"content-length" and value.isdigit() and int(value) > max_body_bytes:
+            return 413, body_too_large(max_body_bytes)
+    return None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        refusal = self._refusal(scope)
-        if refusal:
-            status, message = refusal
-            self.metrics.inc("sahel_rejections_total", reason=str(status))
-            await _plain(send, status, message)
-            return
-        await self._guard_body(scope, receive, send)
 
-    def _refusal(self, scope: Scope) -> tuple[int, str] | None:
-        if too_long_target(scope, self.max_url):
-            return 414, (f"request URL too long (more than {self.max_url} bytes); "
-                         "send long queries with POST instead")
-        headers = scope.get("headers", [])
-        why = header_refusal(headers, max_bytes=self.max_headers, max_count=MAX_HEADERS)
-        if why:
-            return 431, why
-        length = dict(headers).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body:
-            return 413, f"request body too large (more than {self.max_body} bytes)"
-        return None
+def body_too_large(max_body_bytes: int) -> str:
+    """The 413 message."""
+    return f"request body too large (more than {max_body_bytes} bytes)"
 
-    async def _guard_body(self, scope: Scope, receive: Receive, send: Send) -> None:
-        seen, started = [0], [False]
 
-        async def counting_receive() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                seen[0] += len(message.get("body", b""))
-                if seen[0] > self.max_body:
-                    raise BodyTooLarge
-            return message
+def counting_receive(receive: Receive, max_body_bytes: int) -> Receive:
+    """``receive`` that raises :class:`BodyTooLarge` once the body passes the limit (chunked bodies)."""
+    seen = 0
 
-        async def tracking_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                started[0] = True
-            await send(message)
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > max_body_bytes:
+                raise BodyTooLarge
+        return message
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            self.metrics.inc("sahel_rejections_total", reason="413")
-            if not started[0]:
-                await _plain(send, 413, f"request body too large (more than {self.max_body} bytes)")
+    return counted

@@ -32,7 +32,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 access_log = logging.getLogger("sahel_kg.access")
 router = APIRouter()
@@ -137,44 +137,25 @@ def route_of(scope: Scope) -> str:
     if path:
         return str(path)
     raw = scope.get("path", "")
+    if scope.get("endpoint") is not None:  # a plain Starlette route (``/sparql``): no path parameters
+        return str(raw)
     return "/static" if raw.startswith("/static/") else "(unmatched)"
 
 
-class AccessLog:
-    """ASGI middleware: one JSON log line and the metrics for every HTTP request."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics):
-        self.app, self.metrics = app, metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started, status = time.perf_counter(), [500]
-
-        async def recording_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, recording_send)
-        finally:
-            self._record(scope, status[0], time.perf_counter() - started)
-
-    def _record(self, scope: Scope, status: int, seconds: float) -> None:
-        route = route_of(scope)
-        self.metrics.inc("sahel_requests_total", route=route, status=str(status))
-        self.metrics.observe(route, seconds)
-        if access_log.isEnabledFor(logging.INFO):
-            entry: dict[str, Any] = {
-                "ts": round(time.time(), 3), "method": scope.get("method"), "path": scope.get("path"),
-                "route": route, "status": status, "ms": round(seconds * 1000, 2),
-            }
-            digest = scope.get("state", {}).get("query_sha")
-            if digest:
-                entry["query_sha256"] = digest
-            access_log.info(json.dumps(entry, separators=(",", ":")))
+def record_request(metrics: Metrics, scope: Scope, status: int, seconds: float) -> None:
+    """Count one answered request and write its access log line."""
+    route = route_of(scope)
+    metrics.inc("sahel_requests_total", route=route, status=str(status))
+    metrics.observe(route, seconds)
+    if access_log.isEnabledFor(logging.INFO):
+        entry: dict[str, Any] = {
+            "ts": round(time.time(), 3), "method": scope.get("method"), "path": scope.get("path"),
+            "route": route, "status": status, "ms": round(seconds * 1000, 2),
+        }
+        digest = scope.get("state", {}).get("query_sha")
+        if digest:
+            entry["query_sha256"] = digest
+        access_log.info(json.dumps(entry, separators=(",", ":")))
 
 
 def note_query(request: Request, query: str) -> None:

@@ -38,7 +38,6 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -159,31 +158,14 @@ def content_security_policy(library: str = MAP_LIBRARY_HOST, tiles: Iterable[str
     ])
 
 
-class SecurityHeaders:
-    """ASGI middleware adding the security headers to every HTTP response."""
-
-    def __init__(self, app: ASGIApp, csp: str | None = None):
-        self.app = app
-        self.headers = [
-            (b"content-security-policy", (csp or content_security_policy()).encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"strict-origin-when-cross-origin"),
-        ]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+def security_headers(csp: str | None = None) -> list[tuple[bytes, bytes]]:
+    """The headers every HTTP response carries (added by :class:`sahel_kg.edge.Edge`)."""
+    return [
+        (b"content-security-policy", (csp or content_security_policy()).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    ]
 
 
 async def plain_500(request: Request, exc: Exception) -> Response:

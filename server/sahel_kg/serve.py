@@ -58,6 +58,7 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if settings.store_url:  # the data lives in the external store: load it with `build --store-url`
         uvicorn.run(app_over_remote_store(settings), host=settings.host, port=settings.port, proxy_headers=True,
+                    access_log=False,  # ours is the JSON access log (observability.AccessLog)
                     timeout_graceful_shutdown=int(settings.query_timeout) + 5)
         return 0
     result = build_store(settings.project_root, settings.store_path, force=getattr(args, "force", False),
@@ -68,6 +69,6 @@ def run_serve(args: argparse.Namespace) -> int:
     if result.status == "refused":
         print("serving the previous store", file=sys.stderr)
     app = app_over_built_store(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True,
+    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True, access_log=False,  # ours is JSON
                 timeout_graceful_shutdown=int(settings.query_timeout) + 5)
     return 0

@@ -73,10 +73,11 @@ class Settings(BaseSettings):
         description="Rows shown in the HTML results table; the download links give all.",
     )
     worker_processes: int = Field(
-        default=4,
+        default=2,
         description="Worker processes that evaluate queries over an on-disk store, one "
         "query each at a time; a worker whose query passes query_timeout is killed and "
-        "replaced. (In-memory stores use query_workers threads instead.)",
+        "replaced. Each holds its own store caches (about 200 MB at 15M triples): about one "
+        "per CPU core. (In-memory stores use query_workers threads instead.)",
     )
     query_timeout: float = Field(
         default=30.0,

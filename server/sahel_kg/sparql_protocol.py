@@ -34,8 +34,8 @@ from .negotiation import wants_html
 from .observability import note_query
 from .runners import Runner
 from .security import check_services
-from .settings import Settings, SettingsDep
-from .store import ServedStore, StoreDep
+from .settings import Settings
+from .store import ServedStore
 
 __all__ = ["ProtocolError", "ProtocolRequest", "QueryJob", "dataset_options", "kind_of", "router"]
 
@@ -240,9 +240,14 @@ def refuse_update(request: Request, settings: Settings) -> Response:
 
 # ---------------------------------------------------------------- the route
 
-@router.api_route("/sparql", methods=["GET", "POST"], name="sparql")
-async def sparql(request: Request, settings: SettingsDep, store: StoreDep, runner: RunnerDep) -> Response:
-    """The SPARQL endpoint. Async because the work is handed to the app's :class:`~sahel_kg.runners.Runner`."""
+async def sparql(request: Request) -> Response:
+    """The SPARQL endpoint. Async because the work is handed to the app's :class:`~sahel_kg.runners.Runner`.
+
+    A plain Starlette route, not a FastAPI one: it is the hot path, and
+    FastAPI's dependency solving cost more than the rest of the request.
+    """
+    state = request.app.state
+    settings, store, runner = state.settings, state.store, state.runner
     try:
         req = await read_request(request)
         if req.update is not None:
@@ -271,3 +276,6 @@ async def _no_query(request: Request, req: ProtocolRequest, settings: Settings, 
 
     backend = request.app.state.backend
     return await asyncio.to_thread(description_response, backend, req.base_iri or "", req.accept, req.format)
+
+
+router.add_route("/sparql", sparql, methods=["GET", "POST"], name="sparql")
