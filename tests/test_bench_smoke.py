@@ -29,6 +29,10 @@ def test_tiny_run_produces_every_row_and_the_table(tmp_path: Path) -> None:
     assert by[("build/load throughput", "oxigraph load")].peer > 0
     assert by[("small SPARQL lookups", "Oxigraph server")].ours > 0
     assert by[("small SPARQL lookups", "Oxigraph server")].peer > 0
+    analytic = by[("analytic query (disagreeing tolls), latency", "Oxigraph server")]
+    assert analytic.ours and analytic.peer, "both servers answer the analytic query"
+    assert by[("search p95 latency", "—")].ours is not None, "search is measured"
+    assert by[("incident page p95 latency", "—")].ours is not None, "the incident page is measured"
     results = tmp_path / "results.jsonl"
     append_results(results, rows)
     table = render_markdown(results)
