@@ -33,7 +33,27 @@ def test_tiny_run_produces_every_row_and_the_table(tmp_path: Path) -> None:
     assert analytic.ours and analytic.peer, "both servers answer the analytic query"
     assert by[("search p95 latency", "—")].ours is not None, "search is measured"
     assert by[("incident page p95 latency", "—")].ours is not None, "the incident page is measured"
+    labels = {r.corpus for r in rows}
+    assert len(labels) == 1 and "8 incidents" in labels.pop()
+    table = _table(rows, tmp_path)
+    assert "| build/load throughput |" in table and "Machine:" in table
+
+
+def test_a_run_of_the_servers_part_reuses_the_store_of_the_load_part(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus-tiny"
+    generate(corpus, incidents=8, seed=2, root=project_root())
+    opts = dict(seconds=1, connections=2, work=tmp_path / "work", skip_load_peer=True)
+    with pytest.raises(SystemExit, match="run the load part first"):
+        run_suite(Options(corpus, None, parts=frozenset({"servers"}), **opts), log=lambda m: None)  # type: ignore[arg-type]
+    loaded = run_suite(Options(corpus, None, parts=frozenset({"load"}), **opts), log=lambda m: None)  # type: ignore[arg-type]
+    served = run_suite(Options(corpus, None, parts=frozenset({"servers"}), **opts), log=lambda m: None)  # type: ignore[arg-type]
+    assert {r.metric for r in loaded} == {"build/load throughput"}
+    assert "build/load throughput" not in {r.metric for r in served}
+    assert "small SPARQL lookups" in {r.metric for r in served}
+    assert {r.corpus for r in loaded} == {r.corpus for r in served}
+
+
+def _table(rows: list, tmp_path: Path) -> str:
     results = tmp_path / "results.jsonl"
     append_results(results, rows)
-    table = render_markdown(results)
-    assert "| build/load throughput |" in table and "Machine:" in table
+    return render_markdown(results)

@@ -41,7 +41,7 @@ import pyoxigraph
 
 from .build import inputs_hash, load_files
 from .layout import turtle_files
-from .store import point_to, store_dir_name
+from .store import current_store_dir, point_to, store_dir_name
 
 VENV_BIN = Path(sys.executable).parent
 PREFIXES = """PREFIX shg: <https://w3id.org/sahel-harm/ontology/>
@@ -435,6 +435,10 @@ def sparql_paths(endpoint_path: str, queries: list[str]) -> list[str]:
 # ---------------------------------------------------------------- the suite
 
 
+#: What a run measures: the loads, the servers, SHACL validation.
+PARTS = ("load", "servers", "validation")
+
+
 @dataclass
 class Options:
     corpus: Path
@@ -448,19 +452,23 @@ class Options:
     skip_reference_load: bool = False
     analytic_budget: float = 300.0
     search_index_budget: float = 1800.0
+    parts: frozenset[str] = frozenset(PARTS)
 
 
-def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
-    name = opts.corpus.name
-    rows: list[Row] = []
-    opts.work.mkdir(parents=True, exist_ok=True)
-    pointer = opts.work / f"store-{name}" / "store"
-    pointer.parent.mkdir(parents=True, exist_ok=True)
+def corpus_label(name: str, store_dir: Path) -> str:
+    """The heading of a corpus's table: its name, incidents and triples."""
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    triples = len(store)
+    del store
+    return f"{name} ({count_incidents(store_dir):,} incidents, {triples:,} triples)"
 
+
+def load_rows(opts: Options, pointer: Path, log: Callable[[str], None]) -> tuple[Path, list[Row]]:
+    """Our build's load against ``oxigraph load`` on the same files; the store stays at ``pointer``."""
+    name, rows = opts.corpus.name, []
     log(f"[{name}] loading with our build")
     store_dir, ours_load, triples = build_for_bench(opts.corpus, pointer)
-    incidents = count_incidents(store_dir)
-    label = f"{name} ({incidents:,} incidents, {triples:,} triples)"
+    label = name  # completed by run_suite
     peer_load = None
     if not opts.skip_load_peer:
         log(f"[{name}] loading with oxigraph load")
@@ -486,6 +494,12 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
                         note="the peer's best case: the same quads in one file, no per-file cost; not the target's "
                              "comparison, shown for what the loader itself costs"))
 
+    return store_dir, rows
+
+
+def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: Callable[[str], None]) -> list[Row]:
+    """Our server and Oxigraph's on the same store: lookups, analytic query, pages, search, memory."""
+    name, rows = opts.corpus.name, []
     sample = sample_incidents(store_dir)
     lookups = [LOOKUP_TEMPLATE.format(iri=i) for i in sample]
     port, oport = free_port(), free_port()
@@ -561,11 +575,42 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
                     note=f"server and its query worker processes, after the load tests; peak {serve_peak:.0f} MB; "
                          f"proportional set size (shared pages counted once) {serve_pss:.0f} MB"))
 
-    if opts.small_corpus is not None:
+    return rows
+
+
+def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
+    name = opts.corpus.name
+    rows: list[Row] = []
+    opts.work.mkdir(parents=True, exist_ok=True)
+    pointer = opts.work / f"store-{name}" / "store"
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+
+    if "load" in opts.parts:
+        store_dir, load = load_rows(opts, pointer, log)
+        rows += load
+    else:  # the store a previous run's load part built
+        found = current_store_dir(pointer)
+        if found is None:
+            raise SystemExit(f"no store at {pointer}: run the load part first")
+        store_dir = found
+    label = corpus_label(name, store_dir)
+    for row in rows:
+        row.corpus = label
+    if "servers" in opts.parts:
+        rows += server_rows(opts, label, pointer, store_dir, log)
+    if opts.small_corpus is not None and "servers" in opts.parts:
         rows += rdflib_endpoint_rows(opts)
-    if not opts.skip_validation:
+    if not opts.skip_validation and "validation" in opts.parts:
         rows += validation_rows(opts, label, pointer)
     return rows
+
+
+def _parts(text: str) -> frozenset[str]:
+    parts = frozenset(p.strip() for p in text.split(",") if p.strip())
+    unknown = parts - set(PARTS)
+    if unknown or not parts:
+        raise SystemExit(f"--parts takes some of {', '.join(PARTS)}; not {', '.join(sorted(unknown)) or 'nothing'}")
+    return parts
 
 
 def _answer(status: int) -> str:
@@ -776,6 +821,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--skip-validation", action="store_true", help="do not measure SHACL validation")
     p.add_argument("--skip-reference-load", action="store_true", help="do not load the one-file N-Quads reference")
     p.add_argument("--analytic-budget", type=float, default=300, help="seconds for the analytic query's runs, per server")
+    p.add_argument("--parts", default=",".join(PARTS),
+                   help="what to measure, comma-separated among load, servers, validation (default: all); "
+                        "without load, the store an earlier run built for this corpus is used")
     p.add_argument("--search-index-budget", type=float, default=1800,
                    help="seconds to wait for /search to answer first (its index may be built then)")
     p.add_argument("--validation-budget", type=float, default=120, help="seconds of batched validation at most")
@@ -783,7 +831,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = run_suite(Options(args.corpus.resolve(), args.small_corpus.resolve() if args.small_corpus else None,
                              args.seconds, args.connections, args.work.resolve(), args.skip_load_peer,
                              args.skip_validation, args.validation_budget, args.skip_reference_load,
-                             args.analytic_budget, args.search_index_budget),
+                             args.analytic_budget, args.search_index_budget, _parts(args.parts)),
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     append_results(args.results, rows)
     for r in rows:
