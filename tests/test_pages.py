@@ -352,6 +352,7 @@ def search(client: TestClient, q: str) -> list[str]:
     ("CSP", "/id/actor/csp-dpa"), ("fama", "/id/actor/malian-armed-forces"),
     ("abeibara killings", "/id/incident/abeibara-area-killings"),
     ("human rights groups say wagner", "/id/source/thelocalreport-wagner-hrw-amnesty"),
+    ("seg reg", "/id/place/segou-region"), ("DEMB souley", "/id/actor/souleymane-dembele"),
 ])
 def test_search(client: TestClient, q: str, expected: str) -> None:
     assert any(h.endswith(expected) for h in search(client, q)), q
@@ -366,6 +367,12 @@ def test_search_shows_matched_alt_label(client: TestClient) -> None:
 def test_search_empty_and_nothing(client: TestClient) -> None:
     assert client.get("/search").status_code == 200
     assert search(client, "zzzzqqq") == []
+    assert search(client, "egou") == [], "a word matches the beginning of a word, not its middle"
+
+
+def test_search_leaves_claims_to_their_incidents(client: TestClient) -> None:
+    assert not [h for h in search(client, "abeibara") if "/id/claim/" in h]
+    assert any(h.endswith("/id/incident/abeibara-area-killings") for h in search(client, "abeibara"))
 
 
 def browse(client: TestClient, path: str, **params: object) -> BeautifulSoup:

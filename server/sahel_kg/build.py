@@ -31,6 +31,7 @@ from pathlib import Path
 import pyoxigraph
 
 from .layout import TurtleFile, project_root, turtle_files
+from .search_index import ensure_store_index, prune as prune_search_indexes
 from .store import current_store_dir, inputs_hash_of, point_to, store_dir_name
 
 #: Bump when the way inputs are loaded changes, so every store is rebuilt.
@@ -124,6 +125,7 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
     with build_lock(pointer):
         current = current_store_dir(pointer)
         if not force and current is not None and inputs_hash_of(current) == digest[:16]:
+            ensure_store_index(current, log=log)  # stores built before search indexes existed
             return BuildResult("unchanged", current, f"store {current.name} is up to date")
         conforms, report = check(root)
         if not conforms:
@@ -136,8 +138,10 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
         remove_stale(pointer, keep=current or final)
         load_files(partial, files)
         partial.rename(final)
+        ensure_store_index(final, log=log)  # the search index changes with the store
         point_to(pointer, final)
         remove_stale(pointer, keep=final)
+        prune_search_indexes(pointer.parent)
         return BuildResult("built", final, f"loaded {len(files)} files into {final.name}")
 
 

@@ -29,7 +29,7 @@ from .backend import GraphBackend
 from .facts import facts, safe_iri
 from .listing import SPECS, browse_view, home_view, page_meta
 from .namespaces import BASE, PREFIXES
-from .search import index_for
+from .search import SearchUnavailable, index_for
 from .settings import Settings
 
 router = APIRouter()
@@ -176,10 +176,17 @@ def browse(
 
 @router.get("/search", name="search", response_class=HTMLResponse)
 def search(request: Request, q: Annotated[str, Query(description="words to find in labels")] = "") -> HTMLResponse:
-    """Resources whose labels contain every word, ignoring case and accents."""
+    """Resources with a label in which every word begins a word, ignoring case and accents.
+
+    503 with Retry-After while the search index is being built.
+    """
     settings = _settings(request)
-    hits = index_for(request.app.state, _backend(request)).search(q) if q.strip() else []
+    meta = page_meta(settings, "/search?" + urlencode({"q": q}) if q else "/search", "Search", "Search")
+    try:
+        hits = index_for(request.app.state, _backend(request)).search(q) if q.strip() else []
+    except SearchUnavailable as exc:
+        body = render("search_unavailable.html", meta=meta, q=q, message=exc.message, retry_after=exc.retry_after)
+        return HTMLResponse(body, 503, headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"})
     results = [(v.link_to(settings, h.entry.iri, h.entry.name), h.entry.kind,
                 None if h.entry.main or h.entry.text == h.entry.name else h.entry.text) for h in hits]
-    meta = page_meta(settings, "/search?" + urlencode({"q": q}) if q else "/search", "Search", "Search")
     return HTMLResponse(render("search.html", meta=meta, q=q, results=results))
