@@ -32,6 +32,7 @@ def test_tiny_run_produces_every_row_and_the_table(tmp_path: Path) -> None:
     analytic = by[("analytic query (disagreeing tolls), latency", "Oxigraph server")]
     assert analytic.ours and analytic.peer, "both servers answer the analytic query"
     assert by[("search p95 latency", "—")].ours is not None, "search is measured"
+    assert by[("search index build", "—")].ours > 0
     assert by[("incident page p95 latency", "—")].ours is not None, "the incident page is measured"
     labels = {r.corpus for r in rows}
     assert len(labels) == 1 and "8 incidents" in labels.pop()

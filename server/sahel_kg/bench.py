@@ -41,6 +41,7 @@ import pyoxigraph
 
 from .build import inputs_hash, load_files
 from .layout import turtle_files
+from .search_index import ensure_store_index, index_path, is_current
 from .store import current_store_dir, point_to, store_dir_name
 
 VENV_BIN = Path(sys.executable).parent
@@ -348,20 +349,23 @@ def wait_for_search(url: str, *, budget: float) -> tuple[float, int]:
 
 
 def search_queries(store_dir: Path, n: int = 300, seed: int = 11) -> list[str]:
-    """What people type: one to three words of real labels, some cut to a prefix, some absent."""
+    """What people type: one to three consecutive words of a real label, some cut to a prefix, a few absent."""
     store = pyoxigraph.Store.read_only(str(store_dir))
     labels = [str(r[0].value) for r in store.query(
         "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 20000",
         use_default_graph_as_union=True)]
     del store
     rng = random.Random(seed)
-    words = sorted({w.strip("()[],.;:'\"") for label in labels for w in label.split()} - {""})
     queries = []
     for _ in range(n):
+        words = [w.strip("()[],.;:'\"") for w in rng.choice(labels).split()]
+        words = [w for w in words if w] or ["Mali"]
+        size = min(len(words), rng.choice((1, 1, 2, 3)))
+        start = rng.randrange(len(words) - size + 1)
+        picked = words[start:start + size]
         kind = rng.random()
-        picked = rng.sample(words, min(len(words), rng.choice((1, 1, 2, 3))))
         if kind < 0.3:
-            picked = [w[:rng.randint(2, max(2, len(w) - 1))] for w in picked]
+            picked[-1] = picked[-1][:rng.randint(2, max(2, len(picked[-1]) - 1))]
         elif kind > 0.95:
             picked = ["zqxj" + picked[0]]
         queries.append(" ".join(picked))
@@ -387,10 +391,19 @@ def build_for_bench(root: Path, pointer: Path) -> tuple[Path, float, int]:
     triples = len(store)
     del store
     for old in pointer.parent.glob("store-*"):
-        if old != final:
+        if old.is_dir() and old != final:
             shutil.rmtree(old, ignore_errors=True)
+        elif old.is_file():  # an earlier store's search index
+            old.unlink()
     point_to(pointer, final)
     return final, seconds, triples
+
+
+def build_search_index(store_dir: Path) -> float:
+    """Seconds to write the search index beside the store, as ``sahel-kg build`` does after loading."""
+    start = time.perf_counter()
+    ensure_store_index(store_dir)
+    return time.perf_counter() - start
 
 
 def oxigraph_load(root: Path, location: Path, *, budget: float = 240) -> tuple[int, float]:
@@ -500,6 +513,11 @@ def load_rows(opts: Options, pointer: Path, log: Callable[[str], None]) -> tuple
 def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: Callable[[str], None]) -> list[Row]:
     """Our server and Oxigraph's on the same store: lookups, analytic query, pages, search, memory."""
     name, rows = opts.corpus.name, []
+    if not is_current(index_path(store_dir)):
+        log(f"[{name}] writing the search index")
+        rows.append(Row(label, "search index build", build_search_index(store_dir), "—", None, "s", "(reference)",
+                        None, note="what `sahel-kg build` does after loading: labels streamed from the store into "
+                                   "SQLite FTS5 beside it; not in the load figure"))
     sample = sample_incidents(store_dir)
     lookups = [LOOKUP_TEMPLATE.format(iri=i) for i in sample]
     port, oport = free_port(), free_port()
@@ -564,7 +582,7 @@ def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: 
     if search is not None:
         rows.append(Row(label, "search p95 latency", search.p95_ms, "—", None, "ms", "≤ 100 ms", None,
                         absolute_ok=search.p95_ms <= 100,
-                        note=f"{search.requests} searches of {len(search_terms)} queries (label words and prefixes, "
+                        note=f"{search.requests} searches of {len(search_terms)} queries (words of a label, prefixes, "
                              f"one to three words), one client; p50 {search.p50_ms:.1f} ms; "
                              f"first answer after {index_wait:.1f} s"))
     else:
