@@ -23,6 +23,7 @@ from sahel_kg.backend import EmbeddedBackend
 from sahel_kg.remote import RemoteStore, StoreUnavailable
 from sahel_kg.search import LazyIndex, SearchIndex, index_for, served_store_dir
 from sahel_kg.search_index import build_index_file, index_path, is_current, prune
+from sahel_kg.settings import Settings
 from sahel_kg.store import current_store_dir
 
 E = "https://w3id.org/sahel-harm/id/"
@@ -356,11 +357,11 @@ def test_prune_removes_orphans_and_dead_builds_only(tmp_path: Path) -> None:
 def test_the_server_uses_the_index_beside_the_store_it_serves(project: Path) -> None:
     store_dir = build.build_store(project, project / "var" / "store", log=lambda m: None).store_dir
     assert store_dir is not None
-    state = SimpleNamespace(runner=SimpleNamespace(store_dir=store_dir))
-    assert served_store_dir(state) == store_dir
-    index = index_for(state, EmbeddedBackend(pyoxigraph.Store()))
+    app = create_app(Settings(root=project), pyoxigraph.Store.read_only(str(store_dir)), store_dir=store_dir)
+    assert served_store_dir(app.state) == store_dir
+    index = index_for(app.state, EmbeddedBackend(pyoxigraph.Store()))
     assert index.path == index_path(store_dir) and [h.entry.name for h in index.search("ansongo")] == ["Ansongo"]
-    assert served_store_dir(SimpleNamespace(runner=object())) is None
+    assert served_store_dir(create_app(Settings(root=project), pyoxigraph.Store()).state) is None
 
 
 def test_a_served_store_without_an_index_gets_one_beside_it(project: Path) -> None:

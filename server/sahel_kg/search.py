@@ -286,10 +286,10 @@ class LazyIndex:
 def served_store_dir(state: object) -> Path | None:
     """The directory of the on-disk store the app serves, when it has one.
 
-    ``state.store_dir`` when set, else the worker processes' store (see
-    :mod:`sahel_kg.hardening`); None for in-memory and external stores.
+    ``state.store_dir``, set by :func:`sahel_kg.app.create_app`; None for
+    in-memory and external stores.
     """
-    found = getattr(state, "store_dir", None) or getattr(getattr(state, "runner", None), "store_dir", None)
+    found = getattr(state, "store_dir", None)
     return Path(found) if found else None
 
 
