@@ -432,13 +432,22 @@ def count_incidents(store_dir: Path) -> int:
 
 
 def sample_incidents(store_dir: Path, n: int = 2000, seed: int = 7) -> list[str]:
+    """``n`` incidents drawn from all of them (reservoir sampling: one pass, ``n`` kept).
+
+    Drawing from every incident matters: the first ones in the index are
+    neighbours on disk, and a sample of them would flatter every server's caches.
+    """
     store = pyoxigraph.Store.read_only(str(store_dir))
-    iris = [r["i"].value for r in store.query(
-        "SELECT ?i WHERE { ?i a <https://w3id.org/sahel-harm/ontology/Incident> } LIMIT 200000",
-        use_default_graph_as_union=True)]
+    rng, kept = random.Random(seed), []
+    for seen, row in enumerate(store.query("SELECT ?i WHERE { ?i a <https://w3id.org/sahel-harm/ontology/Incident> }",
+                                           use_default_graph_as_union=True)):
+        if seen < n:
+            kept.append(row["i"].value)
+        elif (slot := rng.randrange(seen + 1)) < n:
+            kept[slot] = row["i"].value
     del store
-    random.Random(seed).shuffle(iris)
-    return iris[:n]
+    rng.shuffle(kept)
+    return kept
 
 
 def sparql_paths(endpoint_path: str, queries: list[str]) -> list[str]:
