@@ -52,6 +52,9 @@ def test_a_run_of_the_servers_part_reuses_the_store_of_the_load_part(tmp_path: P
     assert "build/load throughput" not in {r.metric for r in served}
     assert "small SPARQL lookups" in {r.metric for r in served}
     assert {r.corpus for r in loaded} == {r.corpus for r in served}
+    alone = run_suite(Options(corpus, None, parts=frozenset({"pages"}), **opts), log=lambda m: None)  # type: ignore[arg-type]
+    assert {r.metric for r in alone} == {"incident page p95 latency", "incident page throughput vs small lookups",
+                                         "search p95 latency", "serve resident memory"}
 
 
 def _table(rows: list, tmp_path: Path) -> str:

@@ -17,6 +17,7 @@ from a sequential httpx client.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import asyncio
 import datetime as dt
 import json
@@ -457,8 +458,9 @@ def sparql_paths(endpoint_path: str, queries: list[str]) -> list[str]:
 # ---------------------------------------------------------------- the suite
 
 
-#: What a run measures: the loads, the servers, SHACL validation.
-PARTS = ("load", "servers", "validation")
+#: What a run measures: the loads, the servers (against the peer), pages (ours alone: pages, search,
+#: memory), SHACL validation.
+PARTS = ("load", "servers", "pages", "validation")
 
 
 @dataclass
@@ -519,8 +521,29 @@ def load_rows(opts: Options, pointer: Path, log: Callable[[str], None]) -> tuple
     return store_dir, rows
 
 
-def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: Callable[[str], None]) -> list[Row]:
-    """Our server and Oxigraph's on the same store: lookups, analytic query, pages, search, memory."""
+def peer_rows(opts: Options, label: str, ours_lookup: Load, ox_lookup: Load, ours_analytic: float | None,
+              ox_analytic: float | None) -> list[Row]:
+    """The rows comparing our server with Oxigraph's."""
+    return [
+        Row(label, "small SPARQL lookups", ours_lookup.per_second, "Oxigraph server", ox_lookup.per_second,
+            "req/s", "≥ 1/3×", 1 / 3,
+            note=f"{opts.connections} connections, {opts.seconds / 2:.0f} s per turn, in turns (ours, peer, ours, peer; "
+                 f"both servers up); p95 ours {ours_lookup.p95_ms:.1f} ms, "
+                 f"Oxigraph {ox_lookup.p95_ms:.1f} ms; errors {ours_lookup.errors}/{ox_lookup.errors}"),
+        Row(label, "analytic query (disagreeing tolls), latency", ours_analytic, "Oxigraph server", ox_analytic,
+            "s", "≤ 1.15×", None,
+            absolute_ok=None if not (ours_analytic and ox_analytic) else ours_analytic <= 1.15 * ox_analytic,
+            note="median of up to 5 runs each after a warm-up, the two servers' runs alternating (the "
+                 f"warm-up alone when it used the {opts.analytic_budget:.0f} s budget); "
+                 "our server with query_timeout 900 s"
+                 + ("" if ours_analytic and ox_analytic else "; a server failed or ran out of budget")),
+    ]
+
+
+def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: Callable[[str], None], *,
+                with_peer: bool = True) -> list[Row]:
+    """Our server and Oxigraph's on the same store: lookups, analytic query, pages, search, memory
+    (without the peer: pages, search and memory only)."""
     name, rows = opts.corpus.name, []
     if not is_current(index_path(store_dir)):
         log(f"[{name}] writing the search index")
@@ -535,18 +558,22 @@ def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: 
                 "--host", "127.0.0.1", "--port", str(port)]
     ox_cmd = [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store_dir), "--bind",
               f"127.0.0.1:{oport}", "--union-default-graph"]
-    log(f"[{name}] our server and oxigraph serve-read-only, measured in turns")
-    with server(ours_cmd, f"{base}/sparql?query=ASK%7B%7D", log=opts.work / f"serve-{name}.log",
-                env=OUR_SERVER_ENV) as proc, \
-            server(ox_cmd, f"{obase}/query?query=ASK%7B%7D", log=opts.work / f"oxigraph-{name}.log"):
+    log(f"[{name}] our server" + (" and oxigraph serve-read-only, measured in turns" if with_peer else ""))
+    with contextlib.ExitStack() as servers:
+        proc = servers.enter_context(server(ours_cmd, f"{base}/sparql?query=ASK%7B%7D",
+                                            log=opts.work / f"serve-{name}.log", env=OUR_SERVER_ENV))
         ours_paths, ox_paths = sparql_paths("/sparql", lookups), sparql_paths("/query", lookups)
-        ours_lookup, ox_lookup = in_turns(
-            lambda: load_test(base, ours_paths, accept=JSON, seconds=opts.seconds / 2,
-                              connections=opts.connections, workdir=opts.work),
-            lambda: load_test(obase, ox_paths, accept=JSON, seconds=opts.seconds / 2,
-                              connections=opts.connections, workdir=opts.work))
-        ours_analytic, ox_analytic = paired_latency(f"{base}/sparql", f"{obase}/query", ANALYTIC_QUERY,
-                                                    budget=opts.analytic_budget)
+        if with_peer:
+            servers.enter_context(server(ox_cmd, f"{obase}/query?query=ASK%7B%7D",
+                                         log=opts.work / f"oxigraph-{name}.log"))
+            ours_lookup, ox_lookup = in_turns(
+                lambda: load_test(base, ours_paths, accept=JSON, seconds=opts.seconds / 2,
+                                  connections=opts.connections, workdir=opts.work),
+                lambda: load_test(obase, ox_paths, accept=JSON, seconds=opts.seconds / 2,
+                                  connections=opts.connections, workdir=opts.work))
+            ours_analytic, ox_analytic = paired_latency(f"{base}/sparql", f"{obase}/query", ANALYTIC_QUERY,
+                                                        budget=opts.analytic_budget)
+            rows += peer_rows(opts, label, ours_lookup, ox_lookup, ours_analytic, ox_analytic)
         page_paths = ["/id/incident/" + i.rsplit("/", 1)[1] for i in sample]
         page_status = _status(base + page_paths[0], "text/html")
         pages = pages_seq = None
@@ -566,18 +593,6 @@ def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: 
         serve_rss, serve_peak = rss_mb(proc.pid)
         serve_pss = pss_mb(proc.pid)
 
-    rows.append(Row(label, "small SPARQL lookups", ours_lookup.per_second, "Oxigraph server", ox_lookup.per_second,
-                    "req/s", "≥ 1/3×", 1 / 3,
-                    note=f"{opts.connections} connections, {opts.seconds:.0f} s each, in turns (ours, peer, ours, peer; "
-                         f"both servers up); p95 ours {ours_lookup.p95_ms:.1f} ms, "
-                         f"Oxigraph {ox_lookup.p95_ms:.1f} ms; errors {ours_lookup.errors}/{ox_lookup.errors}"))
-    rows.append(Row(label, "analytic query (disagreeing tolls), latency", ours_analytic, "Oxigraph server", ox_analytic,
-                    "s", "≤ 1.15×", None,
-                    absolute_ok=None if not (ours_analytic and ox_analytic) else ours_analytic <= 1.15 * ox_analytic,
-                    note="median of up to 5 runs each after a warm-up, the two servers' runs alternating (the "
-                         f"warm-up alone when it used the {opts.analytic_budget:.0f} s budget); "
-                         "our server with query_timeout 900 s"
-                         + ("" if ours_analytic and ox_analytic else "; a server failed or ran out of budget")))
     if pages is not None and pages_seq is not None:
         rows.append(Row(label, "incident page p95 latency", pages_seq.p95_ms, "—", None, "ms", "≤ 50 ms", None,
                         absolute_ok=pages_seq.p95_ms <= 50,
@@ -623,8 +638,8 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     label = corpus_label(name, store_dir)
     for row in rows:
         row.corpus = label
-    if "servers" in opts.parts:
-        rows += server_rows(opts, label, pointer, store_dir, log)
+    if "servers" in opts.parts or "pages" in opts.parts:
+        rows += server_rows(opts, label, pointer, store_dir, log, with_peer="servers" in opts.parts)
     if opts.small_corpus is not None and "servers" in opts.parts:
         rows += rdflib_endpoint_rows(opts)
     if not opts.skip_validation and "validation" in opts.parts:
