@@ -12,10 +12,11 @@ from bs4 import BeautifulSoup
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from conftest import make_client
+from conftest import ROOT, make_client
 from sahel_kg import pages
 from sahel_kg.backend import GraphBackend
 from sahel_kg.namespaces import BASE
+from sahel_kg.settings import Settings
 
 ID = BASE + "id/"
 
@@ -515,3 +516,134 @@ def test_long_browse_list_is_paged_in_store_order(crowded_client: TestClient, mo
     third = browse(crowded_client, "/browse/claims", per_page=50, page=3)
     assert len(names(third)) == 20 and not third.find("a", rel="next")
     assert not set(names(first)) & set(names(third))
+
+
+# ---------------------------------------------------------------- dereferenced pages, per-store memory
+
+INCIDENT = ID + "incident/abeibara-area-killings"
+
+
+def claim_figures(soup: BeautifulSoup) -> list[tuple[str, int, bool]]:
+    """Each claim row of a comparison: its anchor, its largest killed figure (-1: none), whether it answers others."""
+    found = []
+    for tr in soup.select("table.claims tbody tr"):
+        figures = [int(n) for n in re.findall(r"\b(?:low|best|high) (\d+)", text(tr.find("td", class_="num")))]
+        found.append((tr["id"], max(figures, default=-1), "response" in tr["class"]))
+    return found
+
+
+def test_dereferenced_incident_page_is_the_page_built_alone(client: TestClient, app: FastAPI) -> None:
+    """The HTML branch builds the page from the description it read; the result is the same page."""
+    served = BeautifulSoup(client.get("/id/incident/abeibara-area-killings", headers={"accept": "text/html"}).text,
+                           "html.parser")
+    alone = page(app, INCIDENT)
+    assert str(served.find("main")) == str(alone.find("main"))
+
+
+def test_incident_page_shows_every_claim_in_comparison_order(client: TestClient, app: FastAPI) -> None:
+    soup = BeautifulSoup(client.get("/id/incident/abeibara-area-killings", headers={"accept": "text/html"}).text,
+                         "html.parser")
+    claims = {r["c"].value for r in app.state.backend.select(
+        f"SELECT DISTINCT ?c WHERE {{ {{ ?c <{BASE}ontology/about> <{INCIDENT}> }} UNION "
+        f"{{ ?a <{BASE}ontology/about> <{INCIDENT}> . ?c <{BASE}ontology/respondsTo> ?a }} }}")}
+    rows = claim_figures(soup)
+    assert sorted(anchor for anchor, _, _ in rows) == sorted("claim-" + c.rsplit("/", 1)[1] for c in claims)
+    figures = [figure for _, figure, response in rows if not response]
+    assert figures == sorted(figures, reverse=True) and figures[0] == 60, "largest figure first"
+    assert [anchor.removeprefix("claim-ap-abeibara-") for anchor, _, _ in rows] == [
+        "kal-akal-at-least-60", "village-chief-spokesman-46-executed", "accused-of-killing-dozens",
+        "residents-report-killings", "army-spokesman-no-knowledge"], "the disclaimer after the last claim it answers"
+    assert f"What each source says ({len(claims)} claims)" in text(soup.find("h2", id="claims-h"))
+
+
+def test_dereferenced_incident_page_asks_few_queries(client: TestClient, app: FastAPI) -> None:
+    """Description, claims and what concerns the incident, their facts; labels and places once per store."""
+    backend = app.state.backend
+    counting = app.state.backend = CountingBackend(backend)
+    try:
+        assert client.get("/id/incident/amassine-killings", headers={"accept": "text/html"}).status_code == 200
+        assert counting.queries <= 6
+        counting.queries = 0
+        assert client.get("/id/incident/amassine-killings", headers={"accept": "text/html"}).status_code == 200
+        assert counting.queries == 3, "labels and the place chain are remembered"
+        counting.queries = 0
+        assert client.get("/id/incident/amassine-killings.ttl").status_code == 200
+        assert counting.queries == 2, "the Turtle description reads its labels itself"
+    finally:
+        app.state.backend = backend
+
+
+def labelled_store(place_label: str, incidents: int = 1) -> pyoxigraph.Store:
+    """A tiny store: incidents at one place, whose label is given."""
+    lines = ["@prefix shg: <https://w3id.org/sahel-harm/ontology/> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> .",
+             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+             f'<{ID}place/p> a shg:Place ; rdfs:label "{place_label}"@en .']
+    for n in range(incidents):
+        lines.append(f'<{ID}incident/i{n}> a shg:Incident ; rdfs:label "Incident {n}"@en ; sem:hasPlace <{ID}place/p> ; '
+                     f'sem:hasEarliestBeginTimeStamp "2024-01-{n + 1:02d}"^^xsd:date .')
+    store = pyoxigraph.Store()
+    store.load("\n".join(lines).encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    return store
+
+
+@pytest.mark.embedded_only(reason="two small stores of its own, in memory")
+def test_labels_and_places_are_remembered_per_store() -> None:
+    with make_client(labelled_store("Alpha")) as alpha, make_client(labelled_store("Beta")) as beta:
+        for client, shown, other in ((alpha, "Alpha", "Beta"), (beta, "Beta", "Alpha"), (alpha, "Alpha", "Beta")):
+            html = client.get("/id/incident/i0", headers={"accept": "text/html"}).text
+            where = text(BeautifulSoup(html, "html.parser").find("dl", class_="facts"))
+            assert shown in where and other not in where
+
+
+@pytest.mark.embedded_only(reason="two small stores of its own, in memory")
+def test_home_figures_are_remembered_per_store() -> None:
+    from sahel_kg import listing
+    from sahel_kg.backend import EmbeddedBackend
+
+    settings = Settings(root=ROOT)
+    one, three = EmbeddedBackend(labelled_store("P", 1)), EmbeddedBackend(labelled_store("P", 3))
+    for backend, incidents in ((one, 1), (three, 3), (one, 1)):
+        counting = CountingBackend(backend)
+        view = listing.home_view(counting, settings)  # type: ignore[arg-type]
+        assert view.stats[0].count == incidents and len(view.incidents) == incidents
+    counting = CountingBackend(three)
+    listing.home_view(counting, settings)  # type: ignore[arg-type]
+    assert counting.queries == 0, "read once per store"
+    with make_client(labelled_store("P", 2)) as client:
+        soup = BeautifulSoup(client.get("/").text, "html.parser")
+        assert "2 incidents" in {text(li) for li in soup.select("ul.stats li")}
+
+
+def test_latest_incidents_without_sorting_them_all(app: FastAPI) -> None:
+    from sahel_kg import listing
+
+    backend = app.state.backend
+    start = "<http://semanticweb.cs.vu.nl/2009/11/sem/hasEarliestBeginTimeStamp>"
+    everything = backend.select(f"SELECT ?i ?s WHERE {{ ?i {start} ?s }} ORDER BY DESC(?s)")
+    date_of = {r["i"].value: r["s"].value for r in everything}
+    for n in (1, 3, len(everything), len(everything) + 5):
+        latest = listing.latest_incidents(backend, n)
+        assert sorted((date_of[i] for i in latest), reverse=True) == [r["s"].value for r in everything[:n]]
+
+
+def test_a_missing_constant_is_computed_once() -> None:
+    import threading
+    import time
+
+    from sahel_kg.store_cache import LRU
+
+    lru, calls = LRU(4), []
+
+    def compute() -> int:
+        calls.append(1)
+        time.sleep(0.05)
+        return 42
+
+    threads = [threading.Thread(target=lambda: lru.remember("home", compute)) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == [1] and lru.get("home") == 42

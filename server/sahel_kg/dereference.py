@@ -23,8 +23,8 @@ from urllib.parse import unquote_to_bytes
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from .backend import BackendDep
-from .describe import AREAS, MAX_PATH, Description, describe, iri_for_path
+from .backend import BackendDep, GraphBackend
+from .describe import AREAS, MAX_PATH, Description, describe, iri_for_path, with_labels
 from .fallback_pages import entity_html, gone_html, not_found_html, page_function
 from .negotiation import GRAPH_OFFERS, HTML, Offer, choose, offered
 from .rdf_output import serialize
@@ -105,23 +105,30 @@ def _text_or_html(offer: Offer | None, status: int, text: str, html: str,
     return PlainTextResponse(text + "\n", status, headers=headers)
 
 
-def _html(request: Request, name: str, *args: object) -> str | None:
+def _html(request: Request, name: str, *args: object, **kwargs: object) -> str | None:
     function = page_function(name)
-    return function(request, *args) if function is not None else None
+    return function(request, *args, **kwargs) if function is not None else None
 
 
-def _found(request: Request, desc: Description, target: Target, offer: Offer,
+def _found(request: Request, backend: GraphBackend, desc: Description, offer: Offer,
            settings: Settings, headers: dict[str, str]) -> Response:
+    """The description in the format chosen; an entity's HTML page is built from the triples already read
+    (a named graph's content is not its description: its page reads its own)."""
+    triples = desc.triples
     if offer is HTML:
-        page = _html(request, "entity_html", desc.iri) or entity_html(
-            desc.iri, desc.triples, settings.public_base_url, settings.local_url)
+        page = _html(request, "entity_html", desc.iri, triples=None if desc.graph else triples)
+        if page is None:
+            page = entity_html(desc.iri, with_labels(backend, desc.iri, triples), settings.public_base_url,
+                               settings.local_url)
         return HTMLResponse(page, headers=headers)
     assert offer.rdf_format is not None
-    body = serialize(desc.triples, offer.rdf_format, graph=desc.graph)
+    if desc.graph is None:
+        triples = with_labels(backend, desc.iri, triples)
+    body = serialize(triples, offer.rdf_format, graph=desc.graph)
     return Response(body, media_type=offer.media_type, headers=headers)
 
 
-def _answer(request: Request, desc: Description, target: Target, offer: Offer,
+def _answer(request: Request, backend: GraphBackend, desc: Description, target: Target, offer: Offer,
             settings: Settings, headers: dict[str, str]) -> Response:
     status = desc.status
     if status == "moved":
@@ -134,7 +141,7 @@ def _answer(request: Request, desc: Description, target: Target, offer: Offer,
     if status == "unknown":
         html = _html(request, "not_found_html", desc.iri) or not_found_html(desc.iri, settings.public_base_url)
         return _text_or_html(offer, 404, f"nothing is known about {desc.iri}", html, headers)
-    return _found(request, desc, target, offer, settings, headers)
+    return _found(request, backend, desc, offer, settings, headers)
 
 
 def without_body(request: Request, response: Response) -> Response:
@@ -163,8 +170,8 @@ def dereference(request: Request, backend: BackendDep, settings: SettingsDep) ->
             406, headers=headers))
     if target.suffix is None and offer is not HTML:
         headers["Content-Location"] = f"{target.url}.{offer.extension}"
-    desc = describe(backend, target.iri)
-    return without_body(request, _answer(request, desc, target, offer, settings, headers))
+    desc = describe(backend, target.iri, labels=False)  # the labels only where they are served
+    return without_body(request, _answer(request, backend, desc, target, offer, settings, headers))
 
 
 def _register() -> None:

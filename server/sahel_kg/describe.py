@@ -177,12 +177,32 @@ def graph_content(backend: GraphBackend, iri: str) -> list[pyoxigraph.Triple]:
     return backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_node(iri)} {{ ?s ?p ?o }} }}")
 
 
-def describe(backend: GraphBackend, iri: str) -> Description:
+def cbd(backend: GraphBackend, iri: str) -> list[pyoxigraph.Triple]:
+    """The concise bounded description of ``iri``: one query in the usual case.
+
+    Blank nodes are followed one level first (counts, quotes, attributions and
+    inferences are one level deep); only when one of them points at another
+    blank node is the description read again to :data:`BLANK_DEPTH` levels.
+    Each level is a UNION branch that walks from the IRI again, which costs
+    even when it finds nothing.
+    """
+    triples = backend.construct(cbd_query(iri, depth=1))
+    if any(isinstance(t.subject, pyoxigraph.BlankNode) and isinstance(t.object, pyoxigraph.BlankNode)
+           for t in triples):
+        triples = backend.construct(cbd_query(iri))
+    return triples
+
+
+def describe(backend: GraphBackend, iri: str, *, labels: bool = True) -> Description:
     """Everything served for ``iri``: its CBD, context and linked labels, or a graph's content.
+
+    ``labels=False`` leaves out the labels of the other IRIs (an HTML page reads
+    its own, most of them remembered per store).
 
     >>> store = pyoxigraph.Store()
     >>> x, p, b = pyoxigraph.NamedNode(BASE + "id/place/x"), pyoxigraph.NamedNode("http://e/p"), pyoxigraph.BlankNode()
-    >>> store.extend([pyoxigraph.Quad(x, p, b), pyoxigraph.Quad(b, p, pyoxigraph.Literal("deep"))])
+    >>> c = pyoxigraph.BlankNode()
+    >>> store.extend([pyoxigraph.Quad(x, p, b), pyoxigraph.Quad(b, p, c), pyoxigraph.Quad(c, p, pyoxigraph.Literal("deep"))])
     >>> from .backend import EmbeddedBackend
     >>> sorted(t.object.value for t in describe(EmbeddedBackend(store), x.value).triples
     ...        if isinstance(t.object, pyoxigraph.Literal))
@@ -190,10 +210,17 @@ def describe(backend: GraphBackend, iri: str) -> Description:
     """
     if iri.startswith(GRAPH_BASE) and (content := graph_content(backend, iri)):
         return Description(iri, content, graph=iri)
-    triples = backend.construct(cbd_query(iri))
+    triples = cbd(backend, iri)
     replaced_by, deprecated = _retirement(iri, triples)
     if (extra := context_query(iri, triples)) is not None:
         triples = _unique(triples + backend.construct(extra))
-    if triples and (labels := labels_query(iri, triples)) is not None:
-        triples = _unique(triples + backend.construct(labels))
+    if labels:
+        triples = with_labels(backend, iri, triples)
     return Description(iri, triples, replaced_by=replaced_by, deprecated=deprecated)
+
+
+def with_labels(backend: GraphBackend, iri: str, triples: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
+    """``triples`` and the labels of the other IRIs in them (one query)."""
+    if triples and (labels := labels_query(iri, triples)) is not None:
+        return _unique(triples + backend.construct(labels))
+    return triples

@@ -29,6 +29,7 @@ import pyoxigraph
 
 from .backend import GraphBackend
 from .namespaces import PREFIXES
+from .store_cache import cache_for
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -132,35 +133,94 @@ def to_value(term: object) -> Value:
     return Value(str(term))
 
 
-def _set_label(value: Value, label: object) -> None:
-    if isinstance(label, pyoxigraph.Literal) and lang_rank(label.language) < value.label_rank:
-        value.label, value.label_rank = label.value, lang_rank(label.language)
-
-
 #: Most subjects one :func:`facts` call reads (a page shows a bounded first page, never everything).
 MAX_SUBJECTS = 500
 
 
-def facts_query(subjects: list[str], hop: str | None = None) -> str:
+def facts_query(subjects: list[str], hop: str | None = None, hop_props: Iterable[str] = ()) -> str:
     """The first SELECT behind :func:`facts_of`: the triples of the given IRIs and of their blank nodes.
 
-    With ``hop`` (a property path), also the triples of what the subjects reach by it.
-    The subjects are given by VALUES and each part is a UNION branch of its own:
-    joined with a pattern or with OPTIONAL label lookups, ``?s ?p ?o`` may be
-    planned as a scan of the whole store or cost a slow lookup per row.
+    With ``hop`` (a property path), also the triples of what the subjects reach by it
+    (only those of ``hop_props`` when given). The subjects are given by VALUES
+    inside each UNION branch: joined with a pattern or with OPTIONAL label
+    lookups, ``?s ?p ?o`` may be planned as a scan of the whole store or cost a
+    slow lookup per row; given once outside the branches, they are not pushed
+    into them.
     """
     values = "VALUES ?s0 { " + " ".join(f"<{iri}>" for iri in subjects) + " }"
     branches = [f"{values} BIND(?s0 AS ?s) ?s ?p ?o .",
                 f"{values} BIND(?s0 AS ?s) ?s ?p ?o . FILTER(isBlank(?o)) ?o ?bp ?bo ."]
     if hop:
-        branches.append(f"{{ SELECT DISTINCT ?s WHERE {{ {values} ?s0 {hop} ?s . FILTER(isIRI(?s)) }} }} ?s ?p ?o .")
+        kept = ", ".join(f"<{p}>" for p in hop_props)
+        branches.append(f"{{ SELECT DISTINCT ?s WHERE {{ {values} ?s0 {hop} ?s . FILTER(isIRI(?s)) }} }} ?s ?p ?o ."
+                        + (f" FILTER(?p IN ({kept}))" if kept else ""))
     return "SELECT ?s ?p ?o ?bp ?bo WHERE { " + " UNION ".join(f"{{ {b} }}" for b in branches) + " }"
 
 
 def labels_query(iris: list[str]) -> str:
-    """The second SELECT behind :func:`facts_of`: the labels of the IRIs the facts name."""
+    """The SELECT behind :func:`labels_of`: the labels of the given IRIs.
+
+    Each IRI's own triples are read and the label properties kept by a FILTER:
+    with the properties as a path or a second VALUES, the store joined over
+    every label it has (seconds), and each label is a lookup of its own.
+    """
     values = " ".join(f"<{iri}>" for iri in iris)
-    return f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x {LABEL_PATH} ?l }}"
+    props = ", ".join(f"<{p}>" for p in LABEL_PROPS)
+    return f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?l FILTER(?p IN ({props})) }}"
+
+
+#: The label properties, most preferred first (for :attr:`Resource.label` and :func:`best_label`).
+LABEL_PROPS = (RDFS_LABEL, SKOS_PREF, DC_TITLE)
+#: A label and the rank of its language (see :func:`lang_rank`).
+Label = tuple[str, int]
+
+
+def best_label(found: Iterable[tuple[str, str, str | None]]) -> Label | None:
+    """The label to show among (property, text, language) triples: best language, then property, then text.
+
+    >>> best_label([(SKOS_PREF, "Mali", "en"), (RDFS_LABEL, "Mali (fr)", "fr"), (DC_TITLE, "M", None)])
+    ('Mali', 0)
+    >>> best_label([]) is None
+    True
+    """
+    ranked = [(lang_rank(lang), LABEL_PROPS.index(prop), text) for prop, text, lang in found if prop in LABEL_PROPS]
+    if not ranked:
+        return None
+    rank, _, text = min(ranked)
+    return text, rank
+
+
+def labels_of(backend: GraphBackend, iris: Iterable[str]) -> dict[str, Label]:
+    """The labels of IRIs (those without one left out): remembered per store, the rest in one query.
+
+    The store served is read-only, so a label once read stays right (see :mod:`sahel_kg.store_cache`).
+    """
+    cache = cache_for(backend).labels
+    known, missing = cache.get_many(sorted(set(iris)))
+    if missing:
+        read: dict[str, list[tuple[str, str, str | None]]] = {str(iri): [] for iri in missing}
+        for row in backend.select(labels_query([str(iri) for iri in missing])):
+            label = row["l"]
+            if isinstance(label, pyoxigraph.Literal):
+                read[row["x"].value].append((row["p"].value, label.value, label.language))
+        for iri, found in read.items():
+            known[iri] = best_label(found)
+            cache.put(iri, known[iri])
+    return {str(iri): label for iri, label in known.items() if label is not None}
+
+
+def remember_labels(backend: GraphBackend, resources: Iterable[Resource]) -> None:
+    """Keep the labels of resources read whole, for the pages that only name them."""
+    cache = cache_for(backend).labels
+    for resource in resources:
+        if not resource.id.startswith("_:"):
+            cache.put(resource.id, own_label(resource))
+
+
+def own_label(resource: Resource) -> Label | None:
+    """The label a resource's own values give it, as :func:`best_label` picks."""
+    return best_label((prop, v.text, v.lang) for prop in LABEL_PROPS for v in resource.values(prop)
+                      if v.kind == "literal")
 
 
 def subjects(backend: GraphBackend, selector: str, *, limit: int = MAX_SUBJECTS) -> list[str]:
@@ -181,27 +241,68 @@ def facts(backend: GraphBackend, selector: str, *, limit: int = MAX_SUBJECTS,
     return facts_of(backend, iris[:limit], hop=hop)
 
 
-def facts_of(backend: GraphBackend, iris: Iterable[str], *, hop: str | None = None) -> dict[str, Resource]:
+def facts_of(backend: GraphBackend, iris: Iterable[str], *, hop: str | None = None,
+             hop_props: Iterable[str] = ()) -> dict[str, Resource]:
     """The given IRIs (and with ``hop`` what they reach by that path) with their values.
 
-    Two queries (none for no IRIs): the triples, then the labels of the IRIs in them.
+    Two queries at most (none for no IRIs): the triples, then the labels of the
+    IRIs in them that the store's label cache does not hold yet.
     """
     wanted = sorted(set(iris))
     found: dict[str, Resource] = {}
     if not wanted:
         return found
     seen: dict[str, Value] = {}
-    for row in backend.select(facts_query(wanted, hop)):
+    for row in backend.select(facts_query(wanted, hop, hop_props)):
         subject = found.setdefault(term_key(row["s"]), Resource(term_key(row["s"])))
         value = _add_value(subject, seen, row["p"].value, row["o"])
         if "bp" in row and value.node is not None:
             _add_value(value.node, seen, row["bp"].value, row["bo"])
+    remember_labels(backend, found.values())
+    _add_labels(backend, found)
+    return found
+
+
+def resource_from_triples(iri: str, triples: Iterable[pyoxigraph.Triple]) -> Resource | None:
+    """The facts of ``iri`` from triples already read (a description), blank nodes filled in; None if it has none.
+
+    >>> e = lambda x: pyoxigraph.NamedNode("http://e/" + x)
+    >>> b = pyoxigraph.BlankNode()
+    >>> r = resource_from_triples("http://e/a", [pyoxigraph.Triple(e("a"), e("n"), b),
+    ...                                         pyoxigraph.Triple(b, e("v"), pyoxigraph.Literal("3"))])
+    >>> r.first("http://e/n").node.text("http://e/v")
+    '3'
+    """
+    by_subject: dict[str, list[pyoxigraph.Triple]] = {}
+    for triple in triples:
+        by_subject.setdefault(term_key(triple.subject), []).append(triple)
+    if iri not in by_subject:
+        return None
+    seen: dict[str, Value] = {}
+
+    def fill(resource: Resource, depth: int) -> None:
+        for triple in by_subject.get(resource.id, []):
+            value = _add_value(resource, seen, triple.predicate.value, triple.object)
+            if value.node is not None and not value.node.props and depth < 8:
+                fill(value.node, depth + 1)
+
+    resource = Resource(iri)
+    fill(resource, 0)
+    return resource
+
+
+def facts_from_triples(backend: GraphBackend, iri: str, triples: Iterable[pyoxigraph.Triple]) -> dict[str, Resource]:
+    """What :func:`facts_of` gives for one IRI, from its description already read (labels: one query at most)."""
+    resource = resource_from_triples(iri, triples)
+    if resource is None:
+        return {}
+    found = {iri: resource}
     _add_labels(backend, found)
     return found
 
 
 def _add_labels(backend: GraphBackend, found: dict[str, Resource]) -> None:
-    """Label every IRI value and property of ``found`` (one query)."""
+    """Label every IRI value and property of ``found`` (at most one query; see :func:`labels_of`)."""
     named: dict[str, list[Value]] = {}
     for resource in found.values():
         for node in [resource] + [v.node for vs in resource.props.values() for v in vs if v.node is not None]:
@@ -210,25 +311,16 @@ def _add_labels(backend: GraphBackend, found: dict[str, Resource]) -> None:
                 for value in values:
                     if value.kind == "iri":
                         named.setdefault(value.text, []).append(value)
-    labels: dict[str, list[object]] = {}
-    for iri in named:  # what was read already needs no second look
-        if iri in found:
-            labels[iri] = [term for prop in (RDFS_LABEL, SKOS_PREF, DC_TITLE) for term in
-                           (pyoxigraph.Literal(v.text, language=v.lang) if v.lang else pyoxigraph.Literal(v.text)
-                            for v in found[iri].values(prop) if v.kind == "literal")]
-    rest = sorted(iri for iri in named if iri not in found)
-    for row in backend.select(labels_query(rest)) if rest else []:
-        labels.setdefault(row["x"].value, []).append(row["l"])
-    for iri, terms in labels.items():
+    labels = {iri: label for iri in named if iri in found  # what was read already needs no second look
+              if (label := own_label(found[iri])) is not None}
+    labels |= labels_of(backend, (iri for iri in named if iri not in found))
+    for iri, (text, rank) in labels.items():
         for value in named.get(iri, []):
-            for term in terms:
-                _set_label(value, term)
+            value.label, value.label_rank = text, rank
     for resource in found.values():
         for prop in resource.props:
-            best = min((t for t in labels.get(prop, []) if isinstance(t, pyoxigraph.Literal)),
-                       key=lambda t: lang_rank(t.language), default=None)
-            if best is not None:
-                resource.prop_labels[prop] = best.value
+            if prop in labels:
+                resource.prop_labels[prop] = labels[prop][0]
 
 
 def _add_value(resource: Resource, seen: dict[str, Value], prop: str, term: object) -> Value:

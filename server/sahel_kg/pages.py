@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import pyoxigraph
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -26,14 +27,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from . import ontology_views as ov
 from . import views as v
 from .backend import GraphBackend
-from .facts import facts, safe_iri
+from .facts import facts, facts_from_triples, safe_iri
 from .listing import SPECS, browse_view, home_view, page_meta
 from .namespaces import BASE, PREFIXES
 from .search import SearchUnavailable, index_for
 from .settings import Settings
 
 router = APIRouter()
-env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+#: Templates are compiled once: no check of the files for changes at each page.
+env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), auto_reload=False,
                   autoescape=select_autoescape(["html", "svg"], default_for_string=True, default=True))
 
 SHG, OWL, SKOS, SH = PREFIXES["shg"], PREFIXES["owl"], PREFIXES["skos"], PREFIXES["sh"]
@@ -83,9 +85,14 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def build_view(backend: GraphBackend, settings: Settings, iri: str) -> tuple[str, object] | None:
-    """The template and view for an IRI, or None when the graph has nothing on it."""
-    found = facts(backend, v.iri_selector(iri))
+def build_view(backend: GraphBackend, settings: Settings, iri: str, *,
+               triples: list[pyoxigraph.Triple] | None = None) -> tuple[str, object] | None:
+    """The template and view for an IRI, or None when the graph has nothing on it.
+
+    ``triples``: its description, when already read (dereferencing reads it to
+    know whether the IRI is known, moved or retired); else it is read here.
+    """
+    found = facts(backend, v.iri_selector(iri)) if triples is None else facts_from_triples(backend, iri, triples)
     if iri not in found:
         return None
     resource = found[iri]
@@ -108,11 +115,14 @@ def build_view(backend: GraphBackend, settings: Settings, iri: str) -> tuple[str
     return template, builders[template]()
 
 
-def entity_html(request: Request, iri: str) -> str | None:
-    """The HTML page of an IRI of our namespace, or None if the graph knows nothing about it."""
+def entity_html(request: Request, iri: str, *, triples: list[pyoxigraph.Triple] | None = None) -> str | None:
+    """The HTML page of an IRI of our namespace, or None if the graph knows nothing about it.
+
+    ``triples``: its description when already read (see :func:`build_view`).
+    """
     if not iri.startswith(BASE) or not safe_iri(iri):
         return None
-    built = build_view(_backend(request), _settings(request), iri)
+    built = build_view(_backend(request), _settings(request), iri, triples=triples)
     if built is None:
         return None
     template, view = built

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
 from .backend import GraphBackend
 from .charts import RangeChart, RangeInput, range_chart
-from .facts import LABEL_PATH, RDFS_LABEL, SKOS_ALT, Resource, Value, facts, facts_of, rows
+from .facts import LABEL_PROPS, MAX_SUBJECTS, RDFS_LABEL, SKOS_ALT, Resource, Value, facts, facts_of, rows
 from .namespaces import BASE, PREFIXES
-from .query_page import compact
+from .query_page import compact as _compact
 from .settings import Settings
+from .store_cache import cache_for
 
 P = PREFIXES
 SHG, PROV, SEM, GEO = P["shg"], P["prov"], P["sem"], P["geo"]
@@ -95,6 +97,16 @@ class Cell:
     href: str | None = None
     note: str | None = None
     inner: list[tuple[str, str, str | None]] = field(default_factory=list)  # (property, text, href)
+
+
+@lru_cache(maxsize=8192)
+def compact(iri: str) -> str:
+    """:func:`sahel_kg.query_page.compact`, remembered: a page shortens the same few IRIs many times.
+
+    >>> compact("http://www.w3.org/ns/prov#wasAttributedTo")
+    'prov:wasAttributedTo'
+    """
+    return _compact(iri)
 
 
 def local_name(iri: str) -> str:
@@ -231,10 +243,12 @@ def parse_wkt(wkt: str | None) -> tuple[float, float] | None:
 
 
 def place_chain(backend: GraphBackend, settings: Settings, place: str) -> list[PlaceStep]:
-    """The place and every place containing it, innermost first (one query)."""
-    found = rows(backend, f"""SELECT ?a ?l ?parent ?wkt WHERE {{
-      <{place}> <{GEO}sfWithin>* ?a . OPTIONAL {{ ?a <{RDFS_LABEL}> ?l }}
-      OPTIONAL {{ ?a <{GEO}sfWithin> ?parent }} OPTIONAL {{ ?a <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} }}""")
+    """The place and every place containing it, innermost first (one query, none when remembered).
+
+    A place's chain is the same for every page of a store's life, so it is
+    remembered per store (see :mod:`sahel_kg.store_cache`); the links are made here.
+    """
+    found = cache_for(backend).chains.remember(place, lambda: chain_rows(backend, place))
     info = {r["a"]: r for r in found}
     chain, current = [], place
     while current in info and len(chain) < 20:
@@ -243,6 +257,13 @@ def place_chain(backend: GraphBackend, settings: Settings, place: str) -> list[P
         chain.append(PlaceStep(link_to(settings, current, row.get("l")), *(point or (None, None))))
         current = row.get("parent", "")
     return chain
+
+
+def chain_rows(backend: GraphBackend, place: str) -> tuple[dict[str, str], ...]:
+    """The rows behind :func:`place_chain`: each place up the chain, its label, parent and WKT."""
+    return tuple(rows(backend, f"""SELECT ?a ?l ?parent ?wkt WHERE {{
+      <{place}> <{GEO}sfWithin>* ?a . OPTIONAL {{ ?a <{RDFS_LABEL}> ?l }}
+      OPTIONAL {{ ?a <{GEO}sfWithin> ?parent }} OPTIONAL {{ ?a <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} }}"""))
 
 
 def map_view(chain: list[PlaceStep]) -> MapView | None:
@@ -479,6 +500,10 @@ def claims_selector(pattern: str) -> str:
 
 #: From a claim to the speakers and source documents its row shows.
 RELATED = f"<{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom>"
+#: What a claim's row shows of its speakers and source documents (see :func:`claim_row`):
+#: only these of their triples are read.
+RELATED_PROPS = (*LABEL_PROPS, SCHEMA + "affiliation", SCHEMA + "jobTitle", DCT + "publisher", DCT + "creator",
+                 DCT + "issued", SHG + "earliestPublication", SHG + "latestPublication")
 
 
 def split_claims(found: dict[str, Resource]) -> tuple[dict[str, Resource], dict[str, Resource]]:
@@ -489,7 +514,7 @@ def split_claims(found: dict[str, Resource]) -> tuple[dict[str, Resource], dict[
 
 def rows_by_iri(backend: GraphBackend, settings: Settings, iris: list[str]) -> dict[str, ClaimRow]:
     """The rows of the given claims (two queries: the claims with their speakers and sources, and labels)."""
-    claims, related = split_claims(facts_of(backend, iris, hop=RELATED))
+    claims, related = split_claims(facts_of(backend, iris, hop=RELATED, hop_props=RELATED_PROPS))
     claims = {iri: claims[iri] for iri in iris if iri in claims}
     return dict(zip(claims, claim_rows(settings, claims, related)))
 
@@ -640,18 +665,34 @@ class IncidentView:
     addressees: list[Link]
 
 
-def responses_to(backend: GraphBackend, settings: Settings, iri: str) -> list[Link]:
-    """Investigations and appeals that concern an event (one query)."""
-    found = rows(backend, f"SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
-                          f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l }} }}")
-    return sorted((link_to(settings, r["r"], r.get("l")) for r in found), key=lambda link: link.text)
+def event_query(iri: str) -> str:
+    """The claims about an event (``?s``: those about it, alleged part of it, or answering them; at most
+    :data:`~sahel_kg.facts.MAX_SUBJECTS`) and what concerns it (``?r``, labelled ``?l``), in one SELECT.
+
+    No type check on the claims: these properties are used on claims only, a
+    FILTER EXISTS per match cost more than the rest of the query, and only the
+    matches typed as claims become rows.
+    """
+    claims = (f"{{ ?s <{SHG}about> <{iri}> }} UNION {{ ?s <{SHG}allegedPartOf> <{iri}> }} "
+              f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }}")
+    return (f"SELECT ?s ?r ?l WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
+            f"UNION {{ SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
+            f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l }} }} LIMIT {MAX_SUBJECTS} }} }}")
+
+
+def event_claims(backend: GraphBackend, settings: Settings,
+                 iri: str) -> tuple[dict[str, Resource], dict[str, Resource], list[Link]]:
+    """An event's claims, their speakers and sources, and the links to what concerns it (two or three queries)."""
+    found = rows(backend, event_query(iri))
+    responses = sorted((link_to(settings, r["r"], r.get("l")) for r in found if "r" in r), key=lambda link: link.text)
+    claims, related = split_claims(facts_of(backend, [r["s"] for r in found if "s" in r],
+                                            hop=RELATED, hop_props=RELATED_PROPS))
+    return claims, related, responses
 
 
 def event_view(backend: GraphBackend, settings: Settings, event: Resource, kind: str) -> IncidentView:
-    """Incidents and other events: five queries (the event's facts are given; at most 500 claims)."""
-    pattern = (f"{{ ?s <{SHG}about> <{event.id}> }} UNION {{ ?s <{SHG}allegedPartOf> <{event.id}> }} "
-               f"UNION {{ ?answered <{SHG}about> <{event.id}> . ?s <{SHG}respondsTo> ?answered }}")
-    claims, related = split_claims(facts(backend, claims_selector(pattern), hop=RELATED))
+    """Incidents and other events: three or four queries (the event's facts are given; at most 500 claims)."""
+    claims, related, responses = event_claims(backend, settings, event.id)
     place = event.first(SEM + "hasPlace")
     chain = place_chain(backend, settings, place.text) if place else []
     rows_ = comparison_order(claim_rows(settings, claims, related))
@@ -664,7 +705,7 @@ def event_view(backend: GraphBackend, settings: Settings, event: Resource, kind:
         place=value_link(settings, place) if place else None,
         place_precision=value_link(settings, pprecision) if pprecision else None,
         chain=chain, map=map_view(chain), claims=rows_, chart=chart_for(rows_),
-        responses=responses_to(backend, settings, event.id),
+        responses=responses,
         possibly_same=links(settings, event, SHG + "possiblySameIncidentAs"),
         actors=links(settings, event, SEM + "hasActor"), concerns=links(settings, event, SHG + "concerns"),
         addressees=links(settings, event, SHG + "addressee"),
@@ -743,7 +784,8 @@ def actor_view(backend: GraphBackend, settings: Settings, actor: Resource) -> Ac
     """Names, category, affiliation, and the first claims an actor made or is named in, with counts (three queries)."""
     a = actor.id
     found = sections(backend, actor_sections(a), ACTOR_SHOWN)
-    everything = facts_of(backend, {i for items in (f[1] for f in found.values()) for i in items}, hop=RELATED)
+    everything = facts_of(backend, {i for items in (f[1] for f in found.values()) for i in items}, hop=RELATED,
+                          hop_props=RELATED_PROPS)
     claims, related = split_claims(everything)
     claim_rows_ = dict(zip(claims, claim_rows(settings, claims, related)))
     denial_stances = ",".join(sorted(RESPONSE_STANCES - {"confirms"}))
