@@ -1,19 +1,28 @@
-"""Time how long each kind of page takes to build, in process, over a built store.
+"""Time how long each kind of page takes to build and render, in process, over a built store.
 
-Usage: python scripts/page_timings.py STORE [--per-kind 5] [--repeat 3] [--markdown]
+Usage: python scripts/page_timings.py STORE [--per-kind 5] [--repeat 3] [--incidents 200] [--markdown]
 
 STORE is a store pointer (as written by ``sahel-kg build``), opened read-only.
 For every page kind a few entities are picked from the store (for actors and
 sources the ones with the most claims among them, since those pages are the
-heaviest), each page is built ``--repeat`` times (view building only: the
-queries and the view objects, not the template), and the table gives the
+heaviest), each page is built ``--repeat`` times, and the table gives the
 median and 95th percentile per kind, the slowest entity and the most queries
-one page asked.
+one page asked. An entity page is timed as the HTML branch of dereferencing
+serves it: its description, the view built from it, the template; home and
+browse pages as their routes build them. ``--incidents N`` adds a row of N
+incident pages picked at random, each built once (what a crawler sees), and
+``--only`` times some kinds alone. The home page is timed twice: its first
+build for a store (its figures read) and later ones (remembered).
+``--markdown`` prints only the table, for ``docs/page-timings.md``.
+
+Timings are wall-clock on a shared machine; run before and after a change
+back to back and compare orders of magnitude.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -25,16 +34,18 @@ sys.path.insert(0, str(ROOT / "server"))
 
 from sahel_kg import listing, pages  # noqa: E402
 from sahel_kg.backend import EmbeddedBackend, GraphBackend  # noqa: E402
+from sahel_kg.describe import describe  # noqa: E402
 from sahel_kg.facts import rows  # noqa: E402
 from sahel_kg.namespaces import BASE, PREFIXES  # noqa: E402
 from sahel_kg.settings import Settings  # noqa: E402
 from sahel_kg.store import open_read_only  # noqa: E402
+from sahel_kg.store_cache import forget  # noqa: E402
 
 SHG, PROV, SKOS = PREFIXES["shg"], PREFIXES["prov"], PREFIXES["skos"]
 
 
 class Counting:
-    """Counts the queries asked of the backend it wraps."""
+    """Counts the queries asked of the backend it wraps (and shares its per-store cache)."""
 
     def __init__(self, backend: GraphBackend) -> None:
         self.backend, self.queries = backend, 0
@@ -55,6 +66,13 @@ def spread(found: list[str], n: int) -> list[str]:
 def of_type(backend: GraphBackend, cls: str, n: int) -> list[str]:
     found = rows(backend, f"SELECT ?s WHERE {{ ?s a <{cls}> }} LIMIT 500")
     return spread([r["s"] for r in found], n)
+
+
+def at_random(backend: GraphBackend, cls: str, n: int, seed: int = 7) -> list[str]:
+    """``n`` instances of ``cls`` picked at random (by OFFSET, so a big store is not read whole)."""
+    total = int(rows(backend, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{cls}> }}")[0]["n"])
+    offsets = random.Random(seed).sample(range(total), min(n, total))
+    return [r["s"] for o in offsets for r in rows(backend, f"SELECT ?s WHERE {{ ?s a <{cls}> }} LIMIT 1 OFFSET {o}")]
 
 
 def busiest(backend: GraphBackend, pattern: str, n: int) -> list[str]:
@@ -79,6 +97,25 @@ def samples(backend: GraphBackend, n: int) -> dict[str, list[str]]:
     }
 
 
+def entity_page(backend: GraphBackend, settings: Settings, iri: str) -> str:
+    """An entity's HTML page as dereferencing serves it: description, view, template."""
+    desc = describe(backend, iri, labels=False)
+    built = pages.build_view(backend, settings, iri, triples=desc.triples)
+    assert built is not None, iri
+    template, view = built
+    return pages.render(f"{template}.html", page=view, meta=view.base.meta)  # type: ignore[attr-defined]
+
+
+def home_page(backend: GraphBackend, settings: Settings) -> str:
+    view = listing.home_view(backend, settings)
+    return pages.render("home.html", page=view, meta=view.meta)
+
+
+def browse_page(backend: GraphBackend, settings: Settings, name: str) -> str:
+    view = listing.browse_view(backend, settings, name, {})
+    return pages.render("browse.html", page=view, meta=view.meta)
+
+
 def time_one(build: Callable[[GraphBackend], object], backend: GraphBackend, repeat: int) -> tuple[list[float], int]:
     times, queries = [], 0
     for _ in range(repeat):
@@ -95,37 +132,53 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def jobs_for(backend: GraphBackend, settings: Settings,
+             args: argparse.Namespace) -> dict[str, tuple[list[tuple[str, Callable[[GraphBackend], object]]], int]]:
+    """What to time: per row of the table, (name, build) pairs and how many times each is built."""
+    def page(iri: str) -> Callable[[GraphBackend], object]:
+        return lambda b: entity_page(b, settings, iri)
+
+    wanted = lambda kind: not args.only or kind in args.only  # noqa: E731
+    jobs = {kind: ([(iri, page(iri)) for iri in iris], args.repeat)
+            for kind, iris in samples(backend, args.per_kind).items() if wanted(kind)}
+    if args.incidents and wanted("incidents at random"):
+        jobs["incidents at random"] = ([(i, page(i)) for i in at_random(backend, SHG + "Incident", args.incidents)], 1)
+    if wanted("home"):
+        jobs["home, first of a store"] = ([("/", lambda b: (forget(b), home_page(b, settings)))], args.repeat)
+        jobs["home"] = ([("/", lambda b: home_page(b, settings))], args.repeat)
+    for name in listing.SPECS:
+        if wanted(f"browse {name}"):
+            jobs[f"browse {name}"] = ([(f"/browse/{name}", lambda b, name=name: browse_page(b, settings, name))],
+                                      args.repeat)
+    return jobs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("store", type=Path)
     parser.add_argument("--per-kind", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--incidents", type=int, default=0, help="also time this many random incident pages, once each")
     parser.add_argument("--only", nargs="*", help="page kinds to time (default: all)")
+    parser.add_argument("--markdown", action="store_true", help="print the table alone")
     args = parser.parse_args()
     backend = EmbeddedBackend(open_read_only(args.store))
     settings = Settings(root=ROOT)
-    triples = int(rows(backend, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
-    jobs: dict[str, list[tuple[str, Callable[[GraphBackend], object]]]] = {
-        kind: [(iri, lambda b, iri=iri: pages.build_view(b, settings, iri)) for iri in iris]
-        for kind, iris in samples(backend, args.per_kind).items()
-    }
-    jobs["home"] = [("/", lambda b: listing.home_view(b, settings))]
-    for name in listing.SPECS:
-        jobs[f"browse {name}"] = [(f"/browse/{name}", lambda b, name=name: listing.browse_view(b, settings, name, {}))]
-    print(f"store: {args.store} ({triples:,} triples); {args.repeat} builds per entity\n")
-    print("| page | entities | median ms | p95 ms | slowest (ms) | queries |")
-    print("|---|---:|---:|---:|---|---:|")
-    for kind, items in jobs.items():
-        if args.only and kind not in args.only:
-            continue
+    jobs = jobs_for(backend, settings, args)
+    if not args.markdown:
+        triples = int(rows(backend, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
+        print(f"store: {args.store} ({triples:,} triples); {args.repeat} builds per entity\n")
+    print("| page | pages | builds | median ms | p95 ms | slowest (ms) | queries |")
+    print("|---|---:|---:|---:|---:|---|---:|")
+    for kind, (items, repeat) in jobs.items():
         all_times, worst, most = [], ("", 0.0), 0
         for name, build in items:
-            times, queries = time_one(build, backend, args.repeat)
+            times, queries = time_one(build, backend, repeat)
             all_times += times
             most = max(most, queries)
             if max(times) > worst[1]:
                 worst = (name.rsplit("/", 1)[-1], max(times))
-        print(f"| {kind} | {len(items)} | {statistics.median(all_times):.0f} | {p95(all_times):.0f} "
+        print(f"| {kind} | {len(items)} | {len(all_times)} | {statistics.median(all_times):.1f} | {p95(all_times):.1f} "
               f"| {worst[0]} ({worst[1]:.0f}) | {most} |", flush=True)
 
 
