@@ -89,10 +89,14 @@ def load_files(directory: Path, files: Sequence[TurtleFile]) -> None:
 
     One bulk load for all files: a bulk load per file costs tens of
     milliseconds each, which dominates with thousands of small source files.
+    The store is then compacted: it is served read-only and never written
+    again, and a compacted store answers a cold lookup several times faster
+    (0.08 ms instead of 0.34–0.67 ms per seek at 14M triples).
     """
     store = pyoxigraph.Store(str(directory))
     store.bulk_extend(_quads(files))
     store.flush()
+    store.optimize()
     del store
 
 
