@@ -11,7 +11,7 @@ down). View builders read these; templates read the views.
 >>> store.load(b'''@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 ... <http://e/a> rdfs:label "A"@en ; <http://e/knows> <http://e/b> ; <http://e/n> [ <http://e/v> 3 ] .
 ... <http://e/b> rdfs:label "B"@en .''', format=pyoxigraph.RdfFormat.TURTLE)
->>> found = facts(EmbeddedBackend(store), "VALUES ?s { <http://e/a> }")
+>>> found = facts(EmbeddedBackend(store), "?s <http://e/knows> ?o")
 >>> a = found["http://e/a"]
 >>> a.text(RDFS_LABEL), a.first("http://e/knows").label
 ('A', 'B')
@@ -21,7 +21,6 @@ down). View builders read these; templates read the views.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -233,12 +232,10 @@ def facts(backend: GraphBackend, selector: str, *, limit: int = MAX_SUBJECTS,
           hop: str | None = None) -> dict[str, Resource]:
     """Every IRI the selector binds to ``?s`` (at most ``limit``), with its values.
 
-    Three queries: the subjects, then :func:`facts_of` them; a selector that is
-    only ``VALUES ?s { ... }`` saves the first.
+    Three queries at most: the subjects, then :func:`facts_of` them (call that
+    directly for IRIs already known).
     """
-    given = re.fullmatch(r"\s*VALUES \?s \{((?:\s*<[^<>\s]*>)*)\s*\}\s*", selector)
-    iris = re.findall(r"<([^<>\s]*)>", given.group(1)) if given else subjects(backend, selector, limit=limit)
-    return facts_of(backend, iris[:limit], hop=hop)
+    return facts_of(backend, subjects(backend, selector, limit=limit), hop=hop)
 
 
 def facts_of(backend: GraphBackend, iris: Iterable[str], *, hop: str | None = None,

@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from . import ontology_views as ov
 from . import views as v
 from .backend import GraphBackend
-from .facts import facts, facts_from_triples, safe_iri
+from .facts import facts_from_triples, facts_of, safe_iri
 from .listing import SPECS, browse_view, home_view, page_meta
 from .namespaces import BASE, PREFIXES
 from .search import SearchUnavailable, index_for
@@ -123,7 +123,7 @@ def build_view(backend: GraphBackend, settings: Settings, iri: str, *,
     ``triples``: its description, when already read (dereferencing reads it to
     know whether the IRI is known, moved or retired); else it is read here.
     """
-    found = facts(backend, v.iri_selector(iri)) if triples is None else facts_from_triples(backend, iri, triples)
+    found = facts_of(backend, [iri]) if triples is None else facts_from_triples(backend, iri, triples)
     if iri not in found:
         return None
     resource = found[iri]

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlencode
 
 from .backend import GraphBackend
@@ -207,11 +206,6 @@ def cell_for(settings: Settings, value: Value) -> Cell:
     note = f"@{value.lang}" if value.lang else (compact(value.datatype) if value.datatype and
                                                  not value.datatype.endswith("#string") else None)
     return Cell(value.text, note=note)
-
-
-def iri_selector(iri: str) -> str:
-    """A selector binding ``?s`` to one IRI."""
-    return f"VALUES ?s {{ <{iri}> }}"
 
 
 # ---------------------------------------------------------------- places and maps
