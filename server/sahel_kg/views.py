@@ -4,6 +4,7 @@ Templates receive these dataclasses (strings, numbers, links), never RDF
 terms. Each ``*_view`` function asks the backend a handful of queries at
 most, whatever the number of rows it shows.
 
+>>> from pathlib import Path
 >>> s = Settings(root=Path("/p"))
 >>> link_to(s, "https://w3id.org/sahel-harm/id/place/mali", "Mali")
 Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali')
