@@ -53,25 +53,18 @@ from .namespaces import PREFIXES
 from .negotiation import Kind, Offer
 from .remote import JSON_RESULTS, N_TRIPLES, RemoteStore, StoreTimeout, StoreUnavailable, bare, store_message
 from .runners import timed_out
-from .security import _SKIP, _blank
-from .sparql_protocol import has_from_clause
+from .sparql_text import read_query
 
 log = logging.getLogger(__name__)
 
 TSV = pyoxigraph.QueryResultsFormat.TSV
-_PROLOGUE = re.compile(r"\s*(?:BASE\s*<_*>|PREFIX\s+[^\s:]*:\s*<_*>)", re.I)
-_FORM = re.compile(r"\s*(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:])", re.I)
 _KINDS: dict[str, Kind] = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
 def query_kind(query: str) -> Kind | None:
-    """The kind of result a query gives, read from its first keyword after the prologue."""
-    masked = _SKIP.sub(_blank, query)
-    pos = 0
-    while (m := _PROLOGUE.match(masked, pos)) is not None:
-        pos = m.end()
-    form = _FORM.match(masked, pos)
-    return _KINDS[form.group(1).upper()] if form else None
+    """The kind of result a query gives, read from its form (:func:`sahel_kg.sparql_text.read_query`)."""
+    form = read_query(query).form
+    return _KINDS[form] if form else None
 
 
 def prologue(base_iri: str | None) -> str:
@@ -93,7 +86,7 @@ def dataset_params(remote: RemoteStore, job: QueryJob) -> list[tuple[str, str]]:
     if job.default_graph is not None or job.named_graphs is not None:
         return ([("default-graph-uri", g) for g in job.default_graph or ()]
                 + [("named-graph-uri", g) for g in job.named_graphs or ()])
-    if job.union and not has_from_clause(job.query):
+    if job.union:  # the protocol set it only when the query names no dataset of its own
         return remote.union_params()
     return []
 

@@ -35,6 +35,7 @@ from .evaluation import PAGE_FORMAT, TRUNCATED_HEADER, Head, kind_of
 from .observability import note_query
 from .runners import Runner
 from .sparql_protocol import ProtocolError, ProtocolRequest, RunnerDep, job_for, refuse_service
+from .sparql_text import read_query
 from .backend import GraphBackend
 from .store import ServedStore, StoreDep
 
@@ -244,7 +245,7 @@ async def query_page(
     base_iri = str(request.url_for("sparql"))
     note_query(request, query)
     try:
-        refuse_service(request, settings, query)
+        refuse_service(request, settings, read_query(query, prefixes=PREFIXES))
     except ProtocolError as exc:
         return render(request, query, ResultsView(error=exc.message), exc.status)
     return await results_page(request, store, settings, ProtocolRequest(query=query, base_iri=base_iri), runner)

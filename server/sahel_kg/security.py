@@ -4,16 +4,21 @@ SERVICE. The installed pyoxigraph *does* fetch ``SERVICE <url>`` over HTTP
 while evaluating (a canary on 127.0.0.1 records the hit), so a federated
 query could make the server call its own loopback, a private network or a
 cloud metadata address. ``FROM <url>`` does not fetch (it only names a graph
-of the store), and updates (``LOAD``) are refused altogether. So before any
-evaluation :func:`check_services` finds every SERVICE clause with a lexical
-scan that skips comments, strings and IRIs, and refuses the query unless
-federation is enabled, each endpoint is a literal IRI on the allow-list, and
-its host resolves only to public addresses (:func:`forbidden_address`).
+of the store), and updates (``LOAD``) are refused altogether. Two guards:
 
-Headers. :class:`SecurityHeaders` adds a strict Content-Security-Policy
+1. Before any evaluation, :func:`check_services` reads every SERVICE clause
+   with the query reader (:mod:`sahel_kg.sparql_text`, checked against the
+   engine) and refuses the query unless federation is enabled, each endpoint
+   is a literal IRI on the allow-list, and its host resolves only to public
+   addresses (:func:`forbidden_address`).
+2. With federation off, the worker processes that evaluate queries have no
+   network at all (:mod:`sahel_kg.isolation`), so a SERVICE clause that the
+   first guard missed fails inside the worker and reaches nothing.
+
+Headers. :func:`security_headers` gives a strict Content-Security-Policy
 (our own scripts and styles only, plus the one map host the pages may load
 Leaflet and its tiles from), ``nosniff``, ``frame-ancestors 'none'`` and a
-Referrer-Policy to every response.
+Referrer-Policy for every response.
 
 >>> service_targets("SELECT * { SERVICE <http://a/sparql> { ?s ?p ?o } }")
 ['<http://a/sparql>']
@@ -31,7 +36,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
@@ -39,34 +43,14 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
+from .namespaces import PREFIXES
+from .sparql_text import ServiceCall, read_query
+
 log = logging.getLogger(__name__)
 
-#: Strings (long and short), IRIs and comments: where a keyword is not a keyword.
-_SKIP = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
-    re.S,
-)
-#: The SERVICE keyword: not part of a prefixed name, a variable or a longer word.
-_SERVICE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])\s*(?:SILENT\b\s*)?", re.I)
-#: What follows: an IRI, a variable, or a prefixed name.
-_TARGET = re.compile(r"<[^<>\"{}|^`\\\s]*>|[?$]\w+|[\w.\-]*:[\w.\-:%]*")
-
-
-def _blank(match: re.Match[str]) -> str:
-    """Blank strings and comments; keep an IRI's place (a SERVICE target is one) but not its text."""
-    text = match.group(0)
-    return "<" + "_" * (len(text) - 2) + ">" if text.startswith("<") else " " * len(text)
-
-
 def service_targets(query: str) -> list[str]:
-    """Every SERVICE clause's target as written: ``<iri>``, ``?var``, ``prefix:name`` or ``?``."""
-    masked = _SKIP.sub(_blank, query)  # same length: positions match the query's
-    targets = []
-    for match in _SERVICE.finditer(masked):
-        target = _TARGET.match(masked, match.end())
-        targets.append(query[target.start():target.end()] if target else "?")
-    return targets
+    """Every SERVICE clause's target as written: ``<iri>``, ``?var`` or ``prefix:name`` (see :mod:`sahel_kg.sparql_text`)."""
+    return [call.target for call in read_query(query, prefixes=PREFIXES).services]
 
 
 def forbidden_address(address: str) -> bool:
@@ -110,16 +94,22 @@ def endpoint_refusal(url: str, allowed: Iterable[str], resolver: Resolver = reso
 
 def check_services(query: str, *, enabled: bool, allowed: Iterable[str], resolver: Resolver = resolve) -> str | None:
     """Why a query's SERVICE calls are refused, or None when it makes none (or only safe ones)."""
-    targets = service_targets(query)
-    if not targets:
+    return check_service_calls(read_query(query, prefixes=PREFIXES).services, enabled=enabled, allowed=allowed,
+                               resolver=resolver)
+
+
+def check_service_calls(calls: list[ServiceCall], *, enabled: bool, allowed: Iterable[str],
+                        resolver: Resolver = resolve) -> str | None:
+    """Why these SERVICE calls (read by :func:`sahel_kg.sparql_text.read_query`) are refused, or None."""
+    if not calls:
         return None
     if not enabled:
         return ("federated queries (SERVICE) are disabled on this endpoint; "
                 "run the parts against each endpoint yourself")
-    for target in targets:
-        if not (target.startswith("<") and target.endswith(">")):
-            return f"SERVICE needs a literal endpoint IRI here, not {target}"
-        refusal = endpoint_refusal(target[1:-1], allowed, resolver)
+    for call in calls:
+        if call.iri is None:
+            return f"SERVICE needs a literal endpoint IRI here, not {call.target}"
+        refusal = endpoint_refusal(call.iri, allowed, resolver)
         if refusal:
             return refusal
     return None

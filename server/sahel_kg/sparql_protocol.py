@@ -33,7 +33,9 @@ from .evaluation import QueryJob, kind_of
 from .negotiation import wants_html
 from .observability import note_query
 from .runners import Runner
-from .security import check_services
+from .namespaces import PREFIXES
+from .security import check_service_calls
+from .sparql_text import QueryText, read_query
 from .settings import Settings
 from .store import ServedStore
 
@@ -148,26 +150,6 @@ async def read_request(request: Request) -> ProtocolRequest:
 
 # ---------------------------------------------------------------- datasets
 
-_SKIP = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
-    re.S,
-)
-
-
-def has_from_clause(query: str) -> bool:
-    """True when the query names its dataset with FROM / FROM NAMED.
-
-    >>> has_from_clause("SELECT * FROM <http://g> { ?s ?p ?o }")
-    True
-    >>> has_from_clause('SELECT * { ?s ?p "FROM" } # from here')
-    False
-    >>> has_from_clause("select * from named ex:g where { }")
-    True
-    """
-    return re.search(r"\bFROM\b", _SKIP.sub(" ", query), re.I) is not None
-
-
 def _iris(values: tuple[str, ...]) -> list[pyoxigraph.NamedNode]:
     try:
         return [pyoxigraph.NamedNode(v) for v in values]
@@ -175,20 +157,23 @@ def _iris(values: tuple[str, ...]) -> list[pyoxigraph.NamedNode]:
         raise ProtocolError(400, f"invalid graph IRI: {exc}") from None
 
 
-def dataset_options(req: ProtocolRequest) -> dict[str, object]:
+def dataset_options(req: ProtocolRequest, text: QueryText) -> dict[str, object]:
     """Keyword options of ``Store.query`` for the request's dataset.
 
     The protocol's graphs win over FROM clauses, which win over our default:
-    the union of all graphs as the default graph.
+    the union of all graphs as the default graph. ``text`` is the request's
+    query as read by :func:`sahel_kg.sparql_text.read_query`.
 
-    >>> dataset_options(ProtocolRequest(query="ASK {}"))
+    >>> dataset_options(ProtocolRequest(query="ASK {}"), read_query("ASK {}"))
     {'use_default_graph_as_union': True}
-    >>> dataset_options(ProtocolRequest(query="ASK {}", named_graphs=("http://g",)))
+    >>> dataset_options(ProtocolRequest(query="ASK {}", named_graphs=("http://g",)), read_query("ASK {}"))
     {'default_graph': [], 'named_graphs': [<NamedNode value=http://g>]}
+    >>> dataset_options(ProtocolRequest(query="ASK FROM <http://g> {}"), read_query("ASK FROM <http://g> {}"))
+    {}
     """
     if req.has_dataset:
         return {"default_graph": _iris(req.default_graphs), "named_graphs": _iris(req.named_graphs)}
-    if req.query is not None and has_from_clause(req.query):
+    if text.has_dataset_clause:
         return {}
     return {"use_default_graph_as_union": True}
 
@@ -201,10 +186,18 @@ async def get_runner(request: Request) -> Runner:
 RunnerDep = Annotated[Runner, Depends(get_runner)]
 
 
-def job_for(req: ProtocolRequest, settings: Settings, *, format: str | None = None,
-            row_limit: int | None = None) -> QueryJob:
-    """The job that evaluates a protocol request (graph IRIs are checked here, 400 if bad)."""
-    options = dataset_options(req)
+def read_request_query(req: ProtocolRequest) -> QueryText:
+    """The request's query as the server reads it (once per request: SERVICE check, dataset, form)."""
+    return read_query(req.query or "", prefixes=PREFIXES)
+
+
+def job_for(req: ProtocolRequest, settings: Settings, *, text: QueryText | None = None,
+            format: str | None = None, row_limit: int | None = None) -> QueryJob:
+    """The job that evaluates a protocol request (graph IRIs are checked here, 400 if bad).
+
+    ``text`` is the query as already read for this request, if it was.
+    """
+    options = dataset_options(req, text or read_request_query(req))
     graphs = {k: tuple(t.value for t in v) for k, v in options.items() if isinstance(v, list)}  # type: ignore[attr-defined]
     return QueryJob(
         req.query or "", union=bool(options.get("use_default_graph_as_union")),
@@ -214,9 +207,9 @@ def job_for(req: ProtocolRequest, settings: Settings, *, format: str | None = No
     )
 
 
-def refuse_service(request: Request, settings: Settings, query: str) -> None:
+def refuse_service(request: Request, settings: Settings, text: QueryText) -> None:
     """403 before evaluation for a query whose SERVICE calls are not allowed."""
-    refusal = check_services(query, enabled=settings.federation, allowed=settings.service_allow_list)
+    refusal = check_service_calls(text.services, enabled=settings.federation, allowed=settings.service_allow_list)
     if refusal:
         request.app.state.metrics.inc("sahel_service_refusals_total")
         raise ProtocolError(403, refusal)
@@ -255,12 +248,13 @@ async def sparql(request: Request) -> Response:
         if req.query is None:
             return await _no_query(request, req, settings, store)
         note_query(request, req.query)
-        refuse_service(request, settings, req.query)
+        text = read_request_query(req)
+        refuse_service(request, settings, text)
         if wants_html(req.accept, req.format):
             from .query_page import results_page
 
             return await results_page(request, store, settings, req, runner)
-        return await runner.run(store, job_for(req, settings))
+        return await runner.run(store, job_for(req, settings, text=text))
     except ProtocolError as exc:
         return exc.response()
 
