@@ -51,7 +51,10 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Canary:
-    """An HTTP server on 127.0.0.1 that answers an empty SPARQL result and records each hit."""
+    """An HTTP server on 127.0.0.1 that answers an empty SPARQL result and records each hit.
+
+    A path containing ``fail`` is answered 500, as a broken endpoint would.
+    """
 
     def __init__(self) -> None:
         hits: list[str] = []
@@ -61,7 +64,7 @@ class Canary:
             def _answer(self) -> None:
                 hits.append(self.path)
                 body = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
-                self.send_response(200)
+                self.send_response(500 if "fail" in self.path else 200)
                 self.send_header("content-type", "application/sparql-results+json")
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
@@ -73,7 +76,9 @@ class Canary:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        self.port = int(self.server.server_address[1])
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.base}/sparql"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Canary:

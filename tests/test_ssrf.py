@@ -1,16 +1,28 @@
-"""No SSRF: SERVICE is refused before evaluation, and never reaches a private address."""
+"""No SSRF: SERVICE is refused before evaluation, and never reaches a private address.
+
+Two guards: the query reader's SERVICE check (here through every way a query
+reaches evaluation, on both backends), and query workers without a network
+(checked with the text check switched off).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pyoxigraph
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings, strategies as st
 
+from sahel_kg import security, sparql_protocol
+from sahel_kg.namespaces import PREFIXES
 from sahel_kg.security import check_services, endpoint_refusal, forbidden_address, service_targets
+from sahel_kg.sparql_text import read_query
 
+from conftest import sahel_server
 from hardening_support import Canary, process_client
+from test_sparql_text import service_query
 
 
 @pytest.fixture
@@ -95,3 +107,111 @@ def test_public_addresses_pass_when_allow_listed() -> None:
 
 def test_service_targets() -> None:
     assert service_targets("SELECT * { SERVICE SILENT <http://a> {} SERVICE ?x {} }") == ["<http://a>", "?x"]
+
+
+# ---------------------------------------------------------------- the handed inputs and their kind
+
+#: The issue's table: each query the old regex let through, by the path it would call.
+HANDED = {
+    "plain": "SELECT * {{ SERVICE <{base}/plain> {{ ?s ?p ?o }} }}",
+    "cr": "SELECT * {{ # x\rSERVICE <{base}/cr> {{ ?s ?p ?o }} }}",
+    "long": "SELECT * {{ BIND('''x\\'''' AS ?a) SERVICE <{base}/long> {{ ?s ?p ?o }} BIND('y' AS ?b) }}",
+    "longdq": 'SELECT * {{ BIND("""x\\"""" AS ?a) SERVICE <{base}/longdq> {{ ?s ?p ?o }} BIND("y" AS ?b) }}',
+    "glued": "PREFIX c: <{base}/> SELECT * {{ SERVICEc:glued {{ ?s ?p ?o }} }}",
+    "silent": "SELECT * {{ SERVICESILENT<{base}/silent> {{ ?s ?p ?o }} }}",
+    "dots": "PREFIX c: <{base}/> SELECT * {{ ?s ?p c:a.b.SERVICE<{base}/dots>{{ }} }}",
+    "less-than": "PREFIX c: <{base}/> SELECT * {{ ?s ?p ?o FILTER(?s<?o)SERVICE c:lt#>\n{{ }} }}",
+}
+
+
+def send_every_way(client: TestClient, query: str) -> list[httpx.Response]:
+    """GET, POST form, POST direct and the query page: every way a query reaches evaluation."""
+    return [client.get("/sparql", params={"query": query}),
+            client.post("/sparql", data={"query": query}),
+            client.post("/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"}),
+            client.get("/query", params={"query": query})]
+
+
+@pytest.mark.parametrize("name", sorted(HANDED))
+def test_the_handed_queries_are_refused_and_reach_nothing(client: TestClient, canary: Canary, name: str) -> None:
+    for response in send_every_way(client, HANDED[name].format(base=canary.base)):
+        assert response.status_code == 403 and "SERVICE" in response.text, (name, response.text)
+    assert canary.hits == []
+
+
+def test_the_handed_queries_reach_nothing_through_worker_processes(store_pointer: Path, canary: Canary) -> None:
+    with process_client(store_pointer, worker_processes=1) as client:
+        for name, template in HANDED.items():
+            for response in send_every_way(client, template.format(base=canary.base)):
+                assert response.status_code == 403, (name, response.text)
+    assert canary.hits == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(data=st.data())
+def test_generated_service_queries_never_reach_the_canary(client: TestClient, canary: Canary,
+                                                          data: st.DataObject) -> None:
+    """The differential test's queries (every way the engine reads SERVICE), sent to the endpoint."""
+    query = data.draw(service_query(canary.port))
+    response = client.post("/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"})
+    expected = 403 if read_query(query, prefixes=PREFIXES).services else 200
+    assert response.status_code in (expected, 400), (query, response.text)
+    assert canary.hits == [], query
+
+
+# ---------------------------------------------------------------- the second guard
+
+@pytest.fixture
+def text_check_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch the SERVICE text check off, as if the query reader had missed every SERVICE."""
+    monkeypatch.setattr(sparql_protocol, "check_service_calls", lambda *args, **kwargs: None)
+
+
+def test_without_the_text_check_isolated_workers_still_reach_nothing(store_pointer: Path, canary: Canary,
+                                                                     text_check_off: None) -> None:
+    with process_client(store_pointer, worker_processes=1) as client:
+        assert client.get("/-/health").json()["workers"]["network"] == ["isolated"]
+        for name, template in HANDED.items():
+            for response in send_every_way(client, template.format(base=canary.base)):
+                # SILENT swallows the failed call (an empty result); any other is refused, never a 500
+                assert response.status_code in (200, 403), (name, response.status_code, response.text)
+                if response.status_code == 403:
+                    assert "SERVICE" in response.text
+        assert client.get("/-/health").json()["workers"]["ready"] == 1, "a worker died on a refused call"
+    assert canary.hits == []
+
+
+def test_the_guard_test_can_fail_workers_with_a_network_do_reach_the_canary(store_pointer: Path, canary: Canary,
+                                                                           text_check_off: None) -> None:
+    """The control: with federation on, workers keep the host's network, and nothing else stops the call."""
+    with process_client(store_pointer, worker_processes=1, federation=True) as client:
+        assert client.get("/-/health").json()["workers"]["network"] == ["host"]
+        client.get("/sparql", params={"query": HANDED["plain"].format(base=canary.base)})
+    assert canary.hits == ["/plain"]
+
+
+def test_a_service_endpoint_that_fails_answers_502_not_500(store_pointer: Path, canary: Canary,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    failing = canary.base + "/fail"
+    monkeypatch.setattr(security, "resolve", lambda host: ["93.184.216.34"])  # as if the canary were public
+    with process_client(store_pointer, worker_processes=1, federation=True, service_allow_list=[failing]) as client:
+        response = client.get("/sparql", params={"query": f"SELECT * {{ SERVICE <{failing}> {{ ?s ?p ?o }} }}"})
+        assert response.status_code == 502 and "SERVICE" in response.text, response.text
+        silent = client.get("/sparql", params={"query": f"SELECT * {{ SERVICE SILENT <{failing}> {{ ?s ?p ?o }} }}",
+                                               "format": "json"})
+        assert silent.status_code == 200
+    assert canary.hits == ["/fail", "/fail"]
+
+
+def test_the_real_server_refuses_the_handed_queries(store_pointer: Path, canary: Canary) -> None:
+    """Through uvicorn and real HTTP, GET and a POST body, as the issue's table was measured."""
+    with sahel_server(store_pointer) as (base, _):
+        health = httpx.get(base + "/-/health").json()
+        assert health["workers"]["network"] == ["isolated"]
+        for template in HANDED.values():
+            query = template.format(base=canary.base)
+            assert httpx.get(base + "/sparql", params={"query": query}).status_code == 403
+            posted = httpx.post(base + "/sparql", content=query.encode(),
+                                headers={"content-type": "application/sparql-query"})
+            assert posted.status_code == 403
+    assert canary.hits == []

@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph
 
+from .isolation import isolation_refused
 from .namespaces import PREFIXES
 from .negotiation import HTML, Kind, Offer, choose, offered
 
@@ -254,25 +255,72 @@ def offer_for(kind: Kind, job: QueryJob) -> Offer | Head:
     return offer
 
 
-def evaluate(store: pyoxigraph.Store, job: QueryJob, send: Send, chunk_bytes: int) -> None:
-    """Run one query and serialize its result, all on the calling thread."""
+def evaluate(store: pyoxigraph.Store, job: QueryJob, send: Send, chunk_bytes: int, *, isolated: bool = False) -> None:
+    """Run one query and serialize its result, all on the calling thread.
+
+    Never raises for the query's sake: every failure is sent, as a
+    :func:`failure` head before the result has started (status chosen by
+    :func:`evaluation_failure`), as an exception after. ``isolated`` says the
+    calling process has no network (:mod:`sahel_kg.isolation`).
+    """
     try:
         try:
             result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **job.options())  # type: ignore[arg-type]
         except SyntaxError as exc:
             send(failure(400, f"SPARQL syntax error: {exc}"))
             return
+        except (ClientGone, MemoryError):
+            raise
+        except Exception as exc:  # the engine evaluates eagerly in places (unsupported functions)
+            send(evaluation_failure(exc, isolated=isolated))
+            return
         kind = kind_of(result)
         offer = offer_for(kind, job)
         if isinstance(offer, Head):
             send(offer)
             return
-        _stream(result, kind, offer, job, send, chunk_bytes)
+        _stream(result, kind, offer, job, send, chunk_bytes, isolated)
     except ClientGone:
         pass
 
 
-def _stream(result: Result, kind: Kind, offer: Offer, job: QueryJob, send: Send, chunk_bytes: int) -> None:
+#: Words of a storage fault in the engine's I/O errors (the rest of its I/O errors are network calls).
+_STORAGE_MESSAGES = ("io error", "corruption", "no such file", "permission denied", "rocksdb")
+
+
+def evaluation_failure(exc: Exception, *, isolated: bool = False) -> Head:
+    """The answer to a query whose evaluation failed; who is at fault decides the status.
+
+    - a network call that an isolated worker could not make (a SERVICE the text
+      check missed): 403, federation is off, and the event is logged;
+    - a SERVICE endpoint that failed or could not be reached: 502;
+    - a storage fault: 500, logged, with no detail for the client;
+    - anything else the engine raises (an unsupported function, an argument of
+      the wrong type, an unbound SERVICE variable): 400 with the engine's message.
+
+    >>> evaluation_failure(RuntimeError("The custom function <http://e/f> is not supported")).status
+    400
+    >>> evaluation_failure(OSError("Error 500 returned by http://e/sparql")).status
+    502
+    >>> evaluation_failure(OSError("Network is unreachable (os error 101)"), isolated=True).status
+    403
+    """
+    message = str(exc)
+    if isolated and isolation_refused(message):
+        log.warning("a network call was stopped by the worker's isolation (a SERVICE the query reader missed?): %s",
+                    message)
+        return failure(403, "this query tried to call another endpoint (SERVICE); federated queries are "
+                       "disabled on this endpoint")
+    if isinstance(exc, OSError) and not isinstance(exc, io.UnsupportedOperation):
+        if any(words in message.lower() for words in _STORAGE_MESSAGES):
+            log.error("the store failed during a query: %s", message)
+            return failure(500, "the store could not be read; the error has been logged")
+        return failure(502, f"a SERVICE endpoint failed or could not be reached: {message}")
+    return failure(400, f"query evaluation failed: {message}")
+
+
+def _stream(result: Result, kind: Kind, offer: Offer, job: QueryJob, send: Send, chunk_bytes: int,
+            isolated: bool) -> None:
     head = Head(200, offer.media_type, b"", False)
     writer = ChunkWriter(send, head, chunk_bytes)
     try:
@@ -284,11 +332,6 @@ def _stream(result: Result, kind: Kind, offer: Offer, job: QueryJob, send: Send,
         raise
     except Exception as exc:  # evaluation errors surface while serializing
         log.warning("query failed: %s", exc)
-        send(exc if writer.started else failure(500 if _internal(exc) else 400, f"query evaluation failed: {exc}"))
+        send(exc if writer.started else evaluation_failure(exc, isolated=isolated))
         return
     writer.close()
-
-
-def _internal(exc: Exception) -> bool:
-    """Whether an evaluation error is the server's fault (I/O) rather than the query's."""
-    return isinstance(exc, OSError) and not isinstance(exc, io.UnsupportedOperation)

@@ -69,7 +69,7 @@ def resolve(host: str) -> list[str]:
     return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})  # type: ignore[misc]
 
 
-def endpoint_refusal(url: str, allowed: Iterable[str], resolver: Resolver = resolve) -> str | None:
+def endpoint_refusal(url: str, allowed: Iterable[str], resolver: Resolver | None = None) -> str | None:
     """Why a SERVICE endpoint may not be called, or None when it may.
 
     >>> endpoint_refusal("http://127.0.0.1/sparql", ["http://127.0.0.1/sparql"], lambda h: [h])
@@ -83,7 +83,7 @@ def endpoint_refusal(url: str, allowed: Iterable[str], resolver: Resolver = reso
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"SERVICE endpoint {url} is not an http(s) URL"
     try:
-        addresses = list(resolver(parts.hostname))
+        addresses = list((resolver or resolve)(parts.hostname))
     except (OSError, UnicodeError):
         return f"SERVICE endpoint {url} does not resolve"
     bad = [a for a in addresses if forbidden_address(a)]
@@ -92,14 +92,14 @@ def endpoint_refusal(url: str, allowed: Iterable[str], resolver: Resolver = reso
     return None
 
 
-def check_services(query: str, *, enabled: bool, allowed: Iterable[str], resolver: Resolver = resolve) -> str | None:
+def check_services(query: str, *, enabled: bool, allowed: Iterable[str], resolver: Resolver | None = None) -> str | None:
     """Why a query's SERVICE calls are refused, or None when it makes none (or only safe ones)."""
     return check_service_calls(read_query(query, prefixes=PREFIXES).services, enabled=enabled, allowed=allowed,
                                resolver=resolver)
 
 
 def check_service_calls(calls: list[ServiceCall], *, enabled: bool, allowed: Iterable[str],
-                        resolver: Resolver = resolve) -> str | None:
+                        resolver: Resolver | None = None) -> str | None:
     """Why these SERVICE calls (read by :func:`sahel_kg.sparql_text.read_query`) are refused, or None."""
     if not calls:
         return None

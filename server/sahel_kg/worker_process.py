@@ -1,6 +1,8 @@
-"""The query worker process: ``python -m sahel_kg.worker_process STORE_DIR CHUNK_BYTES``.
+"""The query worker process: ``python -m sahel_kg.worker_process STORE_DIR CHUNK_BYTES [--no-network]``.
 
-Opens the store read-only, then reads jobs (a 4-byte big-endian length and a
+With ``--no-network`` it first leaves the host's network (:mod:`sahel_kg.isolation`).
+Opens the store read-only, says it is ready (a JSON ``R`` frame with its pid
+and network state), then reads jobs (a 4-byte big-endian length and a
 JSON :class:`~sahel_kg.evaluation.QueryJob`) from stdin and writes each
 result as frames to stdout until stdin closes. See :mod:`sahel_kg.workers`.
 Imports only what evaluation needs, so a replacement worker starts fast.
@@ -20,6 +22,7 @@ from typing import BinaryIO
 import pyoxigraph
 
 from .evaluation import Head, QueryJob, evaluate
+from .isolation import ISOLATED, isolate_network
 
 LEN = struct.Struct(">I")
 
@@ -58,13 +61,14 @@ class FrameSender:
         self.out.flush()
 
 
-def worker_main(store_dir: str, chunk_bytes: int) -> int:
+def worker_main(store_dir: str, chunk_bytes: int, *, network: bool = True) -> int:
     """The worker process: open the store read-only, then answer jobs until stdin closes."""
+    state = "host" if network else isolate_network()  # before anything starts a thread
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints must never corrupt the frames
     store = pyoxigraph.Store.read_only(store_dir)
     send = FrameSender(out)
-    out.write(frame(b"R", str(os.getpid()).encode()))
+    out.write(frame(b"R", json.dumps({"pid": os.getpid(), "network": state}).encode()))
     out.flush()
     stdin = sys.stdin.buffer
     while True:
@@ -73,9 +77,8 @@ def worker_main(store_dir: str, chunk_bytes: int) -> int:
             job = QueryJob.from_dict(json.loads(read_exact(stdin, size)))
         except EOFError:
             return 0
-        evaluate(store, job, send, chunk_bytes)
-
+        evaluate(store, job, send, chunk_bytes, isolated=state == ISOLATED)
 
 
 if __name__ == "__main__":
-    sys.exit(worker_main(sys.argv[1], int(sys.argv[2])))
+    sys.exit(worker_main(sys.argv[1], int(sys.argv[2]), network="--no-network" not in sys.argv[3:]))

@@ -20,7 +20,7 @@ mid-stream also gets its worker killed and replaced, which frees the CPU at once
 
 Frames. Parent to worker: a 4-byte big-endian length and a JSON
 :class:`~sahel_kg.evaluation.QueryJob`. Worker to parent: a one-byte type and
-a 4-byte length, then the payload: ``R`` ready, ``H`` a head (JSON) followed
+a 4-byte length, then the payload: ``R`` ready (JSON: its pid and network state), ``H`` a head (JSON) followed
 by a ``D`` frame with the first chunk, ``D`` data, ``E`` end, ``X`` an error
 after the head (the stream is cut).
 
@@ -45,6 +45,7 @@ import pyoxigraph
 from fastapi.responses import Response
 
 from .evaluation import Head, QueryJob
+from .isolation import ISOLATED
 from .observability import Metrics
 from .runners import Admission, collect_all, respond, saturated, timed_out
 from .settings import Settings
@@ -101,11 +102,10 @@ class FrameBuffer:
 class Worker:
     """One worker process, seen from the parent."""
 
-    def __init__(self, store_dir: Path, chunk_bytes: int):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sahel_kg.worker_process", str(store_dir), str(chunk_bytes)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True, bufsize=0,
-        )
+    def __init__(self, store_dir: Path, chunk_bytes: int, *, network: bool = True):
+        command = [sys.executable, "-m", "sahel_kg.worker_process", str(store_dir), str(chunk_bytes)]
+        self.proc = subprocess.Popen(command + ([] if network else ["--no-network"]),
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True, bufsize=0)
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin_fd, self.stdout_fd = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         self.deadline: float | None = None
@@ -121,6 +121,8 @@ class Worker:
         if kind != b"R":
             self.kill()
             raise WorkerDied(f"worker did not start: {payload!r}")
+        #: "host", "isolated" (no network at all), or "not isolated: why".
+        self.network: str = json.loads(payload)["network"]
         os.set_blocking(self.stdout_fd, False)
 
     @property
@@ -332,6 +334,7 @@ class ProcessRunner:
         self._live = 0  # workers started and not yet discarded (idle or busy)
         self._closed = threading.Event()
         self._started = False
+        self._warned = False
 
     # -- life cycle
 
@@ -356,9 +359,10 @@ class ProcessRunner:
     def state(self) -> dict[str, object]:
         """Plain facts for the health check."""
         with self._lock:
+            network = sorted({w.network for w in [*self.busy, *self.idle.snapshot()]})
             return {"kind": "processes", "size": self.size, "ready": len(self.idle),
                     "busy": len(self.busy), "starting": self._starting, "admitted": self.admission.count,
-                    "pids": sorted(w.pid for w in self.busy)}
+                    "pids": sorted(w.pid for w in self.busy), "network": network}
 
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """Block until every worker has started (tests, and a server that wants to be warm)."""
@@ -383,10 +387,14 @@ class ProcessRunner:
 
     def _spawn_now(self) -> None:
         try:
-            worker = Worker(self.store_dir, self.settings.chunk_bytes)
+            worker = Worker(self.store_dir, self.settings.chunk_bytes, network=self.settings.federation)
         except Exception as exc:  # the pool runs short; the watchdog tries again
             log.error("could not start a query worker: %s", exc)
             worker = None
+        if worker is not None and worker.network not in ("host", ISOLATED) and not self._warned:
+            self._warned = True
+            log.warning("query workers run with the host's network (%s); SERVICE is refused by the "
+                        "query reader alone", worker.network)
         with self._lock:
             self._starting -= 1
         if worker is not None:
