@@ -174,7 +174,10 @@ def test_syntax_error_is_400_with_the_parser_message(client: TestClient, send: s
 
 
 def test_protocol_errors(client: TestClient) -> None:
-    assert client.get("/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")]).status_code == 400
+    assert client.get("/sparql", params=[("query", "ASK {}"), ("query", "ASK { ?s ?p ?o }")]).status_code == 400
+    assert client.get("/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")]).status_code == 200  # one query
+    conflicting = client.get("/sparql", params={"query": "ASK {}", "format": "json", "output": "xml"})
+    assert conflicting.status_code == 400 and "conflicting result formats" in conflicting.text
     assert client.post("/sparql", content="ASK {}", headers={"content-type": "text/plain"}).status_code == 415
     assert client.post("/sparql", content="ASK {}").status_code == 415
     utf16 = client.post("/sparql", content="ASK {}".encode("utf-16"),
