@@ -29,6 +29,7 @@ from .fallback_pages import entity_html, gone_html, not_found_html, page_functio
 from .negotiation import GRAPH_OFFERS, HTML, Offer, choose, offered
 from .rdf_output import serialize
 from .settings import Settings, SettingsDep
+from .xml_chars import forbidden_in_xml, is_xml_media_type, not_representable
 
 router = APIRouter()
 
@@ -125,6 +126,9 @@ def _found(request: Request, backend: GraphBackend, desc: Description, offer: Of
     if desc.graph is None:
         triples = with_labels(backend, desc.iri, triples)
     body = serialize(triples, offer.rdf_format, graph=desc.graph)
+    unfit = forbidden_in_xml(body) if is_xml_media_type(offer.media_type) else None
+    if unfit:
+        return PlainTextResponse(str(not_representable(unfit)) + "\n", 406, headers=headers)
     return Response(body, media_type=offer.media_type, headers=headers)
 
 

@@ -53,6 +53,7 @@ from .namespaces import PREFIXES
 from .negotiation import Kind, Offer
 from .remote import JSON_RESULTS, N_TRIPLES, RemoteStore, StoreTimeout, StoreUnavailable, bare, store_message
 from .runners import timed_out
+from .xml_chars import NotRepresentable
 from .sparql_text import read_query
 
 log = logging.getLogger(__name__)
@@ -135,19 +136,18 @@ def forward(remote: RemoteStore, job: QueryJob, send: Send, chunk_bytes: int) ->
                 send(error_head(response.status_code, response.read(), 1))
                 return
             _relay(response, kind, offer, cap, writer, deadline)
+        writer.close()
     except ClientGone:
-        return
+        pass
+    except NotRepresentable as exc:
+        send(_cut(str(exc)) if writer.started else failure(406, str(exc)))
     except StoreTimeout:
         send(_cut("time limit") if writer.started else timed_out(remote.query_timeout))
-        return
     except StoreUnavailable as exc:
         send(_cut(exc.message) if writer.started else failure(exc.status, exc.message))
-        return
     except (httpx.HTTPError, SyntaxError, ValueError, OSError) as exc:
         log.warning("forwarded query failed: %r", exc)
         send(_cut(str(exc)) if writer.started else failure(502, f"the SPARQL store sent an unreadable result: {exc}"))
-        return
-    writer.close()
 
 
 def _cut(why: str) -> Exception:
