@@ -81,6 +81,7 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.state.store = store
     app.state.backend = backend
     app.state.store_dir = None if remote else store_dir  # where the search index of a built store lives
+    app.state.jsonld_context = None  # read from the ontology on first use (sahel_kg.jsonld)
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.include_router(sparql_protocol.router)

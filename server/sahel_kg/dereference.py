@@ -20,12 +20,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+import pyoxigraph
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from .backend import BackendDep, GraphBackend
 from .describe import AREAS, MAX_PATH, Description, describe, iri_for_path, with_labels
 from .fallback_pages import entity_html, gone_html, not_found_html, page_function
+from .jsonld import jsonld_body
 from .negotiation import GRAPH_OFFERS, HTML, Offer, choose, offered
 from .rdf_output import serialize
 from .settings import Settings, SettingsDep
@@ -125,7 +127,11 @@ def _found(request: Request, backend: GraphBackend, desc: Description, offer: Of
     assert offer.rdf_format is not None
     if desc.graph is None:
         triples = with_labels(backend, desc.iri, triples)
-    body = serialize(triples, offer.rdf_format, graph=desc.graph)
+    if offer.rdf_format == pyoxigraph.RdfFormat.JSON_LD:
+        quads = serialize(triples, pyoxigraph.RdfFormat.N_QUADS, graph=desc.graph)
+        body = jsonld_body(quads, request.app.state, backend)
+    else:
+        body = serialize(triples, offer.rdf_format, graph=desc.graph)
     unfit = forbidden_in_xml(body) if is_xml_media_type(offer.media_type) else None
     if unfit:
         return PlainTextResponse(str(not_representable(unfit)) + "\n", 406, headers=headers)
