@@ -32,7 +32,7 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 from .backend import BackendDep, GraphBackend
 from .dereference import SUFFIXES, link_header, without_body
 from .dumps import Dump, cache_folder, write_dumps
-from .fallback_pages import entity_html, page_function
+from . import pages
 from .jsonld import cached_context, jsonld_body
 from .namespaces import BASE, ENTITY_BASE, PREFIXES
 from .negotiation import HTML, choose, offered
@@ -93,9 +93,9 @@ def _void(request: Request, backend: GraphBackend, settings: Settings, cache: Di
     assert cache.stats is not None
     triples = void_triples(cache.stats, list(cache.dumps.values()), settings)
     if offer is HTML:
-        page = page_function("void_html")
-        html = (page(request) if page else None) or entity_html(
-            DATASET, triples, settings.public_base_url, settings.local_url)
+        html = pages.triples_html(request, DATASET, triples, title="The dataset", kind="Dataset description (VoID)",
+                                  intro="What the dataset holds, graph by graph, and where to get all of it.",
+                                  url=url)
         return HTMLResponse(html, headers=headers)
     assert offer.rdf_format is not None
     if offer.rdf_format == pyoxigraph.RdfFormat.JSON_LD:
@@ -118,6 +118,13 @@ def void_file(ext: str, request: Request, backend: BackendDep, settings: Setting
     if ext not in SUFFIXES:
         return without_body(request, PlainTextResponse("no such format\n", 404))
     return without_body(request, _void(request, backend, settings, cache, ext))
+
+
+@router.api_route("/dumps", methods=["GET", "HEAD"], name="dumps", response_class=HTMLResponse)
+def dumps_index(request: Request, backend: BackendDep, settings: SettingsDep, cache: DiscoveryDep) -> Response:
+    """The list of full dumps, with what each holds and its size."""
+    ensure_dumps(cache, backend, settings)
+    return without_body(request, HTMLResponse(pages.dumps_html(request, list(cache.dumps.values()))))
 
 
 @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], name="dump")
