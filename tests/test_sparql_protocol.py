@@ -273,17 +273,6 @@ def test_large_result_streams_in_chunks(big_store: pyoxigraph.Store) -> None:
     assert len(rows) == BIG + 1
 
 
-@pytest.mark.embedded_only(reason="builds its own in-memory store; worker threads of the embedded runner")
-def test_abandoned_streams_free_their_workers(big_store: pyoxigraph.Store) -> None:
-    with TestClient(_small_chunks_app(big_store)) as c:
-        for _ in range(8):  # twice the workers: each abandoned query must give its thread back
-            with c.stream("GET", "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}) as r:
-                next(r.iter_raw())
-        started = time.monotonic()
-        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
-        assert time.monotonic() - started < 5
-
-
 @pytest.mark.embedded_only(reason="builds its own in-memory store; pyoxigraph result iterators across threads")
 def test_many_concurrent_queries_do_not_crash(big_store: pyoxigraph.Store) -> None:
     """Dozens of queries at once, large and small, all on their own worker threads."""

@@ -33,6 +33,7 @@ from .backend import BackendDep, GraphBackend
 from .dereference import SUFFIXES, link_header, without_body
 from .dumps import Dump, cache_folder, write_dumps
 from . import pages
+from .deadlines import no_deadline
 from .jsonld import cached_context, jsonld_body
 from .namespaces import BASE, ENTITY_BASE, PREFIXES
 from .negotiation import HTML, choose, offered
@@ -69,8 +70,8 @@ DiscoveryDep = Annotated[Discovery, Depends(get_discovery)]
 
 
 def ensure_dumps(cache: Discovery, backend: GraphBackend, settings: Settings) -> Discovery:
-    """Fill in the statistics and the dumps, once."""
-    with _lock:
+    """Fill in the statistics and the dumps, once (no page deadline: the work is kept)."""
+    with _lock, no_deadline():
         if cache.stats is None:
             cache.stats = statistics(backend)
         if not cache.dumps:

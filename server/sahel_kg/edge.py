@@ -22,6 +22,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .canonical import canonical_answer
+from .deadlines import page_deadline
 from .limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from .observability import Metrics, record_request
 from .security import security_headers
@@ -82,7 +83,8 @@ class Edge:
                 return
             cors = early
             try:
-                await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
+                with page_deadline(self.settings.page_timeout):  # the server's own queries for this request
+                    await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
             except BodyTooLarge:
                 self.metrics.inc("sahel_rejections_total", reason="413")
                 if not responded:

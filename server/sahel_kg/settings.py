@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         "replaced. Each holds its own store caches (about 200 MB at 15M triples): about one "
         "per CPU core. (In-memory stores use query_workers threads instead.)",
     )
+    page_timeout: float = Field(
+        default=10.0,
+        description="Seconds the server may spend on its own queries for one page (entity pages, lists, "
+        "search, VoID); past it the page answers 503 and its work stops before its next query.",
+    )
     query_timeout: float = Field(
         default=30.0,
         description="Seconds a query may run, serialization included; past it the query "
