@@ -16,7 +16,8 @@ from sahel_kg.namespaces import PREFIXES
 PREFIX_LINES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
 
 BASE = PREFIX_LINES + """
-place:mali a shg:Place ; rdfs:label "Mali"@en , "Mali"@fr ; shg:placePrecision pprec:country .
+place:mali a shg:Place ; rdfs:label "Mali"@en , "Mali"@fr ; shg:placePrecision pprec:country ;
+    skos:exactMatch <https://sws.geonames.org/2453866/> .
 place:sahel a shg:Place ; rdfs:label "Sahel"@en ; shg:placePrecision pprec:supranational .
 place:gao a shg:Place ; rdfs:label "Gao Region"@en ; shg:placePrecision pprec:region ; geo:sfWithin place:mali .
 place:village a shg:Place ; rdfs:label "Village"@en ; shg:placePrecision pprec:village ;
@@ -24,16 +25,21 @@ place:village a shg:Place ; rdfs:label "Village"@en ; shg:placePrecision pprec:v
     geo:hasGeometry [ a geo:Geometry ; geo:asWKT "POINT(-0.5 16.25)"^^geo:wktLiteral ] .
 
 actor:fama a shg:StateForce ; rdfs:label "Malian Armed Forces"@en ; skos:altLabel "FAMa" ;
-    shg:actorCategory acat:state-forces .
-actor:agency a shg:Organisation ; rdfs:label "News Agency"@en ; shg:actorCategory acat:news-media .
+    shg:actorCategory acat:state-forces ; shg:sourceType stype:state ; shg:sourceScale sscale:national .
+actor:agency a shg:Organisation ; rdfs:label "News Agency"@en ; shg:actorCategory acat:news-media ;
+    shg:sourceType stype:media ; shg:sourceScale sscale:international .
 actor:group a shg:ArmedGroup ; rdfs:label "Armed Group"@en ; shg:actorCategory acat:rebel-group .
-actor:person a shg:Person ; rdfs:label "A Spokesman"@en ; schema:affiliation actor:group .
-actor:anon a shg:AnonymousSource ; rdfs:label "a security source"@en ; schema:affiliation actor:fama .
+actor:person a shg:Person ; rdfs:label "A Spokesman"@en ; schema:affiliation actor:group ;
+    shg:sourceType stype:armed-group ; shg:sourceScale sscale:subnational .
+actor:anon a shg:AnonymousSource ; rdfs:label "a security source"@en ; schema:affiliation actor:fama ;
+    shg:sourceType stype:state ; shg:sourceScale sscale:national .
+actor:sources a shg:AnonymousSource ; rdfs:label "members and independent contacts"@en ;
+    schema:member actor:anon , actor:person .
 
 source:doc a shg:SourceDocument ; dcterms:title "Title"@en ; shg:captureFile "doc.txt" ;
     dcterms:publisher actor:agency ; dcterms:creator actor:person ;
     dcterms:issued "2023-01-05"^^xsd:date ; shg:timePrecision tprec:day .
-source:doc2 a shg:SourceDocument ; dcterms:title "Titre"@fr ;
+source:doc2 a shg:SourceDocument ; dcterms:title "Titre"@fr ; dcterms:publisher actor:agency ;
     shg:earliestPublication "2023-01-01"^^xsd:date ; shg:latestPublication "2023-01-31"^^xsd:date ;
     shg:timePrecision tprec:month .
 
@@ -43,6 +49,7 @@ incident:i a shg:Incident ; rdfs:label "Killings at the village"@en ;
     sem:hasEarliestBeginTimeStamp "2023-01-01"^^xsd:date ; sem:hasLatestEndTimeStamp "2023-01-02"^^xsd:date ;
     shg:curatorInference [ a shg:CuratorInference ; shg:inferredProperty sem:hasEarliestBeginTimeStamp ;
         shg:reasoning "The article says 'last Sunday'."@en ] .
+incident:old dcterms:isReplacedBy incident:i .
 event:ctx a shg:ContextEvent ; rdfs:label "A coup"@en ; sem:hasPlace place:mali .
 event:series a shg:IncidentSeries ; rdfs:label "A campaign"@en .
 event:inv a shg:Investigation ; rdfs:label "An inquiry"@en ; shg:concerns incident:i ; sem:hasActor actor:fama .
@@ -56,12 +63,19 @@ claim:a a shg:Claim ; rdfs:label "Spokesman alleges killings"@en ;
     shg:victimGroup vgroup:children ; shg:targetedPopulation population:fulani ;
     shg:allegedPartOf event:series ;
     shg:characterisation "massacre"@en ; shg:speakerWords "They killed them all"@en ;
-    prov:qualifiedAttribution [ a prov:Attribution ; prov:agent actor:agency ; prov:hadRole arole:relay ] ;
+    prov:qualifiedInfluence [ a prov:Influence ; prov:agent actor:agency ; prov:hadRole arole:relay ] ;
+    prov:qualifiedAttribution [ a prov:Attribution ; prov:agent actor:person ] ;
+    shg:qualifiedPerpetrator [ a sem:Role ; rdf:value actor:fama ; sem:roleType perprole:principal ] ;
+    shg:statesRelation [ a shg:IncidentRelation ; shg:relationType irel:follows ; shg:relatedEvent event:ctx ] ;
+    shg:eventCount "2"^^xsd:positiveInteger ;
+    shg:ageGroup agegrp:children ; shg:victimSex sex:female ; shg:victimCommunity population:tuareg ;
     shg:quote [ a oa:TextQuoteSelector ; oa:exact "at least 60 people were killed" ] ;
     shg:count
         [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:exact ;
           shg:low 5 ; shg:best 5 ;
-          shg:high 5 ; shg:victimGroup vgroup:women ; shg:method method:shooting ] ,
+          shg:high 5 ; shg:victimGroup vgroup:women ; shg:method method:shooting ;
+          shg:ageGroup agegrp:adults ; shg:minAge "18"^^xsd:nonNegativeInteger ; shg:maxAge "40"^^xsd:nonNegativeInteger ;
+          shg:victimSex sex:female ; shg:victimCommunity population:fulani ] ,
         [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:at-least ;
           shg:low 60 ] ,
         [ a shg:Count ; shg:countType ctype:injured ; shg:countQualifier cqual:approximately ;
@@ -77,6 +91,18 @@ claim:c a shg:Claim ; rdfs:label "Background"@en ;
     shg:about event:ctx , event:series , event:inv , event:appeal ;
     prov:wasAttributedTo actor:anon ; prov:wasDerivedFrom source:doc2 ; shg:stance stance:reports ;
     shg:quote [ a oa:TextQuoteSelector ; oa:exact "Background" ] .
+claim:d a shg:Claim ; rdfs:label "Agency: the army has not responded"@en ;
+    shg:about incident:i ; prov:wasAttributedTo actor:agency ; prov:wasDerivedFrom source:doc ;
+    shg:stance stance:no-response ; shg:respondsTo claim:a ; shg:nonRespondent actor:fama ;
+    shg:quote [ a oa:TextQuoteSelector ; oa:exact "The army has yet to respond" ] .
+claim:e a shg:Claim ; rdfs:label "Security source confirms killings of civilians"@en ;
+    shg:about incident:i ; prov:wasAttributedTo actor:anon ; prov:wasDerivedFrom source:doc ;
+    shg:stance stance:confirms ; shg:respondsTo claim:a ; shg:victimStatus vstatus:civilians ;
+    shg:quote [ a oa:TextQuoteSelector ; oa:exact "A security source confirmed the killings" ] .
+[] a oa:Annotation ; oa:motivatedBy oa:classifying ; oa:hasBody passage:furniture ;
+    rdfs:comment "Sidebar of unrelated headlines."@en ;
+    oa:hasTarget [ a oa:SpecificResource ; oa:hasSource source:doc ;
+        oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "More News" ] ] .
 """
 
 
@@ -112,21 +138,22 @@ CASES: list[Case] = [
     case("undescribed-predicate", "INSERT DATA { claim:a shg:stanse stance:alleges }",
          ("shg:stanse", "rdf:type", _sh("DescribedIriType"))),
     case("ontology-term-label", "DELETE WHERE { shg:about rdfs:label ?l }",
-         ("shg:about", "rdfs:label", _sh("OntologyTermLabel"))),
+         ("shg:about", "rdfs:label", _sh("OntologyTermLabel")), ("shg:about", "rdfs:label", _sh("OntologyTermFrenchLabel"))),
     case("ontology-term-definition", "DELETE WHERE { shg:Claim skos:definition ?d }",
          ("shg:Claim", "skos:definition", _sh("OntologyTermDefinition"))),
     case("ontology-term-defined-by",
-         'INSERT DATA { shg:newTerm a owl:ObjectProperty ; rdfs:label "new"@en ; skos:definition "New."@en }',
+         'INSERT DATA { shg:newTerm a owl:ObjectProperty ; rdfs:label "new"@en , "nouveau"@fr ; skos:definition "New."@en }',
          ("shg:newTerm", "rdfs:isDefinedBy", _sh("OntologyTermDefinedBy"))),
     # ------------------------------------------------------------ vocabularies
     case("concept-pref-label", "DELETE WHERE { stance:alleges skos:prefLabel ?l }",
-         ("stance:alleges", "skos:prefLabel", _sh("ConceptPrefLabel"))),
+         ("stance:alleges", "skos:prefLabel", _sh("ConceptPrefLabel")), ("stance:alleges", "skos:prefLabel", _sh("ConceptFrenchPrefLabel"))),
     case("concept-definition", 'INSERT DATA { stance:alleges skos:definition "Another."@en }',
          ("stance:alleges", "skos:definition", _sh("ConceptDefinition"))),
     case("concept-in-scheme", "DELETE WHERE { method:raid skos:inScheme ?s }",
          ("method:raid", "skos:inScheme", _sh("ConceptInScheme"))),
     case("concept-scheme-pref-label", "DELETE WHERE { <https://w3id.org/sahel-harm/vocab/stance> skos:prefLabel ?l }",
-         ("<https://w3id.org/sahel-harm/vocab/stance>", "skos:prefLabel", _sh("ConceptSchemePrefLabel"))),
+         ("<https://w3id.org/sahel-harm/vocab/stance>", "skos:prefLabel", _sh("ConceptSchemePrefLabel")),
+         ("<https://w3id.org/sahel-harm/vocab/stance>", "skos:prefLabel", _sh("ConceptSchemeFrenchPrefLabel"))),
     case("concept-scheme-definition", "DELETE WHERE { <https://w3id.org/sahel-harm/vocab/stance> skos:definition ?l }",
          ("<https://w3id.org/sahel-harm/vocab/stance>", "skos:definition", _sh("ConceptSchemeDefinition"))),
     # ------------------------------------------------------------ events
@@ -224,7 +251,9 @@ CASES: list[Case] = [
     case("claim-count-untyped", f"DELETE {{ ?c a shg:Count }} WHERE {{ {_count('unquantified')} }}",
          ("claim:a", "shg:count", _sh("ClaimCount"))),
     case("claim-victim-status-twice", "INSERT DATA { claim:a shg:victimStatus vstatus:combatants }",
-         ("claim:a", "shg:victimStatus", _sh("ClaimVictimStatus"))),
+         ("claim:a", "shg:victimStatus", _sh("ClaimVictimStatus")),
+         # claim:e confirms claim:a, whose speaker now also calls the victims combatants
+         ("claim:e", "shg:respondsTo", _sh("ConfirmingClaim"))),
     case("claim-victim-status-wrong-scheme", "INSERT DATA { claim:b shg:victimStatus vgroup:women }",
          ("claim:b", "shg:victimStatus", _sh("ClaimVictimStatus"))),
     case("claim-perpetrator-not-actor", "INSERT DATA { claim:a shg:allegedPerpetrator place:mali }",
@@ -253,11 +282,85 @@ CASES: list[Case] = [
          ("_:", "prov:agent", _sh("AttributionAgent"))),
     case("attribution-agent-not-actor",
          "INSERT { ?q prov:agent place:mali } WHERE { claim:a prov:qualifiedAttribution ?q }",
-         ("_:", "prov:agent", _sh("AttributionAgent"))),
+         ("_:", "prov:agent", _sh("AttributionAgent")),
+         ("claim:a", "prov:qualifiedAttribution", _sh("AttributionIsSpeaker"))),
     case("attribution-role-wrong-scheme",
-         "DELETE { ?q prov:hadRole ?r } INSERT { ?q prov:hadRole stance:alleges } "
-         "WHERE { claim:a prov:qualifiedAttribution ?q . ?q prov:hadRole ?r }",
+         "INSERT { ?q prov:hadRole stance:alleges } WHERE { claim:a prov:qualifiedAttribution ?q }",
          ("_:", "prov:hadRole", _sh("AttributionRole"))),
+    case("relay-as-attribution",
+         "INSERT DATA { claim:a prov:qualifiedAttribution [ a prov:Attribution ; prov:agent actor:agency ; prov:hadRole arole:relay ] }",
+         ("claim:a", "prov:qualifiedAttribution", _sh("AttributionIsSpeaker"))),
+    case("influence-untyped", "DELETE { ?q a prov:Influence } WHERE { claim:a prov:qualifiedInfluence ?q }",
+         ("claim:a", "prov:qualifiedInfluence", _sh("ClaimQualifiedInfluence"))),
+    case("influence-agent-missing",
+         "DELETE { ?q prov:agent ?a } WHERE { claim:a prov:qualifiedInfluence ?q . ?q prov:agent ?a }",
+         ("_:", "prov:agent", _sh("InfluenceAgent"))),
+    case("influence-role-wrong-scheme",
+         "DELETE { ?q prov:hadRole ?r } INSERT { ?q prov:hadRole stance:reports } "
+         "WHERE { claim:a prov:qualifiedInfluence ?q . ?q prov:hadRole ?r }",
+         ("_:", "prov:hadRole", _sh("InfluenceRole"))),
+    # ------------------------------------------------------------ silence and confirmations
+    case("non-respondent-not-actor", "INSERT DATA { claim:d shg:nonRespondent place:mali }",
+         ("claim:d", "shg:nonRespondent", _sh("ClaimNonRespondent"))),
+    case("no-response-without-party", "DELETE WHERE { claim:d shg:nonRespondent ?a }",
+         ("claim:d", "shg:nonRespondent", _sh("NoResponseClaimNonRespondent"))),
+    case("no-response-without-target", "DELETE WHERE { claim:d shg:respondsTo ?c }",
+         ("claim:d", "shg:respondsTo", _sh("RespondingClaimRespondsTo"))),
+    case("confirms-with-conflicting-toll",
+         "INSERT DATA { claim:e shg:count [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:exact ; "
+         "shg:low 29 ; shg:best 29 ; shg:high 29 ] }",
+         ("claim:e", "shg:respondsTo", _sh("ConfirmingClaim"))),
+    case("confirms-while-contesting-status",
+         "DELETE DATA { claim:e shg:victimStatus vstatus:civilians } ; INSERT DATA { claim:e shg:victimStatus vstatus:combatants }",
+         ("claim:e", "shg:respondsTo", _sh("ConfirmingClaim"))),
+    # ------------------------------------------------------------ relations between events
+    case("claim-relation-untyped", "DELETE { ?r a shg:IncidentRelation } WHERE { claim:a shg:statesRelation ?r }",
+         ("claim:a", "shg:statesRelation", _sh("ClaimStatesRelation"))),
+    case("relation-type-missing", "DELETE { ?r shg:relationType ?t } WHERE { claim:a shg:statesRelation ?r . ?r shg:relationType ?t }",
+         ("_:", "shg:relationType", _sh("IncidentRelationType"))),
+    case("relation-type-wrong-scheme", "INSERT { ?r shg:relationType stance:alleges } WHERE { claim:a shg:statesRelation ?r }",
+         ("_:", "shg:relationType", _sh("IncidentRelationType"))),
+    case("relation-event-not-event", "INSERT { ?r shg:relatedEvent place:mali } WHERE { claim:a shg:statesRelation ?r }",
+         ("_:", "shg:relatedEvent", _sh("IncidentRelationEvent"))),
+    case("event-count-one",
+         'DELETE WHERE { claim:a shg:eventCount ?n } ; INSERT DATA { claim:a shg:eventCount "1"^^xsd:positiveInteger }',
+         ("claim:a", "shg:eventCount", _sh("ClaimEventCount"))),
+    # ------------------------------------------------------------ perpetrator roles
+    case("perpetrator-role-untyped", "DELETE { ?r a sem:Role } WHERE { claim:a shg:qualifiedPerpetrator ?r }",
+         ("claim:a", "shg:qualifiedPerpetrator", _sh("ClaimQualifiedPerpetrator"))),
+    case("perpetrator-role-actor-missing",
+         "DELETE { ?r rdf:value ?a } WHERE { claim:a shg:qualifiedPerpetrator ?r . ?r rdf:value ?a }",
+         ("_:", "rdf:value", _sh("PerpetratorRoleActor"))),
+    case("perpetrator-role-type-wrong-scheme",
+         "DELETE { ?r sem:roleType ?t } INSERT { ?r sem:roleType arole:relay } "
+         "WHERE { claim:a shg:qualifiedPerpetrator ?r . ?r sem:roleType ?t }",
+         ("_:", "sem:roleType", _sh("PerpetratorRoleType"))),
+    case("qualified-perpetrator-not-alleged",
+         "DELETE { ?r rdf:value ?a } INSERT { ?r rdf:value actor:group } "
+         "WHERE { claim:a shg:qualifiedPerpetrator ?r . ?r rdf:value ?a }",
+         ("claim:a", "shg:qualifiedPerpetrator", _sh("QualifiedPerpetratorIsAlleged"))),
+    # ------------------------------------------------------------ victims
+    case("claim-age-group-wrong-scheme", "INSERT DATA { claim:a shg:ageGroup vgroup:children }",
+         ("claim:a", "shg:ageGroup", _sh("ClaimAgeGroup"))),
+    case("claim-victim-sex-wrong-scheme", "INSERT DATA { claim:a shg:victimSex vgroup:women }",
+         ("claim:a", "shg:victimSex", _sh("ClaimVictimSex"))),
+    case("claim-victim-community-wrong-scheme", "INSERT DATA { claim:a shg:victimCommunity vgroup:shepherds }",
+         ("claim:a", "shg:victimCommunity", _sh("ClaimVictimCommunity"))),
+    case("count-age-group-wrong-scheme", f"INSERT {{ ?c shg:ageGroup vgroup:children }} WHERE {{ {_count('exact')} }}",
+         ("_:", "shg:ageGroup", _sh("CountAgeGroup"))),
+    case("count-min-age-above-max",
+         f'DELETE {{ ?c shg:minAge ?m }} INSERT {{ ?c shg:minAge "41"^^xsd:nonNegativeInteger }} WHERE {{ {_count("exact")} ?c shg:minAge ?m }}',
+         ("_:", "shg:minAge", _sh("CountMinAge"))),
+    case("count-min-age-plain-integer",
+         f'DELETE {{ ?c shg:minAge ?m }} INSERT {{ ?c shg:minAge 2 }} WHERE {{ {_count("exact")} ?c shg:minAge ?m }}',
+         ("_:", "shg:minAge", _sh("CountMinAge"))),
+    case("count-max-age-twice",
+         f'INSERT {{ ?c shg:maxAge "50"^^xsd:nonNegativeInteger }} WHERE {{ {_count("exact")} }}',
+         ("_:", "shg:maxAge", _sh("CountMaxAge"))),
+    case("count-victim-sex-wrong-scheme", f"INSERT {{ ?c shg:victimSex vgroup:men }} WHERE {{ {_count('exact')} }}",
+         ("_:", "shg:victimSex", _sh("CountVictimSex"))),
+    case("count-victim-community-wrong-scheme", f"INSERT {{ ?c shg:victimCommunity vstatus:civilians }} WHERE {{ {_count('exact')} }}",
+         ("_:", "shg:victimCommunity", _sh("CountVictimCommunity"))),
     # ------------------------------------------------------------ counts
     case("count-type-missing", f"DELETE {{ ?c shg:countType ?t }} WHERE {{ {_count('exact')} ?c shg:countType ?t }}",
          ("_:", "shg:countType", _sh("CountType"))),
@@ -403,6 +506,54 @@ CASES: list[Case] = [
          ("source:doc2", "shg:latestPublication", _sh("SourceLatestPublication"))),
     case("source-time-precision-missing", "DELETE WHERE { source:doc2 shg:timePrecision ?p }",
          ("source:doc2", "shg:timePrecision", _sh("SourceTimePrecision"))),
+    case("source-publisher-missing", "DELETE WHERE { source:doc2 dcterms:publisher ?p }",
+         ("source:doc2", "dcterms:publisher", _sh("SourcePublisher"))),
+    # ------------------------------------------------------------ passage marks
+    case("mark-motivation-wrong", "DELETE { ?m oa:motivatedBy ?x } INSERT { ?m oa:motivatedBy oa:commenting } WHERE { ?m oa:motivatedBy ?x }",
+         ("_:", "oa:motivatedBy", _sh("PassageMarkMotivation"))),
+    case("mark-role-wrong-scheme", "DELETE { ?m oa:hasBody ?x } INSERT { ?m oa:hasBody stance:reports } WHERE { ?m oa:hasBody ?x }",
+         ("_:", "oa:hasBody", _sh("PassageMarkRole"))),
+    case("mark-reason-missing", "DELETE { ?m rdfs:comment ?x } WHERE { ?m a oa:Annotation ; rdfs:comment ?x }",
+         ("_:", "rdfs:comment", _sh("PassageMarkReason"))),
+    case("mark-target-missing", "DELETE { ?m oa:hasTarget ?x } WHERE { ?m oa:hasTarget ?x }",
+         ("_:", "oa:hasTarget", _sh("PassageMarkTarget"))),
+    case("mark-target-source-missing", "DELETE { ?x oa:hasSource ?s } WHERE { ?x oa:hasSource ?s }",
+         ("_:", "oa:hasSource", _sh("MarkedPassageSource"))),
+    case("mark-target-selector-missing", "DELETE { ?x oa:hasSelector ?s } WHERE { ?x oa:hasSelector ?s }",
+         ("_:", "oa:hasSelector", _sh("MarkedPassageSelector"))),
+    case("mark-selector-empty",
+         'DELETE { ?s oa:exact ?e } INSERT { ?s oa:exact "" } WHERE { ?x oa:hasSelector ?s . ?s oa:exact ?e }',
+         ("_:", "oa:exact", _sh("QuoteExact"))),
+    # ------------------------------------------------------------ speakers and groups
+    case("speaker-source-type-missing", "DELETE WHERE { actor:agency shg:sourceType ?t }",
+         ("actor:agency", "shg:sourceType", _sh("SpeakerSourceType"))),
+    case("speaker-source-scale-wrong-scheme",
+         "DELETE WHERE { actor:person shg:sourceScale ?s } ; INSERT DATA { actor:person shg:sourceScale pprec:village }",
+         ("actor:person", "shg:sourceScale", _sh("SpeakerSourceScale"))),
+    case("group-with-affiliation", "INSERT DATA { actor:sources schema:affiliation actor:group }",
+         ("actor:sources", "schema:affiliation", _sh("GroupNoAffiliation"))),
+    case("group-member-not-actor", "INSERT DATA { actor:sources schema:member place:mali }",
+         ("actor:sources", "schema:member", _sh("GroupMember"))),
+    # ------------------------------------------------------------ places
+    case("place-exact-match-wrong-form", "INSERT DATA { place:gao skos:exactMatch <https://www.geonames.org/2457163> }",
+         ("place:gao", "skos:exactMatch", _sh("PlaceExactMatch"))),
+    # ------------------------------------------------------------ retired IRIs and terms
+    case("retired-iri-with-more", 'INSERT DATA { incident:old rdfs:label "Old"@en }',
+         ("incident:old", "rdfs:label", _sh("RetiredIri"))),
+    case("retired-iri-still-used", "INSERT DATA { claim:b shg:about incident:old }",
+         ("incident:old", "shg:about", _sh("RetiredIri")), ("claim:b", "shg:about", _sh("ClaimAbout"))),
+    case("retired-iri-two-replacements", "INSERT DATA { incident:old dcterms:isReplacedBy event:ctx }",
+         ("incident:old", "dcterms:isReplacedBy", _sh("RetiredIriReplacement"))),
+    case("deprecated-term-used", "INSERT DATA { claim:a shg:method method:looting }",
+         ("method:looting", "shg:method", _sh("DeprecatedTermUse"))),
+    # ------------------------------------------------------------ French labels
+    case("ontology-term-french-label", 'DELETE WHERE { shg:about rdfs:label "porte sur"@fr }',
+         ("shg:about", "rdfs:label", _sh("OntologyTermFrenchLabel"))),
+    case("concept-french-pref-label", 'DELETE DATA { stance:alleges skos:prefLabel "allègue"@fr }',
+         ("stance:alleges", "skos:prefLabel", _sh("ConceptFrenchPrefLabel"))),
+    case("concept-scheme-french-pref-label",
+         'DELETE DATA { <https://w3id.org/sahel-harm/vocab/stance> skos:prefLabel "Position"@fr }',
+         ("<https://w3id.org/sahel-harm/vocab/stance>", "skos:prefLabel", _sh("ConceptSchemeFrenchPrefLabel"))),
 ]
 
 #: Variants of BASE that must stay valid: edge cases of the rules above.
