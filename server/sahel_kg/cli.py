@@ -52,6 +52,12 @@ def _serve(args: argparse.Namespace) -> int:
     return run_serve(args)
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from .coverage import run_coverage
+
+    return run_coverage(args)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from .synthetic import run_synth
 
@@ -88,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", type=Path, help="files to format (default: every Turtle file under data/ttl/); formatting drops # comments")
     p.add_argument("--check", action="store_true", help="only list files that are not canonical, with the command that fixes them; exit 1 if any")
     p.set_defaults(handler=_fmt)
+
+    p = sub.add_parser("coverage", help="show each source sentence with the claims quoting it or its mark; non-zero exit if any is neither")
+    p.add_argument("source", nargs="*", help="source document slugs (default: every one with a capture file)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
+    p.add_argument("--sources", type=Path, default=None,
+                   help="folder of the captured source documents (default: SAHEL_KG_SOURCES, else ../shared/sources beside the checkout)")
+    p.set_defaults(handler=_coverage)
 
     p = sub.add_parser("new-source", help="scaffold data/ttl/sources/SLUG.ttl for a new source document")
     p.add_argument("slug", help="permanent lowercase-ASCII slug for the source document, e.g. ap-abeibara-killings")
