@@ -93,9 +93,9 @@ def test_a_confirmation_never_answers_a_victim_status_its_speaker_disputes(store
     """Source 004: the same security source calls the dead armed "terrorists"."""
     rows = q(store, """
         SELECT ?c ?target {
-          ?c shg:stance stance:confirms ; shg:respondsTo ?target ; prov:wasAttributedTo ?sp ; prov:wasDerivedFrom ?d .
+          ?c shg:stance stance:confirms ; shg:respondsTo ?target ; prov:wasAttributedTo ?sp ; prov:wasDerivedFrom ?d ; shg:about ?e .
           ?target shg:victimStatus ?theirs . FILTER (?theirs != vstatus:unspecified)
-          ?same prov:wasAttributedTo ?sp ; prov:wasDerivedFrom ?d ; shg:victimStatus ?mine .
+          ?same prov:wasAttributedTo ?sp ; prov:wasDerivedFrom ?d ; shg:about ?e ; shg:victimStatus ?mine .
           FILTER (?mine != ?theirs)
         }""")
     assert rows == []

@@ -347,7 +347,7 @@ SPECS: dict[str, ListSpec] = {
          "affiliated": _iri_filter(ENTITY_BASE + "actor/", f"?am <{SCHEMA}affiliation> $ . ?s <{PROV}wasAttributedTo> ?am ."),
          "perpetrator": _iri_filter(ENTITY_BASE + "actor/", f"?s <{SHG}allegedPerpetrator> $ ."),
          "mentions": _iri_filter(ENTITY_BASE + "actor/", f"?s <{SHG}mentions> $ ."),
-         "agent": _iri_filter(ENTITY_BASE + "actor/", f"?qa <{PROV}agent> $ . ?s <{PROV}qualifiedAttribution> ?qa ."),
+         "agent": _iri_filter(ENTITY_BASE + "actor/", f"?qa <{PROV}agent> $ . ?s <{PROV}qualifiedInfluence>|<{PROV}qualifiedAttribution> ?qa ."),
          "source": _iri_filter(ENTITY_BASE + "source/", f"?s <{PROV}wasDerivedFrom> $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("stance" AS ?facet)
           ?x <{SKOS}inScheme> <{VOCAB}stance> ; <{SKOS_PREF}> ?xl }}""",

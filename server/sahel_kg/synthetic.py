@@ -67,6 +67,8 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
+    "sscale": "https://w3id.org/sahel-harm/vocab/source-scale/",
+    "stype": "https://w3id.org/sahel-harm/vocab/source-type/",
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
     "shg": "https://w3id.org/sahel-harm/ontology/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -112,13 +114,30 @@ WATCHERS = [
     ("kisal-observatory", "Organisation", "human-rights-organisation", "Kisal observatory"),
     ("collectif-des-victimes", "Organisation", "civil-society", "Victims' collective"),
 ]
+#: Source type and scale by actor category (every speaker and publisher carries both).
+SOURCE_KIND = {
+    "state-forces": ("state", "national"), "external-forces": ("armed-group", "international"),
+    "jihadist-group": ("armed-group", "regional"), "rebel-group": ("armed-group", "subnational"),
+    "human-rights-organisation": ("rights-group", "international"),
+    "international-organisation": ("international-organisation", "international"),
+    "civil-society": ("community", "local"), "news-media": ("media", "national"), "residents": ("community", "local"),
+}
+
+
+def _source_kind(category: str) -> str:
+    """The source type and scale lines for an actor of ``category``."""
+    stype, scale = SOURCE_KIND[category]
+    return f"    shg:sourceType stype:{stype} ;\n    shg:sourceScale sscale:{scale} ;\n"
+
+
 ITYPES = [("attack", 30), ("violence-against-civilians", 25), ("air-drone-strike", 10),
           ("abduction-forced-disappearance", 8), ("remote-explosive-landmine-ied", 8), ("armed-clash", 7),
           ("looting-property-destruction", 5), ("arrests", 4), ("sexual-violence", 2),
           ("shelling-artillery-missile-attack", 1)]
-METHODS = {"attack": ["shooting", "execution", "arson", "looting"], "violence-against-civilians": ["execution", "shooting", "torture"],
+# looting and arson are harms (count types), not methods
+METHODS = {"attack": ["shooting", "execution", "burning"], "violence-against-civilians": ["execution", "shooting", "torture"],
            "air-drone-strike": ["drone-strike"], "abduction-forced-disappearance": ["arbitrary-arrest", "torture"],
-           "remote-explosive-landmine-ied": [], "armed-clash": ["shooting"], "looting-property-destruction": ["looting", "arson"],
+           "remote-explosive-landmine-ied": [], "armed-clash": ["shooting"], "looting-property-destruction": [],
            "arrests": ["arbitrary-arrest", "raid"], "sexual-violence": [], "shelling-artillery-missile-attack": []}
 VGROUPS = ["children", "women", "men", "elderly", "shepherds", "passengers", "traditional-leaders", "mourners", "wedding-guests"]
 
@@ -269,18 +288,19 @@ class Generator:
 
     def write_fixed_actors(self, w: Writer) -> None:
         for slug, cls, cat, label, *_ in [*FORCES, *GROUPS, *WATCHERS]:
-            self._actor(w, slug, cls, label, f"    shg:actorCategory acat:{cat} ;\n", 1)
+            self._actor(w, slug, cls, label, f"    shg:actorCategory acat:{cat} ;\n" + _source_kind(cat), 3)
         for i in range(max(20, self.n // 500)):
             slug = f"outlet-{self._name().lower()}-{i}"
             self._actor(w, slug, "Organisation", f"{self._name()} {self.rng.choice(['Info', 'News', 'Hebdo', 'Matin', 'Post', 'FM'])}",
-                        "    shg:actorCategory acat:news-media ;\n", 1)
+                        "    shg:actorCategory acat:news-media ;\n" + _source_kind("news-media"), 3)
             self.outlets.append(slug)
-        orgs = [f[0] for f in FORCES] + [g[0] for g in GROUPS] + [x[0] for x in WATCHERS]
+        orgs = {f[0]: f[2] for f in [*FORCES, *GROUPS, *WATCHERS]}
         for i in range(max(30, self.n // 200)):
             slug = f"person-{self._name().lower()}-{self._name().lower()}-{i}"
-            aff = self.rng.choice(orgs)
+            aff = self.rng.choice(list(orgs))
             self._actor(w, slug, "Person", f"{self._name()} {self._name()}",
-                        f"    schema:affiliation actor:{aff} ;\n    schema:jobTitle \"spokesperson\"@en ;\n", 2)
+                        f"    schema:affiliation actor:{aff} ;\n    schema:jobTitle \"spokesperson\"@en ;\n"
+                        + _source_kind(orgs[aff]), 4)
             self.people.append((slug, aff))
 
     # ------------------------------------------------------------ incidents
@@ -401,7 +421,7 @@ class Generator:
                 lines.append("    shg:characterisation \"unfounded\"@en ;\n    shg:speakerWords \"unfounded\"@en ;\n")
                 t += 2
         if publisher != speaker and rng.random() < 0.2:
-            lines.append(f"    prov:qualifiedAttribution [ a prov:Attribution ; prov:agent {publisher} ; prov:hadRole arole:relay ] ;\n")
+            lines.append(f"    prov:qualifiedInfluence [ a prov:Influence ; prov:agent {publisher} ; prov:hadRole arole:relay ] ;\n")
             t += 4
         quote = f"{who} said the events in {inc.place.label} on {inc.day:%d %B} {'were' if stance != 'denies' else 'were not'} as described."
         lines.append(f"    shg:quote [ a oa:TextQuoteSelector ; oa:exact \"{_esc(quote)}\" ] ;\n.\n\n")
@@ -463,8 +483,9 @@ class Generator:
             anon = f"actor:anonymous-{src}"
             aff = rng.choice(["malian-armed-forces", "burkina-armed-forces", "niger-armed-forces", "azawad-liberation-front", None])
             extra = f"    schema:affiliation actor:{aff} ;\n" if aff else "    shg:actorCategory acat:residents ;\n"
+            extra += _source_kind("rebel-group" if aff == "azawad-liberation-front" else "state-forces" if aff else "residents")
             self._actor(actors, anon.removeprefix("actor:"), "AnonymousSource",
-                        f"{'a security source' if aff else 'local residents'} ({src}, unnamed)", extra, 1)
+                        f"{'a security source' if aff else 'local residents'} ({src}, unnamed)", extra, 3)
         w = Writer(self.data / "sources" / f"{src}.ttl", self.stats)
         k = 0
         for inc in picked:

@@ -414,7 +414,8 @@ def claim_row(settings: Settings, claim: Resource, related: dict[str, Resource])
         speakers.append(Speaker(value_link(settings, value), value_link(settings, affiliation) if affiliation else None,
                                 person.text(SCHEMA + "jobTitle") if person else None))
     roles = []
-    for value in claim.values(PROV + "qualifiedAttribution"):
+    # relays and principals are qualified influences; older data may still carry qualified attributions
+    for value in claim.values(PROV + "qualifiedInfluence") + claim.values(PROV + "qualifiedAttribution"):
         if value.node and (agent := value.node.first(PROV + "agent")):
             role = value.node.first(PROV + "hadRole")
             roles.append((role.display if role else "attributed to", value_link(settings, agent)))
@@ -764,7 +765,7 @@ def actor_sections(a: str) -> dict[str, str]:
         "by_members": f"?m <{SCHEMA}affiliation> <{a}> . ?s <{PROV}wasAttributedTo> ?m .",
         "accused": f"?s <{SHG}allegedPerpetrator> <{a}> .",
         "mentioned": f"?s <{SHG}mentions> <{a}> .",
-        "represented": f"?s <{PROV}qualifiedAttribution>/<{PROV}agent> <{a}> .",
+        "represented": f"?s <{PROV}qualifiedInfluence>|<{PROV}qualifiedAttribution> ?q . ?q <{PROV}agent> <{a}> .",
         "members": f"?s <{SCHEMA}affiliation> <{a}> .",
         "documents": f"?s <{DCT}publisher>|<{DCT}creator> <{a}> .",
     }
