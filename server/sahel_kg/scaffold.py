@@ -5,7 +5,11 @@ holding the source document in canonical form, followed by a commented
 example claim to copy. Running ``sahel-kg fmt`` on the file later drops that
 comment, as formatting drops all comments.
 
+Every document has a publisher: until the curator names the outlet, it is an
+unidentified publisher of its own, added to ``data/ttl/actors.ttl``.
+
 >>> print(source_skeleton("ap-example", title="An example", capture_file="ap-example.txt"))
+PREFIX actor: <https://w3id.org/sahel-harm/id/actor/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX shg: <https://w3id.org/sahel-harm/ontology/>
 PREFIX source: <https://w3id.org/sahel-harm/id/source/>
@@ -13,6 +17,7 @@ PREFIX tprec: <https://w3id.org/sahel-harm/vocab/time-precision/>
 <BLANKLINE>
 source:ap-example
     a shg:SourceDocument ;
+    dcterms:publisher actor:unidentified-publisher-ap-example ;
     dcterms:title "An example" ;
     shg:captureFile "ap-example.txt" ;
     shg:timePrecision tprec:unknown ;
@@ -27,11 +32,11 @@ import re
 import sys
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from .layout import project_root
 from .namespaces import PREFIXES, SHG
-from .turtle_format import format_graph
+from .turtle_format import format_graph, format_turtle
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -86,11 +91,45 @@ def source_iri(slug: str) -> URIRef:
     return URIRef(PREFIXES["source"] + slug)
 
 
+def unidentified_publisher(slug: str) -> URIRef:
+    """The actor that stands for a document's outlet until a curator identifies it.
+
+    >>> str(unidentified_publisher("ap-x"))
+    'https://w3id.org/sahel-harm/id/actor/unidentified-publisher-ap-x'
+    """
+    return URIRef(PREFIXES["actor"] + "unidentified-publisher-" + slug)
+
+
+def publisher_graph(slug: str, *, title: str) -> Graph:
+    """The description of a new document's unidentified publisher (a news outlet of unknown reach)."""
+    graph = Graph()
+    actor = unidentified_publisher(slug)
+    graph.add((actor, RDF.type, SHG.Organisation))
+    graph.add((actor, RDFS.label, Literal(f"unidentified publisher of “{title}”", lang="en")))
+    graph.add((actor, RDFS.comment, Literal(
+        f"The outlet of source {slug} as long as it is not identified; replace it on the document with the "
+        "outlet the capture names, and remove it, or keep it when the capture names none.", lang="en")))
+    graph.add((actor, SHG.actorCategory, URIRef(PREFIXES["acat"] + "news-media")))
+    graph.add((actor, SHG.sourceType, URIRef(PREFIXES["stype"] + "media")))
+    graph.add((actor, SHG.sourceScale, URIRef(PREFIXES["sscale"] + "unknown")))
+    return graph
+
+
+def add_publisher(root: Path, slug: str, *, title: str) -> None:
+    """Describe the document's unidentified publisher in data/ttl/actors.ttl (kept in canonical form)."""
+    path = root / "data" / "ttl" / "actors.ttl"
+    graph = Graph().parse(path, format="turtle") if path.exists() else Graph()
+    if (unidentified_publisher(slug), RDF.type, None) not in graph:
+        graph += publisher_graph(slug, title=title)
+        path.write_text(format_turtle(graph.serialize(format="turtle")), encoding="utf-8")
+
+
 def source_skeleton(slug: str, *, title: str, capture_file: str) -> str:
     """The canonical Turtle of a new source document with what a curator must fill in."""
     graph = Graph()
     doc = source_iri(slug)
     graph.add((doc, RDF.type, SHG.SourceDocument))
+    graph.add((doc, URIRef(PREFIXES["dcterms"] + "publisher"), unidentified_publisher(slug)))
     graph.add((doc, URIRef(PREFIXES["dcterms"] + "title"), Literal(title)))
     graph.add((doc, SHG.captureFile, Literal(capture_file)))
     graph.add((doc, SHG.timePrecision, URIRef(PREFIXES["tprec"] + "unknown")))
@@ -110,8 +149,10 @@ def next_steps(path: str, slug: str) -> str:
     return (
         f"wrote {path}\n"
         "Next steps:\n"
-        f"  1. fill in source:{slug}: the title's language tag, dcterms:publisher and dcterms:creator\n"
-        "     (actors from data/ttl/actors.ttl), dcterms:issued or shg:earliestPublication /\n"
+        f"  1. fill in source:{slug}: the title's language tag, dcterms:publisher (the outlet the capture\n"
+        f"     names, in place of actor:unidentified-publisher-{slug} added to data/ttl/actors.ttl; keep that\n"
+        "     one if it names none) and dcterms:creator (actors from data/ttl/actors.ttl), dcterms:issued or\n"
+        "     shg:earliestPublication /\n"
         "     shg:latestPublication, and set shg:timePrecision to how precisely the date is known;\n"
         "  2. check shg:captureFile names the captured text in the source archive;\n"
         "  3. add one claim per (speaker, proposition), following the commented example;\n"
@@ -137,5 +178,6 @@ def run_new_source(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(source_file_text(slug, title=args.title, capture_file=capture_file, path=shown),
                     encoding="utf-8")
+    add_publisher(root, slug, title=args.title)
     print(next_steps(shown, slug))
     return 0
