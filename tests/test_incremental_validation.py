@@ -59,7 +59,8 @@ def _inject_faults(root: Path) -> None:
     first.write_text(text)
     second.write_text(second.read_text().replace("prov:wasAttributedTo actor:", "prov:wasAttributedTo actor:typo-", 1))
     vocab = root / "ontology" / "vocab" / "stance.ttl"  # a concept without its label (a schema-only shape)
-    vocab.write_text(re.sub(r'(stance/denies> a skos:Concept ;\n)    skos:prefLabel "[^"]*"@en ;\n', r"\1", vocab.read_text()))
+    # (its English label goes; its French one stays)
+    vocab.write_text(re.sub(r'(stance/denies> a skos:Concept ;\n    skos:prefLabel )"[^"]*"@en , ', r"\1", vocab.read_text()))
     events = root / "data" / "ttl" / "events.ttl"
     events.write_text(events.read_text() + (
         "incident:nobody-speaks-of-it\n    a shg:Incident ;\n    rdfs:label \"Unclaimed\"@en ;\n"

@@ -4,6 +4,8 @@ Each list is one :class:`ListSpec`: a core pattern binding ``?s`` and
 ``?label``, filters that add patterns, and the columns of a row. A page costs
 five queries (total up to a cap, the page's rows, their columns, their counts,
 the filter choices) and reads a bounded part of the list whatever its size.
+Labels are read in English (or untagged): terms, concepts, actors and places
+carry French labels beside their English ones, and a list shows each thing once.
 
 >>> slug_or_iri("kidal-region", "https://w3id.org/sahel-harm/id/place/")
 'https://w3id.org/sahel-harm/id/place/kidal-region'
@@ -132,10 +134,10 @@ def home_data(backend: GraphBackend) -> HomeData:
     # part, the store read every incident (13 s at 100k).
     values = " ".join(f"<{i}>" for i in latest)
     found = rows(backend, f"""SELECT ?i ?l ?start ?end WHERE {{ VALUES ?i {{ {values} }} ?i a <{SHG}Incident> .
-      OPTIONAL {{ ?i <{RDFS_LABEL}> ?l }} OPTIONAL {{ ?i <{SEM}hasEarliestBeginTimeStamp> ?start }}
+      OPTIONAL {{ ?i <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }} OPTIONAL {{ ?i <{SEM}hasEarliestBeginTimeStamp> ?start }}
       OPTIONAL {{ ?i <{SEM}hasLatestEndTimeStamp> ?end }} }}""") if latest else []
     found.sort(key=lambda r: (r.get("start") or r.get("end") or "9999", r.get("l", "")))
-    schemes = rows(backend, f"SELECT ?s ?l WHERE {{ ?s a <{SKOS}ConceptScheme> OPTIONAL {{ ?s <{SKOS_PREF}> ?l }} }}")
+    schemes = rows(backend, f"SELECT ?s ?l WHERE {{ ?s a <{SKOS}ConceptScheme> OPTIONAL {{ ?s <{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }} }}")
     return HomeData(tuple(int(counts.get(f"n{i}", 0)) for i in range(len(HOME_CLASSES))), tuple(found),
                     tuple((r["s"], r.get("l")) for r in schemes))
 
@@ -268,15 +270,15 @@ def _date_filter(pattern: str) -> Callable[[str], str | None]:
 #: The places offered as region filters: countries, regions and wider (a gazetteer has
 #: thousands of villages; a filter still takes any place's slug).
 LARGE_PLACES = (f"VALUES ?pr {{ <{VOCAB}place-precision/supranational> <{VOCAB}place-precision/country> "
-                f"<{VOCAB}place-precision/region> }} ?x <{SHG}placePrecision> ?pr ; <{RDFS_LABEL}> ?xl .")
+                f"<{VOCAB}place-precision/region> }} ?x <{SHG}placePrecision> ?pr ; <{RDFS_LABEL}> ?xl FILTER(LANG(?xl) IN ('en', '')) .")
 
 SPECS: dict[str, ListSpec] = {
     "incidents": ListSpec(
-        "incidents", "Incidents", f"?s a <{SHG}Incident> ; <{RDFS_LABEL}> ?label .",
+        "incidents", "Incidents", f"?s a <{SHG}Incident> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
         "(SAMPLE(?p) AS ?place) (SAMPLE(?pl) AS ?placel) (SAMPLE(?t) AS ?type) (SAMPLE(?tl) AS ?typel) "
         "(SAMPLE(?st) AS ?start) (SAMPLE(?en) AS ?end)",
-        f"OPTIONAL {{ ?s <{SEM}hasPlace> ?p OPTIONAL {{ ?p <{RDFS_LABEL}> ?pl }} }} "
-        f"OPTIONAL {{ ?s <{SEM}eventType> ?t OPTIONAL {{ ?t <{SKOS_PREF}> ?tl }} }} "
+        f"OPTIONAL {{ ?s <{SEM}hasPlace> ?p OPTIONAL {{ ?p <{RDFS_LABEL}> ?pl FILTER(LANG(?pl) IN ('en', '')) }} }} "
+        f"OPTIONAL {{ ?s <{SEM}eventType> ?t OPTIONAL {{ ?t <{SKOS_PREF}> ?tl FILTER(LANG(?tl) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?st }} OPTIONAL {{ ?s <{SEM}hasLatestEndTimeStamp> ?en }}",
         ["Incident", "Type", "Place", "When", "Claims"],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "type", "typel"), _cell(s, r, "place", "placel"),
@@ -287,27 +289,27 @@ SPECS: dict[str, ListSpec] = {
          "to": _date_filter(f"FILTER NOT EXISTS {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?b0 FILTER(?b0 > $) }}")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{
           {{ BIND("region" AS ?facet) {LARGE_PLACES} }}
-          UNION {{ BIND("type" AS ?facet) ?x <{SKOS}inScheme> <{VOCAB}incident-type> ; <{SKOS_PREF}> ?xl }} }}""",
+          UNION {{ BIND("type" AS ?facet) ?x <{SKOS}inScheme> <{VOCAB}incident-type> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }}""",
         {"region": "Region or place", "type": "Type", "from": "From", "to": "To"},
         f"?c <{SHG}about> $ .",
     ),
     "actors": ListSpec(
-        "actors", "Actors", f"?s a/<{P['rdfs']}subClassOf>* <{SHG}Actor> ; <{RDFS_LABEL}> ?label .",
+        "actors", "Actors", f"?s a/<{P['rdfs']}subClassOf>* <{SHG}Actor> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
         '(GROUP_CONCAT(DISTINCT ?cl; separator=", ") AS ?cats) (GROUP_CONCAT(DISTINCT ?alt; separator=", ") AS ?alts)',
-        f"OPTIONAL {{ ?s <{SHG}actorCategory>/<{SKOS_PREF}> ?cl }} OPTIONAL {{ ?s <{SKOS}altLabel> ?alt }}",
+        f"OPTIONAL {{ ?s <{SHG}actorCategory>/<{SKOS_PREF}> ?cl FILTER(LANG(?cl) IN ('en', '')) }} OPTIONAL {{ ?s <{SKOS}altLabel> ?alt }}",
         ["Actor", "Also known as", "Category", "Claims made"],
         lambda s, r: [_cell(s, r, "s", "label"), _text(r, "alts"), _text(r, "cats"), _text(r, "count")],
         {"category": _iri_filter(VOCAB + "actor-category/", f"?s <{SHG}actorCategory> $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("category" AS ?facet)
-          ?x <{SKOS}inScheme> <{VOCAB}actor-category> ; <{SKOS_PREF}> ?xl }}""",
+          ?x <{SKOS}inScheme> <{VOCAB}actor-category> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }}""",
         {"category": "Category"},
         f"?c <{PROV}wasAttributedTo> $ .",
     ),
     "places": ListSpec(
-        "places", "Places", f"?s a <{SHG}Place> ; <{RDFS_LABEL}> ?label .",
+        "places", "Places", f"?s a <{SHG}Place> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
         "(SAMPLE(?w) AS ?within) (SAMPLE(?wl) AS ?withinl) (SAMPLE(?pr) AS ?precision)",
-        f"OPTIONAL {{ ?s <{GEO}sfWithin> ?w OPTIONAL {{ ?w <{RDFS_LABEL}> ?wl }} }} "
-        f"OPTIONAL {{ ?s <{SHG}placePrecision>/<{SKOS_PREF}> ?pr }}",
+        f"OPTIONAL {{ ?s <{GEO}sfWithin> ?w OPTIONAL {{ ?w <{RDFS_LABEL}> ?wl FILTER(LANG(?wl) IN ('en', '')) }} }} "
+        f"OPTIONAL {{ ?s <{SHG}placePrecision>/<{SKOS_PREF}> ?pr FILTER(LANG(?pr) IN ('en', '')) }}",
         ["Place", "Kind", "Within", "Events here or below"],
         lambda s, r: [_cell(s, r, "s", "label"), _text(r, "precision"), _cell(s, r, "within", "withinl"),
                       _text(r, "count")],
@@ -320,7 +322,7 @@ SPECS: dict[str, ListSpec] = {
         "sources", "Source documents", f"?s a <{SHG}SourceDocument> ; <{DCT}title> ?label .",
         "(SAMPLE(?pub) AS ?publisher) (SAMPLE(?publ) AS ?publisherl) (SAMPLE(?ea) AS ?earliest) "
         "(SAMPLE(?la) AS ?latest) (SAMPLE(?is) AS ?issued)",
-        f"OPTIONAL {{ ?s <{DCT}publisher>|<{DCT}creator> ?pub OPTIONAL {{ ?pub <{RDFS_LABEL}> ?publ }} }} "
+        f"OPTIONAL {{ ?s <{DCT}publisher>|<{DCT}creator> ?pub OPTIONAL {{ ?pub <{RDFS_LABEL}> ?publ FILTER(LANG(?publ) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{SHG}earliestPublication> ?ea }} OPTIONAL {{ ?s <{SHG}latestPublication> ?la }} "
         f"OPTIONAL {{ ?s <{DCT}issued> ?is }}",
         ["Title", "Publisher or author", "Published", "Claims"],
@@ -332,11 +334,11 @@ SPECS: dict[str, ListSpec] = {
         f"?c <{PROV}wasDerivedFrom> $ .",
     ),
     "claims": ListSpec(
-        "claims", "Claims", f"?s a <{SHG}Claim> ; <{RDFS_LABEL}> ?label .",
+        "claims", "Claims", f"?s a <{SHG}Claim> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
         "(SAMPLE(?st) AS ?stance) (SAMPLE(?stl) AS ?stancel) (SAMPLE(?a) AS ?about) (SAMPLE(?al) AS ?aboutl) "
         "(SAMPLE(?d) AS ?doc) (SAMPLE(?dl) AS ?docl)",
-        f"OPTIONAL {{ ?s <{SHG}stance> ?st OPTIONAL {{ ?st <{SKOS_PREF}> ?stl }} }} "
-        f"OPTIONAL {{ ?s <{SHG}about> ?a OPTIONAL {{ ?a <{RDFS_LABEL}> ?al }} }} "
+        f"OPTIONAL {{ ?s <{SHG}stance> ?st OPTIONAL {{ ?st <{SKOS_PREF}> ?stl FILTER(LANG(?stl) IN ('en', '')) }} }} "
+        f"OPTIONAL {{ ?s <{SHG}about> ?a OPTIONAL {{ ?a <{RDFS_LABEL}> ?al FILTER(LANG(?al) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{PROV}wasDerivedFrom> ?d OPTIONAL {{ ?d <{DCT}title> ?dl }} }}",
         ["Claim", "Stance", "About", "Source document"],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "stance", "stancel"), _cell(s, r, "about", "aboutl"),
@@ -350,7 +352,7 @@ SPECS: dict[str, ListSpec] = {
          "agent": _iri_filter(ENTITY_BASE + "actor/", f"?qa <{PROV}agent> $ . ?s <{PROV}qualifiedInfluence>|<{PROV}qualifiedAttribution> ?qa ."),
          "source": _iri_filter(ENTITY_BASE + "source/", f"?s <{PROV}wasDerivedFrom> $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("stance" AS ?facet)
-          ?x <{SKOS}inScheme> <{VOCAB}stance> ; <{SKOS_PREF}> ?xl }}""",
+          ?x <{SKOS}inScheme> <{VOCAB}stance> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }}""",
         {"stance": "Stance", "about": "About incident", "speaker": "Said by", "affiliated": "Said by someone affiliated with",
          "perpetrator": "Alleged perpetrator", "mentions": "Mentions", "agent": "Spoken for or relayed by",
          "source": "Source document"},

@@ -164,7 +164,7 @@ def property_view(backend: GraphBackend, settings: Settings, prop: Resource) -> 
       {{ SELECT (COUNT(*) AS ?n) WHERE {{ ?x <{p}> ?y }} }}
       OPTIONAL {{ ?checks <{SH}path> <{p}> . OPTIONAL {{ ?parent <{SH}property> ?checks }}
                  BIND(IF(isBlank(?checks), ?parent, ?checks) AS ?shape) FILTER(isIRI(?shape))
-                 OPTIONAL {{ ?shape <{RDFS_LABEL}> ?sl }} }} }}""")
+                 OPTIONAL {{ ?shape <{RDFS_LABEL}> ?sl FILTER(LANG(?sl) IN ('en', '')) }} }} }}""")
     shapes = sorted({link_to(settings, r["shape"], r.get("sl")) for r in found if "shape" in r}, key=lambda x: x.text)
     kinds = sorted(local_name(t) for t in prop.types)
     return PropertyView(
@@ -177,7 +177,7 @@ def property_view(backend: GraphBackend, settings: Settings, prop: Resource) -> 
 def ontology_view(backend: GraphBackend, settings: Settings, onto: Resource) -> OntologyView:
     """The ontology's metadata and the terms defined by it (one query)."""
     found = rows(backend, f"""SELECT ?t ?type ?l ?def WHERE {{
-      ?t <{RDFS}isDefinedBy> <{onto.id}> ; a ?type . OPTIONAL {{ ?t <{RDFS_LABEL}>|<{SKOS_PREF}> ?l }}
+      ?t <{RDFS}isDefinedBy> <{onto.id}> ; a ?type . OPTIONAL {{ ?t <{RDFS_LABEL}>|<{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }}
       OPTIONAL {{ ?t <{SKOS}definition> ?def }} }}""")
     items: dict[str, dict[str, TermItem]] = {"class": {}, "property": {}, "scheme": {}}
     for r in found:
@@ -214,7 +214,7 @@ def tree_order(parents: dict[str, str | None]) -> list[tuple[str, int]]:
 def scheme_view(backend: GraphBackend, settings: Settings, scheme: Resource) -> SchemeView:
     """A concept scheme: its concepts as a tree, with how often each is used (two queries)."""
     found = rows(backend, f"""SELECT ?c ?l ?def ?broader WHERE {{
-      ?c <{SKOS}inScheme> <{scheme.id}> . OPTIONAL {{ ?c <{SKOS_PREF}> ?l }}
+      ?c <{SKOS}inScheme> <{scheme.id}> . OPTIONAL {{ ?c <{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }}
       OPTIONAL {{ ?c <{SKOS}definition> ?def }} OPTIONAL {{ ?c <{SKOS}broader> ?broader }} }}""")
     info = {r["c"]: r for r in found}
     uses = capped_uses(backend, sorted(info))
@@ -242,10 +242,10 @@ def concept_view(backend: GraphBackend, settings: Settings, concept: Resource) -
     """
     c = concept.id
     found = rows(backend, f"""SELECT ?kind ?x ?xl ?n WHERE {{
-      {{ BIND("narrower" AS ?kind) ?x <{SKOS}broader> <{c}> OPTIONAL {{ ?x <{SKOS_PREF}> ?xl }} }}
+      {{ BIND("narrower" AS ?kind) ?x <{SKOS}broader> <{c}> OPTIONAL {{ ?x <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }}
       UNION {{ {{ SELECT ("use" AS ?kind) ?x (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s ?x WHERE {{
         ?s ?x <{c}> FILTER(!STRSTARTS(STR(?x), "{SKOS}")) }} LIMIT {COUNT_CAP + 1} }} }} GROUP BY ?x }}
-        OPTIONAL {{ ?x <{RDFS_LABEL}> ?xl }} }} }}""")
+        OPTIONAL {{ ?x <{RDFS_LABEL}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }} }}""")
     narrower = sorted((link_to(settings, r["x"], r.get("xl")) for r in found if r["kind"] == "narrower"),
                       key=lambda x: x.text)
     usage = sorted((TermItem(link_to(settings, r["x"], r.get("xl")), count=int(r["n"]))

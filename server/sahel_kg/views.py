@@ -257,7 +257,7 @@ def place_chain(backend: GraphBackend, settings: Settings, place: str) -> list[P
 def chain_rows(backend: GraphBackend, place: str) -> tuple[dict[str, str], ...]:
     """The rows behind :func:`place_chain`: each place up the chain, its label, parent and WKT."""
     return tuple(rows(backend, f"""SELECT ?a ?l ?parent ?wkt WHERE {{
-      <{place}> <{GEO}sfWithin>* ?a . OPTIONAL {{ ?a <{RDFS_LABEL}> ?l }}
+      <{place}> <{GEO}sfWithin>* ?a . OPTIONAL {{ ?a <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }}
       OPTIONAL {{ ?a <{GEO}sfWithin> ?parent }} OPTIONAL {{ ?a <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} }}"""))
 
 
@@ -673,7 +673,7 @@ def event_query(iri: str) -> str:
               f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }}")
     return (f"SELECT ?s ?r ?l WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
             f"UNION {{ SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
-            f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l }} }} LIMIT {MAX_SUBJECTS} }} }}")
+            f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }} }} LIMIT {MAX_SUBJECTS} }} }}")
 
 
 def event_claims(backend: GraphBackend, settings: Settings,
