@@ -203,6 +203,7 @@ def test_a_service_endpoint_that_fails_answers_502_not_500(store_pointer: Path, 
     assert canary.hits == ["/fail", "/fail"]
 
 
+@pytest.mark.real_server
 def test_the_real_server_refuses_the_handed_queries(store_pointer: Path, canary: Canary) -> None:
     """Through uvicorn and real HTTP, GET and a POST body, as the issue's table was measured."""
     with sahel_server(store_pointer) as (base, _):
