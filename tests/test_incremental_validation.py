@@ -15,6 +15,8 @@ from sahel_kg.synthetic import generate
 from sahel_kg.validation import validate_project
 
 ROOT = project_root()
+#: Large corpora: a synthetic one validated whole and in batches, and the curated data in batches (about a minute).
+pytestmark = pytest.mark.slow
 
 
 def keys(report) -> set[tuple]:

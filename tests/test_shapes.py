@@ -56,6 +56,7 @@ def test_passing_example_has_no_violation(update: str) -> None:
     assert violation_keys(example_graph(update)) == set()
 
 
+@pytest.mark.slow  # one pyshacl run per example, about a second each; the shapes' own lane
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_failing_example_raises_exactly_the_expected_violations(case: Case) -> None:
     assert violation_keys(example_graph(case.update)) == set(case.expected)
