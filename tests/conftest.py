@@ -48,7 +48,9 @@ from fixture_project import make_fixture_root
 ROOT = project_root()
 #: Test modules whose app/client tests run over both backends.
 BOTH_BACKENDS = {"test_sparql_protocol", "test_w3c_protocol", "test_query_page", "test_pages",
-                 "test_dereferencing", "test_discovery", "test_ssrf"}
+                 "test_dereferencing", "test_discovery", "test_ssrf", "test_jsonld",
+                 "test_follow_your_nose", "test_canonical_paths", "test_link_crawl",
+                 "test_keywords_never_change_answers"}
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 

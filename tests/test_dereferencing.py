@@ -96,13 +96,6 @@ def _media(response: object) -> str:
     return response.headers["content-type"].split(";")[0]  # type: ignore[attr-defined]
 
 
-@pytest.fixture(autouse=True)
-def own_html_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the fallback pages, so these tests do not depend on the pages module's state."""
-    if "with_the_pages_module" not in request.node.name:
-        monkeypatch.setattr("sahel_kg.dereference.page_function", lambda name: None)
-
-
 # ---------------------------------------------------------------- negotiation
 
 @pytest.mark.parametrize(("accept", "status", "media_type"), [

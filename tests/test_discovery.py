@@ -20,12 +20,6 @@ DATASET = URIRef(BASE + ".well-known/void#dataset")
 DUMPS = ("/dumps/sahel-harm.nq.gz", "/dumps/sahel-harm.ttl.gz")
 
 
-@pytest.fixture(autouse=True)
-def own_html_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the fallback pages, so these tests do not depend on the pages module's state."""
-    monkeypatch.setattr("sahel_kg.discovery.page_function", lambda name: None)
-
-
 def _void(client: TestClient) -> Graph:
     return Graph().parse(data=client.get("/.well-known/void.ttl").text, format="turtle")
 

@@ -28,6 +28,7 @@ from . import hardening, query_page, sparql_protocol
 from . import dereference, discovery
 from . import pages
 from .backend import EmbeddedBackend, GraphBackend, RemoteBackend
+from .deadlines import PageTimeout
 from .negotiation import wants_html
 from .remote import RemoteStore, StoreUnavailable
 from .settings import Settings
@@ -56,6 +57,19 @@ async def store_unavailable(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(exc.message + "\n", exc.status, headers=headers)
 
 
+async def page_timed_out(request: Request, exc: Exception) -> Response:
+    """503 when a page's own queries ran past the page time limit (``page_timeout``)."""
+    assert isinstance(exc, PageTimeout)
+    message = f"{exc}; try again later, or narrow it (fewer rows per page, a filter)"
+    headers = {"Retry-After": "5", "Cache-Control": "no-store"}
+    if wants_html(request.headers.get("accept")):
+        body = (f"<!doctype html><html lang=en><meta charset=utf-8><title>Page timed out</title>"
+                f"<link rel=stylesheet href=/static/style.css><h1>Page timed out</h1><p>{html.escape(message)}.</p>"
+                f"<p><a href=\"/\">Home</a></p></html>")
+        return HTMLResponse(body, 503, headers=headers)
+    return PlainTextResponse(message + "\n", 503, headers=headers)
+
+
 def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None = None, *,
                store_dir: Path | None = None) -> FastAPI:
     """A new application serving ``store`` as configured by ``settings``.
@@ -81,8 +95,10 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.state.store = store
     app.state.backend = backend
     app.state.store_dir = None if remote else store_dir  # where the search index of a built store lives
+    app.state.jsonld_context = None  # read from the ontology on first use (sahel_kg.jsonld)
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
+    app.add_exception_handler(PageTimeout, page_timed_out)
     app.include_router(sparql_protocol.router)
     app.include_router(query_page.router)
     app.include_router(dereference.router)

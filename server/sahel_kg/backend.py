@@ -6,7 +6,8 @@ external SPARQL store (:class:`RemoteBackend`, SPARQL 1.1 Protocol over HTTP).
 The dumps are written through the backend too (:meth:`GraphBackend.write_quads`,
 :meth:`GraphBackend.write_union`), streamed rather than held in memory.
 Every result is read to the end inside the call that ran the query: a
-pyoxigraph result iterator must never cross threads.
+pyoxigraph result iterator must never cross threads. Each query first checks
+the request's page deadline (:mod:`sahel_kg.deadlines`).
 
 >>> store = pyoxigraph.Store()
 >>> store.add(pyoxigraph.Quad(pyoxigraph.NamedNode("http://e/s"), pyoxigraph.NamedNode("http://e/p"),
@@ -30,6 +31,7 @@ from typing import IO, Annotated, Protocol, TypeVar
 import pyoxigraph
 from fastapi import Depends, Request
 
+from .deadlines import check_deadline
 from .namespaces import PREFIXES
 from .remote import JSON_RESULTS, N_TRIPLES, RemoteStore, ResponseReader, StoreUnavailable, translate_errors
 
@@ -80,6 +82,7 @@ class EmbeddedBackend:
         self.store = store
 
     def _run(self, sparql: str) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples | pyoxigraph.QueryBoolean:
+        check_deadline()
         return self.store.query(sparql, use_default_graph_as_union=True)
 
     def select(self, sparql: str) -> list[Row]:
@@ -173,6 +176,7 @@ class RemoteBackend:
 
     def _results(self, sparql: str, read: Callable[[object], _T]) -> _T:
         """Run a SELECT or ASK and read its parsed result on this thread (an unreadable one is 502)."""
+        check_deadline()
         body = virtuoso_bnodes(self.remote.query_bytes(sparql, None, JSON_RESULTS))
         try:
             return read(pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON))
@@ -184,6 +188,7 @@ class RemoteBackend:
         return self._results(sparql, _rows)
 
     def construct(self, sparql: str) -> list[pyoxigraph.Triple]:
+        check_deadline()
         body = self.remote.query_bytes(sparql, None, N_TRIPLES)
         return list(pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES))
 

@@ -20,15 +20,19 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+import pyoxigraph
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from .backend import BackendDep, GraphBackend
 from .describe import AREAS, MAX_PATH, Description, describe, iri_for_path, with_labels
-from .fallback_pages import entity_html, gone_html, not_found_html, page_function
+from .namespaces import BASE, GRAPH_BASE
+from . import pages
+from .jsonld import jsonld_body
 from .negotiation import GRAPH_OFFERS, HTML, Offer, choose, offered
 from .rdf_output import serialize
 from .settings import Settings, SettingsDep
+from .xml_chars import forbidden_in_xml, is_xml_media_type, not_representable
 
 router = APIRouter()
 
@@ -105,27 +109,37 @@ def _text_or_html(offer: Offer | None, status: int, text: str, html: str,
     return PlainTextResponse(text + "\n", status, headers=headers)
 
 
-def _html(request: Request, name: str, *args: object, **kwargs: object) -> str | None:
-    function = page_function(name)
-    return function(request, *args, **kwargs) if function is not None else None
-
-
 def _found(request: Request, backend: GraphBackend, desc: Description, offer: Offer,
            settings: Settings, headers: dict[str, str]) -> Response:
     """The description in the format chosen; an entity's HTML page is built from the triples already read
     (a named graph's content is not its description: its page reads its own)."""
     triples = desc.triples
     if offer is HTML:
-        page = _html(request, "entity_html", desc.iri, triples=None if desc.graph else triples)
-        if page is None:
-            page = entity_html(desc.iri, with_labels(backend, desc.iri, triples), settings.public_base_url,
-                               settings.local_url)
-        return HTMLResponse(page, headers=headers)
+        page = None if desc.graph else pages.entity_html(request, desc.iri, triples=triples)
+        return HTMLResponse(page or _statements_page(request, backend, desc), headers=headers)
     assert offer.rdf_format is not None
     if desc.graph is None:
         triples = with_labels(backend, desc.iri, triples)
-    body = serialize(triples, offer.rdf_format, graph=desc.graph)
+    if offer.rdf_format == pyoxigraph.RdfFormat.JSON_LD:
+        quads = serialize(triples, pyoxigraph.RdfFormat.N_QUADS, graph=desc.graph)
+        body = jsonld_body(quads, request.app.state, backend)
+    else:
+        body = serialize(triples, offer.rdf_format, graph=desc.graph)
+    unfit = forbidden_in_xml(body) if is_xml_media_type(offer.media_type) else None
+    if unfit:
+        return PlainTextResponse(str(not_representable(unfit)) + "\n", 406, headers=headers)
     return Response(body, media_type=offer.media_type, headers=headers)
+
+
+def _statements_page(request: Request, backend: GraphBackend, desc: Description) -> str:
+    """The page of what has no entity page: a named graph's content, an IRI only pointed at (a version IRI)."""
+    if desc.graph:
+        title = "Named graph " + desc.iri.removeprefix(GRAPH_BASE)
+        intro = "The statements of one Turtle file of the dataset, as loaded into the store."
+        return pages.triples_html(request, desc.iri, desc.triples, title=title, kind="Named graph", intro=intro)
+    triples = with_labels(backend, desc.iri, desc.triples)
+    return pages.triples_html(request, desc.iri, triples, title=desc.iri.removeprefix(BASE), kind="Resource",
+                              intro="What the graph says about this IRI.")
 
 
 def _answer(request: Request, backend: GraphBackend, desc: Description, target: Target, offer: Offer,
@@ -136,10 +150,10 @@ def _answer(request: Request, backend: GraphBackend, desc: Description, target: 
         ext = f".{target.suffix.extension}" if target.suffix else ""
         return RedirectResponse(settings.local_url(desc.replaced_by) + ext, 301, headers=headers)
     if status == "gone":
-        html = _html(request, "gone_html", desc.iri, None) or gone_html(desc.iri, None, settings.public_base_url)
+        html = pages.gone_html(request, desc.iri, None)
         return _text_or_html(offer, 410, f"{desc.iri} was retired and is no longer described", html, headers)
     if status == "unknown":
-        html = _html(request, "not_found_html", desc.iri) or not_found_html(desc.iri, settings.public_base_url)
+        html = pages.not_found_html(request, desc.iri)
         return _text_or_html(offer, 404, f"nothing is known about {desc.iri}", html, headers)
     return _found(request, backend, desc, offer, settings, headers)
 
@@ -154,7 +168,14 @@ def without_body(request: Request, response: Response) -> Response:
 
 
 def dereference(request: Request, backend: BackendDep, settings: SettingsDep) -> Response:
-    """Answer for one IRI of the namespace, in the format asked for."""
+    """Answer for one IRI of the namespace, in the format asked for.
+
+    A namespace IRI (``…/ontology/``, ``…/vocab/stance/``) is redirected to the
+    resource without its final slash: the ontology, the concept scheme.
+    """
+    path = route_path(request)
+    if path.endswith("/") and path.strip("/"):
+        return without_body(request, RedirectResponse("/" + path.rstrip("/"), 301))
     try:
         target = target_of(request, settings)
     except BadPath as bad:

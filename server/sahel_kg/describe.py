@@ -8,7 +8,11 @@ queries over the union graph:
    subject, recursively the triples of the blank nodes it points at (up to
    :data:`BLANK_DEPTH` levels, which covers counts, quotes, qualified
    attributions and curator inferences), and blank-node reifications of its
-   statements — all in one CONSTRUCT;
+   statements; for an entity (``/id/…``) also the statements of our other
+   entities that point at it — the claims about an incident, the responses
+   to a claim, the places within a place — at most :data:`MAX_INBOUND` of
+   them, with ``rdfs:seeAlso`` a query for all when there are more, so a
+   client following its nose finds who said what — all in one CONSTRUCT;
 2. for an ``owl:Ontology`` the whole graph(s) declaring it, for a
    ``skos:ConceptScheme`` its concepts' ``skos:inScheme`` links, and for an
    IRI that is never a subject the triples pointing at it (a version IRI);
@@ -30,16 +34,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlencode
 
 import pyoxigraph
 
 from .backend import GraphBackend
-from .namespaces import BASE, GRAPH_BASE, PREFIXES
+from .namespaces import BASE, ENTITY_BASE, GRAPH_BASE, PREFIXES
 
 #: Nested blank-node levels followed from the described IRI.
 BLANK_DEPTH = 4
 #: Most linked IRIs whose labels one description fetches.
 MAX_LABELLED = 2000
+#: Most statements pointing at an entity that its description holds (the rest: see :func:`inbound_link`).
+MAX_INBOUND = 500
 #: Longest path (after the base) that can name one of our IRIs.
 MAX_PATH = 512
 #: The first path segments of IRIs the server dereferences.
@@ -116,7 +123,31 @@ def cbd_query(iri: str, *, depth: int = BLANK_DEPTH) -> str:
         f"{{ ?s <{rdf}subject> {node} ; <{rdf}predicate> ?rp ; <{rdf}object> ?ro . "
         f"FILTER(isBlank(?s)) ?s ?p ?o }}"
     )
+    if iri.startswith(ENTITY_BASE):
+        branches.append(f"{{ SELECT ?s ?p ?o WHERE {{ ?s ?p {node} FILTER(isIRI(?s) && ?s != {node} && "
+                        f'STRSTARTS(STR(?s), "{ENTITY_BASE}")) BIND({node} AS ?o) }} LIMIT {MAX_INBOUND + 1} }}')
     return "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
+
+
+def inbound_query(iri: str) -> str:
+    """A CONSTRUCT of every statement of our entities that points at ``iri`` (what a bounded description links to)."""
+    node = _node(iri)
+    return (f"CONSTRUCT {{ ?s ?p {node} }} WHERE {{ ?s ?p {node} FILTER(isIRI(?s) && ?s != {node} && "
+            f'STRSTARTS(STR(?s), "{ENTITY_BASE}")) }}')
+
+
+def bounded_inbound(iri: str, triples: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
+    """``triples`` with at most :data:`MAX_INBOUND` statements pointing at ``iri``, and a link to all when cut.
+
+    The link is ``<iri> rdfs:seeAlso <…/sparql?query=…>``: the :func:`inbound_query` on our endpoint.
+    """
+    inbound = [t for t in triples if t.object == pyoxigraph.NamedNode(iri) and t.subject.value != iri]
+    if len(inbound) <= MAX_INBOUND:
+        return triples
+    dropped = set(inbound[MAX_INBOUND:])
+    see_also = pyoxigraph.Triple(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(PREFIXES["rdfs"] + "seeAlso"),
+                                 pyoxigraph.NamedNode(BASE + "sparql?" + urlencode({"query": inbound_query(iri)})))
+    return [t for t in triples if t not in dropped] + [see_also]
 
 
 def context_query(iri: str, triples: list[pyoxigraph.Triple]) -> str | None:
@@ -190,7 +221,7 @@ def cbd(backend: GraphBackend, iri: str) -> list[pyoxigraph.Triple]:
     if any(isinstance(t.subject, pyoxigraph.BlankNode) and isinstance(t.object, pyoxigraph.BlankNode)
            for t in triples):
         triples = backend.construct(cbd_query(iri))
-    return triples
+    return bounded_inbound(iri, triples)
 
 
 def describe(backend: GraphBackend, iri: str, *, labels: bool = True) -> Description:

@@ -32,7 +32,9 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 from .backend import BackendDep, GraphBackend
 from .dereference import SUFFIXES, link_header, without_body
 from .dumps import Dump, cache_folder, write_dumps
-from .fallback_pages import entity_html, page_function
+from . import pages
+from .deadlines import no_deadline
+from .jsonld import cached_context, jsonld_body
 from .namespaces import BASE, ENTITY_BASE, PREFIXES
 from .negotiation import HTML, choose, offered
 from .rdf_output import serialize
@@ -47,36 +49,12 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_LIMIT = 50_000
 PAGES = f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && (STRSTARTS(STR(?s), "{ENTITY_BASE}")
   || STRSTARTS(STR(?s), "{BASE}ontology") || STRSTARTS(STR(?s), "{BASE}vocab/"))) }} ORDER BY ?s"""
-PROPERTIES = f"""SELECT ?p ?kind (SAMPLE(?r) AS ?range) WHERE {{
-  VALUES ?kind {{ <{PREFIXES["owl"]}ObjectProperty> <{PREFIXES["owl"]}DatatypeProperty> }}
-  ?p a ?kind . OPTIONAL {{ ?p <{PREFIXES["rdfs"]}range> ?r }}
-  FILTER(STRSTARTS(STR(?p), "{PREFIXES["shg"]}"))
-}} GROUP BY ?p ?kind ORDER BY ?p"""
-#: Terms of other vocabularies that every document uses, by short name.
-COMMON_TERMS: dict[str, Any] = {
-    "id": "@id", "type": "@type",
-    "label": {"@id": "rdfs:label"}, "prefLabel": {"@id": "skos:prefLabel"},
-    "altLabel": {"@id": "skos:altLabel"}, "definition": {"@id": "skos:definition"},
-    "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
-    "wasAttributedTo": {"@id": "prov:wasAttributedTo", "@type": "@id"},
-    "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
-    "eventType": {"@id": "sem:eventType", "@type": "@id"},
-    "hasPlace": {"@id": "sem:hasPlace", "@type": "@id"},
-    "sfWithin": {"@id": "geo:sfWithin", "@type": "@id"},
-    "hasGeometry": {"@id": "geo:hasGeometry", "@type": "@id"},
-    "asWKT": {"@id": "geo:asWKT", "@type": "geo:wktLiteral"},
-    "exact": {"@id": "oa:exact"}, "title": {"@id": "dcterms:title"},
-    "publisher": {"@id": "dcterms:publisher", "@type": "@id"},
-}
-
-
 @dataclass
 class Discovery:
     """What this module computes once per app."""
 
     stats: Statistics | None = None
     dumps: dict[str, Dump] = field(default_factory=dict)
-    context: bytes | None = None
     sitemap: bytes | None = None
 
 
@@ -92,8 +70,8 @@ DiscoveryDep = Annotated[Discovery, Depends(get_discovery)]
 
 
 def ensure_dumps(cache: Discovery, backend: GraphBackend, settings: Settings) -> Discovery:
-    """Fill in the statistics and the dumps, once."""
-    with _lock:
+    """Fill in the statistics and the dumps, once (no page deadline: the work is kept)."""
+    with _lock, no_deadline():
         if cache.stats is None:
             cache.stats = statistics(backend)
         if not cache.dumps:
@@ -116,13 +94,16 @@ def _void(request: Request, backend: GraphBackend, settings: Settings, cache: Di
     assert cache.stats is not None
     triples = void_triples(cache.stats, list(cache.dumps.values()), settings)
     if offer is HTML:
-        page = page_function("void_html")
-        html = (page(request) if page else None) or entity_html(
-            DATASET, triples, settings.public_base_url, settings.local_url)
+        html = pages.triples_html(request, DATASET, triples, title="The dataset", kind="Dataset description (VoID)",
+                                  intro="What the dataset holds, graph by graph, and where to get all of it.",
+                                  url=url)
         return HTMLResponse(html, headers=headers)
     assert offer.rdf_format is not None
-    return Response(serialize(triples, offer.rdf_format, extra=EXTRA_PREFIXES),
-                    media_type=offer.media_type, headers=headers)
+    if offer.rdf_format == pyoxigraph.RdfFormat.JSON_LD:
+        body = jsonld_body(serialize(triples, pyoxigraph.RdfFormat.N_TRIPLES), request.app.state, backend)
+    else:
+        body = serialize(triples, offer.rdf_format, extra=EXTRA_PREFIXES)
+    return Response(body, media_type=offer.media_type, headers=headers)
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], name="void")
@@ -140,6 +121,13 @@ def void_file(ext: str, request: Request, backend: BackendDep, settings: Setting
     return without_body(request, _void(request, backend, settings, cache, ext))
 
 
+@router.api_route("/dumps", methods=["GET", "HEAD"], name="dumps", response_class=HTMLResponse)
+def dumps_index(request: Request, backend: BackendDep, settings: SettingsDep, cache: DiscoveryDep) -> Response:
+    """The list of full dumps, with what each holds and its size."""
+    ensure_dumps(cache, backend, settings)
+    return without_body(request, HTMLResponse(pages.dumps_html(request, list(cache.dumps.values()))))
+
+
 @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], name="dump")
 def dump(name: str, backend: BackendDep, settings: SettingsDep, cache: DiscoveryDep) -> Response:
     """A full dump, as a gzip file to save (not a compressed transfer of its content)."""
@@ -151,37 +139,11 @@ def dump(name: str, backend: BackendDep, settings: SettingsDep, cache: Discovery
                         headers={"Cache-Control": "public, max-age=3600"})
 
 
-def context_document(properties: list[dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal]]) -> dict[str, Any]:
-    """The JSON-LD context: prefixes, then our properties by local name, then common terms.
-
-    >>> owl = PREFIXES["owl"]
-    >>> row = {"p": pyoxigraph.NamedNode(PREFIXES["shg"] + "about"),
-    ...        "kind": pyoxigraph.NamedNode(owl + "ObjectProperty")}
-    >>> context_document([row])["@context"]["about"]
-    {'@id': 'shg:about', '@type': '@id'}
-    """
-    terms: dict[str, Any] = dict(PREFIXES)
-    for row in properties:
-        local = row["p"].value[len(PREFIXES["shg"]):]
-        term: dict[str, str] = {"@id": f"shg:{local}"}
-        rng = row.get("range")
-        if row["kind"].value.endswith("ObjectProperty"):
-            term["@type"] = "@id"
-        elif rng is not None and rng.value.startswith(PREFIXES["xsd"]) and not rng.value.endswith("#string"):
-            term["@type"] = "xsd:" + rng.value[len(PREFIXES["xsd"]):]
-        terms.setdefault(local, term)
-    for name, term in COMMON_TERMS.items():
-        terms.setdefault(name, term)
-    return {"@context": terms}
-
-
 @router.api_route("/context.jsonld", methods=["GET", "HEAD"], name="jsonld_context")
-def context(request: Request, backend: BackendDep, cache: DiscoveryDep) -> Response:
-    """The JSON-LD context for documents about our data."""
-    if cache.context is None:
-        doc = context_document(backend.select(PROPERTIES))  # type: ignore[arg-type]
-        cache.context = json.dumps(doc, indent=1).encode()
-    return without_body(request, Response(cache.context, media_type="application/ld+json",
+def context(request: Request, backend: BackendDep) -> Response:
+    """The JSON-LD context for documents about our data (:mod:`sahel_kg.jsonld`)."""
+    body = json.dumps(cached_context(request.app.state, backend), indent=1).encode()
+    return without_body(request, Response(body, media_type="application/ld+json",
                                           headers={"Access-Control-Allow-Origin": "*"}))
 
 

@@ -19,7 +19,7 @@ from .settings import Settings
 
 
 def _default(value: object) -> str:
-    if value is None or value is PydanticUndefined:
+    if value is None or value is PydanticUndefined or value == "":
         return "—"
     return f"`{value}`"
 

@@ -1,7 +1,7 @@
-"""The one middleware every HTTP request crosses: limits, CORS, headers, access log.
+"""The one middleware every HTTP request crosses: limits, canonical paths, CORS, headers, access log.
 
 Each concern lives in its own module — the size limits in
-:mod:`sahel_kg.limits`, the security headers in :mod:`sahel_kg.security`, the
+:mod:`sahel_kg.limits`, one spelling per path in :mod:`sahel_kg.canonical`, the security headers in :mod:`sahel_kg.security`, the
 access log and metrics in :mod:`sahel_kg.observability` — and :class:`Edge`
 applies them in one pass, with one wrapper around ``send``. Four ASGI layers
 doing the same cost a quarter of a small query's time in the server.
@@ -21,6 +21,8 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .canonical import canonical_answer
+from .deadlines import page_deadline
 from .limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from .observability import Metrics, record_request
 from .security import security_headers
@@ -40,6 +42,18 @@ def preflight_headers(request_headers: dict[bytes, bytes]) -> list[tuple[bytes, 
     if asked:
         headers.append((b"access-control-allow-headers", asked))
     return headers
+
+
+async def send_noncanonical(send: Send, status: int, detail: str) -> None:
+    """301 to the canonical path (``detail``), or 404 saying why (see :mod:`sahel_kg.canonical`)."""
+    if status != 301:
+        await send_plain(send, status, detail)
+        return
+    body = f"moved permanently to {detail}\n".encode()
+    await send({"type": "http.response.start", "status": 301, "headers": [
+        (b"location", detail.encode("latin-1")), (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 class Edge:
@@ -69,7 +83,8 @@ class Edge:
                 return
             cors = early
             try:
-                await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
+                with page_deadline(self.settings.page_timeout):  # the server's own queries for this request
+                    await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
             except BodyTooLarge:
                 self.metrics.inc("sahel_rejections_total", reason="413")
                 if not responded:
@@ -85,6 +100,10 @@ class Edge:
         if refused:
             self.metrics.inc("sahel_rejections_total", reason=str(refused[0]))
             await send_plain(send, *refused)
+            return None
+        noncanonical = canonical_answer(scope.get("raw_path") or b"", scope.get("query_string", b""))
+        if noncanonical:
+            await send_noncanonical(send, *noncanonical)
             return None
         headers = dict(scope.get("headers", []))
         if b"origin" not in headers:

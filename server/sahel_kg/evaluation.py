@@ -41,6 +41,7 @@ import pyoxigraph
 from .isolation import isolation_refused
 from .namespaces import PREFIXES
 from .negotiation import HTML, Kind, Offer, choose, offered
+from .xml_chars import NotRepresentable, XmlCheck, is_xml_media_type
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,8 @@ class ChunkWriter:
         self._send_item, self._head, self._size = send, head, chunk_bytes
         self._buffer = bytearray()
         self._head_sent = False
+        # XML bodies are checked as they go out: a literal may hold what XML cannot carry
+        self._check = XmlCheck() if is_xml_media_type(head.media_type) else None
 
     def write(self, data: bytes) -> int:
         self._buffer += data
@@ -182,6 +185,8 @@ class ChunkWriter:
 
     def _send(self, *, done: bool) -> None:
         body, self._buffer = bytes(self._buffer), bytearray()
+        if self._check is not None:
+            self._check(body)
         if not self._head_sent:
             self._head.body, self._head.done, self._head_sent = body, done, True
             self._send_item(self._head)
@@ -295,6 +300,7 @@ def evaluation_failure(exc: Exception, *, isolated: bool = False) -> Head:
       check missed): 403, federation is off, and the event is logged;
     - a SERVICE endpoint that failed or could not be reached: 502;
     - a storage fault: 500, logged, with no detail for the client;
+    - a result holding a character its format cannot carry (:mod:`sahel_kg.xml_chars`): 406;
     - anything else the engine raises (an unsupported function, an argument of
       the wrong type, an unbound SERVICE variable): 400 with the engine's message.
 
@@ -306,6 +312,8 @@ def evaluation_failure(exc: Exception, *, isolated: bool = False) -> Head:
     403
     """
     message = str(exc)
+    if isinstance(exc, NotRepresentable):
+        return failure(406, message)
     if isolated and isolation_refused(message):
         log.warning("a network call was stopped by the worker's isolation (a SERVICE the query reader missed?): %s",
                     message)
@@ -328,10 +336,9 @@ def _stream(result: Result, kind: Kind, offer: Offer, job: QueryJob, send: Send,
         if truncated:
             head.headers[TRUNCATED_HEADER] = str(job.row_limit)
         _serialize(rows, offer, writer)
+        writer.close()
     except (ClientGone, MemoryError):
         raise
     except Exception as exc:  # evaluation errors surface while serializing
         log.warning("query failed: %s", exc)
         send(exc if writer.started else evaluation_failure(exc, isolated=isolated))
-        return
-    writer.close()

@@ -9,8 +9,9 @@ What it does, in order:
 
 1. finds the query's form (SELECT, ASK, CONSTRUCT, DESCRIBE) lexically and
    chooses the format exactly as the embedded endpoint does (406 alike);
-2. prefixes the query with one line — ``BASE <endpoint>`` and our ``PREFIX``
-   declarations — so the same queries run (the store's error positions are
+2. prefixes the query with one line — ``BASE <endpoint>`` and the ``PREFIX``
+   declarations of ours that the query uses without declaring (read by the
+   query reader) — so the same queries run (the store's error positions are
    shifted back by that line);
 3. POSTs it with the request's ``default-graph-uri`` / ``named-graph-uri``,
    or the union parameters of the store (:meth:`RemoteStore.union_params`)
@@ -53,7 +54,8 @@ from .namespaces import PREFIXES
 from .negotiation import Kind, Offer
 from .remote import JSON_RESULTS, N_TRIPLES, RemoteStore, StoreTimeout, StoreUnavailable, bare, store_message
 from .runners import timed_out
-from .sparql_text import read_query
+from .xml_chars import NotRepresentable
+from .sparql_text import QueryText, read_query
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +63,21 @@ TSV = pyoxigraph.QueryResultsFormat.TSV
 _KINDS: dict[str, Kind] = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
-def query_kind(query: str) -> Kind | None:
+def query_kind(query: str | QueryText) -> Kind | None:
     """The kind of result a query gives, read from its form (:func:`sahel_kg.sparql_text.read_query`)."""
-    form = read_query(query).form
+    form = (read_query(query) if isinstance(query, str) else query).form
     return _KINDS[form] if form else None
 
 
-def prologue(base_iri: str | None) -> str:
-    """One line declaring the base IRI and our prefixes (the query's own win: they come later)."""
+def prologue(base_iri: str | None, text: QueryText) -> str:
+    """One line declaring the base IRI and those of our prefixes the query uses without declaring them.
+
+    >>> prologue(None, read_query("SELECT * { ?s rdfs:label ?l ; ex:p ?o } # skos:x"))
+    'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\\n'
+    """
+    used = {token.text.partition(":")[0] for token in text.tokens if token.kind == "pname"}
     decls = [f"BASE <{base_iri}>"] if base_iri and ">" not in base_iri else []
-    decls += [f"PREFIX {name}: <{ns}>" for name, ns in PREFIXES.items()]
+    decls += [f"PREFIX {name}: <{ns}>" for name, ns in PREFIXES.items() if name in used - set(text.prefixes)]
     return " ".join(decls) + "\n"
 
 
@@ -118,7 +125,8 @@ def error_head(status: int, body: bytes, shift: int) -> Head:
 
 def forward(remote: RemoteStore, job: QueryJob, send: Send, chunk_bytes: int) -> None:
     """Forward one query to the store and send its result, all on the calling thread."""
-    kind = query_kind(job.query) or "solutions"
+    text = read_query(job.query)
+    kind = query_kind(text) or "solutions"
     offer = offer_for(kind, job)
     if isinstance(offer, Head):
         send(offer)
@@ -130,24 +138,24 @@ def forward(remote: RemoteStore, job: QueryJob, send: Send, chunk_bytes: int) ->
     writer = ChunkWriter(send, head, chunk_bytes)
     deadline = time.monotonic() + remote.query_timeout
     try:
-        with remote.open_query(prologue(job.base_iri) + job.query, dataset_params(remote, job), accept) as response:
+        with remote.open_query(prologue(job.base_iri, text) + job.query, dataset_params(remote, job),
+                               accept) as response:
             if response.status_code != 200:
                 send(error_head(response.status_code, response.read(), 1))
                 return
             _relay(response, kind, offer, cap, writer, deadline)
+        writer.close()
     except ClientGone:
-        return
+        pass
+    except NotRepresentable as exc:
+        send(_cut(str(exc)) if writer.started else failure(406, str(exc)))
     except StoreTimeout:
         send(_cut("time limit") if writer.started else timed_out(remote.query_timeout))
-        return
     except StoreUnavailable as exc:
         send(_cut(exc.message) if writer.started else failure(exc.status, exc.message))
-        return
     except (httpx.HTTPError, SyntaxError, ValueError, OSError) as exc:
         log.warning("forwarded query failed: %r", exc)
         send(_cut(str(exc)) if writer.started else failure(502, f"the SPARQL store sent an unreadable result: {exc}"))
-        return
-    writer.close()
 
 
 def _cut(why: str) -> Exception:

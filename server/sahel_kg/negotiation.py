@@ -63,14 +63,15 @@ RESULTS_OFFERS: tuple[Offer, ...] = (
     _r("tsv", QueryResultsFormat.TSV, "TSV"),
     HTML,
 )
-BOOLEAN_OFFERS: tuple[Offer, ...] = (RESULTS_OFFERS[0], RESULTS_OFFERS[1], HTML)
+#: ASK in CSV/TSV is not in the standard; pyoxigraph writes a bare ``true``/``false``, which clients read.
+BOOLEAN_OFFERS: tuple[Offer, ...] = RESULTS_OFFERS
 GRAPH_OFFERS: tuple[Offer, ...] = (
     _g("ttl", RdfFormat.TURTLE, "Turtle", "turtle", "application/x-turtle"),
     _g("nt", RdfFormat.N_TRIPLES, "N-Triples", "ntriples", "n-triples", "text/plain"),
     _g("nq", RdfFormat.N_QUADS, "N-Quads", "nquads", "n-quads"),
     _g("trig", RdfFormat.TRIG, "TriG"),
     _g("jsonld", RdfFormat.JSON_LD, "JSON-LD", "json-ld", "json", "application/json"),
-    _g("rdf", RdfFormat.RDF_XML, "RDF/XML", "rdfxml", "xml", "owl", "application/xml", "text/xml"),
+    _g("rdf", RdfFormat.RDF_XML, "RDF/XML", "rdfxml", "rdf+xml", "xml", "owl", "application/xml", "text/xml"),
     _g("n3", RdfFormat.N3, "N3"),
     HTML,
 )
@@ -144,12 +145,27 @@ def _quality(offer: Offer, ranges: list[Range]) -> float:
 
 
 def by_name(kind: Kind, name: str) -> Offer | None:
-    """The offer for a ``format=`` value: a short name, an alias or a media type."""
+    """The offer for a ``format=`` value: a short name, an alias, or media types read as an Accept header.
+
+    >>> by_name("graph", "application/ld+json,application/x-json+ld").name
+    'jsonld'
+    """
     wanted = name.strip().lower()
+    if "," in wanted or ";" in wanted or "*" in wanted:  # SPARQLWrapper sends its Accept list here
+        return choose(kind, wanted)
     for offer in OFFERS[kind]:
         if wanted in (offer.name, _bare(offer.media_type), *offer.aliases):
             return offer
     return None
+
+
+def same_format(a: str, b: str) -> bool:
+    """Whether two ``format=`` values choose the same offer for every kind of result.
+
+    >>> same_format("tsv", "text/tab-separated-values"), same_format("xml", "application/rdf+xml")
+    (True, False)
+    """
+    return all(by_name(kind, a) is by_name(kind, b) for kind in OFFERS)  # type: ignore[arg-type]
 
 
 def choose(kind: Kind, accept: str | None, format_name: str | None = None) -> Offer | None:

@@ -159,9 +159,12 @@ def class_view(backend: GraphBackend, settings: Settings, cls: Resource) -> Clas
 def property_view(backend: GraphBackend, settings: Settings, prop: Resource) -> PropertyView:
     """A property: domain, range, definition, how often it is used and which shapes check it (one query)."""
     p = prop.id
+    # A property shape is usually a blank node inside a node shape: the node shape is what has a page.
     found = rows(backend, f"""SELECT ?n ?shape ?sl WHERE {{
       {{ SELECT (COUNT(*) AS ?n) WHERE {{ ?x <{p}> ?y }} }}
-      OPTIONAL {{ ?shape <{SH}path> <{p}> . OPTIONAL {{ ?shape <{RDFS_LABEL}> ?sl }} }} }}""")
+      OPTIONAL {{ ?checks <{SH}path> <{p}> . OPTIONAL {{ ?parent <{SH}property> ?checks }}
+                 BIND(IF(isBlank(?checks), ?parent, ?checks) AS ?shape) FILTER(isIRI(?shape))
+                 OPTIONAL {{ ?shape <{RDFS_LABEL}> ?sl }} }} }}""")
     shapes = sorted({link_to(settings, r["shape"], r.get("sl")) for r in found if "shape" in r}, key=lambda x: x.text)
     kinds = sorted(local_name(t) for t in prop.types)
     return PropertyView(

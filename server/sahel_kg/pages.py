@@ -15,8 +15,9 @@ rendered by an autoescaping Jinja2 template.
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -70,6 +71,7 @@ def links_html(items: Iterable[Any], empty: str = "—") -> Markup:
 env.filters["link"], env.filters["links"] = link_html, links_html
 
 SHG, OWL, SKOS, SH = PREFIXES["shg"], PREFIXES["owl"], PREFIXES["skos"], PREFIXES["sh"]
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
 #: rdf:type → (template, kind shown), first match wins.
 KINDS: list[tuple[str, str, str]] = [
     (SHG + "Incident", "incident", "Incident"),
@@ -158,6 +160,89 @@ def entity_html(request: Request, iri: str, *, triples: list[pyoxigraph.Triple] 
         return None
     template, view = built
     return render(f"{template}.html", page=view, meta=view.base.meta)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class SubjectGroup:
+    """The statements of one subject: its cell, then (property link, value cell) rows."""
+
+    subject: v.Cell
+    rows: list[tuple[v.Link, v.Cell]]
+
+
+@dataclass(frozen=True)
+class TriplesView:
+    """A page of plain statements grouped by subject (VoID, a named graph's content, a version IRI)."""
+
+    title: str
+    intro: str | None
+    groups: list[SubjectGroup]
+    count: int
+    shown: int
+
+
+#: Most statements one plain-statements page shows (the data formats hold them all).
+TRIPLES_SHOWN = 2000
+
+
+def _term_cell(settings: Settings, term: object, labels: dict[str, str]) -> v.Cell:
+    if isinstance(term, pyoxigraph.NamedNode):
+        label = labels.get(term.value)
+        return v.Cell(label or v.compact(term.value), settings.local_url(term.value),
+                      v.compact(term.value) if label else None)
+    if isinstance(term, pyoxigraph.Literal):
+        note = f"@{term.language}" if term.language else (
+            v.compact(term.datatype.value) if not term.datatype.value.endswith("#string") else None)
+        return v.Cell(term.value, note=note)
+    return v.Cell(f"_:{getattr(term, 'value', term)}", note="blank node")
+
+
+def triples_view(settings: Settings, triples: list[pyoxigraph.Triple], title: str,
+                 intro: str | None = None) -> TriplesView:
+    """Statements grouped by subject, labels taken from the statements themselves."""
+    labels = {t.subject.value: t.object.value for t in triples
+              if t.predicate.value in (RDFS_LABEL, SKOS + "prefLabel") and isinstance(t.object, pyoxigraph.Literal)}
+    groups: dict[object, list[tuple[v.Link, v.Cell]]] = {}
+    for t in triples[:TRIPLES_SHOWN]:
+        prop = v.Link(labels.get(t.predicate.value) or v.compact(t.predicate.value),
+                      settings.local_url(t.predicate.value), t.predicate.value)
+        groups.setdefault(t.subject, []).append((prop, _term_cell(settings, t.object, labels)))
+    return TriplesView(title, intro, [SubjectGroup(_term_cell(settings, s, labels), rows) for s, rows in groups.items()],
+                       len(triples), min(len(triples), TRIPLES_SHOWN))
+
+
+def triples_html(request: Request, iri: str, triples: list[pyoxigraph.Triple], *, title: str, kind: str,
+                 intro: str | None = None, url: str | None = None) -> str:
+    """A page of plain statements about (or in) ``iri``, on the site layout; ``url``: its page, if not the IRI's."""
+    settings = _settings(request)
+    meta = v.meta_for(settings, iri, title, kind)
+    if url is not None:
+        meta = v.Meta(title, kind, url, iri, [v.Alternate(t, url + suffix, label) for t, suffix, label in v.RDF_FORMATS])
+    return render("triples.html", page=triples_view(settings, triples, title, intro), meta=meta)
+
+
+@dataclass(frozen=True)
+class DumpItem:
+    """One full dump as listed: name, link, format, what it holds, size."""
+
+    name: str
+    href: str
+    format: str
+    holds: str
+    size: str
+
+
+#: What each dump's format is called and what it holds, by its content type.
+DUMP_KINDS = {"application/n-quads": ("N-Quads, gzipped", "{n:,} quads: every named graph"),
+              "text/turtle": ("Turtle, gzipped", "{n:,} triples: the union of the graphs")}
+
+
+def dumps_html(request: Request, dumps: list[Any]) -> str:
+    """The page listing the full dumps (:class:`sahel_kg.dumps.Dump`)."""
+    meta = page_meta(_settings(request), "/dumps", "Full dumps", "Full dumps")
+    items = [DumpItem(d.name, f"/dumps/{d.name}", DUMP_KINDS[d.media_type][0],
+                      DUMP_KINDS[d.media_type][1].format(n=d.triples), f"{d.size / 1024:,.0f} KiB") for d in dumps]
+    return render("dumps.html", meta=meta, dumps=items)
 
 
 def _guess(iri: str) -> str:

@@ -7,6 +7,8 @@ Every field has a description; a test fails when one is missing.
 PosixPath('/p/var/store')
 >>> s.public_base_url
 'http://localhost:8000/'
+>>> Settings(root=Path("/p"), port=18200).public_base_url, Settings(host="10.0.0.5", port=80).public_base_url
+('http://localhost:18200/', 'http://10.0.0.5:80/')
 >>> s.local_url("https://w3id.org/sahel-harm/id/place/kidal")
 'http://localhost:8000/id/place/kidal'
 >>> s.local_url("http://www.w3.org/ns/prov#Entity")
@@ -18,11 +20,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from fastapi import Depends, Request
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .namespaces import BASE
+
+
+#: Interfaces whose links are written with ``localhost``: loopback, and the wildcards (any interface).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::")
 
 
 class Settings(BaseSettings):
@@ -43,9 +49,11 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface the server listens on.")
     port: int = Field(default=8000, description="TCP port the server listens on.")
     public_base_url: str = Field(
-        default="http://localhost:8000/",
+        default="",
         description="Public URL of this server, ending in '/'. IRIs in the project "
-        f"namespace {BASE} are linked to the same path under this URL.",
+        f"namespace {BASE} are linked to the same path under this URL. Default: the address "
+        "the server listens on (http://localhost:<port>/ on a loopback or wildcard interface, "
+        "http://<host>:<port>/ otherwise); set it behind a proxy or a domain name.",
     )
     update_token: SecretStr | None = Field(
         default=None,
@@ -78,6 +86,11 @@ class Settings(BaseSettings):
         "query each at a time; a worker whose query passes query_timeout is killed and "
         "replaced. Each holds its own store caches (about 200 MB at 15M triples): about one "
         "per CPU core. (In-memory stores use query_workers threads instead.)",
+    )
+    page_timeout: float = Field(
+        default=10.0,
+        description="Seconds the server may spend on its own queries for one page (entity pages, lists, "
+        "search, VoID); past it the page answers 503 and its work stops before its next query.",
     )
     query_timeout: float = Field(
         default=30.0,
@@ -181,7 +194,16 @@ class Settings(BaseSettings):
     @field_validator("public_base_url")
     @classmethod
     def _ends_with_slash(cls, value: str) -> str:
-        return value if value.endswith("/") else value + "/"
+        return value if not value or value.endswith("/") else value + "/"
+
+    @model_validator(mode="after")
+    def _listening_address_by_default(self) -> Settings:
+        """Without a public URL, links follow the address the server listens on."""
+        if not self.public_base_url:
+            host = "localhost" if self.host in LOCAL_HOSTS else self.host
+            host = f"[{host}]" if ":" in host else host
+            self.public_base_url = f"http://{host}:{self.port}/"
+        return self
 
     @property
     def project_root(self) -> Path:

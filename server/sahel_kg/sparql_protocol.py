@@ -30,7 +30,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from .evaluation import QueryJob, kind_of
-from .negotiation import wants_html
+from .negotiation import same_format, wants_html
 from .observability import note_query
 from .runners import Runner
 from .namespaces import PREFIXES
@@ -82,9 +82,31 @@ class ProtocolRequest:
 # ---------------------------------------------------------------- reading requests
 
 def _one(params: list[tuple[str, str]], name: str) -> str | None:
-    values = [v for k, v in params if k == name]
+    """The value of a parameter given at most once; the same value repeated is given once."""
+    values = list(dict.fromkeys(v for k, v in params if k == name))
     if len(values) > 1:
-        raise ProtocolError(400, f"more than one {name!r} parameter given; send exactly one")
+        shown = ", ".join(repr(v if len(v) <= 40 else v[:37] + "...") for v in values)
+        raise ProtocolError(400, f"conflicting {name!r} parameters given ({shown}); send one value")
+    return values[0] if values else None
+
+
+#: Parameters that name the result format: ``format`` (Virtuoso), ``output`` (Fuseki), ``results``.
+FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+def _format(params: list[tuple[str, str]]) -> str | None:
+    """The result format asked by parameter; the same format named several ways is one.
+
+    SPARQLWrapper sends every one of :data:`FORMAT_PARAMETERS`, each twice for
+    some formats (``tsv`` and ``text/tab-separated-values``). Empty values
+    are not asked for anything.
+
+    >>> _format([("format", "tsv"), ("format", "text/tab-separated-values"), ("output", "tsv"), ("results", "")])
+    'tsv'
+    """
+    values = list(dict.fromkeys(v for k, v in params if k in FORMAT_PARAMETERS and v.strip()))
+    if any(not same_format(values[0], other) for other in values[1:]):
+        raise ProtocolError(400, f"conflicting result formats asked ({', '.join(map(repr, values))}); ask for one")
     return values[0] if values else None
 
 
@@ -95,10 +117,12 @@ def from_params(params: list[tuple[str, str]], *, accept: str | None, base_iri: 
     ...                  ("named-graph-uri", "http://b")], accept=None, base_iri="http://h/sparql")
     >>> r.named_graphs, r.has_dataset
     (('http://a', 'http://b'), True)
-    >>> from_params([("query", "ASK {}"), ("query", "ASK {}")], accept=None, base_iri="")
+    >>> from_params([("query", "ASK {}"), ("format", "json"), ("format", "json")], accept=None, base_iri="").format
+    'json'
+    >>> from_params([("query", "ASK {}"), ("query", "SELECT * {}")], accept=None, base_iri="")
     Traceback (most recent call last):
     ...
-    sahel_kg.sparql_protocol.ProtocolError: more than one 'query' parameter given; send exactly one
+    sahel_kg.sparql_protocol.ProtocolError: conflicting 'query' parameters given ('ASK {}', 'SELECT * {}'); send one value
     """
     query, update = _one(params, "query"), _one(params, "update")
     if query is not None and update is not None:
@@ -107,7 +131,7 @@ def from_params(params: list[tuple[str, str]], *, accept: str | None, base_iri: 
         query=query, update=update,
         default_graphs=tuple(v for k, v in params if k in ("default-graph-uri", "using-graph-uri")),
         named_graphs=tuple(v for k, v in params if k in ("named-graph-uri", "using-named-graph-uri")),
-        format=_one(params, "format") or _one(params, "output"),
+        format=_format(params),
         accept=accept, base_iri=base_iri,
     )
 

@@ -316,7 +316,7 @@ def _has_dataset_clause(tokens: list[Token], body: int, form: str | None, declar
     for i in range(body + 1, len(tokens)):
         token = tokens[i]
         if token.text == "{" and depth == 0:
-            if form == "CONSTRUCT" and _is_construct_template(tokens, body, i):
+            if form == "CONSTRUCT" and i == body + 1:  # CONSTRUCT's template, before any dataset clause
                 depth += 1
                 continue
             return False
@@ -329,11 +329,6 @@ def _has_dataset_clause(tokens: list[Token], body: int, form: str | None, declar
         elif depth == 0 and keyword_split(token, "from", declared) is not None:
             return True
     return False
-
-
-def _is_construct_template(tokens: list[Token], body: int, i: int) -> bool:
-    """A ``{`` right after CONSTRUCT opens its template; after the template, the WHERE clause."""
-    return i == body + 1
 
 
 def line_col(query: str, offset: int) -> tuple[int, int]:
