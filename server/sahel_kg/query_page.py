@@ -34,8 +34,9 @@ from .settings import Settings, SettingsDep
 from .evaluation import PAGE_FORMAT, TRUNCATED_HEADER, Head, kind_of
 from .observability import note_query
 from .runners import Runner
-from .sparql_protocol import ProtocolError, ProtocolRequest, RunnerDep, job_for, refuse_service
-from .sparql_text import read_query
+from .sparql_protocol import (
+    ProtocolError, ProtocolRequest, RunnerDep, job_for, read_request_query_safely, refuse_service,
+)
 from .backend import GraphBackend
 from .store import ServedStore, StoreDep
 
@@ -245,7 +246,8 @@ async def query_page(
     base_iri = str(request.url_for("sparql"))
     note_query(request, query)
     try:
-        refuse_service(request, settings, read_query(query, prefixes=PREFIXES))
+        text = await read_request_query_safely(ProtocolRequest(query=query), settings)
+        refuse_service(request, settings, query, text)
     except ProtocolError as exc:
         return render(request, query, ResultsView(error=exc.message), exc.status)
     return await results_page(request, store, settings, ProtocolRequest(query=query, base_iri=base_iri), runner)

@@ -123,6 +123,12 @@ class Settings(BaseSettings):
         description="Exact SPARQL endpoint URLs a SERVICE clause may call when federation "
         "is on (JSON list in the environment).",
     )
+    max_query_tokens: int = Field(
+        default=8192,
+        description="Most tokens (words, names, literals, punctuation) one query may hold; longer ones are "
+        "answered 400. The engine parses and plans recursively, and chains of about 10,000 operators, "
+        "patterns or UNIONs overflow its stack.",
+    )
     max_body_bytes: int = Field(
         default=1_048_576,
         description="Largest request body accepted; larger ones are answered 413.",
