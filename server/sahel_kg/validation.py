@@ -464,15 +464,21 @@ def _check(report: ValidationReport, loaded: LoadedProject, sources_dir: Path) -
 
 
 def _shape_results(report: ValidationReport, data: Graph, shapes: Graph) -> Graph:
-    """The shapes' results, without those about ill-typed literals (a Python check reports
-    each of those once, with its line); on an engine failure, ``report.stopped`` says why."""
+    """The shapes' results; on an engine failure, ``report.stopped`` says why."""
+    results, stopped = shape_results(data, shapes)
+    report.stopped = report.stopped or stopped
+    return results
+
+
+def shape_results(data: Graph, shapes: Graph) -> tuple[Graph, str | None]:
+    """The shapes' results over ``data`` without those about ill-typed literals (a Python
+    check reports each once, with its line), and why the engine failed, if it did."""
     try:
         _conforms, results = run_shapes(data, shapes)
     except Exception as exc:  # pyshacl fails on some inputs; the curator gets a report, not a traceback
-        report.stopped = f"the SHACL engine failed ({type(exc).__name__}: {exc})"
-        return _bound_graph()
+        return _bound_graph(), f"the SHACL engine failed ({type(exc).__name__}: {exc})"
     drop_results(results, keep=lambda r: not is_ill_typed(results.value(r, SH.value)))
-    return results
+    return results, None
 
 
 def drop_results(results: Graph, *, keep: Callable[[Node], bool]) -> None:
