@@ -109,8 +109,9 @@ def _inject_curation_faults(root: Path) -> None:
     text = re.sub(r'oa:exact "([^"]{5})', r'oa:exact "\1 CHANGED', text, count=1)  # a quote not in the capture
     text = text.replace("shg:best ", 'shg:best "many"^^xsd:integer ; shg:note ', 1)  # ill-typed, undeclared
     first.write_text(text)
-    second.write_text(second.read_text().replace("prov:wasDerivedFrom source:", "prov:wasDerivedFrom source:x", 1)
-                      .replace("a shg:Claim ;", "a shg:Cliam ;", 1))
+    second.write_text(second.read_text().replace("a shg:Claim ;", "a shg:Cliam ;", 1))
+    third.write_text(re.sub(r"prov:wasDerivedFrom source:[^ ]+ ;", f"prov:wasDerivedFrom source:{first.stem} ;",
+                            third.read_text(), count=1))  # a claim in another document's file
     capture = next(root.glob("captures/*.txt"))
     capture.unlink()  # a capture that is missing
     events = root / "data" / "ttl" / "events.ttl"
