@@ -28,6 +28,7 @@ from . import hardening, query_page, sparql_protocol
 from . import dereference, discovery
 from . import pages
 from .backend import EmbeddedBackend, GraphBackend, RemoteBackend
+from .data_status import DataStatus
 from .negotiation import wants_html
 from .remote import RemoteStore, StoreUnavailable
 from .settings import Settings
@@ -81,6 +82,7 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.state.store = store
     app.state.backend = backend
     app.state.store_dir = None if remote else store_dir  # where the search index of a built store lives
+    app.state.data_status = DataStatus(settings.root, None if remote else store_dir)  # is it the files' build?
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.include_router(sparql_protocol.router)

@@ -21,6 +21,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .data_status import CURRENT
 from .limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from .observability import Metrics, record_request
 from .security import security_headers
@@ -55,6 +56,7 @@ class Edge:
             await self.app(scope, receive, send)
             return
         started, status, responded, cors = time.perf_counter(), 500, False, False
+        data_status = CURRENT.set(getattr(getattr(scope.get("app"), "state", None), "data_status", None))  # for pages
 
         async def edge_send(message: Message) -> None:
             nonlocal status, responded
@@ -76,6 +78,7 @@ class Edge:
                     await send_plain(edge_send, 413, body_too_large(self.settings.max_body_bytes))
         finally:
             record_request(self.metrics, scope, status, time.perf_counter() - started)
+            CURRENT.reset(data_status)
 
     async def _answer_early(self, scope: Scope, send: Send) -> bool | None:
         """None when the request was answered here (a limit, a preflight); else whether it is cross-origin."""
