@@ -142,7 +142,8 @@ def test_broken_turtle_fails_without_touching_the_pointer(project: Path, valid: 
     failed = build.build_store(project, pointer, force=force, log=lambda m: None)
     assert failed.status == "failed" and failed.store_dir == good.store_dir
     assert failed.message.startswith("cannot load data/ttl/places.ttl:1: ")
-    assert failed.message.endswith(f"; nothing was loaded, {good.store_dir.name} is still the current store")
+    assert failed.message.endswith("; fix that file (--force loads data the shapes refuse, never a file that is "
+                                   f"not Turtle); nothing was loaded, {good.store_dir.name} is still the current store")
     assert current_store_dir(pointer) == good.store_dir
     assert len(open_read_only(pointer)) == 4
     assert not list(pointer.parent.glob("*.partial"))

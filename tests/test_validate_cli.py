@@ -7,7 +7,6 @@ the checkout never changes the outcome.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -22,7 +21,8 @@ from sahel_kg.cli import main
 from sahel_kg.namespaces import PREFIXES
 from sahel_kg.turtle_format import format_turtle
 from sahel_kg.validation import validate_project
-from shape_examples import BASE, BASE_FILES, CAPTURES, PREFIX_LINES
+from curation_project import make_project
+from shape_examples import BASE, PREFIX_LINES
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 DCTERMS_SOURCE = URIRef(PREFIXES["dcterms"] + "source")
@@ -46,20 +46,8 @@ BROKEN = """@prefix shg: <https://w3id.org/sahel-harm/ontology/> .
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A project root with the real ontology and shapes and a small valid dataset (BASE as
-    files, source files in canonical form), its captures in ../shared/sources beside it."""
-    project = tmp_path / "project"
-    shutil.copytree(CHECKOUT / "ontology", project / "ontology")
-    shutil.copytree(CHECKOUT / "shapes", project / "shapes")
-    shutil.copy(CHECKOUT / "pyproject.toml", project / "pyproject.toml")
-    (project / "data" / "ttl" / "sources").mkdir(parents=True)
-    for relative, text in BASE_FILES.items():
-        canonical = "sources/" in relative  # base.ttl stays as written, for the fmt tests
-        (project / relative).write_text(format_turtle(text) if canonical else text, encoding="utf-8")
-    captures = tmp_path / "shared" / "sources"
-    captures.mkdir(parents=True)
-    for name, text in CAPTURES.items():
-        (captures / name).write_text(text, encoding="utf-8")
-    return project
+    files), its captures in ../shared/sources beside it."""
+    return make_project(tmp_path)
 
 
 def run(root: Path, *argv: str) -> int:

@@ -148,6 +148,9 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
         conforms, report = check(root) if sources_dir is None else check(root, sources_dir=sources_dir)
         if not conforms:
             log(report)
+            unloadable = first_unloadable(files, root)
+            if unloadable is not None:  # no --force can load it: say so, not "use --force"
+                return BuildResult("failed", current, _failure(unloadable, current))
             if not force:
                 return BuildResult("refused", current, "validation failed; fix the data or use --force")
             log("validation failed; loading anyway because of --force")
@@ -155,7 +158,7 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
         remove_stale(pointer, keep=current or final)  # room for the new store
         failure = load_into(final, files, root)
         if failure is not None:
-            return BuildResult("failed", current, f"{failure}; nothing was loaded, {_still(current)}")
+            return BuildResult("failed", current, _failure(failure, current))
         ensure_store_index(final, log=log)  # the search index changes with the store
         point_to(pointer, final)
         remove_stale(pointer, keep=final)
@@ -189,8 +192,23 @@ def _where(exc: BaseException, root: Path) -> str:
     return f"{shown_text}:{line}: {message}" if line else f"{shown_text}: {message}"
 
 
-def _still(current: Path | None) -> str:
-    return f"{current.name} is still the current store" if current else "there is no store yet"
+def first_unloadable(files: Sequence[TurtleFile], root: Path) -> str | None:
+    """``cannot load file:line: why`` for the first file that is not Turtle, else None."""
+    for f in files:
+        try:
+            for _triple in pyoxigraph.parse(path=str(f.path), format=pyoxigraph.RdfFormat.TURTLE,
+                                            base_iri=f.graph_iri):
+                pass
+        except (SyntaxError, OSError, ValueError) as exc:
+            return f"cannot load {_where(exc, root)}"
+    return None
+
+
+def _failure(why: str, current: Path | None) -> str:
+    """The message of a failed build: what could not be loaded, that --force cannot help, what is served."""
+    still = f"{current.name} is still the current store" if current else "there is no store yet"
+    return f"{why}; fix that file (--force loads data the shapes refuse, never a file that is not Turtle); " \
+           f"nothing was loaded, {still}"
 
 
 #: Exit status of ``sahel-kg build`` per result.

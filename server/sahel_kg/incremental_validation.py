@@ -49,7 +49,7 @@ from rdflib.namespace import RDF, SH
 from .layout import TurtleFile, graph_iri_for, turtle_files
 from .namespaces import PREFIXES
 from . import file_check, project_checks
-from .literal_check import is_ill_typed, quiet_rdflib
+from .literal_check import quiet_rdflib
 from .quote_check import Captures
 from .term_check import DeclaredTerms, declared_terms
 from .validation import (
@@ -62,7 +62,6 @@ from .validation import (
     deduplicated,
     drop_results,
     parse_file,
-    run_shapes,
     shape_results,
     union,
     violations_from,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -73,11 +74,20 @@ class Captures:
 
 
 def nearest_passage(quote: str, text: str) -> tuple[str, int]:
-    """The passage of ``text`` most alike ``quote``, and the index where it starts."""
+    """The passage of ``text`` most alike ``quote``, and the index where it starts.
+
+    rapidfuzz finds where the quote aligns best; the passage is then the
+    window around there, of about the quote's length, that is the fewest edits
+    from it (so a straightened opening quote mark is shown, not cut off).
+    """
     alignment = fuzz.partial_ratio_alignment(quote, text)
     if alignment is None or alignment.dest_end <= alignment.dest_start:
         return "", 0
-    return text[alignment.dest_start:alignment.dest_end], alignment.dest_start
+    reach = max(2, len(quote) // 20)
+    windows = ((start, start + length) for start in range(max(0, alignment.dest_start - reach), alignment.dest_start + reach + 1)
+               for length in range(max(1, len(quote) - reach), len(quote) + reach + 1))
+    start, end = min(windows, key=lambda w: (Levenshtein.distance(quote, text[w[0]:w[1]]), abs(w[1] - w[0] - len(quote))))
+    return text[start:end], start
 
 
 def first_difference(quote: str, passage: str) -> int:
