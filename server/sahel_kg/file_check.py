@@ -10,8 +10,8 @@ on the command line (drafts) are not project files and are not checked here.
 
 >>> facts = FileFacts("data/ttl/sources/a.ttl", documents={SOURCE + "a"},
 ...                   claims={"https://w3id.org/sahel-harm/id/claim/x": {SOURCE + "b"}})
->>> [p.message.split(":")[0] for p in layout_problems([facts])]
-['claim:x is in data/ttl/sources/a.ttl, the file of source']
+>>> [(p.node, p.value) for p in layout_problems([facts])]
+[('https://w3id.org/sahel-harm/id/claim/x', 'https://w3id.org/sahel-harm/id/source/b')]
 """
 
 from __future__ import annotations
