@@ -14,7 +14,7 @@ Web Annotation's ``oa:exact`` is "a copy of the text which is being
 selected" (https://www.w3.org/TR/annotation-model/#text-quote-selector).
 
 >>> nearest_passage('he said "no"', "Then he said “no” and left.")
-('he said “no”', 8)
+('he said “no”', 5)
 """
 
 from __future__ import annotations
