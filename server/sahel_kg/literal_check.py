@@ -64,7 +64,8 @@ def quiet_rdflib() -> Iterator[None]:
     logger.addFilter(noise)
     try:
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
+            for noise in ("Parsing weird boolean", "Serializing weird numerical"):  # rdflib on ill-typed values
+                warnings.filterwarnings("ignore", message=noise, category=UserWarning)
             yield
     finally:
         logger.removeFilter(noise)
