@@ -7,6 +7,7 @@ and a missing optional piece never breaks the other subcommands.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -138,7 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (FileNotFoundError, ValueError) as exc:  # no project root, or a malformed setting
             print(f"sahel-kg: {exc}", file=sys.stderr)
             return 2
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:  # the reader went away (`sahel-kg validate | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("sahel-kg: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -213,7 +213,7 @@ def _text_line(v: Violation) -> str:
     'shg:stance: Add it. [shapes:ClaimStance]'
     """
     where = v.path or "(node)"
-    value = f" = {v.value}" if v.value is not None else ""
+    value = f" = {v.value}" if v.value is not None and v.path is not None else ""
     level = "" if v.severity == "Violation" else f"{v.severity}: "
     line = f" (line {v.line})" if v.line is not None else ""
     return f"{where}{value}: {level}{v.message} [{v.source_shape}]{line}"
