@@ -299,3 +299,17 @@ def test_an_unknown_root_is_an_error_not_a_traceback(tmp_path: Path) -> None:
                           env={"SAHEL_KG_PORT": "not a number", "PATH": ""}, check=False, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("sahel-kg: ")
+
+
+def test_fmt_never_rewrites_an_ill_typed_value(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """rdflib would write "yes"^^xsd:boolean back as false: fmt refuses and changes nothing."""
+    path = root / DOC
+    edit(path, 'dcterms:issued "2023-01-05"^^xsd:date ;', 'dcterms:issued "2023-01-05"^^xsd:date ; shg:subtotal "yes"^^xsd:boolean ;')
+    before = path.read_text(encoding="utf-8")
+    assert run(root, "fmt", str(path)) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(": cannot format, the file is unchanged: a value that is not true, false, 1 or 0 is not a "
+                        "valid xsd:boolean: write true or false, without quotes.\n")
+    assert "Traceback" not in err and "Failed to convert" not in err
+    assert path.read_text(encoding="utf-8") == before
+    assert (DOC, "source:doc", "shg:subtotal", "check:WellFormedLiteral") in found(validate_project(root))

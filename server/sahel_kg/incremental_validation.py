@@ -339,7 +339,7 @@ def _quote_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, own: se
         return []
     mine = [v for v in project_checks.quote_findings(data, ctx.captures) if v.focus_term in own]
     owners = _owners_of(graphs, {v.focus_term for v in mine})
-    return [project_checks._with_file(v, owners.get(v.focus_term), ctx.paths) for v in mine]
+    return [project_checks.with_file(v, owners.get(v.focus_term), ctx.paths) for v in mine]
 
 
 def _keep(results: Graph, result: URIRef | BNode, own: set[URIRef], own_blank: set[BNode], described: set) -> bool:

@@ -101,6 +101,8 @@ def message_for(value: Literal) -> str:
     '"many" is not a valid xsd:integer: write a whole number without quotes, e.g. 60.'
     """
     datatype = str(value.datatype).replace(str(XSD), "xsd:")
+    if value.datatype == XSD.boolean:  # rdflib rewrites an ill-typed boolean's text as "false"
+        return f"a value that is not true, false, 1 or 0 is not a valid xsd:boolean: write {how_to_write(XSD.boolean)}."
     return f'"{value}" is not a valid {datatype}: write {how_to_write(value.datatype)}.'
 
 

@@ -16,7 +16,7 @@ added to the SHACL report graph as ``sh:ValidationResult`` nodes whose
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -123,15 +123,13 @@ def python_findings(loaded: LoadedProject, data: Graph, context: CheckContext) -
         found += term_findings(label, graph, path, context.declared, data)
     quotes = quote_findings(data, context.captures)
     owners = file_owners(loaded.data, {v.focus_term for v in quotes})
-    found += [_with_file(v, owners.get(v.focus_term), loaded.paths) for v in quotes]
+    found += [with_file(v, owners.get(v.focus_term), loaded.paths) for v in quotes]
     facts = [file_check.facts_of(label, graph) for label, graph in loaded.of_kind("data").items()]
     return found + layout_findings(facts, data)
 
 
-def _with_file(v: Violation, file: str | None, paths: dict[str, Path]) -> Violation:
+def with_file(v: Violation, file: str | None, paths: dict[str, Path]) -> Violation:
     """``v`` assigned to ``file``, with the line where its value is written there."""
-    from dataclasses import replace
-
     needle = str(v.value_term)[:40] if isinstance(v.value_term, Literal) else ""
     return replace(v, file=file, line=first_line(paths.get(file or ""), needle))
 
