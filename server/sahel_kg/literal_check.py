@@ -29,10 +29,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+#: XML Schema datatypes (a plain Namespace: rdflib's closed XSD warns when pytest's doctest finder probes it).
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 #: What to write instead, per datatype (anything else gets a generic hint).
 HOW_TO_WRITE: dict[URIRef, str] = {
     XSD.integer: "a whole number without quotes, e.g. 60",
