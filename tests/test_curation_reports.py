@@ -75,6 +75,16 @@ def test_ill_typed_count_is_reported_by_validate_and_batched(root: Path) -> None
     assert found(validate_corpus(root, batch_subjects=3)) == found(report)
 
 
+def test_text_xml_cannot_carry_is_reported_by_validate_and_batched(root: Path) -> None:
+    """The data is served as RDF/XML and SPARQL XML too: a control character there makes them unparseable."""
+    edit(root / BASE_TTL, 'rdfs:label "Gao Region"@en', 'rdfs:label "Gao\\u0001 Region"@en')
+    report = validate_project(root)
+    assert found(report) == {(BASE_TTL, "place:gao", "rdfs:label", "check:WellFormedLiteral")}
+    (v,) = report.violations
+    assert "U+0001" in v.message and "XML 1.0 cannot carry" in v.message
+    assert found(validate_corpus(root, batch_subjects=3)) == found(report)
+
+
 def test_ill_typed_values_never_give_a_traceback_in_any_command(root: Path) -> None:
     edit(root / DOC, "    shg:low 60 ;", ILL_TYPED_COUNT)
     edit(root / BASE_TTL, 'sem:hasEarliestBeginTimeStamp "2023-01-01"^^xsd:date',

@@ -1,4 +1,4 @@
-"""Ill-typed literals: a value whose text is not in its datatype's lexical space.
+"""Ill-typed literals (a value whose text is not in its datatype's lexical space), and text XML cannot carry.
 
 ``"many"^^xsd:integer`` or ``"not_a_date"^^xsd:date`` parse as Turtle, but
 are *ill-typed* (RDF 1.1 Concepts, section 3.3,
@@ -31,6 +31,8 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
+
+from .xml_chars import forbidden_in_xml
 
 #: XML Schema datatypes (a plain Namespace: rdflib's closed XSD warns when pytest's doctest finder probes it).
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -127,3 +129,27 @@ def line_of(path: Path | None, value: Literal) -> int | None:
         if pattern.search(line):
             return number
     return None
+
+
+def unrepresentable_triples(graph: Graph) -> Iterator[tuple[Node, URIRef, Literal, str]]:
+    """Every triple whose literal holds a character XML 1.0 cannot carry, with that character (``U+0001``).
+
+    The data is served as RDF/XML and SPARQL XML too, which cannot hold the C0
+    controls (but tab, LF, CR), U+FFFE or U+FFFF at all (XML 1.0, §2.2).
+
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("urn:s"), URIRef("urn:p"), Literal("a\\x01b")))
+    >>> [(str(p), c) for _s, p, _o, c in unrepresentable_triples(g)]
+    [('urn:p', 'U+0001')]
+    """
+    for subject, predicate, value in graph:
+        if isinstance(value, Literal):
+            found = forbidden_in_xml(str(value).encode("utf-8", "surrogatepass"))
+            if found:
+                yield subject, predicate, value, found  # type: ignore[misc]
+
+
+def unrepresentable_message(character: str) -> str:
+    """What to do about a literal holding ``character``."""
+    return (f"the text holds the character {character}, which XML 1.0 cannot carry (the data is also served "
+            "as RDF/XML): remove it, or write the character it stands for")

@@ -77,10 +77,13 @@ def first_line(path: Path | None, needle: str) -> int | None:
 
 
 def literal_findings(label: str, graph: Graph, path: Path | None, data: Graph) -> list[Violation]:
-    """Every ill-typed literal of one file."""
-    return [finding("WellFormedLiteral", data, s, p, o, literal_check.message_for(o), file=label,
-                    line=literal_check.line_of(path, o))
-            for s, p, o in literal_check.ill_typed_triples(graph)]
+    """Every ill-typed literal of one file, and every literal holding a character XML cannot carry."""
+    found = [finding("WellFormedLiteral", data, s, p, o, literal_check.message_for(o), file=label,
+                     line=literal_check.line_of(path, o))
+             for s, p, o in literal_check.ill_typed_triples(graph)]
+    return found + [finding("WellFormedLiteral", data, s, p, o, literal_check.unrepresentable_message(c),
+                            file=label, line=first_line(path, str(o)[:20]))
+                    for s, p, o, c in literal_check.unrepresentable_triples(graph)]
 
 
 def term_findings(label: str, graph: Graph, path: Path | None, declared: term_check.DeclaredTerms,
