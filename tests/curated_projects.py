@@ -119,7 +119,8 @@ def scaffold(root: Path, slug: str, title: str, capture: str) -> Path:
     assert code == 0, said
     (sources_dir(root) / f"{slug}.txt").write_text(capture, encoding="utf-8")
     path = root / "data" / "ttl" / "sources" / f"{slug}.ttl"
-    edit(path, f'dcterms:title "{title}"', f'dcterms:title "{title}"@en')  # the title's language tag
+    if f'dcterms:title "{title}"@' not in path.read_text(encoding="utf-8"):  # the title's language tag
+        edit(path, f'dcterms:title "{title}"', f'dcterms:title "{title}"@en')
     return path
 
 
@@ -186,8 +187,10 @@ def known_incident(root: Path, seed: int) -> list[str]:
 actor:{tag}-elder a shg:Person ; rdfs:label "An elder of {name}"@en ;
     rdfs:comment "Test data: a generated speaker."@en .
 """)
+    edit(path, "shg:timePrecision tprec:unknown", "shg:timePrecision tprec:day")
     append(path, f"""
-source:{slug} dcterms:publisher {outlet} ; dcterms:creator {reporter} ; dcterms:language "en" .
+source:{slug} dcterms:publisher {outlet} ; dcterms:creator {reporter} ; dcterms:language "en" ;
+    dcterms:issued "2024-06-{rng.randrange(1, 29):02d}"^^xsd:date .
 claim:{slug}-at-least-{toll} a shg:Claim ; rdfs:label "Elder: at least {toll} killed in Amassine"@en ;
     prov:wasAttributedTo actor:{tag}-elder ; prov:wasDerivedFrom source:{slug} ;
     shg:about incident:amassine-killings ; shg:stance stance:alleges ;

@@ -200,7 +200,7 @@ def test_source_page(app: FastAPI) -> None:
     assert len(soup.select("table.claims tbody tr")) == 6
 
 
-def test_source_page_of_a_dated_report_without_publisher(app: FastAPI) -> None:
+def test_source_page_of_a_dated_report(app: FastAPI) -> None:
     facts = text(page(app, ID + "source/tessoura-rights-observatory-drone-report").find("dl", class_="facts"))
     assert "Tessoura Rights Observatory" in facts and "12 November 2024" in facts and "inferred by curator" not in facts
 

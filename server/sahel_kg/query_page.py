@@ -27,6 +27,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from .data_status import current_summary
 from .example_queries import example_queries
 from .namespaces import PREFIXES
 from .negotiation import OFFERS, HTML, Kind
@@ -42,6 +43,7 @@ from .store import ServedStore, StoreDep
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["data_status"] = current_summary  # the stale-data banner of base.html
 
 XSD_STRING = PREFIXES["xsd"] + "string"
 LABEL_PROPERTIES = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")
