@@ -21,6 +21,9 @@ from sahel_kg.incremental_validation import validate_corpus
 from sahel_kg.store import current_store_dir
 from sahel_kg.validation import ValidationReport, validate_project
 
+#: One whole-project validate or build per mistake, a second or more each: the curation commands' own lane.
+pytestmark = pytest.mark.slow
+
 DOC = "data/ttl/sources/doc.ttl"
 DOC2 = "data/ttl/sources/doc2.ttl"
 BASE_TTL = "data/ttl/base.ttl"

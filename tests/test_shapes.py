@@ -51,6 +51,7 @@ def violation_keys(graph: Graph) -> set[Key]:
     return {v.key() for v in violations_from(results, graph)}
 
 
+@pytest.mark.slow  # one pyshacl run per example, about a second each; the shapes' own lane
 @pytest.mark.parametrize("update", PASSING.values(), ids=list(PASSING))
 def test_passing_example_has_no_violation(update: str) -> None:
     assert violation_keys(example_graph(update)) == set()

@@ -21,6 +21,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from curation_project import make_project
 from sahel_kg.cli import main
 
+#: Fuzzing: many mutated files through validate, whole-graph and batched.
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 SOURCE = "data/ttl/sources/doc.ttl"
 
