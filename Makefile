@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test validate build clean
+.PHONY: serve test test-fast validate build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,16 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/sahel-kg validate
 
+# The whole suite, as CI runs it (.ci/run calls `make test`).
 test: $(STAMP)
 	sh scripts/install-test-deps.sh
 	$(BIN)/python -m pytest
+
+# The development lane: everything but the tests marked real_server, browser or
+# slow (see pyproject.toml); the run ends by naming what it left out.
+FAST := not real_server and not browser and not slow
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "$(FAST)"
 
 clean:
 	rm -rf $(VENV) var

@@ -1,7 +1,13 @@
-"""Shared fixtures: the project data built into a temporary store, the app, a client.
+"""Shared fixtures: the fixture graph built into a temporary store, the app, a client.
 
-``built_store`` builds once per session with validation skipped (the data's own
-tests check it), so these fixtures work whatever state the validator is in.
+The server, page and protocol tests run on the fixture graph of
+``tests/fixtures/graph/`` (see :mod:`fixture_project`), never on the curated
+data, so that adding a source document to ``data/ttl/`` changes none of their
+answers. ``fixture_root`` is a temporary project root holding the checkout's
+ontology and shapes and the fixture's data; ``store_pointer`` builds it once
+per session with validation skipped (``test_fixture_graph`` validates it), so
+these fixtures work whatever state the validator is in. ``ROOT`` stays the
+checkout, for the tests of the curated data and the curation commands.
 
 Two backends. In the modules of :data:`BOTH_BACKENDS`, every test that uses
 ``app`` or ``client`` runs twice: over the embedded store, and over a real
@@ -37,6 +43,8 @@ from sahel_kg.remote_load import load_project
 from sahel_kg.settings import Settings
 from sahel_kg.store import open_read_only
 
+from fixture_project import make_fixture_root
+
 ROOT = project_root()
 #: Test modules whose app/client tests run over both backends.
 BOTH_BACKENDS = {"test_sparql_protocol", "test_w3c_protocol", "test_query_page", "test_pages",
@@ -50,6 +58,37 @@ def pytest_configure(config: pytest.Config) -> None:
     """Markers of the two-backend suites."""
     config.addinivalue_line("markers", "integration: needs an external engine (Virtuoso); skipped with a reason when absent")
     config.addinivalue_line("markers", "embedded_only(reason): runs over the embedded store only, for the reason given")
+
+
+#: What a ``-m`` expression left out of this run, reported at the end (see :func:`pytest_terminal_summary`).
+_LEFT_OUT: list[pytest.Item] = []
+#: The markers that make the lanes: ``make test-fast`` leaves out the tests carrying any of them.
+LANE_MARKERS = ("real_server", "browser", "slow")
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Remember what was deselected, so that the run can say it."""
+    _LEFT_OUT.extend(items)
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: pytest.Config) -> None:
+    """Name what this run left out, by lane marker and by file: a lane never drops tests silently."""
+    if not _LEFT_OUT:
+        return
+    write = terminalreporter.write_line  # type: ignore[attr-defined]
+    terminalreporter.section("left out of this run")  # type: ignore[attr-defined]
+    write(f"{len(_LEFT_OUT)} tests deselected by -m {config.getoption('markexpr')!r}"
+          f"{' -k ' + repr(config.getoption('keyword')) if config.getoption('keyword') else ''};"
+          " `make test` runs them all:")
+    for marker in (*LANE_MARKERS, None):
+        items = [i for i in _LEFT_OUT if _lane(i) == marker]
+        files = sorted({i.nodeid.split("::", 1)[0] for i in items})
+        if items:
+            write(f"  {len(items):4d} {marker or 'other'}: {', '.join(files)}")
+
+
+def _lane(item: pytest.Item) -> str | None:
+    return next((m for m in LANE_MARKERS if item.get_closest_marker(m)), None)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -129,11 +168,11 @@ def start_oxigraph(location: Path, *extra: str) -> tuple[str, subprocess.Popen[b
 
 
 @pytest.fixture(scope="session")
-def remote_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The query URL of a real Oxigraph server holding the project, loaded through our GSP loader."""
+def remote_url(tmp_path_factory: pytest.TempPathFactory, fixture_root: Path) -> Iterator[str]:
+    """The query URL of a real Oxigraph server holding the fixture graph, loaded through our GSP loader."""
     base, proc = start_oxigraph(tmp_path_factory.mktemp("oxigraph") / "db")
     try:
-        report = load_project(ROOT, remote_settings(base + "/query"), log=lambda m: None)
+        report = load_project(fixture_root, remote_settings(base + "/query"), log=lambda m: None)
         assert report.graphs > 20 and report.triples > 1000, report
         yield base + "/query"
     finally:
@@ -159,13 +198,19 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def store_pointer(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The store pointer of a store built from the project's files (validation skipped)."""
+def fixture_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project root holding the fixture graph: the checkout's ontology and shapes, the fixture's data."""
+    return make_fixture_root(tmp_path_factory.mktemp("fixture") / "project")
+
+
+@pytest.fixture(scope="session")
+def store_pointer(tmp_path_factory: pytest.TempPathFactory, fixture_root: Path) -> Path:
+    """The store pointer of a store built from the fixture graph's files (validation skipped)."""
     pointer = tmp_path_factory.mktemp("var") / "store"
     mp = pytest.MonkeyPatch()
     mp.setattr(build, "check", lambda root: (True, "validation skipped in tests"))
     try:
-        result = build.build_store(ROOT, pointer, log=lambda m: None)
+        result = build.build_store(fixture_root, pointer, log=lambda m: None)
     finally:
         mp.undo()
     assert result.status == "built", result.message
@@ -174,7 +219,7 @@ def store_pointer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def store(store_pointer: Path) -> pyoxigraph.Store:
-    """The built project store, opened read-only as the server does."""
+    """The built fixture store, opened read-only as the server does."""
     return open_read_only(store_pointer)
 
 
@@ -186,7 +231,7 @@ def settings(store_pointer: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, store: pyoxigraph.Store, backend_kind: str, request: pytest.FixtureRequest) -> FastAPI:
-    """The application over the project store: embedded, or the same data in an Oxigraph server."""
+    """The application over the fixture store: embedded, or the same data in an Oxigraph server."""
     if backend_kind == "remote":
         url = request.getfixturevalue("remote_url")
         remote = settings.model_copy(update={"store_url": url, "store_union": "parameter"})

@@ -79,7 +79,8 @@ class Canary:
         self.port = int(self.server.server_address[1])
         self.base = f"http://127.0.0.1:{self.port}"
         self.url = f"{self.base}/sparql"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll, so that shutdown() returns at once rather than after the default half second
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
     def __enter__(self) -> Canary:
         self.thread.start()

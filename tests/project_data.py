@@ -7,10 +7,11 @@ from pathlib import Path
 import pyoxigraph
 
 from sahel_kg.layout import project_root, turtle_files
+from sahel_kg.settings import load_settings
 
 ROOT: Path = project_root()
-#: The captured source documents, beside the checkout (absent on some machines).
-SOURCES_DIR: Path = ROOT.parent / "shared" / "sources"
+#: The captured source documents: the sources setting (../shared/sources beside the checkout).
+SOURCES_DIR: Path = load_settings(root=ROOT).sources_dir
 
 
 def load_project_store(root: Path = ROOT) -> pyoxigraph.Store:

@@ -49,7 +49,7 @@ def valid(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(root)
         return Report(True)
 
-    monkeypatch.setattr(build, "check", lambda root: (validate_project(root).conforms, "ok"))
+    monkeypatch.setattr(build, "check", lambda root, **_: (validate_project(root).conforms, "ok"))
     return calls
 
 
@@ -79,7 +79,7 @@ def test_unchanged_inputs_skip_and_changes_rebuild(project: Path, valid: list[Pa
 
 
 def test_invalid_data_is_refused_unless_forced(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "check", lambda root: (False, "Violation: claim:c has no speaker"))
+    monkeypatch.setattr(build, "check", lambda root, **_: (False, "Violation: claim:c has no speaker"))
     pointer = project / "var" / "store"
     printed: list[str] = []
     refused = build.build_store(project, pointer, log=printed.append)
@@ -94,12 +94,14 @@ def test_check_uses_the_validation_module(project: Path, monkeypatch: pytest.Mon
     import types
 
     fake = types.ModuleType("sahel_kg.validation")
-    fake.validate_project = lambda root: Report(False, f"bad data in {root.name}")  # type: ignore[attr-defined]
+    fake.validate_project = lambda root, **_: Report(False, f"bad data in {root.name}")  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "sahel_kg.validation", fake)
     assert build.check(project) == (False, f"bad data in {project.name}")
 
 
-def test_interrupted_build_keeps_the_previous_store(project: Path, valid: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_build_keeps_the_previous_store_and_cleans_up(
+    project: Path, valid: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pointer = project / "var" / "store"
     good = build.build_store(project, pointer, log=lambda m: None)
     (project / "data/ttl/places.ttl").write_text("<https://w3id.org/sahel-harm/id/place/c> a <https://w3id.org/sahel-harm/ontology/Place> .")
@@ -113,20 +115,38 @@ def test_interrupted_build_keeps_the_previous_store(project: Path, valid: list[P
     with pytest.raises(KeyboardInterrupt):
         build.build_store(project, pointer, log=lambda m: None)
     assert current_store_dir(pointer) == good.store_dir
-    assert list(pointer.parent.glob("*.partial"))
+    assert not list(pointer.parent.glob("*.partial"))
     monkeypatch.setattr(build, "load_files", real_load)
     rebuilt = build.build_store(project, pointer, log=lambda m: None)
     assert rebuilt.status == "built" and not list(pointer.parent.glob("*.partial"))
 
 
-def test_broken_turtle_fails_without_touching_the_pointer(project: Path, valid: list[Path]) -> None:
+def test_what_a_power_cut_leaves_is_removed_by_the_next_build_even_when_unchanged(
+    project: Path, valid: list[Path]
+) -> None:
+    pointer = project / "var" / "store"
+    good = build.build_store(project, pointer, log=lambda m: None)
+    leftover = pointer.parent / "store-0123456789abcdef-1.partial"
+    leftover.mkdir()
+    (leftover / "000001.sst").write_text("half a store")
+    again = build.build_store(project, pointer, log=lambda m: None)
+    assert again.status == "unchanged" and again.store_dir == good.store_dir
+    assert not leftover.exists()
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_broken_turtle_fails_without_touching_the_pointer(project: Path, valid: list[Path], force: bool) -> None:
     pointer = project / "var" / "store"
     good = build.build_store(project, pointer, log=lambda m: None)
     (project / "data/ttl/places.ttl").write_text("this is not turtle")
-    with pytest.raises(SyntaxError):
-        build.build_store(project, pointer, log=lambda m: None)
+    failed = build.build_store(project, pointer, force=force, log=lambda m: None)
+    assert failed.status == "failed" and failed.store_dir == good.store_dir
+    assert failed.message.startswith("cannot load data/ttl/places.ttl:1: ")
+    assert failed.message.endswith("; fix that file (--force loads data the shapes refuse, never a file that is "
+                                   f"not Turtle); nothing was loaded, {good.store_dir.name} is still the current store")
     assert current_store_dir(pointer) == good.store_dir
     assert len(open_read_only(pointer)) == 4
+    assert not list(pointer.parent.glob("*.partial"))
 
 
 def test_concurrent_builds_build_once(project: Path, valid: list[Path]) -> None:
@@ -146,7 +166,7 @@ def test_old_stores_are_pruned(project: Path, valid: list[Path]) -> None:
 
 
 def test_run_build_exit_status(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(build, "check", lambda root: (False, "the report"))
+    monkeypatch.setattr(build, "check", lambda root, **_: (False, "the report"))
     args = argparse.Namespace(root=project, store=None, force=False)
     assert build.run_build(args) == 1
     assert "the report" in capsys.readouterr().err

@@ -25,7 +25,7 @@ SLUGS = sorted(p.stem for p in (ROOT / "data" / "ttl" / "sources").glob("*.ttl")
 
 @needs_captures
 def test_every_sentence_of_every_source_is_quoted_or_marked(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["coverage", "--format", "json", "--sources", str(SOURCES_DIR)])
+    code = main(["--sources", str(SOURCES_DIR), "coverage", "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     unaccounted = [(s["source"], e["index"], e["text"]) for s in report["sources"]
                    for e in s["sentences"] if e["status"] == "unaccounted"]
@@ -37,7 +37,7 @@ def test_every_sentence_of_every_source_is_quoted_or_marked(capsys: pytest.Captu
 
 @needs_captures
 def test_marks_give_a_role_and_a_reason(capsys: pytest.CaptureFixture[str]) -> None:
-    main(["coverage", "--format", "json", "--sources", str(SOURCES_DIR)])
+    main(["--sources", str(SOURCES_DIR), "coverage", "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     marks = [m for s in report["sources"] for e in s["sentences"] for m in e["marks"]]
     assert marks and all(m["role"].startswith("passage:") and len(m["reason"]) > 20 for m in marks)
@@ -47,7 +47,7 @@ def test_marks_give_a_role_and_a_reason(capsys: pytest.CaptureFixture[str]) -> N
 
 @needs_captures
 def test_the_text_report_names_claims_and_marks(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["coverage", "weafrica24-amassine-killings", "--sources", str(SOURCES_DIR)])
+    code = main(["--sources", str(SOURCES_DIR), "coverage", "weafrica24-amassine-killings"])
     out = capsys.readouterr().out
     assert code == 0
     assert "claim:wa24-security-source-dead-were-terrorists" in out and "passage:furniture:" in out
@@ -68,7 +68,7 @@ def test_an_unmarked_sentence_fails_the_command(tmp_path: Path, capsys: pytest.C
     graph.update("""PREFIX oa: <http://www.w3.org/ns/oa#>
         DELETE { ?s oa:exact ?e } WHERE { ?s oa:exact ?e FILTER STRSTARTS(?e, "The international community must step in") }""")
     path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
-    code = main(["--root", str(root), "coverage", "csp-dpa-accuses-army-wagner", "--sources", str(SOURCES_DIR)])
+    code = main(["--root", str(root), "--sources", str(SOURCES_DIR), "coverage", "csp-dpa-accuses-army-wagner"])
     out = capsys.readouterr().out
     assert code == 1
     assert "UNACCOUNTED The international community must step in" in out
@@ -92,7 +92,7 @@ def test_an_unknown_source_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_a_missing_capture_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["coverage", "weafrica24-amassine-killings", "--sources", str(tmp_path)]) == 2
+    assert main(["--sources", str(tmp_path), "coverage", "weafrica24-amassine-killings"]) == 2
     assert "capture not found" in capsys.readouterr().out
 
 

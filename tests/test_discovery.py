@@ -141,6 +141,19 @@ def test_sitemap_lists_every_entity_page(client: TestClient, store: pyoxigraph.S
     assert all(u.startswith("http://localhost:8000/") for u in urls)  # type: ignore[union-attr]
 
 
+def sitemap_urls(client: TestClient) -> set[str]:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return {loc.text or "" for loc in ET.fromstring(client.get("/sitemap.xml").content).findall("s:url/s:loc", ns)}
+
+
+@pytest.mark.xfail(strict=True, reason="the sitemap lists every subject under id/, retired IRIs too, "
+                                       "whose URLs answer 301 or 410 (the fixture retires place/kossiba-town and place/tessoura-plateau)")
+def test_sitemap_leaves_out_retired_iris(client: TestClient) -> None:
+    urls = sitemap_urls(client)
+    assert "http://localhost:8000/id/place/kossiba" in urls
+    assert not {"http://localhost:8000/id/place/kossiba-town", "http://localhost:8000/id/place/tessoura-plateau"} & urls
+
+
 def test_robots(client: TestClient) -> None:
     r = client.get("/robots.txt")
     assert r.headers["content-type"].startswith("text/plain")

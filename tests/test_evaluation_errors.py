@@ -45,3 +45,27 @@ def test_a_burst_of_failing_queries_replaces_no_worker(store_pointer: Path) -> N
         assert client.app.state.runner.worker_pids() == pids  # type: ignore[attr-defined]
         assert restarts(client) == before
         assert client.get("/sparql", params={"query": "ASK {}", "format": "json"}).json()["boolean"] is True
+
+
+#: Queries that overflow the engine's stack (its parser and planner recurse): each killed a worker before.
+TOO_BIG = [
+    ("SELECT * " + "{" * 3000 + "}" * 3000, "nests brackets 3000 deep"),
+    ("SELECT * { FILTER(" + "(" * 1000 + "1" + ")" * 1000 + ") }", "nests brackets"),
+    ("SELECT (" + "+".join(["1"] * 10_000) + " AS ?x) {}", "too long"),
+    ("SELECT * { " + " UNION ".join(["{}"] * 10_000) + " }", "too long"),
+]
+
+
+@pytest.mark.parametrize("query, cause", TOO_BIG, ids=["braces", "parentheses", "sum", "union"])
+def test_queries_too_big_for_the_engine_are_refused_before_it_reads_them(client: TestClient, query: str,
+                                                                         cause: str) -> None:
+    response = client.post("/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 400 and cause in response.text, response.text[:200]
+
+
+def test_a_burst_of_queries_too_big_replaces_no_worker(store_pointer: Path) -> None:
+    with process_client(store_pointer, worker_processes=1) as client:
+        pids = client.app.state.runner.worker_pids()  # type: ignore[attr-defined]
+        for query, _ in TOO_BIG * 3:
+            assert client.post("/sparql", data={"query": query}).status_code == 400
+        assert client.app.state.runner.worker_pids() == pids  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ SEEDS = [
     "SELECT ?c WHERE { ?c a shg:Claim } LIMIT 5",
     "ASK { ?s ?p ?o }",
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3",
-    "DESCRIBE <https://w3id.org/sahel-harm/id/place/amassine>",
+    "DESCRIBE <https://w3id.org/sahel-harm/id/place/kossiba>",
     'SELECT * { ?s rdfs:label ?l FILTER(CONTAINS(LCASE(?l), "mali")) } ORDER BY ?l LIMIT 10',
     "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
     "SELECT * { ?s geo:sfWithin+ ?c } LIMIT 10",

@@ -15,6 +15,8 @@ from sahel_kg.synthetic import generate
 from sahel_kg.validation import validate_project
 
 ROOT = project_root()
+#: Large corpora: a synthetic one validated whole and in batches, and the curated data in batches (about a minute).
+pytestmark = pytest.mark.slow
 
 
 def keys(report) -> set[tuple]:
@@ -101,3 +103,31 @@ def test_cli_batched_mode(corpus: Path, capsys: pytest.CaptureFixture[str]) -> N
 
     assert main(["--root", str(corpus), "validate", "--batched"]) == 0
     assert capsys.readouterr().out.startswith("OK:")
+
+
+def _inject_curation_faults(root: Path) -> None:
+    """One of each kind the Python checks find, and a comparison of ill-typed values."""
+    first, second, third = _sources(root)[:3]
+    text = first.read_text()
+    text = re.sub(r'oa:exact "([^"]{5})', r'oa:exact "\1 CHANGED', text, count=1)  # a quote not in the capture
+    text = text.replace("shg:best ", 'shg:best "many"^^xsd:integer ; shg:note ', 1)  # ill-typed, undeclared
+    first.write_text(text)
+    second.write_text(second.read_text().replace("a shg:Claim ;", "a shg:Cliam ;", 1))
+    third.write_text(re.sub(r"prov:wasDerivedFrom source:[^ ]+ ;", f"prov:wasDerivedFrom source:{first.stem} ;",
+                            third.read_text(), count=1))  # a claim in another document's file
+    capture = next(root.glob("captures/*.txt"))
+    capture.unlink()  # a capture that is missing
+    events = root / "data" / "ttl" / "events.ttl"
+    events.write_text(events.read_text().replace('"^^xsd:date ;', '-99"^^xsd:date ;', 1))
+
+
+def test_curation_faults_are_found_alike(corpus: Path, tmp_path: Path) -> None:
+    root = _copy(corpus, tmp_path / "curation-faults")
+    _inject_curation_faults(root)
+    oracle = validate_project(root)
+    checks = {k[3] for k in keys(oracle)}
+    assert {"check:QuoteInCapture", "check:WellFormedLiteral", "check:DeclaredTerm", "check:CaptureFile",
+            "check:SourceFile", "shapes:SourceHasClaim"} <= checks
+    batched = validate_corpus(root, batch_subjects=30)
+    assert keys(batched) == keys(oracle)
+    assert batched.exit_code == oracle.exit_code == 1

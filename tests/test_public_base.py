@@ -14,17 +14,22 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, free_port
+from conftest import free_port
 
 pytestmark = pytest.mark.real_server
 
 
 @pytest.fixture(scope="module")
-def served(store_pointer: Path) -> Iterator[str]:
-    """``sahel-kg serve --port P`` as a user starts it, with no public base URL set."""
+def served(store_pointer: Path, fixture_root: Path) -> Iterator[str]:
+    """``sahel-kg serve --port P`` as a user starts it, with no public base URL set.
+
+    Its root is the one the session's store was built from, so that the build
+    ``serve`` runs first finds it up to date (with the checkout as root it would
+    rebuild the shared store from the curated data under the other tests).
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAHEL_KG_")}
-    env.update(SAHEL_KG_ROOT=str(ROOT), SAHEL_KG_STORE=str(store_pointer))
+    env.update(SAHEL_KG_ROOT=str(fixture_root), SAHEL_KG_STORE=str(store_pointer))
     command = [str(Path(sys.executable).with_name("sahel-kg")), "serve", "--port", str(port)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -55,11 +55,11 @@ def test_every_example_runs_from_its_menu_link(client: TestClient, example) -> N
 
 
 def test_results_table_links_iris_with_labels(client: TestClient) -> None:
-    q = "SELECT ?place WHERE { BIND(place:amassine AS ?place) }"
+    q = "SELECT ?place WHERE { BIND(place:kossiba AS ?place) }"
     page = _soup(client.get("/query", params={"query": q}))
     link = page.select_one("table td a")
-    assert link["href"] == "http://localhost:8000/id/place/amassine"
-    assert link.get_text() == "Amassine"
+    assert link["href"] == "http://localhost:8000/id/place/kossiba"
+    assert link.get_text() == "Kossiba"
     assert page.select_one("th").get_text() == "place"
 
 

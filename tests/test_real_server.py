@@ -42,10 +42,10 @@ def test_sparqlwrapper_select_ask_construct(server: tuple[str, subprocess.Popen[
 def test_rdflib_sparqlstore(server: tuple[str, subprocess.Popen[bytes]]) -> None:
     graph = Graph(store=SPARQLStore(server[0] + "/sparql", returnFormat="json"))
     rows = list(graph.query(
-        "SELECT ?label WHERE { <https://w3id.org/sahel-harm/id/place/amassine> "
+        "SELECT ?label WHERE { <https://w3id.org/sahel-harm/id/place/kossiba> "
         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"))
-    assert [str(r[0]) for r in rows] == ["Amassine"]
-    assert (URIRef("https://w3id.org/sahel-harm/id/place/amassine"), None, None) in graph
+    assert [str(r[0]) for r in rows] == ["Kossiba"]
+    assert (URIRef("https://w3id.org/sahel-harm/id/place/kossiba"), None, None) in graph
 
 
 def test_streams_and_concurrency_do_not_crash_the_process(server: tuple[str, subprocess.Popen[bytes]]) -> None:

@@ -25,11 +25,13 @@ from sahel_kg.app import create_app
 from sahel_kg.remote import RemoteStore
 from sahel_kg.remote_load import graph_counts, load_project
 
-from conftest import ROOT, free_port, remote_settings, start_oxigraph
+from conftest import free_port, remote_settings, start_oxigraph
 
 COUNT_CLAIMS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a shg:Claim }"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-ABEIBARA = "/id/incident/abeibara-area-killings"
+#: An incident of the fixture graph, and its number of claims and those of one document.
+INCIDENT = "/id/incident/aghazar-killings"
+CLAIMS, RADIO_CLAIMS = 23, 7
 
 
 def _count(response: httpx.Response) -> int:
@@ -37,11 +39,11 @@ def _count(response: httpx.Response) -> int:
     return int(json.loads(response.content)["results"]["bindings"][0]["n"]["value"])
 
 
-def test_loading_again_replaces_and_never_duplicates(remote_url: str) -> None:
+def test_loading_again_replaces_and_never_duplicates(remote_url: str, fixture_root: Path) -> None:
     settings = remote_settings(remote_url)
     remote = RemoteStore(settings)
     before = graph_counts(remote)
-    report = load_project(ROOT, settings)
+    report = load_project(fixture_root, settings)
     assert graph_counts(remote) == before
     assert report.graphs == len(before) and report.triples == sum(before.values()) and report.bytes > 100_000
     assert report.stale == [] and "loaded" in report.text("x")
@@ -81,11 +83,11 @@ def test_uncapped_results_stream_straight_through(remote_url: str) -> None:
 def test_union_modes_give_the_same_answers(remote_url: str, union: str) -> None:
     settings = remote_settings(remote_url, store_union=union)
     with TestClient(create_app(settings, RemoteStore(settings))) as c:
-        assert _count(c.get("/sparql", params={"query": COUNT_CLAIMS})) == 40
-        g = "https://w3id.org/sahel-harm/graph/sources/weafrica24-amassine-killings"
+        assert _count(c.get("/sparql", params={"query": COUNT_CLAIMS})) == CLAIMS
+        g = "https://w3id.org/sahel-harm/graph/sources/radio-aghazar-kossiba-market"
         q = COUNT_CLAIMS.replace("WHERE", f"FROM <{g}> WHERE")
-        assert 0 < _count(c.get("/sparql", params={"query": q})) < 40
-        assert c.get(ABEIBARA, headers={"accept": BROWSER}).status_code == 200
+        assert _count(c.get("/sparql", params={"query": q})) == RADIO_CLAIMS
+        assert c.get(INCIDENT, headers={"accept": BROWSER}).status_code == 200
 
 
 def test_health_reports_the_store(remote_client: TestClient) -> None:
@@ -104,8 +106,8 @@ def _app_over(url: str, **overrides: object) -> TestClient:
 def test_store_down_is_502_plain_or_html() -> None:
     with _app_over(f"http://127.0.0.1:{free_port()}/query") as c:
         plain = c.get("/sparql", params={"query": "ASK {}"})
-        page = c.get(ABEIBARA, headers={"accept": BROWSER})
-        data = c.get(ABEIBARA, headers={"accept": "text/turtle"})
+        page = c.get(INCIDENT, headers={"accept": BROWSER})
+        data = c.get(INCIDENT, headers={"accept": "text/turtle"})
         health = c.get("/-/health")
     assert plain.status_code == 502 and "cannot be reached" in plain.text
     assert page.status_code == 502 and page.headers["content-type"].startswith("text/html")
@@ -142,7 +144,7 @@ def test_hanging_store_is_503_for_queries_and_504_for_pages(silent_store: str) -
     with _app_over(silent_store, query_timeout=1.0) as c:
         started = time.monotonic()
         query = c.get("/sparql", params={"query": "ASK {}"})
-        page = c.get(ABEIBARA, headers={"accept": BROWSER})
+        page = c.get(INCIDENT, headers={"accept": BROWSER})
         elapsed = time.monotonic() - started
     assert query.status_code == 503 and query.headers["sahel-query-timeout"] == "1"
     assert page.status_code == 504 and "did not answer" in page.text
@@ -210,17 +212,17 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.integration
-def test_virtuoso(virtuoso: str) -> None:
+def test_virtuoso(virtuoso: str, fixture_root: Path) -> None:
     settings = remote_settings(virtuoso + "/sparql", store_union="dataset", store_gsp_url=virtuoso + "/sparql-graph-crud-auth",
                                store_update_url=virtuoso + "/sparql-auth", store_user="dba", store_password="dba",
                                store_auth_scheme="digest")
-    first = load_project(ROOT, settings)
-    again = load_project(ROOT, settings)
+    first = load_project(fixture_root, settings)
+    again = load_project(fixture_root, settings)
     assert first.triples == again.triples > 1000 and first.graphs == again.graphs
     with TestClient(create_app(settings, RemoteStore(settings))) as c:
-        assert _count(c.get("/sparql", params={"query": COUNT_CLAIMS})) == 40
-        assert c.get(ABEIBARA, headers={"accept": BROWSER}).status_code == 200
-        assert c.get(ABEIBARA + ".ttl").status_code == 200
+        assert _count(c.get("/sparql", params={"query": COUNT_CLAIMS})) == CLAIMS
+        assert c.get(INCIDENT, headers={"accept": BROWSER}).status_code == 200
+        assert c.get(INCIDENT + ".ttl").status_code == 200
         assert c.get("/-/health").json()["store"]["reachable"] is True
         void = c.get("/.well-known/void.nt")
         assert void.status_code == 200

@@ -280,8 +280,8 @@ def test_a_failed_build_shows_no_internal_error(gated: tuple[TestClient, GatedBa
 def test_an_app_over_an_external_store_builds_its_index_from_it(remote_url: str) -> None:
     app = create_app(remote_settings(remote_url), RemoteStore(remote_settings(remote_url)))
     with TestClient(app) as client:
-        response = client.get("/search", params={"q": "segou"})
-        assert response.status_code == 200 and any(h.endswith("/id/place/segou-region") for h in hrefs(response))
+        response = client.get("/search", params={"q": "segala"})
+        assert response.status_code == 200 and any(h.endswith("/id/place/segala-region") for h in hrefs(response))
         assert app.state.search_index.path.parent.name.startswith("sahel-kg-search-")
 
 
@@ -377,6 +377,6 @@ def test_a_served_store_without_an_index_gets_one_beside_it(project: Path) -> No
 def test_the_project_index_is_built_by_the_session_build(store_pointer: Path) -> None:
     store_dir = current_store_dir(store_pointer)
     assert store_dir is not None and is_current(index_path(store_dir))
-    hits = SearchIndex(index_path(store_dir)).search("segou")
-    assert hits and hits[0].entry.iri.endswith("/id/place/segou-region")
+    hits = SearchIndex(index_path(store_dir)).search("segala")
+    assert hits and hits[0].entry.iri.endswith("/id/place/segala-region")
 

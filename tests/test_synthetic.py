@@ -53,6 +53,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
     assert digest(tmp_path / "a") == digest(tmp_path / "b") != digest(tmp_path / "c")
 
 
+@pytest.mark.slow  # a corpus of 60 incidents through pyshacl
 def test_conforms_to_the_shapes(corpus: tuple[Path, object]) -> None:
     report = validate_project(corpus[0])
     assert report.conforms, report.to_text()

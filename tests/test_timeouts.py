@@ -17,6 +17,8 @@ from conftest import ROOT
 from hardening_support import ENDLESS, RUNAWAY, alive, cpu_seconds, process_client
 
 LIMIT = 1.5
+#: Each test waits for a time limit and kills the worker process that ran past it.
+pytestmark = pytest.mark.slow
 
 
 def _wait_for(predicate, seconds: float = 10.0) -> bool:

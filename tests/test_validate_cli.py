@@ -7,7 +7,6 @@ the checkout never changes the outcome.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -22,16 +21,18 @@ from sahel_kg.cli import main
 from sahel_kg.namespaces import PREFIXES
 from sahel_kg.turtle_format import format_turtle
 from sahel_kg.validation import validate_project
+from curation_project import make_project
 from shape_examples import BASE, PREFIX_LINES
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 DCTERMS_SOURCE = URIRef(PREFIXES["dcterms"] + "source")
 
-#: A claim with two problems: no source document, and a count without a qualifier.
+#: A claim with two problems: no source document, and a count without a qualifier
+#: (its quote is in doc.txt, the capture of the file it is added to).
 BAD_CLAIM = PREFIX_LINES + """
 claim:bad a shg:Claim ; rdfs:label "Bad"@en ; shg:about incident:i ;
     prov:wasAttributedTo actor:person ; shg:stance stance:alleges ;
-    shg:quote [ a oa:TextQuoteSelector ; oa:exact "text" ] ;
+    shg:quote [ a oa:TextQuoteSelector ; oa:exact "The army denied it" ] ;
     shg:count [ a shg:Count ; shg:countType ctype:killed ; shg:low 3 ] .
 """
 
@@ -44,18 +45,20 @@ BROKEN = """@prefix shg: <https://w3id.org/sahel-harm/ontology/> .
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A project root with the real ontology and shapes and a small valid dataset."""
-    project = tmp_path / "project"
-    shutil.copytree(CHECKOUT / "ontology", project / "ontology")
-    shutil.copytree(CHECKOUT / "shapes", project / "shapes")
-    shutil.copy(CHECKOUT / "pyproject.toml", project / "pyproject.toml")
-    (project / "data" / "ttl" / "sources").mkdir(parents=True)
-    (project / "data" / "ttl" / "base.ttl").write_text(BASE, encoding="utf-8")
-    return project
+    """A project root with the real ontology and shapes and a small valid dataset (BASE as
+    files), its captures in ../shared/sources beside it."""
+    return make_project(tmp_path)
 
 
 def run(root: Path, *argv: str) -> int:
     return main(["--root", str(root), *argv])
+
+
+def append(root: Path, relative: str, text: str) -> Path:
+    """Add Turtle (with its own prefixes) at the end of a project file."""
+    path = root / relative
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
+    return path
 
 
 def add(root: Path, relative: str, text: str) -> Path:
@@ -74,20 +77,20 @@ def test_valid_project_exits_0(root: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_api_report_for_valid_and_invalid_project(root: Path) -> None:
     assert validate_project(root).conforms
-    add(root, "data/ttl/sources/bad.ttl", BAD_CLAIM)
+    append(root, "data/ttl/sources/doc.ttl", BAD_CLAIM)
     report = validate_project(root)
     assert not report.conforms and report.exit_code == 1 and not report.syntax_errors
     assert {(v.file, v.key()) for v in report.violations} == {
-        ("data/ttl/sources/bad.ttl", ("claim:bad", "prov:wasDerivedFrom", "shapes:ClaimDerivedFrom")),
-        ("data/ttl/sources/bad.ttl", ("_:", "shg:countQualifier", "shapes:CountQualifier")),
+        ("data/ttl/sources/doc.ttl", ("claim:bad", "prov:wasDerivedFrom", "shapes:ClaimDerivedFrom")),
+        ("data/ttl/sources/doc.ttl", ("_:", "shg:countQualifier", "shapes:CountQualifier")),
     }
 
 
 def test_text_report_groups_by_file_then_focus_node(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    add(root, "data/ttl/sources/bad.ttl", BAD_CLAIM)
+    append(root, "data/ttl/sources/doc.ttl", BAD_CLAIM)
     assert run(root, "validate") == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "data/ttl/sources/bad.ttl"
+    assert lines[0] == "data/ttl/sources/doc.ttl"
     assert "  claim:bad" in lines
     assert "  claim:bad shg:count []" in lines
     derived = next(line for line in lines if "[shapes:ClaimDerivedFrom]" in line)
@@ -96,7 +99,7 @@ def test_text_report_groups_by_file_then_focus_node(root: Path, capsys: pytest.C
 
 
 def test_turtle_report_is_a_shacl_report_with_files(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    add(root, "data/ttl/sources/bad.ttl", BAD_CLAIM)
+    append(root, "data/ttl/sources/doc.ttl", BAD_CLAIM)
     assert run(root, "validate", "--format", "turtle") == 1
     report = Graph().parse(data=capsys.readouterr().out, format="turtle")
     (node,) = report.subjects(RDF.type, SH.ValidationReport)
@@ -104,20 +107,20 @@ def test_turtle_report_is_a_shacl_report_with_files(root: Path, capsys: pytest.C
     results = set(report.subjects(RDF.type, SH.ValidationResult))
     assert {report.value(r, SH.sourceShape) for r in results} == {
         URIRef(PREFIXES["shapes"] + "ClaimDerivedFrom"), URIRef(PREFIXES["shapes"] + "CountQualifier")}
-    assert {report.value(r, DCTERMS_SOURCE) for r in results} == {Literal("data/ttl/sources/bad.ttl")}
+    assert {report.value(r, DCTERMS_SOURCE) for r in results} == {Literal("data/ttl/sources/doc.ttl")}
 
 
 def test_junit_report_has_one_case_per_file_and_a_failure_per_violation(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add(root, "data/ttl/sources/bad.ttl", BAD_CLAIM)
+    append(root, "data/ttl/sources/doc.ttl", BAD_CLAIM)
     assert run(root, "validate", "--format", "junit") == 1
     suite = ET.fromstring(capsys.readouterr().out).find("testsuite")
     assert suite is not None and suite.get("failures") == "2" and suite.get("errors") == "0"
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     assert "data/ttl/base.ttl" in cases and "shapes/claims.ttl" in cases
     assert cases["data/ttl/base.ttl"].find("failure") is None
-    failures = cases["data/ttl/sources/bad.ttl"].findall("failure")
+    failures = cases["data/ttl/sources/doc.ttl"].findall("failure")
     assert sorted(f.get("type") for f in failures) == ["shapes:ClaimDerivedFrom", "shapes:CountQualifier"]
     assert all(f.get("message") for f in failures)
 
@@ -226,9 +229,13 @@ def test_fmt_on_broken_file_exits_2(root: Path, capsys: pytest.CaptureFixture[st
 # ---------------------------------------------------------------- new-source
 
 
-def test_new_source_scaffold_validates(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_source_scaffold_is_canonical_and_lists_what_is_missing(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(root, "new-source", "ap-new-story", "--title", "A new story", "--capture-file", "005.txt") == 0
-    assert "Next steps" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    capture = root.parent / "shared" / "sources" / "005.txt"
+    assert f"     {capture} does not exist yet: save the captured text there;" in out
     path = root / "data" / "ttl" / "sources" / "ap-new-story.ttl"
     text = path.read_text(encoding="utf-8")
     skeleton, comment = text.split("\n# ", 1)
@@ -237,17 +244,37 @@ def test_new_source_scaffold_validates(root: Path, capsys: pytest.CaptureFixture
     graph = Graph().parse(path)
     doc = URIRef(PREFIXES["source"] + "ap-new-story")
     assert graph.value(doc, URIRef(PREFIXES["shg"] + "captureFile")) == Literal("005.txt")
-    assert run(root, "validate") == 0
+    assert graph.value(doc, URIRef(PREFIXES["dcterms"] + "title")) == Literal("A new story", lang="en")
+    report = validate_project(root)
+    assert {(v.file, v.key()) for v in report.violations} == {
+        ("data/ttl/sources/ap-new-story.ttl", ("source:ap-new-story", "dcterms:publisher", "shapes:SourcePublisher")),
+        ("data/ttl/sources/ap-new-story.ttl", ("source:ap-new-story", "^prov:wasDerivedFrom", "shapes:SourceHasClaim")),
+        ("data/ttl/sources/ap-new-story.ttl", ("source:ap-new-story", None, "shapes:SourceDated")),
+        ("data/ttl/sources/ap-new-story.ttl", ("source:ap-new-story", "shg:captureFile", "check:CaptureFile")),
+    }
+    missing = next(v for v in report.violations if v.source_shape == "check:CaptureFile")
+    assert missing.message == (f"capture file '005.txt' was not found: the capture is expected at {capture} "
+                               "(the sources folder is the SAHEL_KG_SOURCES setting).")
 
 
-def test_new_source_example_claim_validates_once_uncommented(root: Path) -> None:
+def test_new_source_title_language(root: Path) -> None:
+    assert run(root, "new-source", "fr-story", "--title", "Une histoire", "--language", "fr") == 0
+    graph = Graph().parse(root / "data" / "ttl" / "sources" / "fr-story.ttl")
+    doc = URIRef(PREFIXES["source"] + "fr-story")
+    assert graph.value(doc, URIRef(PREFIXES["dcterms"] + "title")) == Literal("Une histoire", lang="fr")
+
+
+def test_new_source_example_claim_validates_once_uncommented_and_filled_in(root: Path) -> None:
     assert run(root, "new-source", "ap-new-story", "--title", "A new story") == 0
     path = root / "data" / "ttl" / "sources" / "ap-new-story.ttl"
     lines = path.read_text(encoding="utf-8").splitlines()
     code = [line[2:] for line in lines if line.startswith("# ") and not line[2:].startswith(("Example", "(speaker"))]
     code = [c for c in code if not c.startswith("these comments")]
     example = "\n".join(code).replace("incident:some-incident", "incident:i").replace("actor:some-speaker", "actor:person")
-    path.write_text(path.read_text(encoding="utf-8") + example + "\n", encoding="utf-8")
+    document = ('source:ap-new-story dcterms:publisher actor:agency ; dcterms:issued "2024-01-02"^^xsd:date .\n')
+    path.write_text(path.read_text(encoding="utf-8") + example + "\n" + document, encoding="utf-8")
+    capture = root.parent / "shared" / "sources" / "ap-new-story.txt"
+    capture.write_text("A new story. It says the passage, copied verbatim from the document, here.\n")
     assert validate_project(root).conforms, validate_project(root).to_text()
 
 
@@ -264,4 +291,4 @@ def test_new_source_refuses_to_overwrite(root: Path, capsys: pytest.CaptureFixtu
 def test_new_source_rejects_bad_slugs(root: Path, slug: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(root, "new-source", "--title", "X", "--", slug) == 2
     assert "invalid slug" in capsys.readouterr().err
-    assert list((root / "data" / "ttl" / "sources").iterdir()) == []
+    assert sorted(p.name for p in (root / "data" / "ttl" / "sources").iterdir()) == ["doc.ttl", "doc2.ttl"]

@@ -28,6 +28,7 @@ from . import hardening, query_page, sparql_protocol
 from . import dereference, discovery
 from . import pages
 from .backend import EmbeddedBackend, GraphBackend, RemoteBackend
+from .data_status import DataStatus
 from .deadlines import PageTimeout
 from .negotiation import wants_html
 from .remote import RemoteStore, StoreUnavailable
@@ -96,6 +97,7 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.state.backend = backend
     app.state.store_dir = None if remote else store_dir  # where the search index of a built store lives
     app.state.jsonld_context = None  # read from the ontology on first use (sahel_kg.jsonld)
+    app.state.data_status = DataStatus(settings.root, None if remote else store_dir)  # is it the files' build?
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(PageTimeout, page_timed_out)

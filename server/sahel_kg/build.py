@@ -5,7 +5,10 @@ loads into ``store-<hash>-<n>.partial`` beside the pointer, renames that to
 ``store-<hash>-<n>`` once complete, and only then swaps the pointer symlink.
 A lock file serialises concurrent builds; the second one finds the inputs
 unchanged and does nothing. A failed or interrupted build leaves the pointer
-on the previous complete store; its leftovers are removed by the next build.
+on the previous complete store and removes what it had written; what a power
+cut leaves behind is removed by the next build, whatever it does. ``--force``
+loads data the shapes refuse, never a file that is not Turtle: that build
+fails, says which file and line, and changes nothing.
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as d:
@@ -30,7 +33,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from .layout import TurtleFile, project_root, turtle_files
+from .layout import TurtleFile, turtle_files
 from .search_index import ensure_store_index, prune as prune_search_indexes
 from .store import current_store_dir, inputs_hash_of, point_to, store_dir_name
 
@@ -44,7 +47,8 @@ Log = Callable[[str], None]
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build did: ``built``, ``unchanged`` or ``refused``, and where."""
+    """What a build did: ``built``, ``unchanged``, ``refused`` (the checks failed) or
+    ``failed`` (a file could not be loaded), and which store is current."""
 
     status: str
     store_dir: Path | None
@@ -74,13 +78,13 @@ def build_lock(pointer: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def check(root: Path) -> tuple[bool, str]:
+def check(root: Path, *, sources_dir: Path | None = None) -> tuple[bool, str]:
     """Validate the project: (conforms, report text) from :mod:`sahel_kg.validation`."""
     try:
         from .validation import validate_project
     except ImportError as exc:  # the validator is optional for a forced build only
         return False, f"validation is unavailable: {exc}"
-    report = validate_project(root)
+    report = validate_project(root, sources_dir=sources_dir)
     return bool(report.conforms), report.to_text()
 
 
@@ -109,11 +113,16 @@ def _quads(files: Sequence[TurtleFile]) -> Iterator[pyoxigraph.Quad]:
             yield pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
 
 
+def remove_partials(pointer: Path) -> None:
+    """Remove what unfinished builds left beside the pointer (call it holding the build lock)."""
+    for partial in pointer.parent.glob("store-*.partial"):
+        shutil.rmtree(partial, ignore_errors=True)
+
+
 def remove_stale(pointer: Path, keep: Path) -> None:
     """Remove partial builds and all but the newest complete stores besides ``keep``."""
     parent = pointer.parent
-    for partial in parent.glob("store-*.partial"):
-        shutil.rmtree(partial, ignore_errors=True)
+    remove_partials(pointer)
     complete = sorted(
         (d for d in parent.glob("store-*") if d.is_dir() and inputs_hash_of(d) and d != keep),
         key=lambda d: d.stat().st_mtime, reverse=True,
@@ -122,26 +131,34 @@ def remove_stale(pointer: Path, keep: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = print) -> BuildResult:
-    """Validate and load the project into a new store, unless its inputs are unchanged."""
+def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = print,
+                sources_dir: Path | None = None) -> BuildResult:
+    """Validate and load the project into a new store, unless its inputs are unchanged.
+
+    Never raises for bad input: a file that cannot be loaded gives a ``failed`` result.
+    """
     files = turtle_files(root)
     digest = inputs_hash(root, [f.path for f in files])
     with build_lock(pointer):
+        remove_partials(pointer)  # an unfinished build's leftovers, whatever this build does
         current = current_store_dir(pointer)
         if not force and current is not None and inputs_hash_of(current) == digest[:16]:
             ensure_store_index(current, log=log)  # stores built before search indexes existed
             return BuildResult("unchanged", current, f"store {current.name} is up to date")
-        conforms, report = check(root)
+        conforms, report = check(root) if sources_dir is None else check(root, sources_dir=sources_dir)
         if not conforms:
             log(report)
+            unloadable = first_unloadable(files, root)
+            if unloadable is not None:  # no --force can load it: say so, not "use --force"
+                return BuildResult("failed", current, _failure(unloadable, current))
             if not force:
                 return BuildResult("refused", current, "validation failed; fix the data or use --force")
             log("validation failed; loading anyway because of --force")
         final = pointer.parent / store_dir_name(digest, time.time_ns())
-        partial = final.with_name(final.name + ".partial")
-        remove_stale(pointer, keep=current or final)
-        load_files(partial, files)
-        partial.rename(final)
+        remove_stale(pointer, keep=current or final)  # room for the new store
+        failure = load_into(final, files, root)
+        if failure is not None:
+            return BuildResult("failed", current, _failure(failure, current))
         ensure_store_index(final, log=log)  # the search index changes with the store
         point_to(pointer, final)
         remove_stale(pointer, keep=final)
@@ -149,10 +166,62 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
         return BuildResult("built", final, f"loaded {len(files)} files into {final.name}")
 
 
+def load_into(final: Path, files: Sequence[TurtleFile], root: Path) -> str | None:
+    """Load ``files`` into ``final`` by way of ``final.partial``; on any failure the partial
+    store is removed: returns why the input could not be loaded (None when it was), and
+    re-raises anything else (an interrupted build) once it has cleaned up."""
+    partial = final.with_name(final.name + ".partial")
+    try:
+        load_files(partial, files)
+        partial.rename(final)
+        return None
+    except (SyntaxError, OSError, ValueError) as exc:  # a file that is not Turtle, or unreadable
+        return f"cannot load {_where(exc, root)}"
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _where(exc: BaseException, root: Path) -> str:
+    """``file:line: message`` of a parse error (pyoxigraph's SyntaxError carries both)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    message = getattr(exc, "msg", None) or str(exc)
+    if not filename:
+        return message
+    shown = Path(filename)
+    shown_text = shown.relative_to(root).as_posix() if shown.is_absolute() and shown.is_relative_to(root) else str(shown)
+    return f"{shown_text}:{line}: {message}" if line else f"{shown_text}: {message}"
+
+
+def first_unloadable(files: Sequence[TurtleFile], root: Path) -> str | None:
+    """``cannot load file:line: why`` for the first file that is not Turtle, else None."""
+    for f in files:
+        try:
+            for _triple in pyoxigraph.parse(path=str(f.path), format=pyoxigraph.RdfFormat.TURTLE,
+                                            base_iri=f.graph_iri):
+                pass
+        except (SyntaxError, OSError, ValueError) as exc:
+            return f"cannot load {_where(exc, root)}"
+    return None
+
+
+def _failure(why: str, current: Path | None) -> str:
+    """The message of a failed build: what could not be loaded, that --force cannot help, what is served."""
+    still = f"{current.name} is still the current store" if current else "there is no store yet"
+    return f"{why}; fix that file (--force loads data the shapes refuse, never a file that is not Turtle); " \
+           f"nothing was loaded, {still}"
+
+
+#: Exit status of ``sahel-kg build`` per result.
+EXIT_STATUS = {"built": 0, "unchanged": 0, "refused": 1, "failed": 2}
+
+
 def run_build(args: argparse.Namespace) -> int:
-    """Entry point of ``sahel-kg build``; exit status 1 when the data is refused."""
-    root = args.root or project_root()
-    pointer = args.store or root / "var" / "store"
-    result = build_store(root, pointer, force=args.force, log=lambda m: print(m, file=sys.stderr))
-    print(result.message, file=sys.stderr if result.status == "refused" else sys.stdout)
-    return 1 if result.status == "refused" else 0
+    """Entry point of ``sahel-kg build``: 0 built or up to date, 1 refused by the checks,
+    2 a file could not be loaded. Reads the settings (root, store, sources) like every command."""
+    from .settings import settings_of
+
+    settings = settings_of(args)
+    result = build_store(settings.project_root, settings.store_path, force=getattr(args, "force", False),
+                         log=lambda m: print(m, file=sys.stderr), sources_dir=settings.sources_dir)
+    print(result.message, file=sys.stderr if EXIT_STATUS[result.status] else sys.stdout)
+    return EXIT_STATUS[result.status]

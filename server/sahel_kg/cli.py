@@ -7,6 +7,7 @@ and a missing optional piece never breaks the other subcommands.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -79,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--root", type=Path, default=None,
-        help="project checkout to work on (default: the one this package is installed from)",
+        help="project checkout to work on (default: SAHEL_KG_ROOT, else the one this package is installed from)",
+    )
+    parser.add_argument(
+        "--sources", type=Path, default=None,
+        help="folder of the captured source documents (default: SAHEL_KG_SOURCES, else ../shared/sources from the root)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -98,28 +103,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("coverage", help="show each source sentence with the claims quoting it or its mark; non-zero exit if any is neither")
     p.add_argument("source", nargs="*", help="source document slugs (default: every one with a capture file)")
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
-    p.add_argument("--sources", type=Path, default=None,
-                   help="folder of the captured source documents (default: SAHEL_KG_SOURCES, else ../shared/sources beside the checkout)")
     p.set_defaults(handler=_coverage)
 
     p = sub.add_parser("new-source", help="scaffold data/ttl/sources/SLUG.ttl for a new source document")
     p.add_argument("slug", help="permanent lowercase-ASCII slug for the source document, e.g. ap-abeibara-killings")
     p.add_argument("--title", required=True, help="the document's title as published")
-    p.add_argument("--capture-file", default=None, help="file name of the captured text in the source archive")
+    p.add_argument("--capture-file", default=None,
+                   help="file name of the captured text in the sources folder (default: SLUG.txt)")
+    p.add_argument("--language", default="en", help="language tag of the title, e.g. fr (default: en)")
     p.set_defaults(handler=_new_source)
 
     p = sub.add_parser("build", help="validate and load every project Turtle file into the on-disk store")
-    p.add_argument("--store", type=Path, default=None, help="store directory (default: var/store)")
-    p.add_argument("--force", action="store_true", help="load even if validation fails, or inputs are unchanged")
+    p.add_argument("--store", type=Path, default=None, help="store pointer (default: SAHEL_KG_STORE, else var/store)")
+    p.add_argument("--force", action="store_true",
+                   help="load even if the shapes find violations, or inputs are unchanged (never unreadable Turtle)")
     _store_url_options(p)
     p.add_argument("--prune", action="store_true", help="with --store-url: drop graphs of ours the files no longer have")
     p.set_defaults(handler=_build)
 
     p = sub.add_parser("serve", help="build the store when needed and serve it over HTTP")
-    p.add_argument("--store", type=Path, default=None, help="store directory (default: var/store)")
+    p.add_argument("--store", type=Path, default=None, help="store pointer (default: SAHEL_KG_STORE, else var/store)")
     p.add_argument("--host", default=None, help="interface to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port to listen on (default: 8000)")
-    p.add_argument("--force", action="store_true", help="load the data even if validation fails")
+    p.add_argument("--force", action="store_true",
+                   help="load the data even if the shapes find violations (never unreadable Turtle)")
     _store_url_options(p)
     p.set_defaults(handler=_serve)
 
@@ -135,7 +142,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sahel-kg`` console script."""
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
-    return handler(args)
+    if args.command != "synth":  # synth writes a new root; every other command works on one
+        from .settings import OPTION_SETTINGS, load_settings
+
+        try:
+            args.settings = load_settings(**{name: getattr(args, name, None) for name in OPTION_SETTINGS})
+        except (FileNotFoundError, ValueError) as exc:  # no project root, or a malformed setting
+            print(f"sahel-kg: {exc}", file=sys.stderr)
+            return 2
+    try:
+        return handler(args)
+    except BrokenPipeError:  # the reader went away (`sahel-kg validate | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("sahel-kg: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

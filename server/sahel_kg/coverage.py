@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -43,8 +42,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from .layout import project_root, turtle_files
+from .layout import turtle_files
 from .namespaces import ENTITY_BASE, OA, PREFIXES, SHG
+from .settings import settings_of
 
 PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")
 #: Abbreviations after which a full stop does not end a sentence.
@@ -261,12 +261,6 @@ def documents(graph: Graph) -> dict[str, tuple[URIRef, str]]:
     return dict(sorted(found.items()))
 
 
-def default_sources_dir(root: Path) -> Path:
-    """Where the captures are: ``SAHEL_KG_SOURCES``, else ``../shared/sources`` beside the checkout."""
-    configured = os.environ.get("SAHEL_KG_SOURCES")
-    return Path(configured) if configured else root.parent / "shared" / "sources"
-
-
 def coverage(root: Path, sources_dir: Path, slugs: Sequence[str] = ()) -> list[SourceCoverage]:
     """The coverage of the named source documents (all that name a capture when ``slugs`` is empty).
 
@@ -353,10 +347,9 @@ def to_json(results: Sequence[SourceCoverage]) -> str:
 
 def run_coverage(args: argparse.Namespace) -> int:
     """The ``sahel-kg coverage`` command: 0 when every sentence is accounted for, 1 when not, 2 on bad input."""
-    root = args.root if args.root is not None else project_root()
-    sources_dir = args.sources if getattr(args, "sources", None) else default_sources_dir(root)
+    settings = settings_of(args)  # the root and the sources folder, as every command reads them
     try:
-        results = coverage(root, sources_dir, getattr(args, "source", []) or [])
+        results = coverage(settings.project_root, settings.sources_dir, getattr(args, "source", []) or [])
     except KeyError as e:
         print(e.args[0], file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .canonical import canonical_answer
+from .data_status import CURRENT
 from .deadlines import page_deadline
 from .limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from .observability import Metrics, record_request
@@ -69,6 +70,7 @@ class Edge:
             await self.app(scope, receive, send)
             return
         started, status, responded, cors = time.perf_counter(), 500, False, False
+        data_status = CURRENT.set(getattr(getattr(scope.get("app"), "state", None), "data_status", None))  # for pages
 
         async def edge_send(message: Message) -> None:
             nonlocal status, responded
@@ -91,6 +93,7 @@ class Edge:
                     await send_plain(edge_send, 413, body_too_large(self.settings.max_body_bytes))
         finally:
             record_request(self.metrics, scope, status, time.perf_counter() - started)
+            CURRENT.reset(data_status)
 
     async def _answer_early(self, scope: Scope, send: Send) -> bool | None:
         """None when the request was answered here (a limit, a preflight); else whether it is cross-origin."""

@@ -38,7 +38,6 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph
 
-from .isolation import isolation_refused
 from .namespaces import PREFIXES
 from .negotiation import HTML, Kind, Offer, choose, offered
 from .xml_chars import NotRepresentable, XmlCheck, is_xml_media_type
@@ -296,8 +295,9 @@ _STORAGE_MESSAGES = ("io error", "corruption", "no such file", "permission denie
 def evaluation_failure(exc: Exception, *, isolated: bool = False) -> Head:
     """The answer to a query whose evaluation failed; who is at fault decides the status.
 
-    - a network call that an isolated worker could not make (a SERVICE the text
-      check missed): 403, federation is off, and the event is logged;
+    - any call out of an isolated worker (a SERVICE the text check missed: it
+      could not connect, or the engine refused its scheme or port): 403,
+      federation is off, and the event is logged;
     - a SERVICE endpoint that failed or could not be reached: 502;
     - a storage fault: 500, logged, with no detail for the client;
     - a result holding a character its format cannot carry (:mod:`sahel_kg.xml_chars`): 406;
@@ -314,15 +314,14 @@ def evaluation_failure(exc: Exception, *, isolated: bool = False) -> Head:
     message = str(exc)
     if isinstance(exc, NotRepresentable):
         return failure(406, message)
-    if isolated and isolation_refused(message):
-        log.warning("a network call was stopped by the worker's isolation (a SERVICE the query reader missed?): %s",
-                    message)
-        return failure(403, "this query tried to call another endpoint (SERVICE); federated queries are "
-                       "disabled on this endpoint")
     if isinstance(exc, OSError) and not isinstance(exc, io.UnsupportedOperation):
         if any(words in message.lower() for words in _STORAGE_MESSAGES):
             log.error("the store failed during a query: %s", message)
             return failure(500, "the store could not be read; the error has been logged")
+        if isolated:  # no network here: any call was a SERVICE the query reader did not see
+            log.warning("a SERVICE call the query reader missed was stopped by the worker's isolation: %s", message)
+            return failure(403, "this query tried to call another endpoint (SERVICE); federated queries are "
+                           "disabled on this endpoint")
         return failure(502, f"a SERVICE endpoint failed or could not be reached: {message}")
     return failure(400, f"query evaluation failed: {message}")
 

@@ -15,9 +15,14 @@ memory nor re-check one changed file quickly. Here:
    ``geo:sfWithin`` chain with its precisions. Results are kept for the
    batch's own nodes (and for IRIs that nothing describes), so a stub is never
    blamed for what its own file says.
-3. The one rule that looks *into* other files from an event,
-   ``shapes:EventClaimedAbout`` (every event has a claim about it), runs as
-   SPARQL on the store instead.
+3. The rules that look *into* other files from a node,
+   ``shapes:EventClaimedAbout`` (every event has a claim about it) and
+   ``shapes:SourceHasClaim`` (every source document has a claim derived from
+   it), run as SPARQL on the store instead; so does the Python check of what
+   each file holds (:mod:`sahel_kg.file_check`).
+4. The other Python checks (:mod:`sahel_kg.project_checks`) run on each batch:
+   literals and terms on its own triples, quotes with the capture file names
+   of the documents its claims come from (stubs too).
 
 Memory is bounded by the batch size, not the corpus. Re-validating one
 changed file (:func:`revalidate_file`) validates that file alone against the
@@ -33,7 +38,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +48,10 @@ from rdflib.namespace import RDF, SH
 
 from .layout import TurtleFile, graph_iri_for, turtle_files
 from .namespaces import PREFIXES
+from . import file_check, project_checks
+from .literal_check import quiet_rdflib
+from .quote_check import Captures
+from .term_check import DeclaredTerms, declared_terms
 from .validation import (
     SyntaxProblem,
     ValidationReport,
@@ -50,8 +59,10 @@ from .validation import (
     _bound_graph,
     _label,
     _tag_files,
+    deduplicated,
+    drop_results,
     parse_file,
-    run_shapes,
+    shape_results,
     union,
     violations_from,
 )
@@ -59,6 +70,8 @@ from .validation import (
 BASE = "https://w3id.org/sahel-harm/"
 SHG = PREFIXES["shg"]
 CROSS_FILE_SHAPE = URIRef(BASE + "shapes/EventClaimedAbout")
+#: Shapes whose results depend on other files: checked on the store, not per batch.
+CROSS_FILE_SHAPES = {CROSS_FILE_SHAPE, URIRef(BASE + "shapes/SourceHasClaim")}
 #: Subjects' Turtle kept together in one pyshacl run (about 15 triples each).
 BATCH_SUBJECTS = 1500
 _IRI = re.compile(r"<(https://w3id\.org/sahel-harm/[^>\s]*)>")
@@ -138,10 +151,14 @@ def stubs(store: pyoxigraph.Store, iris: set[str], *, exclude_graph: str | None 
         return graph
     not_this = f"FILTER (?g != <{exclude_graph}>)" if exclude_graph else ""
     places: set[str] = set()
+    documents: set[str] = set()
     for row in store.query(f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {_values(iris)} }} GRAPH ?g {{ ?x a ?t }} {not_this} }}"):
         graph.add((URIRef(row["x"].value), RDF.type, URIRef(row["t"].value)))
         if row["t"].value == SHG + "Place":
             places.add(row["x"].value)
+        if row["t"].value == SHG + "SourceDocument":
+            documents.add(row["x"].value)
+    _capture_stubs(store, documents, graph, not_this)
     if not places:
         return graph
     chain = {row["up"].value for row in store.query(
@@ -151,10 +168,34 @@ def stubs(store: pyoxigraph.Store, iris: set[str], *, exclude_graph: str | None 
              f"<{SHG}placePrecision> <{GEO_WITHIN}> }} ?up ?p ?o }}")
     for row in store.query(query, use_default_graph_as_union=True):
         graph.add((URIRef(row["up"].value), URIRef(row["p"].value), URIRef(row["o"].value)))
+    _box_stubs(store, chain, graph)
     return graph
 
 
-GEO_WITHIN = "http://www.opengis.net/ont/geosparql#sfWithin"
+def _capture_stubs(store: pyoxigraph.Store, documents: set[str], graph: Graph, not_this: str) -> None:
+    """The capture file names of the given source documents (quotes are checked against them)."""
+    if not documents:
+        return
+    query = (f"SELECT ?d ?f WHERE {{ VALUES ?d {{ {_values(documents)} }} "
+             f"GRAPH ?g {{ ?d <{SHG}captureFile> ?f }} {not_this} }}")
+    for row in store.query(query):
+        graph.add((URIRef(row["d"].value), URIRef(SHG + "captureFile"), _term(row["f"])))
+
+
+def _box_stubs(store: pyoxigraph.Store, places: set[str], graph: Graph) -> None:
+    """The bounding boxes of the given places (points are checked against them)."""
+    if not places:
+        return
+    query = (f"SELECT ?up ?wkt WHERE {{ VALUES ?up {{ {_values(places)} }} "
+             f"?up <{GEO}hasBoundingBox>/<{GEO}asWKT> ?wkt }}")
+    for row in store.query(query, use_default_graph_as_union=True):
+        box = BNode()
+        graph.add((URIRef(row["up"].value), URIRef(GEO + "hasBoundingBox"), box))
+        graph.add((box, URIRef(GEO + "asWKT"), _term(row["wkt"])))
+
+
+GEO = "http://www.opengis.net/ont/geosparql#"
+GEO_WITHIN = GEO + "sfWithin"
 
 
 def _values(iris: set[str]) -> str:
@@ -173,19 +214,38 @@ class Context:
     store: pyoxigraph.Store
     exclude_graph: str | None = None
     all_shapes: Graph | None = None
+    declared: DeclaredTerms = field(default_factory=DeclaredTerms)
+    captures: Captures | None = None
+    paths: dict[str, Path] = field(default_factory=dict)  # data file label -> file
 
 
-def load_context(root: Path, store: pyoxigraph.Store, *, exclude_graph: str | None = None) -> Context:
-    """Parse the ontology, vocabularies and shapes once."""
-    schema, shapes = [], []
+def load_context(root: Path, store: pyoxigraph.Store, *, exclude_graph: str | None = None,
+                 sources_dir: Path | None = None) -> Context:
+    """Parse the ontology, vocabularies and shapes once; read the declared terms.
+
+    Raises ValueError when one of those files cannot be read.
+    """
+    schema: dict[str, Graph] = {}
+    shapes: list[Graph] = []
     for folder in ("ontology", "shapes"):  # not turtle_files(): it names every data file too
         for path in sorted((root / folder).rglob("*.ttl")):
             parsed = parse_file(path, label=_label(path, root))
             if isinstance(parsed, SyntaxProblem):
                 raise ValueError(str(parsed))
-            (shapes if folder == "shapes" else schema).append(parsed)
+            if folder == "shapes":
+                shapes.append(parsed)
+            else:
+                schema[_label(path, root)] = parsed
     all_shapes = union(shapes)
-    return Context(union(schema), without_shapes(all_shapes, SCHEMA_SHAPES), store, exclude_graph, all_shapes)
+    captures = Captures(sources_dir or _default_sources(root))
+    return Context(union(schema.values()), without_shapes(all_shapes, SCHEMA_SHAPES), store, exclude_graph,
+                   all_shapes, declared_terms(root, schema), captures, dict((l, p) for l, p in data_files(root)))
+
+
+def _default_sources(root: Path) -> Path:
+    from .settings import load_settings
+
+    return load_settings(root=root).sources_dir
 
 
 #: Node shapes whose targets live only in ontology/ and its vocabularies: checked
@@ -204,58 +264,97 @@ def without_shapes(shapes: Graph, names: Sequence[str]) -> Graph:
     return kept
 
 
-def validate_schema(root: Path, ctx: "Context") -> tuple[list[Violation], Graph]:
-    """The ontology and vocabularies alone, with every shape (their own quality rules included)."""
+def validate_schema(root: Path, ctx: "Context") -> tuple[list[Violation], Graph, str | None]:
+    """The ontology and vocabularies alone, with every shape (their own quality rules included)
+    and the Python checks of their literals and terms; and why the shapes stopped, if they did."""
     data = union([ctx.schema])
-    _conforms, results = run_shapes(data, ctx.all_shapes)
+    results, stopped = shape_results(data, ctx.all_shapes)
     schema_graphs = {}
-    for folder in ("ontology",):
-        for path in sorted((root / folder).rglob("*.ttl")):
-            parsed = parse_file(path, label=_label(path, root))
-            if not isinstance(parsed, SyntaxProblem):
-                schema_graphs[_label(path, root)] = parsed
-    return violations_from(results, data, _owners(schema_graphs, results)), results
+    for path in sorted((root / "ontology").rglob("*.ttl")):
+        parsed = parse_file(path, label=_label(path, root))
+        if not isinstance(parsed, SyntaxProblem):
+            schema_graphs[_label(path, root)] = parsed
+    found = _file_findings(schema_graphs, ctx, data, {label: root / label for label in schema_graphs})
+    return found + violations_from(results, data, _owners(schema_graphs, results)), results, stopped
 
 
-def validate_batch(batch: Batch, ctx: Context) -> tuple[list[Violation], list[SyntaxProblem], Graph]:
-    """Validate one batch; keep results on its own nodes and on IRIs nothing describes."""
+@dataclass
+class BatchOutcome:
+    """What validating one batch found, and why its shapes stopped if they did."""
+
+    violations: list[Violation] = field(default_factory=list)
+    problems: list[SyntaxProblem] = field(default_factory=list)
+    results: Graph = field(default_factory=Graph)
+    stopped: str | None = None
+
+    def __iter__(self) -> Iterator[object]:  # unpacks as (violations, problems, results), as before
+        return iter((self.violations, self.problems, self.results))
+
+
+def _parse_parts(batch: Batch) -> tuple[dict[str, Graph], list[SyntaxProblem]]:
     graphs: dict[str, Graph] = {}
     problems: list[SyntaxProblem] = []
-    for label, text in batch.parts:
-        g = graphs.setdefault(label, Graph(bind_namespaces="none"))
-        try:
-            g.parse(data=text, format="turtle")
-        except Exception as exc:  # a block could not be read on its own: report the file
-            problems.append(SyntaxProblem(file=label, line=None, message=f"Turtle syntax error: {exc}"))
+    with quiet_rdflib():
+        for label, text in batch.parts:
+            g = graphs.setdefault(label, Graph(bind_namespaces="none"))
+            try:
+                g.parse(data=text, format="turtle")
+            except Exception as exc:  # a block could not be read on its own: report the file
+                problems.append(SyntaxProblem(file=label, line=None, message=f"Turtle syntax error: {exc}"))
+    return graphs, problems
+
+
+def validate_batch(batch: Batch, ctx: Context) -> BatchOutcome:
+    """Validate one batch; keep results on its own nodes and on IRIs nothing describes."""
+    graphs, problems = _parse_parts(batch)
     if problems:
-        return [], problems, Graph()
+        return BatchOutcome(problems=problems)
     own = {s for g in graphs.values() for s in g.subjects() if isinstance(s, URIRef)}
+    own_blank = {n for g in graphs.values() for s, _p, o in g for n in (s, o) if isinstance(n, BNode)}
     used = {str(o) for g in graphs.values() for _s, _p, o in g
             if isinstance(o, URIRef) and str(o).startswith(BASE) and o not in own}
     stub_graph = stubs(ctx.store, used, exclude_graph=ctx.exclude_graph)
     described = set(stub_graph.subjects(RDF.type, None))
     data = union([ctx.schema, *graphs.values(), stub_graph])
-    _conforms, results = run_shapes(data, ctx.shapes)
-    _drop_results(results, keep=lambda r: _keep(results, r, own, described))
-    owners = _owners(graphs, results)
-    return violations_from(results, data, owners), [], results
+    with quiet_rdflib():
+        found = _file_findings(graphs, ctx, data, ctx.paths) + _quote_findings(graphs, ctx, data, own | own_blank)
+        results, stopped = shape_results(data, ctx.shapes)
+    drop_results(results, keep=lambda r: _keep(results, r, own, own_blank, described))
+    found += violations_from(results, data, _owners(graphs, results))
+    return BatchOutcome(found, [], results, stopped)
 
 
-def _keep(results: Graph, result: URIRef | BNode, own: set[URIRef], described: set) -> bool:
-    if results.value(result, SH.sourceShape) == CROSS_FILE_SHAPE:
+def _file_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, paths: dict[str, Path]) -> list[Violation]:
+    """The Python checks of each file's own triples: literals and terms."""
+    found: list[Violation] = []
+    for label, graph in graphs.items():
+        found += project_checks.literal_findings(label, graph, paths.get(label), data)
+        found += project_checks.term_findings(label, graph, paths.get(label), ctx.declared, data)
+    return found
+
+
+def _quote_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, own: set) -> list[Violation]:
+    """Missing captures and quotes not in them, for the batch's own documents and claims."""
+    if ctx.captures is None:
+        return []
+    mine = [v for v in project_checks.quote_findings(data, ctx.captures) if v.focus_term in own]
+    owners = _owners_of(graphs, {v.focus_term for v in mine})
+    return [project_checks.with_file(v, owners.get(v.focus_term), ctx.paths) for v in mine]
+
+
+def _keep(results: Graph, result: URIRef | BNode, own: set[URIRef], own_blank: set[BNode], described: set) -> bool:
+    if results.value(result, SH.sourceShape) in CROSS_FILE_SHAPES:
         return False
     focus = results.value(result, SH.focusNode)
-    if isinstance(focus, BNode) or focus in own:
+    if focus in own or focus in own_blank:
         return True
-    return focus not in described and str(focus).startswith(BASE)
+    return not isinstance(focus, BNode) and focus not in described and str(focus).startswith(BASE)
 
 
-def _drop_results(results: Graph, *, keep) -> None:  # type: ignore[no-untyped-def]
-    report = next(results.subjects(RDF.type, SH.ValidationReport))
-    for result in list(results.objects(report, SH.result)):
-        if not keep(result):
-            results.remove((report, SH.result, result))
-            results.remove((result, None, None))
+def _owners_of(graphs: dict[str, Graph], nodes: set) -> dict:
+    from .validation import file_owners
+
+    return file_owners(graphs, nodes)
 
 
 def _owners(graphs: dict[str, Graph], results: Graph) -> dict:
@@ -280,9 +379,21 @@ SELECT DISTINCT ?event ?value ?file WHERE {
 }"""
 
 
+_SOURCE_CLAIMS = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX shg: <https://w3id.org/sahel-harm/ontology/>
+SELECT DISTINCT ?document ?value ?file WHERE {
+  { GRAPH ?file { ?document a shg:SourceDocument } FILTER NOT EXISTS { ?c prov:wasDerivedFrom ?document } }
+  UNION
+  { GRAPH ?file { ?document a shg:SourceDocument } ?value prov:wasDerivedFrom ?document
+    FILTER NOT EXISTS { ?value a shg:Claim } }
+}"""
+
+
 def cross_file_violations(store: pyoxigraph.Store, *, events: Sequence[str] | None = None,
                           root: Path | None = None) -> list[Violation]:
-    """``shapes:EventClaimedAbout`` over the whole store (or only the given events)."""
+    """``shapes:EventClaimedAbout`` over the whole store (or only the given events), and
+    ``shapes:SourceHasClaim`` over the whole store when no events are given."""
     query = _EVENT_CLAIMS
     if events is not None:
         if not events:
@@ -290,20 +401,61 @@ def cross_file_violations(store: pyoxigraph.Store, *, events: Sequence[str] | No
         query = query.replace("SELECT DISTINCT ?event ?value ?file WHERE {",
                               "SELECT DISTINCT ?event ?value ?file WHERE {\n  VALUES ?event { "
                               + " ".join(f"<{e}>" for e in events) + " }")
+    found = _rows_as_violations(store.query(query, use_default_graph_as_union=True), "event",
+                                "^shg:about", "shapes:EventClaimedAbout", _CROSS_MESSAGE)
+    if events is None:
+        found += _rows_as_violations(store.query(_SOURCE_CLAIMS, use_default_graph_as_union=True), "document",
+                                     "^prov:wasDerivedFrom", "shapes:SourceHasClaim", _SOURCE_MESSAGE)
+    return found
+
+
+def _rows_as_violations(rows: Iterable[pyoxigraph.QuerySolution], focus: str, path: str, shape: str,
+                        message: str) -> list[Violation]:
+    """One violation per (focus, value) of a cross-file query's rows."""
     nm = _bound_graph().namespace_manager
     found: dict[tuple[str, str | None], Violation] = {}
-    for row in store.query(query, use_default_graph_as_union=True):
-        event = URIRef(row["event"].value)
+    for row in rows:
+        node = URIRef(row[focus].value)
         value = URIRef(row["value"].value) if row["value"] is not None else None
-        file = _graph_file(row["file"].value)
-        found[(str(event), str(value) if value else None)] = Violation(
-            file=file, focus_node=event.n3(nm), path="^shg:about",
-            value=value.n3(nm) if value is not None else None,
-            source_shape="shapes:EventClaimedAbout", severity="Violation",
-            message=_CROSS_MESSAGE,
-            focus_term=event,
+        found[(str(node), str(value) if value else None)] = Violation(
+            file=_graph_file(row["file"].value), focus_node=node.n3(nm), path=path,
+            value=value.n3(nm) if value is not None else None, source_shape=shape, severity="Violation",
+            message=message, focus_term=node,
         )
     return list(found.values())
+
+
+_SOURCE_MESSAGE = ("A source document is curated for its claims: add at least one shg:Claim with prov:wasDerivedFrom "
+                   "pointing at it (in the document's own file), or remove the document.")
+
+
+_LAYOUT = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX shg: <https://w3id.org/sahel-harm/ontology/>
+SELECT ?g ?node ?kind ?document WHERE {
+  { GRAPH ?g { ?node a shg:SourceDocument } BIND ("document" AS ?kind) }
+  UNION
+  { GRAPH ?g { ?node a shg:Claim OPTIONAL { ?node prov:wasDerivedFrom ?document } } BIND ("claim" AS ?kind) }
+}"""
+
+
+def layout_violations(store: pyoxigraph.Store, *, exclude_graph: str | None = None) -> list[Violation]:
+    """The Python check of what each data file holds (:mod:`sahel_kg.file_check`), read from the store."""
+    facts = {_graph_file(g.value): file_check.FileFacts(_graph_file(g.value))
+             for g in store.named_graphs() if g.value != exclude_graph}
+    for row in store.query(_LAYOUT):
+        graph = row["g"].value
+        if graph == exclude_graph:
+            continue
+        label = _graph_file(graph)
+        entry = facts.setdefault(label, file_check.FileFacts(label))
+        if row["kind"].value == "document":
+            entry.documents.add(row["node"].value)
+        else:
+            derived = entry.claims.setdefault(row["node"].value, set())
+            if row["document"] is not None:
+                derived.add(row["document"].value)
+    return project_checks.layout_findings(facts.values(), _bound_graph())
 
 
 _CROSS_MESSAGE = ("Every event is known only through claims: at least one shg:Claim must point at it with "
@@ -321,7 +473,10 @@ def _graph_file(graph_iri: str) -> str:
 
 
 def load_store(root: Path, directory: Path | None = None) -> pyoxigraph.Store:
-    """A store holding every project file in its own named graph (on disk when ``directory`` is given)."""
+    """A store holding every project file in its own named graph (on disk when ``directory`` is given).
+
+    Raises SyntaxError (with ``filename`` and ``lineno``) for the first file that is not Turtle.
+    """
     store = pyoxigraph.Store(str(directory)) if directory else pyoxigraph.Store()
     for tf in turtle_files(root):
         store.bulk_load(path=str(tf.path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=tf.graph_iri,
@@ -329,78 +484,114 @@ def load_store(root: Path, directory: Path | None = None) -> pyoxigraph.Store:
     return store
 
 
+def load_checked_store(root: Path, directory: Path) -> tuple[pyoxigraph.Store | None, list[SyntaxProblem]]:
+    """Like :func:`load_store`, but every file that cannot be read is reported, with its line."""
+    store = pyoxigraph.Store(str(directory))
+    problems = []
+    for tf in turtle_files(root):
+        try:
+            store.bulk_load(path=str(tf.path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=tf.graph_iri,
+                            to_graph=pyoxigraph.NamedNode(tf.graph_iri))
+        except (SyntaxError, OSError, ValueError) as exc:
+            line = getattr(exc, "lineno", None)
+            problems.append(SyntaxProblem(file=_label(tf.path, root), line=line if isinstance(line, int) else None,
+                                          message=f"Turtle syntax error: {getattr(exc, 'msg', None) or exc}"))
+    return (None if problems else store), problems
+
+
 def data_files(root: Path, files: Sequence[TurtleFile] | None = None) -> list[tuple[str, Path]]:
     return [(_label(tf.path, root), tf.path) for tf in (files or turtle_files(root)) if tf.kind == "data"]
 
 
 def validate_corpus(root: Path, *, store: pyoxigraph.Store | None = None, batch_subjects: int = BATCH_SUBJECTS,
-                    progress=None) -> ValidationReport:  # type: ignore[no-untyped-def]
+                    progress=None, sources_dir: Path | None = None) -> ValidationReport:  # type: ignore[no-untyped-def]
     """Validate every data file in batches; memory bounded by the batch, not the corpus.
 
-    Without ``store``, every file is first loaded into a scratch on-disk store.
+    Without ``store``, every file is first loaded into a scratch on-disk store;
+    files that cannot be read are then reported as syntax errors, and nothing else is checked.
     """
     files = turtle_files(root)
     report = ValidationReport(root=root, files=[_label(tf.path, root) for tf in files])
-    with tempfile.TemporaryDirectory(prefix="sahel-kg-validate-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="sahel-kg-validate-") as scratch, quiet_rdflib():
         if store is None:
-            try:
-                store = load_store(root, Path(scratch) / "store")
-            except SyntaxError as exc:
-                report.syntax_errors = [SyntaxProblem(file="(load)", line=None, message=str(exc))]
-                return report
-        ctx = load_context(root, store)
-        results = _bound_graph()
-        schema_violations, schema_results = validate_schema(root, ctx)
-        report.violations += schema_violations
-        results += schema_results
-        done = 0
-        for batch in batches(data_files(root, files), size=batch_subjects):
-            violations, problems, batch_results = validate_batch(batch, ctx)
-            report.violations += violations
-            report.syntax_errors += problems
-            results += batch_results
-            done += batch.subjects
-            if progress:
-                progress(done)
-        report.violations += cross_file_violations(store)
-        report.results_graph = _tag_files(results, report.violations)
+            store, report.syntax_errors = load_checked_store(root, Path(scratch) / "store")
+        if store is not None:
+            _validate_in_batches(report, store, files, batch_subjects, progress, sources_dir)
         del store
     return report
+
+
+def _validate_in_batches(report: ValidationReport, store: pyoxigraph.Store, files: Sequence[TurtleFile],
+                         batch_subjects: int, progress, sources_dir: Path | None) -> None:  # type: ignore[no-untyped-def]
+    try:
+        ctx = load_context(report.root, store, sources_dir=sources_dir)
+    except ValueError as exc:  # an ontology or shapes file, or the reused-terms list, cannot be read
+        report.syntax_errors = [SyntaxProblem(file="(schema)", line=None, message=str(exc))]
+        return
+    violations, results, report.stopped = validate_schema(report.root, ctx)
+    done = 0
+    for batch in batches(data_files(report.root, files), size=batch_subjects):
+        outcome = validate_batch(batch, ctx)
+        violations += outcome.violations
+        report.syntax_errors += outcome.problems
+        report.stopped = report.stopped or outcome.stopped
+        results += outcome.results
+        done += batch.subjects
+        if progress:
+            progress(done)
+    violations += cross_file_violations(store) + layout_violations(store)
+    report.violations = deduplicated(violations)
+    report.results_graph = project_checks.add_results(_tag_files(results, report.violations), report.violations)
 
 
 # ---------------------------------------------------------------- one changed file
 
 
-def revalidate_file(root: Path, path: Path, store: pyoxigraph.Store) -> ValidationReport:
+def revalidate_file(root: Path, path: Path, store: pyoxigraph.Store, *,
+                    sources_dir: Path | None = None) -> ValidationReport:
     """Validate one changed data file against the built ``store`` (which holds its previous version)."""
     label = _label(path, root)
     graph_iri = graph_iri_for(path, root=root)
     report = ValidationReport(root=root, files=[label])
-    ctx = load_context(root, store, exclude_graph=graph_iri)
-    new_subjects: set[str] = set()
-    new_about: set[str] = set()
-    for batch in batches([(label, path)]):
-        violations, problems, _results = validate_batch(batch, ctx)
-        report.violations += violations
-        report.syntax_errors += problems
-        for _label_, text in batch.parts:
-            new_subjects.update(m for m in _subjects_of(text))
-            new_about.update(_abouts_of(text))
+    ctx = load_context(root, store, exclude_graph=graph_iri, sources_dir=sources_dir)
+    new_graph = Graph(bind_namespaces="none")
+    with quiet_rdflib():
+        for batch in batches([(label, path)]):
+            outcome = validate_batch(batch, ctx)
+            report.violations += outcome.violations
+            report.syntax_errors += outcome.problems
+            report.stopped = report.stopped or outcome.stopped
+            for _label_, text in batch.parts:
+                if not outcome.problems:
+                    new_graph.parse(data=text, format="turtle")
     if report.syntax_errors:
         return report
+    new_subjects = {str(s) for s in new_graph.subjects() if isinstance(s, URIRef)}
+    new_about = {str(o) for o in new_graph.objects(None, URIRef(SHG + "about"))}
     report.violations += _lost_references(store, graph_iri, new_subjects)
     report.violations += _orphaned_events(store, graph_iri, new_about)
+    report.violations += project_checks.layout_findings([file_check.facts_of(label, new_graph)], new_graph)
+    report.violations += _documents_without_claims(store, graph_iri, label, new_graph)
+    report.violations = deduplicated(report.violations)
     return report
 
 
-def _subjects_of(text: str) -> set[str]:
-    g = Graph(bind_namespaces="none").parse(data=text, format="turtle")
-    return {str(s) for s in g.subjects() if isinstance(s, URIRef)}
+def _documents_without_claims(store: pyoxigraph.Store, graph_iri: str, label: str, new: Graph) -> list[Violation]:
+    """``shapes:SourceHasClaim`` for the documents of the changed file: claims in it or in other files count."""
+    derived = URIRef(PROV + "wasDerivedFrom")
+    nm = _bound_graph().namespace_manager
+    found = []
+    for document in new.subjects(RDF.type, URIRef(SHG + "SourceDocument")):
+        if (None, derived, document) in new or store.query(
+                f"ASK {{ GRAPH ?g {{ ?c <{derived}> <{document}> }} FILTER (?g != <{graph_iri}>) }}"):
+            continue
+        found.append(Violation(file=label, focus_node=document.n3(nm), path="^prov:wasDerivedFrom", value=None,
+                               source_shape="shapes:SourceHasClaim", severity="Violation", message=_SOURCE_MESSAGE,
+                               focus_term=document))
+    return found
 
 
-def _abouts_of(text: str) -> set[str]:
-    g = Graph(bind_namespaces="none").parse(data=text, format="turtle")
-    return {str(o) for o in g.objects(None, URIRef(SHG + "about"))}
+PROV = "http://www.w3.org/ns/prov#"
 
 
 def _lost_references(store: pyoxigraph.Store, graph_iri: str, kept: set[str]) -> list[Violation]:
@@ -455,20 +646,14 @@ def run_validate_batched(args) -> int:  # type: ignore[no-untyped-def]
     """``sahel-kg validate --batched``: the same report as ``validate``, in bounded memory."""
     import sys
 
-    from .layout import project_root
-    from .validation import RENDERERS
+    from .settings import settings_of
+    from .validation import write_report
 
     if getattr(args, "files", None):
         print("--batched validates the project's own files; drop the extra files or --batched", file=sys.stderr)
         return 2
-    root = args.root if args.root is not None else project_root()
-    report = validate_corpus(root)
-    output = RENDERERS[getattr(args, "format", "text") or "text"](report)
-    if getattr(args, "output", None):
-        Path(args.output).write_text(output + "\n", encoding="utf-8")
-    else:
-        print(output)
-    return report.exit_code
+    settings = settings_of(args)
+    return write_report(validate_corpus(settings.project_root, sources_dir=settings.sources_dir), args)
 
 
 def peak_rss_mb() -> float:

@@ -13,11 +13,6 @@ server over the pipes it was started with, which namespaces do not touch.
 Used when federation is off (the default). With federation on, workers keep
 the host's network, and the text check with its allow-list and address check
 is the guard.
-
->>> isolation_refused("Network is unreachable (os error 101)")
-True
->>> isolation_refused("IO error: No such file or directory")
-False
 """
 
 from __future__ import annotations
@@ -60,12 +55,3 @@ def _loopback_unreachable() -> bool:
             return exc.errno == 101  # ENETUNREACH: no interface is up
     return False
 
-
-#: Words in the engine's messages for a connection that the namespace stopped (or a lookup without DNS).
-_NETWORK_MESSAGES = ("os error 101", "network is unreachable", "lookup address", "name resolution")
-
-
-def isolation_refused(message: str) -> bool:
-    """Whether an evaluation error is a network call that an isolated worker could not make."""
-    lowered = message.lower()
-    return any(words in lowered for words in _NETWORK_MESSAGES)

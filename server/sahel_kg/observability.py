@@ -176,7 +176,8 @@ def _store_answers(backend: Any) -> bool:
 
 @router.get("/-/health", name="health", include_in_schema=False)
 async def health(request: Request) -> Response:
-    """Whether the store answers and the query workers are up; 503 when not."""
+    """Whether the store answers and the query workers are up (503 when not), and whether the
+    store is the build of the project's files as they are now (``data``, see :mod:`data_status`)."""
     state = request.app.state
     try:
         has_data = await asyncio.to_thread(_store_answers, state.backend)
@@ -188,5 +189,7 @@ async def health(request: Request) -> Response:
     store: dict[str, object] = {"open": store_ok, "has_data": has_data}
     if hasattr(state.store, "query_url"):  # an external store (its address stays private)
         store.update(kind="remote", reachable=store_ok)
-    body = {"status": "ok" if ok else "unavailable", "store": store, "workers": workers}
+    data = await asyncio.to_thread(state.data_status.summary) if hasattr(state, "data_status") else None
+    # A stale store still answers: health stays 200 and says so, for people, not for restarts.
+    body = {"status": "ok" if ok else "unavailable", "store": store, "workers": workers, "data": data}
     return JSONResponse(body, 200 if ok else 503, headers={"Cache-Control": "no-store"})

@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 from . import ontology_views as ov
 from . import views as v
 from .backend import GraphBackend
+from .data_status import current_summary
 from .facts import facts_from_triples, facts_of, safe_iri
 from .listing import SPECS, browse_view, home_view, page_meta
 from .namespaces import BASE, PREFIXES
@@ -69,6 +70,7 @@ def links_html(items: Iterable[Any], empty: str = "—") -> Markup:
 
 
 env.filters["link"], env.filters["links"] = link_html, links_html
+env.globals["data_status"] = current_summary  # the stale-data banner of base.html
 
 SHG, OWL, SKOS, SH = PREFIXES["shg"], PREFIXES["owl"], PREFIXES["skos"], PREFIXES["sh"]
 RDFS_LABEL = PREFIXES["rdfs"] + "label"

@@ -27,6 +27,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from .data_status import current_summary
 from .example_queries import example_queries
 from .namespaces import PREFIXES
 from .negotiation import OFFERS, HTML, Kind
@@ -34,13 +35,15 @@ from .settings import Settings, SettingsDep
 from .evaluation import PAGE_FORMAT, TRUNCATED_HEADER, Head, kind_of
 from .observability import note_query
 from .runners import Runner
-from .sparql_protocol import ProtocolError, ProtocolRequest, RunnerDep, job_for, refuse_service
-from .sparql_text import read_query
+from .sparql_protocol import (
+    ProtocolError, ProtocolRequest, RunnerDep, job_for, read_request_query_safely, refuse_service,
+)
 from .backend import GraphBackend
 from .store import ServedStore, StoreDep
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["data_status"] = current_summary  # the stale-data banner of base.html
 
 XSD_STRING = PREFIXES["xsd"] + "string"
 LABEL_PROPERTIES = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")
@@ -245,7 +248,8 @@ async def query_page(
     base_iri = str(request.url_for("sparql"))
     note_query(request, query)
     try:
-        refuse_service(request, settings, read_query(query, prefixes=PREFIXES))
+        text = await read_request_query_safely(ProtocolRequest(query=query), settings)
+        refuse_service(request, settings, query, text)
     except ProtocolError as exc:
         return render(request, query, ResultsView(error=exc.message), exc.status)
     return await results_page(request, store, settings, ProtocolRequest(query=query, base_iri=base_iri), runner)

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 
-from .layout import TurtleFile, project_root, turtle_files
+from .layout import TurtleFile, turtle_files
 from .namespaces import BASE
 from .remote import JSON_RESULTS, RemoteStore, StoreUnavailable, public_url, store_message, translate_errors
 from .settings import Settings
@@ -152,12 +152,11 @@ def load_project(root: Path, settings: Settings, *, prune: bool = False, log: Lo
 def run_load(args: argparse.Namespace) -> int:
     """``sahel-kg build --store-url``: validate, then load; 1 when refused, 2 when the store fails."""
     from .build import check
+    from .settings import settings_of
 
-    root = args.root or project_root()
-    overrides = {k: getattr(args, k) for k in ("store_url", "store_update_url", "store_gsp_url")
-                 if getattr(args, k, None)}
-    settings = Settings(root=root, **overrides)
-    conforms, text = check(root)
+    settings = settings_of(args)
+    root = settings.project_root
+    conforms, text = check(root, sources_dir=settings.sources_dir)
     if not conforms:
         print(text, file=sys.stderr)
         if not args.force:

@@ -77,6 +77,11 @@ class Runner(Protocol):
         """Plain facts for the health check."""
         ...
 
+    @property
+    def isolated(self) -> bool:
+        """Whether every query is evaluated where it cannot reach any network (:mod:`sahel_kg.isolation`)."""
+        ...
+
 
 def saturated(message: str = "the server is busy with other queries; retry shortly") -> Head:
     """The 503 a query gets when no slot frees up in time."""
@@ -230,6 +235,11 @@ class ThreadRunner:
 
     def start(self) -> None:
         """Threads start on demand; nothing to do."""
+
+    @property
+    def isolated(self) -> bool:
+        """Threads of the server process (or a store over HTTP): never isolated."""
+        return False
 
     def state(self) -> dict[str, object]:
         """Plain facts for the health check."""

@@ -14,6 +14,10 @@ of the store), and updates (``LOAD``) are refused altogether. Two guards:
 2. With federation off, the worker processes that evaluate queries have no
    network at all (:mod:`sahel_kg.isolation`), so a SERVICE clause that the
    first guard missed fails inside the worker and reaches nothing.
+3. Where no isolated worker evaluates the query (federation on, an external
+   store, threads over an in-memory store, a system without namespaces),
+   :func:`unread_service_refusal` refuses any query in which the letters
+   SERVICE appear more often than the reader found SERVICE clauses.
 
 Headers. :func:`security_headers` gives a strict Content-Security-Policy
 (our own scripts and styles only, plus the one map host the pages may load
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
@@ -96,6 +101,32 @@ def check_services(query: str, *, enabled: bool, allowed: Iterable[str], resolve
     """Why a query's SERVICE calls are refused, or None when it makes none (or only safe ones)."""
     return check_service_calls(read_query(query, prefixes=PREFIXES).services, enabled=enabled, allowed=allowed,
                                resolver=resolver)
+
+
+#: The keyword as the engine matches it: these seven ASCII letters in any case, nothing else.
+_SERVICE_LETTERS = re.compile("service", re.IGNORECASE | re.ASCII)
+
+
+def unread_service_refusal(query: str, calls: list[ServiceCall]) -> str | None:
+    """Why a query must be refused where nothing isolates the engine's network, or None.
+
+    The engine reads SERVICE only where the letters ``service`` stand in the
+    text (ASCII, any case: it matches keywords with ``eq_ignore_ascii_case``,
+    and this build applies no codepoint escapes outside strings and IRIs). So
+    when they appear more often than the reader found SERVICE clauses, the
+    engine might read one the reader did not; with no isolated worker to stop
+    it, the query is refused. Sound whatever the reader misses.
+
+    >>> unread_service_refusal("SELECT ?service { }", []) is not None
+    True
+    >>> unread_service_refusal("SELECT * { ?s ?p ?o }", []) is None
+    True
+    """
+    if len(_SERVICE_LETTERS.findall(query)) <= len(calls):
+        return None
+    return ("this query holds the word SERVICE where it is not a SERVICE clause (in a name, a string, a "
+            "comment or an IRI); this endpoint cannot rule out that its engine reads it as one, so it refuses "
+            "the query: rename or remove it")
 
 
 def check_service_calls(calls: list[ServiceCall], *, enabled: bool, allowed: Iterable[str],

@@ -14,28 +14,31 @@ import sys
 from fastapi import FastAPI
 
 from .app import create_app
-from .build import build_store
-from .settings import Settings
+from .build import EXIT_STATUS, build_store
+from .settings import Settings, settings_of
 from .observability import configure_access_log
 from .remote import RemoteStore
 from .store import current_store_dir, is_read_only, open_read_only
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Environment settings, overridden by whatever the command line gives."""
-    given = {k: getattr(args, k, None) for k in ("root", "store", "host", "port", "store_url",
-                                                 "store_update_url", "store_gsp_url")}
-    return Settings(**{k: v for k, v in given.items() if v is not None})
+    """The settings every command reads (:func:`sahel_kg.settings.settings_of`)."""
+    return settings_of(args)
 
 
-def app_over_built_store(settings: Settings) -> FastAPI:
+def app_over_built_store(settings: Settings, *, build_note: str | None = None) -> FastAPI:
     """An app over the built store the settings name, opened read-only here and in
-    every query worker process (the server never opens its store for writing)."""
+    every query worker process (the server never opens its store for writing).
+
+    ``build_note``: why the last build did not replace this store, shown while it is stale.
+    """
     store_dir = current_store_dir(settings.store_path)
     store = open_read_only(settings.store_path)
     assert is_read_only(store), "the served store must be opened read-only"
     configure_access_log()
-    return create_app(settings, store, store_dir=store_dir)
+    app = create_app(settings, store, store_dir=store_dir)
+    app.state.data_status.note = build_note
+    return app
 
 
 def app_over_remote_store(settings: Settings) -> FastAPI:
@@ -62,13 +65,15 @@ def run_serve(args: argparse.Namespace) -> int:
                     timeout_graceful_shutdown=int(settings.query_timeout) + 5)
         return 0
     result = build_store(settings.project_root, settings.store_path, force=getattr(args, "force", False),
-                         log=lambda m: print(m, file=sys.stderr))
+                         log=lambda m: print(m, file=sys.stderr), sources_dir=settings.sources_dir)
     print(result.message, file=sys.stderr)
-    if result.status == "refused" and current_store_dir(settings.store_path) is None:
-        return 1
-    if result.status == "refused":
-        print("serving the previous store", file=sys.stderr)
-    app = app_over_built_store(settings)
+    not_built = result.status in ("refused", "failed")
+    if not_built and current_store_dir(settings.store_path) is None:
+        return EXIT_STATUS[result.status]
+    if not_built:
+        print("serving the previous store; /-/health and every page say it is not the build of the files",
+              file=sys.stderr)
+    app = app_over_built_store(settings, build_note=result.message if not_built else None)
     uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True, access_log=False,  # ours is JSON
                 timeout_graceful_shutdown=int(settings.query_timeout) + 5)
     return 0

@@ -17,6 +17,8 @@ PosixPath('/p/var/store')
 
 from __future__ import annotations
 
+import argparse
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -45,6 +47,12 @@ class Settings(BaseSettings):
         default=None,
         description="Path of the store pointer: a symlink to the current built store "
         "directory (default: <root>/var/store).",
+    )
+    sources: Path = Field(
+        default=Path("../shared/sources"),
+        description="Folder of the captured source documents that shg:captureFile names; "
+        "`sahel-kg validate` checks every quote against them. A relative path is taken "
+        "from the project root.",
     )
     host: str = Field(default="127.0.0.1", description="Interface the server listens on.")
     port: int = Field(default=8000, description="TCP port the server listens on.")
@@ -122,6 +130,12 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Exact SPARQL endpoint URLs a SERVICE clause may call when federation "
         "is on (JSON list in the environment).",
+    )
+    max_query_tokens: int = Field(
+        default=8192,
+        description="Most tokens (words, names, literals, punctuation) one query may hold; longer ones are "
+        "answered 400. The engine parses and plans recursively, and chains of about 10,000 operators, "
+        "patterns or UNIONs overflow its stack.",
     )
     max_body_bytes: int = Field(
         default=1_048_576,
@@ -219,11 +233,60 @@ class Settings(BaseSettings):
         """The store pointer path (a symlink to the current store directory)."""
         return self.store if self.store is not None else self.project_root / "var" / "store"
 
+    @property
+    def sources_dir(self) -> Path:
+        """The folder of captured source documents, relative paths taken from the project root.
+
+        >>> Settings(root=Path("/p")).sources_dir
+        PosixPath('/shared/sources')
+        >>> Settings(root=Path("/p"), sources=Path("/captures")).sources_dir
+        PosixPath('/captures')
+        """
+        return Path(os.path.normpath(self.project_root / self.sources))
+
     def local_url(self, iri: str) -> str:
         """Where an IRI of the project namespace is served locally; others unchanged."""
         if iri.startswith(BASE):
             return self.public_base_url + iri[len(BASE):]
         return iri
+
+
+def load_settings(**given: object) -> Settings:
+    """The settings every command reads: the ``given`` values (command-line options;
+    ``None`` means not given), then ``SAHEL_KG_*`` environment variables, then the
+    project root's ``.env`` file, then the defaults.
+
+    Raises FileNotFoundError when no root is given and none can be found.
+
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / ".env").write_text("SAHEL_KG_SOURCES=captures\\n")
+    ...     load_settings(root=Path(d), port=None).sources_dir == Path(d) / "captures"
+    True
+    """
+    values = {name: value for name, value in given.items() if value is not None}
+    settings = Settings(**values)  # type: ignore[arg-type]
+    dotenv = settings.project_root / ".env"
+    if not dotenv.is_file():
+        return settings
+    return Settings(_env_file=dotenv, **values)  # type: ignore[arg-type, call-arg]
+
+
+#: Command-line options that override a setting of the same name.
+OPTION_SETTINGS = ("root", "sources", "store", "host", "port", "store_url", "store_update_url", "store_gsp_url")
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The settings a command runs with: those the CLI loaded into ``args.settings``, or
+    else :func:`load_settings` over the options ``args`` has (for callers other than the CLI).
+
+    >>> settings_of(argparse.Namespace(root=Path("/p"), port=8001)).port
+    8001
+    """
+    loaded = getattr(args, "settings", None)
+    if isinstance(loaded, Settings):
+        return loaded
+    return load_settings(**{name: getattr(args, name, None) for name in OPTION_SETTINGS})
 
 
 async def get_settings(request: Request) -> Settings:

@@ -34,8 +34,8 @@ from .negotiation import same_format, wants_html
 from .observability import note_query
 from .runners import Runner
 from .namespaces import PREFIXES
-from .security import check_service_calls
-from .sparql_text import QueryText, read_query
+from .security import check_service_calls, unread_service_refusal
+from .sparql_text import QueryText, TooManyTokens, read_query
 from .settings import Settings
 from .store import ServedStore
 
@@ -210,9 +210,17 @@ async def get_runner(request: Request) -> Runner:
 RunnerDep = Annotated[Runner, Depends(get_runner)]
 
 
-def read_request_query(req: ProtocolRequest) -> QueryText:
-    """The request's query as the server reads it (once per request: SERVICE check, dataset, form)."""
-    return read_query(req.query or "", prefixes=PREFIXES)
+def read_request_query(req: ProtocolRequest, *, max_tokens: int | None = None) -> QueryText:
+    """The request's query as the server reads it (once per request: SERVICE check, dataset, form).
+
+    400 past ``max_tokens``: the engine parses and plans recursively, and chains
+    of about 10,000 operators, patterns or UNIONs overflow its stack.
+    """
+    try:
+        return read_query(req.query or "", prefixes=PREFIXES, max_tokens=max_tokens)
+    except TooManyTokens as exc:
+        raise ProtocolError(400, f"the query is too long: more than {exc.limit} tokens; split it "
+                            "(a long VALUES list into several queries)") from None
 
 
 def job_for(req: ProtocolRequest, settings: Settings, *, text: QueryText | None = None,
@@ -231,12 +239,40 @@ def job_for(req: ProtocolRequest, settings: Settings, *, text: QueryText | None 
     )
 
 
-def refuse_service(request: Request, settings: Settings, text: QueryText) -> None:
-    """403 before evaluation for a query whose SERVICE calls are not allowed."""
+def refuse_service(request: Request, settings: Settings, query: str, text: QueryText) -> None:
+    """403 before evaluation for a query whose SERVICE calls are not allowed.
+
+    Where the runner's workers have a network (:attr:`Runner.isolated` false),
+    also for any query that holds the word SERVICE beyond the clauses read.
+    """
     refusal = check_service_calls(text.services, enabled=settings.federation, allowed=settings.service_allow_list)
+    if refusal is None and not request.app.state.runner.isolated:
+        refusal = unread_service_refusal(query, text.services)
     if refusal:
         request.app.state.metrics.inc("sahel_service_refusals_total")
         raise ProtocolError(403, refusal)
+
+
+#: Deepest nesting of brackets accepted: the engine's parser recurses on each (3,000 levels crash it).
+MAX_QUERY_DEPTH = 256
+
+
+def refuse_too_deep(text: QueryText) -> None:
+    """400 for a query nested too deeply for the engine to read safely (3,000 brackets crash its parser)."""
+    if text.depth > MAX_QUERY_DEPTH:
+        raise ProtocolError(400, f"the query nests brackets {text.depth} deep, at most {MAX_QUERY_DEPTH}")
+
+
+async def read_request_query_safely(req: ProtocolRequest, settings: Settings) -> QueryText:
+    """:func:`read_request_query` within ``max_query_tokens``, then :func:`refuse_too_deep`; off the
+    event loop for a long query (reading is linear, but the loop serves everyone)."""
+    limit = settings.max_query_tokens
+    if len(req.query or "") > 8192:
+        text = await asyncio.to_thread(read_request_query, req, max_tokens=limit)
+    else:
+        text = read_request_query(req, max_tokens=limit)
+    refuse_too_deep(text)
+    return text
 
 
 # ---------------------------------------------------------------- updates
@@ -272,8 +308,8 @@ async def sparql(request: Request) -> Response:
         if req.query is None:
             return await _no_query(request, req, settings, store)
         note_query(request, req.query)
-        text = read_request_query(req)
-        refuse_service(request, settings, text)
+        text = await read_request_query_safely(req, settings)
+        refuse_service(request, settings, req.query, text)
         if wants_html(req.accept, req.format):
             from .query_page import results_page
 

@@ -73,13 +73,17 @@ _VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u204
 _LONG_CHAR = rf"[^'\\]|{_ECHAR}|{_UCHAR}"
 _LONG_CHAR2 = rf'[^"\\]|{_ECHAR}|{_UCHAR}'
 
+#: String literals as the engine tries them, long forms first (§19.8, 156-159): the opening quote,
+#: the whole literal, and the literal without its closing quote (how far a failed attempt reads).
+_STRING_FORMS = [("'''", rf"(?:''|')?(?:{_LONG_CHAR})"), ('"""', rf'(?:""|")?(?:{_LONG_CHAR2})'),
+                 ("'", rf"[^'\\\n\r]|{_ECHAR}|{_UCHAR}"), ('"', rf'[^"\\\n\r]|{_ECHAR}|{_UCHAR}')]
+_STRINGS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    (quote, re.compile(rf"{quote}(?:{body})*+{quote}"), re.compile(rf"{quote}(?:{body})*+"))
+    for quote, body in _STRING_FORMS
+]
 _TERMINALS: list[tuple[str, str]] = [
     ("ws", r"[ \t\r\n]+"),
     ("comment", r"#[^\r\n]*"),
-    ("string", rf"'''(?:(?:''|')?(?:{_LONG_CHAR}))*+'''"),
-    ("string", rf'"""(?:(?:""|")?(?:{_LONG_CHAR2}))*+"""'),
-    ("string", rf"'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*+'"),
-    ("string", rf'"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*+"'),
     ("iri", rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*+>"),
     ("var", rf"[?$]{_VARNAME}"),
     ("bnode", rf"_:[{_PN_CHARS_U}0-9][{_PN_CHARS}]*+(?:\.+[{_PN_CHARS}]++)*+"),
@@ -90,6 +94,11 @@ _TERMINALS: list[tuple[str, str]] = [
     ("punct", r"\^\^|\|\||&&|!=|<=|>=|<<\(|\)>>|<<|>>|\{\||\|\}|[{}()\[\],;.*/|^+\-!=<>?~]"),
 ]
 _TOKEN = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(_TERMINALS)))
+#: The same without prefixed names, inside a run of name characters known to hold none.
+_TOKEN_NO_PNAME = re.compile("|".join(f"(?P<t{i}>{pattern})" for i, (kind, pattern) in enumerate(_TERMINALS)
+                                      if kind != "pname"))
+_NAME_START = re.compile(f"[{_PN_CHARS_BASE}]")
+_NAME_RUN = re.compile(rf"[{_PN_CHARS}.]*+")
 _UCHAR_RE = re.compile(_UCHAR)
 
 #: Tokens after which an expression expects an operator, not an operand.
@@ -107,8 +116,16 @@ class Token:
     start: int
 
 
-def tokenize(query: str) -> list[Token]:
-    """The query's tokens, whitespace and comments left out.
+class TooManyTokens(ValueError):
+    """The query holds more than ``limit`` tokens (reading stopped there)."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"the query holds more than {limit} tokens")
+        self.limit = limit
+
+
+def tokenize(query: str, *, max_tokens: int | None = None) -> list[Token]:
+    """The query's tokens, whitespace and comments left out; :class:`TooManyTokens` past ``max_tokens``.
 
     ``<`` is read as an operator where an expression expects one (point 1 of
     the module notes), as an IRI elsewhere.
@@ -118,32 +135,85 @@ def tokenize(query: str) -> list[Token]:
     >>> [(t.kind, t.text) for t in tokenize("?s <p> ex:it\\\\'s")]
     [('var', '?s'), ('iri', '<p>'), ('pname', "ex:it\\\\'s")]
     """
-    return list(_tokens(query))
+    tokens = []
+    for token in _tokens(query):
+        tokens.append(token)
+        if max_tokens is not None and len(tokens) > max_tokens:
+            raise TooManyTokens(max_tokens)
+    return tokens
 
 
 def _tokens(query: str) -> Iterator[Token]:
     brackets: list[tuple[str, bool]] = []  # each open bracket, and whether it holds an expression
-    previous: Token | None = None
+    last: list[Token] = []  # the two tokens before this one, latest last
+    scanner = _Scanner(query)
     pos = 0
     while pos < len(query):
+        previous = last[-1] if last else None
         if query.startswith("<", pos) and _is_operator_position(previous, brackets):
             token = Token("punct", "<=" if query.startswith("<=", pos) else "<", pos)
         else:
-            token = _terminal(query, pos)
+            token = scanner.terminal(pos)
         pos += len(token.text)
         if token.kind in ("ws", "comment"):
             continue
-        _track_brackets(token, previous, brackets)
+        _track_brackets(token, last, brackets)
         yield token
-        previous = token
+        last = [*last[-1:], token]
 
 
-def _terminal(query: str, pos: int) -> Token:
-    match = _TOKEN.match(query, pos)
-    if match is None or match.end() == pos:
-        return Token("error", query[pos], pos)
-    index = int(match.lastgroup[1:])  # type: ignore[index]
-    return Token(_TERMINALS[index][0], match.group(), pos)
+class _Scanner:
+    """Reads one terminal at a position, in linear time over the whole query.
+
+    Two kinds of attempt could read far and fail, again at each next position:
+    a prefixed name in a run of name characters and dots (``a.a.a…``, which
+    can only end at the run's end), and a string that never closes (in
+    ``'\\'\\'\\'…`` every later quote mark was escaped in the first attempt, and
+    its own attempt fails the same way). After one such failure no position
+    before where it stopped tries again.
+    """
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.no_pname_before = 0
+        self.no_string_before = {quote: 0 for quote, _, _ in _STRINGS}
+
+    def terminal(self, pos: int) -> Token:
+        if self.query[pos] in "'\"":
+            return self._string(pos)
+        pattern = _TOKEN if pos >= self.no_pname_before else _TOKEN_NO_PNAME
+        match = pattern.match(self.query, pos)
+        if match is None or match.end() == pos:
+            return Token("error", self.query[pos], pos)
+        kind: TokenKind = _TERMINALS[int(match.lastgroup[1:])][0]  # type: ignore[index, assignment]
+        if kind != "pname" and pos >= self.no_pname_before and _NAME_START.match(self.query, pos):
+            self.no_pname_before = _NAME_RUN.match(self.query, pos).end()  # type: ignore[union-attr]
+        if kind == "iri" and not _valid_escapes(match.group()):
+            return Token("error", "<", pos)  # the engine does not read it as an IRI: read what is inside
+        return Token(kind, match.group(), pos)
+
+    def _string(self, pos: int) -> Token:
+        """A string literal as the engine's ordered choice reads one: a form whose escapes name no
+        character fails, and the next form is tried (so a long string holding ``\\uD800`` is read
+        as an empty short string, then whatever follows)."""
+        for quote, whole, opened in _STRINGS:
+            if not self.query.startswith(quote, pos) or pos < self.no_string_before[quote]:
+                continue
+            match = whole.match(self.query, pos)
+            if match is not None and _valid_escapes(match.group()):
+                return Token("string", match.group(), pos)
+            if match is None:
+                self.no_string_before[quote] = opened.match(self.query, pos).end()  # type: ignore[union-attr]
+        return Token("error", self.query[pos], pos)
+
+
+def _valid_escapes(text: str) -> bool:
+    """Whether every ``\\u``/``\\U`` escape names a character (no surrogate, nothing past U+10FFFF)."""
+    for escape in _UCHAR_RE.finditer(text):
+        code = int(escape.group()[2:], 16)
+        if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            return False
+    return True
 
 
 def _is_operator_position(previous: Token | None, brackets: list[tuple[str, bool]]) -> bool:
@@ -156,26 +226,30 @@ def _is_operator_position(previous: Token | None, brackets: list[tuple[str, bool
 
 
 _CLOSERS = {")": "(", "}": "{", "]": "[", ">>": "<<", ")>>": "<<("}
+_OPENERS = set(_CLOSERS.values())
 
 
-def _track_brackets(token: Token, previous: Token | None, brackets: list[tuple[str, bool]]) -> None:
+def _track_brackets(token: Token, last: list[Token], brackets: list[tuple[str, bool]]) -> None:
     text = token.text
     if text == "(":
-        brackets.append((text, _opens_expression(previous, brackets)))
+        brackets.append((text, _opens_expression(last, brackets)))
     elif text in ("{", "[", "<<", "<<("):  # groups, property lists and triple terms hold no expression
         brackets.append((text, False))
     elif text in _CLOSERS and brackets and brackets[-1][0] == _CLOSERS[text]:
         brackets.pop()
 
 
-def _opens_expression(previous: Token | None, brackets: list[tuple[str, bool]]) -> bool:
+def _opens_expression(last: list[Token], brackets: list[tuple[str, bool]]) -> bool:
     """Whether a ``(`` starts an expression (not a collection, a path group or a VALUES list)."""
     if brackets and brackets[-1][1]:
         return True
-    if previous is None:
+    if not last:
         return False
+    previous = last[-1]
     if previous.kind == "word":
         return previous.text.lower() not in _NOT_EXPRESSION_WORDS
+    if previous.kind in ("iri", "pname") and len(last) == 2 and last[0].kind == "word":
+        return True  # FILTER <f>( … ) and FILTER ex:f( … ): a function call right after a keyword
     # At the top level ( follows SELECT's projection or a solution modifier: an expression.
     return not brackets
 
@@ -236,12 +310,30 @@ class QueryText:
     services: list[ServiceCall] = field(default_factory=list)
     has_dataset_clause: bool = False
 
+    @property
+    def depth(self) -> int:
+        """How deeply brackets nest: ``(``, ``{``, ``[`` and ``<<`` (the engine's parser recurses on each).
 
-def read_query(query: str, *, prefixes: Mapping[str, str] | None = None) -> QueryText:
+        >>> read_query("SELECT * { { ?s ?p (1 (2)) } }").depth
+        4
+        """
+        depth = deepest = 0
+        for token in self.tokens:
+            if token.text in _OPENERS:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.text in _CLOSERS:
+                depth -= 1
+        return deepest
+
+
+def read_query(query: str, *, prefixes: Mapping[str, str] | None = None,
+               max_tokens: int | None = None) -> QueryText:
     """The form, declared prefixes, SERVICE calls and dataset clauses of a query.
 
     ``prefixes`` are those the engine is given besides the query's own (they
-    decide whether ``service:x`` is a name or the keyword, point 2).
+    decide whether ``service:x`` is a name or the keyword, point 2). Reading
+    stops with :class:`TooManyTokens` past ``max_tokens``.
 
     >>> q = read_query("PREFIX e: <http://e/> SELECT * FROM <http://g> { SERVICE SILENT e:x { } }")
     >>> q.form, q.prefixes, q.has_dataset_clause, q.services
@@ -249,7 +341,7 @@ def read_query(query: str, *, prefixes: Mapping[str, str] | None = None) -> Quer
     >>> read_query("SELECT * { ?s ?p <http://e/SERVICE> }").services
     []
     """
-    tokens = tokenize(query)
+    tokens = tokenize(query, max_tokens=max_tokens)
     declared, body = _prologue(tokens)
     known = set(declared) | set(prefixes or {})
     form = _form(tokens[body]) if body < len(tokens) else None
@@ -289,10 +381,29 @@ def _form(token: Token) -> str | None:
 def _services(tokens: list[Token], declared: set[str]) -> list[ServiceCall]:
     calls = []
     for i, token in enumerate(tokens):
-        rest = keyword_split(token, "service", declared)
+        rest = _service_rest(tokens, i, declared)
         if rest is not None:
             calls.append(_service_call(rest, tokens[i + 1:i + 3], declared))
     return calls
+
+
+def _service_rest(tokens: list[Token], i: int, declared: set[str]) -> str | None:
+    """What follows SERVICE when the engine may read token ``i`` as holding the keyword, else None.
+
+    Besides :func:`keyword_split`: a word holding the letters after other
+    letters it reads as a keyword or literal first (``trueSERVICE``), and a
+    prefixed name holding them right before ``{`` that the engine, failing to
+    read it as a triple or an IRI, reads again as the keyword (``p:SERVICE:x {``).
+    """
+    token = tokens[i]
+    rest = keyword_split(token, "service", declared)
+    if rest is not None or token.kind not in ("word", "pname"):
+        return rest
+    at = token.text.lower().find("service")
+    if at < 0:
+        return None
+    before_group = i + 1 < len(tokens) and tokens[i + 1].text == "{" and tokens[i - 1].text.lower() != "graph"
+    return token.text[at + len("service"):] if token.kind == "word" or before_group else None
 
 
 def _service_call(rest: str, following: list[Token], declared: set[str]) -> ServiceCall:
@@ -316,7 +427,7 @@ def _has_dataset_clause(tokens: list[Token], body: int, form: str | None, declar
     for i in range(body + 1, len(tokens)):
         token = tokens[i]
         if token.text == "{" and depth == 0:
-            if form == "CONSTRUCT" and _is_construct_template(tokens, body, i):
+            if form == "CONSTRUCT" and i == body + 1:  # CONSTRUCT's template, before any dataset clause
                 depth += 1
                 continue
             return False
@@ -329,11 +440,6 @@ def _has_dataset_clause(tokens: list[Token], body: int, form: str | None, declar
         elif depth == 0 and keyword_split(token, "from", declared) is not None:
             return True
     return False
-
-
-def _is_construct_template(tokens: list[Token], body: int, i: int) -> bool:
-    """A ``{`` right after CONSTRUCT opens its template; after the template, the WHERE clause."""
-    return i == body + 1
 
 
 def line_col(query: str, offset: int) -> tuple[int, int]:

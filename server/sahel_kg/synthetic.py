@@ -2,8 +2,10 @@
 
 The corpus is a complete project root: ``DIR/data/ttl/{actors,places,events}.ttl``
 and one file per source document in ``DIR/data/ttl/sources/``, with
-``DIR/ontology`` and ``DIR/shapes`` symlinked to this checkout's, so that
-``sahel-kg --root DIR validate|build|serve`` work on it unchanged.
+``DIR/ontology`` and ``DIR/shapes`` copied from this checkout's, and each
+document's captured text (holding its quotes) in ``DIR/captures/``, which
+``DIR/.env`` names as the sources folder; so ``sahel-kg --root DIR
+validate|build|serve`` work on it unchanged.
 
 What it imitates (ACLED/UCDP-like event data, seen through our claim model):
 
@@ -79,6 +81,8 @@ PREFIXES = {
     "vstatus": "https://w3id.org/sahel-harm/vocab/victim-status/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+#: The corpus's sources folder (relative to its root, as its .env says).
+CAPTURES = "captures"
 HEADER = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + "\n"
 
 COUNTRIES = {  # slug: (label, lon range, lat range, region names)
@@ -230,6 +234,7 @@ class Generator:
         self.people: list[tuple[str, str]] = []  # (slug, affiliation)
         self.window: deque[OpenIncident] = deque()
         self.next_incident = 0
+        self.quoted: list[str] = []  # the current document's quotes, for its capture
 
     # ------------------------------------------------------------ reference data
 
@@ -425,6 +430,7 @@ class Generator:
             t += 4
         quote = f"{who} said the events in {inc.place.label} on {inc.day:%d %B} {'were' if stance != 'denies' else 'were not'} as described."
         lines.append(f"    shg:quote [ a oa:TextQuoteSelector ; oa:exact \"{_esc(quote)}\" ] ;\n.\n\n")
+        self.quoted += [quote, "unfounded"] if stance == "denies" else [quote]
         t += 3
         self.stats.claims += 1
         return "".join(lines), t
@@ -503,17 +509,26 @@ class Generator:
         title = f"{'Report' if kind == 'report' else 'News'}: {picked[0].label}"
         w.block(f"source:{src}\n    a schema:NewsArticle , shg:SourceDocument ;\n"
                 f"    dcterms:title \"{_esc(title)}\"@en ;\n    dcterms:publisher {publisher} ;\n    dcterms:language \"en\" ;\n"
-                f"{date_lines}.\n\n", 7 + (0 if dated else 1))
+                f"    shg:captureFile \"{src}.txt\" ;\n{date_lines}.\n\n", 8 + (0 if dated else 1))
         w.close()
+        self._write_capture(src, title)
         self.stats.sources += 1
         for inc in picked:
             if inc.coverage_left <= 0:
                 self.window.remove(inc)
                 self.stats.sources_per_incident.pop(id(inc), None)
 
+    def _write_capture(self, src: str, title: str) -> None:
+        """The document's captured text: its title, then each passage its claims quote."""
+        text = title + "\n\n" + "\n\n".join(self.quoted) + "\n"
+        (self.out / CAPTURES / f"{src}.txt").write_text(text, encoding="utf-8")
+        self.quoted = []
+
     def run(self) -> Stats:
         start = time.perf_counter()
         (self.data / "sources").mkdir(parents=True, exist_ok=True)
+        (self.out / CAPTURES).mkdir(parents=True, exist_ok=True)
+        (self.out / ".env").write_text(f"SAHEL_KG_SOURCES={CAPTURES}\n", encoding="utf-8")
         self.write_places()
         actors = Writer(self.data / "actors.ttl", self.stats)
         self.write_fixed_actors(actors)
@@ -544,8 +559,9 @@ def copy_schema(out: Path, root: Path) -> None:
 
 def generate(out: Path, *, incidents: int, seed: int = 0, root: Path | None = None) -> Stats:
     """Write a corpus of ``incidents`` incidents under ``out`` (replacing its data/ttl/)."""
-    if (out / "data" / "ttl").exists():
-        shutil.rmtree(out / "data" / "ttl")
+    for folder in (out / "data" / "ttl", out / CAPTURES):
+        if folder.exists():
+            shutil.rmtree(folder)
     out.mkdir(parents=True, exist_ok=True)
     copy_schema(out, root or project_root())
     return Generator(out, incidents=incidents, seed=seed).run()

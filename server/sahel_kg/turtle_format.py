@@ -45,7 +45,7 @@ from pathlib import Path
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
-from .layout import project_root
+from .literal_check import ill_typed_triples, message_for, quiet_rdflib
 from .namespaces import PREFIXES
 
 
@@ -89,11 +89,29 @@ def format_graph(graph: Graph) -> str:
     return _tidy(canonical_graph(graph).serialize(format="longturtle"))
 
 
+class IllTypedValue(ValueError):
+    """A literal whose text is not of its datatype: formatting could rewrite it, so it does not."""
+
+
 def format_turtle(text: str) -> str:
-    """The canonical form of a Turtle document (raises ``SyntaxError`` if it is not Turtle)."""
+    """The canonical form of a Turtle document.
+
+    Raises ``SyntaxError`` if it is not Turtle, and :class:`IllTypedValue` if a
+    value is not of its datatype (rdflib would rewrite ``"yes"^^xsd:boolean``
+    as ``false``: formatting must never change what a file says).
+
+    >>> format_turtle('<urn:a> <urn:b> "many"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+    Traceback (most recent call last):
+    ...
+    sahel_kg.turtle_format.IllTypedValue: "many" is not a valid xsd:integer: write a whole number without quotes, e.g. 60.
+    """
     graph = Graph(bind_namespaces="none")
-    graph.parse(data=text, format="turtle")
-    return format_graph(graph)
+    with quiet_rdflib():
+        graph.parse(data=text, format="turtle")
+    for _s, _p, value in ill_typed_triples(graph):
+        raise IllTypedValue(message_for(value))
+    with quiet_rdflib():
+        return format_graph(graph)
 
 
 def is_canonical(text: str) -> bool:
@@ -119,6 +137,8 @@ def default_files(root: Path) -> list[Path]:
 def _describe_error(path: Path, exc: Exception) -> str:
     line = getattr(exc, "lines", None)
     where = f"{shown(path)}:{line + 1}" if isinstance(line, int) else shown(path)
+    if isinstance(exc, IllTypedValue):
+        return f"{where}: cannot format, the file is unchanged: {exc}"
     return f"{where}: cannot format, not valid Turtle: {getattr(exc, '_why', None) or exc}"
 
 
@@ -163,7 +183,9 @@ def run_fmt(args: argparse.Namespace) -> int:
     found files to format, 2 when a file is unreadable or not Turtle.
     Formatting drops comments.
     """
-    root = args.root if args.root is not None else project_root()
+    from .settings import settings_of
+
+    root = settings_of(args).project_root
     paths = list(args.files) if args.files else default_files(root)
     unformatted: list[Path] = []
     broken = False

@@ -24,7 +24,7 @@ import argparse
 import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +32,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node
 
-from .layout import TurtleFile, project_root, turtle_files
+from .layout import TurtleFile, turtle_files
+from .literal_check import is_ill_typed, quiet_rdflib
 from .namespaces import PREFIXES
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -73,6 +74,9 @@ class Violation:
     severity: str
     message: str
     focus_term: Node = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    line: int | None = field(compare=False, default=None)
+    path_term: Node | None = field(compare=False, repr=False, default=None)
+    value_term: Node | None = field(compare=False, repr=False, default=None)
 
     def key(self) -> tuple[str, str | None, str]:
         """``(focus node, path, source shape)``, blank focus nodes shown as ``_:``.
@@ -87,25 +91,41 @@ class Violation:
 
 @dataclass
 class ValidationReport:
-    """The outcome of validating a project: syntax errors and shape violations."""
+    """The outcome of validating a project: syntax errors, findings and shape violations.
+
+    ``stopped`` says why the shapes could not run to the end (the SHACL engine
+    failed on some input); the report then does not conform.
+    """
 
     root: Path
     violations: list[Violation] = field(default_factory=list)
     syntax_errors: list[SyntaxProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     results_graph: Graph | None = None
+    stopped: str | None = None
 
     @property
     def conforms(self) -> bool:
-        """True when every file parsed and no shape reported a violation."""
-        return not self.syntax_errors and not any(v.severity == "Violation" for v in self.violations)
+        """True when every file parsed, the shapes ran and nothing reported a violation."""
+        if self.syntax_errors or self.stopped:
+            return False
+        return not any(v.severity == "Violation" for v in self.violations)
 
     @property
     def exit_code(self) -> int:
-        """0 when conforming, 1 on shape violations, 2 on unreadable Turtle."""
-        if self.syntax_errors:
+        """0 when conforming, 1 on violations, 2 on unreadable Turtle or shapes that could not run."""
+        if self.syntax_errors or self.stopped:
             return 2
         return 0 if self.conforms else 1
+
+    @property
+    def not_checked(self) -> str | None:
+        """Why the shapes were not (all) checked, or None when they were."""
+        if self.syntax_errors:
+            return f"{len(self.syntax_errors)} file(s) could not be read; shapes were not checked."
+        if self.stopped:
+            return f"the shapes could not be checked: {self.stopped}"
+        return None
 
     def by_file(self) -> dict[str | None, dict[Node, list[Violation]]]:
         """Violations grouped by file, then by focus node, in a stable order.
@@ -121,9 +141,9 @@ class ValidationReport:
         """A report for curators: grouped by file, then focus node, one line per problem."""
         if self.syntax_errors:
             lines = [str(p) for p in self.syntax_errors]
-            lines += ["", f"Turtle syntax errors: {len(self.syntax_errors)} file(s) could not be read; shapes were not checked."]
+            lines += ["", f"Turtle syntax errors: {self.not_checked}"]
             return "\n".join(lines)
-        if not self.violations:
+        if not self.violations and not self.stopped:
             return f"OK: {len(self.files)} Turtle files parsed and conform to the shapes."
         lines: list[str] = []
         for file, nodes in self.by_file().items():
@@ -132,6 +152,8 @@ class ValidationReport:
                 lines.append(f"  {violations[0].focus_node}")
                 lines.extend(f"    {_text_line(v)}" for v in violations)
             lines.append("")
+        if self.stopped:
+            lines += [f"Not checked: {self.not_checked}", ""]
         count = sum(v.severity == "Violation" for v in self.violations)
         lines.append(f"{count} violation(s) in {len(self.by_file())} file(s); fix the data or the shapes and run `sahel-kg validate` again.")
         return "\n".join(lines)
@@ -148,27 +170,33 @@ class ValidationReport:
         graph.set((report, SH.conforms, Literal(self.conforms)))
         for problem in self.syntax_errors:
             graph.add((report, URIRef(PREFIXES["rdfs"] + "comment"), Literal(str(problem))))
+        if self.not_checked:
+            graph.add((report, URIRef(PREFIXES["rdfs"] + "comment"), Literal(f"Not checked: {self.not_checked}")))
         return graph.serialize(format="longturtle")
 
     def to_junit(self) -> str:
-        """A JUnit XML report: one test case per file, a failure per violation."""
+        """A JUnit XML report: one test case per file, a failure per violation; when the
+        shapes did not run, each file's case is skipped, never shown as passed."""
         suite = ET.Element("testsuite", name="sahel-kg validate")
-        failures = errors = 0
-        grouped = self.by_file()
         for problem in self.syntax_errors:
             case = ET.SubElement(suite, "testcase", classname="turtle-syntax", name=problem.file)
             ET.SubElement(case, "error", message=str(problem), type="TurtleSyntaxError").text = str(problem)
-            errors += 1
+        grouped = self.by_file()
+        unreadable = {p.file for p in self.syntax_errors}
         for file in [*self.files, *(f for f in grouped if f not in self.files)]:
+            if file in unreadable:
+                continue
             case = ET.SubElement(suite, "testcase", classname="shacl", name=file or "(not described in any file)")
             for violations in grouped.get(file, {}).values():
                 for v in violations:
                     failure = ET.SubElement(case, "failure", message=v.message, type=v.source_shape)
                     failure.text = f"{v.focus_node}: {_text_line(v)}"
-                    failures += 1
+            if self.not_checked and case.find("failure") is None:
+                ET.SubElement(case, "skipped", message=self.not_checked)
         suite.set("tests", str(len(suite)))
-        suite.set("failures", str(failures))
-        suite.set("errors", str(errors))
+        suite.set("failures", str(sum(1 for _ in suite.iter("failure"))))
+        suite.set("errors", str(len(self.syntax_errors)))
+        suite.set("skipped", str(sum(1 for _ in suite.iter("skipped"))))
         root = ET.Element("testsuites")
         root.append(suite)
         return ET.tostring(root, encoding="unicode", xml_declaration=True)
@@ -185,9 +213,10 @@ def _text_line(v: Violation) -> str:
     'shg:stance: Add it. [shapes:ClaimStance]'
     """
     where = v.path or "(node)"
-    value = f" = {v.value}" if v.value is not None else ""
+    value = f" = {v.value}" if v.value is not None and v.path is not None else ""
     level = "" if v.severity == "Violation" else f"{v.severity}: "
-    return f"{where}{value}: {level}{v.message} [{v.source_shape}]"
+    line = f" (line {v.line})" if v.line is not None else ""
+    return f"{where}{value}: {level}{v.message} [{v.source_shape}]{line}"
 
 
 def _bound_graph() -> Graph:
@@ -213,7 +242,8 @@ def parse_file(path: Path, *, label: str) -> Graph | SyntaxProblem:
     """
     graph = Graph(bind_namespaces="none")
     try:
-        graph.parse(path, format="turtle")
+        with quiet_rdflib():
+            graph.parse(path, format="turtle")
     except OSError as exc:
         return SyntaxProblem(file=label, line=None, message=f"cannot read file: {exc.strerror or exc}")
     except SyntaxError as exc:
@@ -239,26 +269,36 @@ def _label(path: Path, root: Path) -> str:
 
 @dataclass
 class LoadedProject:
-    """Each parsed file's graph by label, plus the files that could not be read."""
+    """Each parsed file's graph by label, plus the files that could not be read.
+
+    ``kinds`` gives each label's kind (``ontology``, ``data`` or ``extra``;
+    shapes are apart) and ``paths`` its file.
+    """
 
     data: dict[str, Graph] = field(default_factory=dict)
     shapes: dict[str, Graph] = field(default_factory=dict)
     problems: list[SyntaxProblem] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def of_kind(self, *kinds: str) -> dict[str, Graph]:
+        """The parsed non-shapes files of the given kinds, by label."""
+        return {label: graph for label, graph in self.data.items() if self.kinds[label] in kinds}
 
 
 def load_project(root: Path, *, extra_files: Sequence[Path] = ()) -> LoadedProject:
     """Parse every project Turtle file and the extra files, each on its own."""
     loaded = LoadedProject()
     files = [*turtle_files(root), *(TurtleFile(Path(p), "", "extra") for p in extra_files)]
-    for tf in files:
-        label = _label(tf.path, root)
-        result = parse_file(tf.path, label=label)
-        if isinstance(result, SyntaxProblem):
-            loaded.problems.append(result)
-        elif tf.kind == "shapes":
-            loaded.shapes[label] = result
-        else:
-            loaded.data[label] = result
+    with quiet_rdflib():
+        for tf in files:
+            label = _label(tf.path, root)
+            result = parse_file(tf.path, label=label)
+            if isinstance(result, SyntaxProblem):
+                loaded.problems.append(result)
+                continue
+            (loaded.shapes if tf.kind == "shapes" else loaded.data)[label] = result
+            loaded.kinds[label], loaded.paths[label] = tf.kind, tf.path
     return loaded
 
 
@@ -379,23 +419,87 @@ def file_owners(graphs: dict[str, Graph], nodes: Iterable[Node]) -> dict[Node, s
 # ---------------------------------------------------------------- the project
 
 
-def validate_project(root: Path, *, extra_files: Sequence[Path] = ()) -> ValidationReport:
+def validate_project(root: Path, *, extra_files: Sequence[Path] = (),
+                     sources_dir: Path | None = None) -> ValidationReport:
     """Validate the project at ``root`` (ontology, vocabularies, data and any extra files).
 
-    Turtle syntax errors stop validation before the shapes run: the report then
-    lists each unreadable file with its line, and does not conform.
+    Turtle syntax errors stop validation before the checks run: the report then
+    lists each unreadable file with its line, and does not conform. Otherwise
+    the Python checks (:mod:`sahel_kg.project_checks`) and the SHACL shapes
+    both run; quotes are checked against the captures in ``sources_dir``
+    (default: the ``sources`` setting of ``root``). Every input gives a report:
+    an engine failure becomes ``stopped``, never a traceback.
     """
-    loaded = load_project(root, extra_files=extra_files)
-    report = ValidationReport(root=root, files=[*loaded.data, *loaded.shapes])
-    if loaded.problems:
-        report.syntax_errors = loaded.problems
-        return report
-    data = union(loaded.data.values())
-    _conforms, results = run_shapes(data, union(loaded.shapes.values()))
-    focus_nodes = set(results.objects(None, SH.focusNode))
-    report.violations = violations_from(results, data, file_owners(loaded.data, focus_nodes))
-    report.results_graph = _tag_files(results, report.violations)
+    with quiet_rdflib():
+        loaded = load_project(root, extra_files=extra_files)
+        report = ValidationReport(root=root, files=[*loaded.data, *loaded.shapes])
+        report.syntax_errors = list(loaded.problems)
+        if not report.syntax_errors:
+            _check(report, loaded, sources_dir or _sources_dir(root))
     return report
+
+
+def _sources_dir(root: Path) -> Path:
+    from .settings import load_settings
+
+    return load_settings(root=root).sources_dir
+
+
+def _check(report: ValidationReport, loaded: LoadedProject, sources_dir: Path) -> None:
+    """Run the Python checks, then the shapes, over a project that parsed."""
+    from .project_checks import add_results, check_context, python_findings
+
+    data = union(loaded.data.values())
+    try:
+        context = check_context(report.root, loaded, sources_dir)
+    except ValueError as exc:  # a malformed reused-terms list
+        report.syntax_errors = [SyntaxProblem(file="ontology/reused-terms.csv", line=None, message=str(exc))]
+        return
+    report.violations = python_findings(loaded, data, context)
+    results = _shape_results(report, data, union(loaded.shapes.values()))
+    focus_nodes = set(results.objects(None, SH.focusNode))
+    report.violations += violations_from(results, data, file_owners(loaded.data, focus_nodes))
+    report.violations = deduplicated(report.violations)
+    report.results_graph = add_results(_tag_files(results, report.violations), report.violations)
+
+
+def _shape_results(report: ValidationReport, data: Graph, shapes: Graph) -> Graph:
+    """The shapes' results; on an engine failure, ``report.stopped`` says why."""
+    results, stopped = shape_results(data, shapes)
+    report.stopped = report.stopped or stopped
+    return results
+
+
+def shape_results(data: Graph, shapes: Graph) -> tuple[Graph, str | None]:
+    """The shapes' results over ``data`` without those about ill-typed literals (a Python
+    check reports each once, with its line), and why the engine failed, if it did."""
+    try:
+        _conforms, results = run_shapes(data, shapes)
+    except Exception as exc:  # pyshacl fails on some inputs; the curator gets a report, not a traceback
+        return _bound_graph(), f"the SHACL engine failed ({type(exc).__name__}: {exc})"
+    drop_results(results, keep=lambda r: not is_ill_typed(results.value(r, SH.value)))
+    return results, None
+
+
+def drop_results(results: Graph, *, keep: Callable[[Node], bool]) -> None:
+    """Remove from a SHACL report graph the results ``keep`` refuses."""
+    report = next(results.subjects(RDF.type, SH.ValidationReport), None)
+    for result in list(results.objects(report, SH.result)) if report is not None else []:
+        if not keep(result):
+            results.remove((report, SH.result, result))
+            results.remove((result, None, None))
+
+
+def deduplicated(violations: Iterable[Violation]) -> list[Violation]:
+    """The violations without repeats (same file, key, value and message), first kept."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for v in violations:
+        identity = (v.file, v.focus_term, v.path, v.value, v.source_shape, v.message)
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(v)
+    return kept
 
 
 def _tag_files(results: Graph, violations: list[Violation]) -> Graph:
@@ -418,8 +522,16 @@ RENDERERS = {
 
 def run_validate(args: argparse.Namespace) -> int:
     """The ``sahel-kg validate`` command: 0 conforming, 1 violations, 2 unreadable Turtle."""
-    root = args.root if args.root is not None else project_root()
-    report = validate_project(root, extra_files=list(getattr(args, "files", []) or []))
+    from .settings import settings_of
+
+    settings = settings_of(args)
+    report = validate_project(settings.project_root, extra_files=list(getattr(args, "files", []) or []),
+                              sources_dir=settings.sources_dir)
+    return write_report(report, args)
+
+
+def write_report(report: ValidationReport, args: argparse.Namespace) -> int:
+    """Print or write the report in the format asked for; returns its exit code."""
     output = RENDERERS[getattr(args, "format", "text") or "text"](report)
     if getattr(args, "output", None):
         Path(args.output).write_text(output + "\n", encoding="utf-8")

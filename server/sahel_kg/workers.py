@@ -364,6 +364,14 @@ class ProcessRunner:
                     "busy": len(self.busy), "starting": self._starting, "admitted": self.admission.count,
                     "pids": sorted(w.pid for w in self.busy), "network": network}
 
+    @property
+    def isolated(self) -> bool:
+        """True when every live worker runs without a network (federation off and namespaces available);
+        False before any worker has said so."""
+        with self._lock:
+            workers = [*self.busy, *self.idle.snapshot()]
+        return bool(workers) and all(w.network == ISOLATED for w in workers)
+
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """Block until every worker has started (tests, and a server that wants to be warm)."""
         deadline = time.monotonic() + timeout
