@@ -20,7 +20,8 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from curated_projects import Project, project, run  # noqa: F401  (project: the fixture)
 from project_data import select
 from sahel_kg.layout import turtle_files
-from sahel_kg.namespaces import BASE, OA, SHG
+from sahel_kg.namespaces import BASE
+from sahel_kg.rdflib_terms import OA, SHG
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROV = Namespace("http://www.w3.org/ns/prov#")

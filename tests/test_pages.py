@@ -51,7 +51,7 @@ class CountingBackend:
 
 def fake_request(app: FastAPI, backend: object | None = None) -> SimpleNamespace:
     """What entity_html needs of a request: the app's state."""
-    state = SimpleNamespace(settings=app.state.settings, backend=backend or app.state.backend)
+    state = SimpleNamespace(settings=app.state.settings, links=app.state.links, backend=backend or app.state.backend)
     return SimpleNamespace(app=SimpleNamespace(state=state))
 
 
@@ -615,15 +615,16 @@ def test_labels_and_places_are_remembered_per_store() -> None:
 def test_home_figures_are_remembered_per_store() -> None:
     from sahel_kg import listing
     from sahel_kg.backend import EmbeddedBackend
+    from sahel_kg.links import Links
 
-    settings = Settings(root=ROOT)
+    links = Links("http://localhost:8000/")
     one, three = EmbeddedBackend(labelled_store("P", 1)), EmbeddedBackend(labelled_store("P", 3))
     for backend, incidents in ((one, 1), (three, 3), (one, 1)):
         counting = CountingBackend(backend)
-        view = listing.home_view(counting, settings)  # type: ignore[arg-type]
+        view = listing.home_view(counting, links)  # type: ignore[arg-type]
         assert view.stats[0].count == incidents and len(view.incidents) == incidents
     counting = CountingBackend(three)
-    listing.home_view(counting, settings)  # type: ignore[arg-type]
+    listing.home_view(counting, links)  # type: ignore[arg-type]
     assert counting.queries == 0, "read once per store"
     with make_client(labelled_store("P", 2)) as client:
         soup = BeautifulSoup(client.get("/").text, "html.parser")

@@ -190,7 +190,7 @@ def hrefs(response: object) -> list[str]:
 
 def test_an_app_without_an_index_builds_one_on_first_use() -> None:
     with make_client(graph_store()) as client:
-        assert not hasattr(client.app.state, "search_index")
+        assert client.app.state.search_index is None  # made by create_app, filled on first use
         response = client.get("/search", params={"q": "SEGOU"})
         assert response.status_code == 200 and [h.rsplit("/id/", 1)[1] for h in hrefs(response)] == ["place/segou"]
         lazy = client.app.state.search_index

@@ -15,7 +15,8 @@ from pyshacl.shapes_graph import ShapesGraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from sahel_kg.namespaces import PREFIXES, SHAPES
+from sahel_kg.namespaces import PREFIXES
+from sahel_kg.rdflib_terms import SHAPES
 from sahel_kg.validation import run_shapes, union, violations_from
 from shape_examples import BASE, CASES, PASSING, PREFIX_LINES, Case
 

@@ -32,6 +32,7 @@ from .data_status import DataStatus
 from .deadlines import PageTimeout
 from .negotiation import wants_html
 from .remote import RemoteStore, StoreUnavailable
+from .links import Links
 from .settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -93,10 +94,13 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     remote = isinstance(store, RemoteStore)
     backend: GraphBackend = RemoteBackend(store) if isinstance(store, RemoteStore) else EmbeddedBackend(store)
     app.state.settings = settings
+    app.state.links = Links(settings.public_base_url)  # what the pages need of the settings
     app.state.store = store
     app.state.backend = backend
     app.state.store_dir = None if remote else store_dir  # where the search index of a built store lives
     app.state.jsonld_context = None  # read from the ontology on first use (sahel_kg.jsonld)
+    app.state.discovery = discovery.Discovery()  # VoID statistics, dumps and sitemap, made on first use
+    app.state.search_index = None  # the search index, opened or built on first use (sahel_kg.search)
     app.state.data_status = DataStatus(settings.root, None if remote else store_dir)  # is it the files' build?
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)

@@ -26,10 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Annotated, Protocol, TypeVar
+from typing import IO, Protocol, TypeVar
 
 import pyoxigraph
-from fastapi import Depends, Request
 
 from .deadlines import check_deadline
 from .namespaces import PREFIXES
@@ -216,11 +215,3 @@ class RemoteBackend:
         with self._streamed(UNION_TRIPLES, N_TRIPLES) as reader:
             triples = pyoxigraph.parse(reader, pyoxigraph.RdfFormat.N_TRIPLES)
             pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[arg-type]
-
-
-async def get_backend(request: Request) -> GraphBackend:
-    """The app's backend (a FastAPI dependency)."""
-    return request.app.state.backend  # type: ignore[no-any-return]
-
-
-BackendDep = Annotated[GraphBackend, Depends(get_backend)]

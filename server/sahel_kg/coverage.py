@@ -43,7 +43,8 @@ from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from .layout import turtle_files
-from .namespaces import ENTITY_BASE, OA, PREFIXES, SHG
+from .namespaces import ENTITY_BASE, PREFIXES
+from .rdflib_terms import OA, SHG
 from .settings import settings_of
 
 PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")

@@ -24,14 +24,15 @@ import pyoxigraph
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from .backend import BackendDep, GraphBackend
+from .backend import GraphBackend
+from .deps import BackendDep, SettingsDep
 from .describe import AREAS, MAX_PATH, Description, describe, iri_for_path, with_labels
 from .namespaces import BASE, GRAPH_BASE
 from . import pages
 from .jsonld import jsonld_body
 from .negotiation import GRAPH_OFFERS, HTML, Offer, choose, offered
 from .rdf_output import serialize
-from .settings import Settings, SettingsDep
+from .settings import Settings
 from .xml_chars import forbidden_in_xml, is_xml_media_type, not_representable
 
 router = APIRouter()

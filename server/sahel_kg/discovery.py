@@ -23,22 +23,23 @@ import json
 import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 import pyoxigraph
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
-from .backend import BackendDep, GraphBackend
+from .backend import GraphBackend
+from .deps import BackendDep, SettingsDep
 from .dereference import SUFFIXES, link_header, without_body
 from .dumps import Dump, cache_folder, write_dumps
 from . import pages
 from .deadlines import no_deadline
 from .jsonld import cached_context, jsonld_body
-from .namespaces import BASE, ENTITY_BASE, PREFIXES
+from .namespaces import BASE, ENTITY_BASE
 from .negotiation import HTML, choose, offered
 from .rdf_output import serialize
-from .settings import Settings, SettingsDep
+from .settings import Settings
 from .void import DATASET, EXTRA_PREFIXES, Statistics, statistics, void_triples
 
 router = APIRouter()
@@ -58,11 +59,8 @@ class Discovery:
     sitemap: bytes | None = None
 
 
-async def get_discovery(request: Request) -> Discovery:
-    """The app's :class:`Discovery` cache (a FastAPI dependency), created on first use."""
-    with _lock:
-        if not hasattr(request.app.state, "discovery"):
-            request.app.state.discovery = Discovery()
+def get_discovery(request: Request) -> Discovery:
+    """The app's :class:`Discovery` cache (a FastAPI dependency; ``create_app`` made it)."""
     return request.app.state.discovery  # type: ignore[no-any-return]
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from .namespaces import PREFIXES, SHG
+from .namespaces import PREFIXES
+from .rdflib_terms import SHG
 from .term_check import compact
 
 SOURCE = PREFIXES["source"]

@@ -27,10 +27,10 @@ from .backend import GraphBackend
 from .charts import Timeline, TimelineInput, timeline
 from .example_queries import example_queries
 from .facts import RDFS_LABEL, SKOS_PREF, rows, safe_iri
-from .namespaces import BASE, ENTITY_BASE, PREFIXES
-from .settings import Settings
+from .namespaces import BASE, ENTITY_BASE, PREFIXES, local_name
+from .links import BROWSE, QUERY, Links
 from .store_cache import cache_for
-from .views import Link, Meta, link_to, local_name, window_text
+from .views import Link, Meta, link_to, window_text
 
 P = PREFIXES
 SHG, SEM, GEO, SKOS, DCT, PROV = P["shg"], P["sem"], P["geo"], P["skos"], P["dcterms"], P["prov"]
@@ -53,9 +53,9 @@ def valid_date(value: str) -> bool:
     return len(value) == 10
 
 
-def page_meta(settings: Settings, path: str, title: str, kind: str) -> Meta:
+def page_meta(links: Links, path: str, title: str, kind: str) -> Meta:
     """Head data for a page that is not an entity."""
-    return Meta(title, kind, settings.public_base_url + path.lstrip("/"))
+    return Meta(title, kind, links.page(path))
 
 
 # ---------------------------------------------------------------- home
@@ -103,23 +103,23 @@ class HomeData:
     schemes: tuple[tuple[str, str | None], ...]  # IRI, label
 
 
-def home_view(backend: GraphBackend, settings: Settings) -> HomeView:
+def home_view(backend: GraphBackend, links: Links) -> HomeView:
     """Counts, the timeline of the latest incidents, example queries and the vocabularies.
 
     The figures are read once per store (see :func:`home_data`) and remembered:
     the store served is read-only; only the links are made per request.
     """
     data = cache_for(backend).constants.remember("home", lambda: home_data(backend))
-    stats = [Stat(label, min(n, HOME_COUNT_CAP), f"/browse/{path}", n > HOME_COUNT_CAP)
+    stats = [Stat(label, min(n, HOME_COUNT_CAP), f"{BROWSE}/{path}", n > HOME_COUNT_CAP)
              for (_, label, path), n in zip(HOME_CLASSES, data.counts)]
-    items = [TimelineInput(r.get("l", local_name(r["i"])), settings.local_url(r["i"]),
+    items = [TimelineInput(r.get("l", local_name(r["i"])), links.local_url(r["i"]),
                            window_text(r.get("start"), r.get("end")), _date(r.get("start")), _date(r.get("end")))
              for r in data.incidents]
     return HomeView(
-        page_meta(settings, "/", "Sahel Harm Graph", "Dataset"), stats, timeline(items),
+        page_meta(links, "/", "Sahel Harm Graph", "Dataset"), stats, timeline(items),
         [(i.text, Link(i.label, i.href), i.text) for i in items],
-        [Link(q.title, "/query?" + urlencode({"query": q.sparql}), q.description) for q in example_queries()],
-        sorted((link_to(settings, iri, label) for iri, label in data.schemes), key=lambda x: x.text),
+        [Link(q.title, f"{QUERY}?" + urlencode({"query": q.sparql}), q.description) for q in example_queries()],
+        sorted((link_to(links, iri, label) for iri, label in data.schemes), key=lambda x: x.text),
     )
 
 
@@ -228,16 +228,16 @@ class ListSpec:
     select: str  # extra projected expressions (aggregates allowed), grouped by ?s ?label
     detail: str  # patterns for the extra columns
     columns: list[str]
-    cells: Callable[[Settings, dict[str, str]], list[TableCell]]
+    cells: Callable[[Links, dict[str, str]], list[TableCell]]
     filters: dict[str, Callable[[str], str | None]] = field(default_factory=dict)
     facets: str = ""  # SELECT ?facet ?x ?xl for filter choices, read from vocabularies, never from every row
     labels: dict[str, str] = field(default_factory=dict)
     counted: str = ""  # a pattern binding ?c for each row ($), counted per row up to ROW_COUNT_CAP into ?count
 
 
-def _cell(settings: Settings, row: dict[str, str], iri: str, label: str) -> TableCell:
+def _cell(links: Links, row: dict[str, str], iri: str, label: str) -> TableCell:
     return TableCell(row.get(label) or (local_name(row[iri]) if iri in row else ""),
-                     settings.local_url(row[iri]) if iri in row else None)
+                     links.local_url(row[iri]) if iri in row else None)
 
 
 def _text(row: dict[str, str], name: str) -> TableCell:
@@ -412,7 +412,7 @@ def _row_counts(backend: GraphBackend, spec: ListSpec, iris: list[str]) -> dict[
     return {r["s"]: (f"{ROW_COUNT_CAP}+" if int(r["n"]) > ROW_COUNT_CAP else r["n"]) for r in found}
 
 
-def browse_view(backend: GraphBackend, settings: Settings, name: str, chosen: dict[str, str],
+def browse_view(backend: GraphBackend, links: Links, name: str, chosen: dict[str, str],
                 page: int = 1, per_page: int = 20) -> BrowseView:
     """One page of the list ``name`` with the chosen filters (five queries).
 
@@ -440,13 +440,13 @@ def browse_view(backend: GraphBackend, settings: Settings, name: str, chosen: di
         if r["s"] in counts:
             r["count"] = counts[r["s"]]
     kept = {k: v for k, v in chosen.items() if v and k in spec.filters}
-    href = lambda p: f"/browse/{name}?" + urlencode({**kept, "page": p, **({"per_page": per_page} if per_page != 20 else {})})  # noqa: E731
+    href = lambda p: f"{BROWSE}/{name}?" + urlencode({**kept, "page": p, **({"per_page": per_page} if per_page != 20 else {})})  # noqa: E731
     has_next = len(ids) == per_page if long_list else page < pages
     return BrowseView(
-        page_meta(settings, f"/browse/{name}", spec.title, "Browse"), name, spec.columns,
-        [spec.cells(settings, r) for r in found], total, page, pages, _filters(backend, spec, chosen),
+        page_meta(links, f"{BROWSE}/{name}", spec.title, "Browse"), name, spec.columns,
+        [spec.cells(links, r) for r in found], total, page, pages, _filters(backend, spec, chosen),
         href(page - 1) if page > 1 else None, href(page + 1) if has_next else None, errors,
-        [Link(s.title, f"/browse/{n}") for n, s in SPECS.items()], long_list,
+        [Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()], long_list,
     )
 
 

@@ -1,4 +1,7 @@
-"""The project's IRIs and the prefixes every file, query and page shares.
+"""The project's IRIs and the prefixes every file, query and page shares: plain strings.
+
+No RDF library is imported here: query workers and the web layer need the
+strings, not rdflib (whose import costs a worker ~90 ms of its start-up).
 
 >>> ENTITY_BASE
 'https://w3id.org/sahel-harm/id/'
@@ -8,54 +11,55 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+import re
+from functools import lru_cache
 
 BASE = "https://w3id.org/sahel-harm/"
 ONTOLOGY_IRI = BASE + "ontology"
 ENTITY_BASE = BASE + "id/"
 GRAPH_BASE = BASE + "graph/"
 
-SHG = Namespace(BASE + "ontology/")
-SHAPES = Namespace(BASE + "shapes/")
-VOCAB = Namespace(BASE + "vocab/")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+SHG = BASE + "ontology/"
+SHAPES = BASE + "shapes/"
+VOCAB = BASE + "vocab/"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+OA = "http://www.w3.org/ns/oa#"
+GEO = "http://www.opengis.net/ont/geosparql#"
 
 #: Prefixes bound in canonical Turtle, preloaded in the query editor and
 #: offered to SPARQL queries. Order is the order shown to people.
 PREFIXES: dict[str, str] = {
-    "shg": str(SHG),
+    "shg": SHG,
     "incident": ENTITY_BASE + "incident/",
     "event": ENTITY_BASE + "event/",
     "claim": ENTITY_BASE + "claim/",
     "actor": ENTITY_BASE + "actor/",
     "place": ENTITY_BASE + "place/",
     "source": ENTITY_BASE + "source/",
-    "shapes": str(SHAPES),
-    "stance": str(VOCAB) + "stance/",
-    "itype": str(VOCAB) + "incident-type/",
-    "vstatus": str(VOCAB) + "victim-status/",
-    "vgroup": str(VOCAB) + "victim-group/",
-    "population": str(VOCAB) + "population/",
-    "acat": str(VOCAB) + "actor-category/",
-    "tprec": str(VOCAB) + "time-precision/",
-    "pprec": str(VOCAB) + "place-precision/",
-    "ctype": str(VOCAB) + "count-type/",
-    "cqual": str(VOCAB) + "count-qualifier/",
-    "method": str(VOCAB) + "method/",
-    "arole": str(VOCAB) + "attribution-role/",
-    "irel": str(VOCAB) + "incident-relation/",
-    "agegrp": str(VOCAB) + "age-group/",
-    "sex": str(VOCAB) + "sex/",
-    "perprole": str(VOCAB) + "perpetrator-role/",
-    "sscale": str(VOCAB) + "source-scale/",
-    "stype": str(VOCAB) + "source-type/",
-    "passage": str(VOCAB) + "passage-role/",
-    "sem": str(SEM),
+    "shapes": SHAPES,
+    "stance": VOCAB + "stance/",
+    "itype": VOCAB + "incident-type/",
+    "vstatus": VOCAB + "victim-status/",
+    "vgroup": VOCAB + "victim-group/",
+    "population": VOCAB + "population/",
+    "acat": VOCAB + "actor-category/",
+    "tprec": VOCAB + "time-precision/",
+    "pprec": VOCAB + "place-precision/",
+    "ctype": VOCAB + "count-type/",
+    "cqual": VOCAB + "count-qualifier/",
+    "method": VOCAB + "method/",
+    "arole": VOCAB + "attribution-role/",
+    "irel": VOCAB + "incident-relation/",
+    "agegrp": VOCAB + "age-group/",
+    "sex": VOCAB + "sex/",
+    "perprole": VOCAB + "perpetrator-role/",
+    "sscale": VOCAB + "source-scale/",
+    "stype": VOCAB + "source-type/",
+    "passage": VOCAB + "passage-role/",
+    "sem": SEM,
     "prov": "http://www.w3.org/ns/prov#",
-    "geo": str(GEO),
-    "oa": str(OA),
+    "geo": GEO,
+    "oa": OA,
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
     "schema": "https://schema.org/",
@@ -78,3 +82,30 @@ def is_own_iri(iri: str) -> bool:
     False
     """
     return iri.startswith(BASE)
+
+
+@lru_cache(maxsize=8192)
+def compact(iri: str) -> str:
+    """``prefix:local`` for IRIs under one of our prefixes (the longest wins), else the IRI.
+
+    Remembered: a page shortens the same few IRIs many times.
+
+    >>> compact("http://www.w3.org/ns/prov#wasAttributedTo")
+    'prov:wasAttributedTo'
+    >>> compact("http://example.org/x")
+    'http://example.org/x'
+    """
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+
+
+def local_name(iri: str) -> str:
+    """The last path segment or fragment of an IRI.
+
+    >>> local_name("https://w3id.org/sahel-harm/vocab/stance/denies")
+    'denies'
+    """
+    return re.split(r"[/#]", iri.rstrip("/"))[-1]

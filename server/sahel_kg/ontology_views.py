@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from .backend import GraphBackend
 from .facts import RDFS_LABEL, SKOS_PREF, Resource, facts, rows
-from .namespaces import PREFIXES
-from .settings import Settings
-from .views import EntityView, Link, entity_base, link_to, links, local_name
+from .namespaces import PREFIXES, local_name
+from .links import Links
+from .views import EntityView, Link, entity_base, link_to, links_of
 
 #: Instances and uses are counted up to this many (counting is a scan); more shows as "more than".
 COUNT_CAP = 10_000
@@ -135,7 +135,7 @@ def definition(resource: Resource) -> str | None:
     return resource.text(SKOS + "definition") or resource.text(RDFS + "comment")
 
 
-def class_view(backend: GraphBackend, settings: Settings, cls: Resource) -> ClassView:
+def class_view(backend: GraphBackend, links: Links, cls: Resource) -> ClassView:
     """A class: definition, super- and subclasses, properties, instance counts (four queries)."""
     c = cls.id
     around = facts(backend, f"{{ ?s <{RDFS}subClassOf> <{c}> }} UNION {{ ?s <{RDFS}domain> <{c}> }} "
@@ -144,19 +144,20 @@ def class_view(backend: GraphBackend, settings: Settings, cls: Resource) -> Clas
       {{ SELECT (COUNT(*) AS ?direct) WHERE {{ SELECT DISTINCT ?i WHERE {{ ?i a <{c}> }} LIMIT {COUNT_CAP + 1} }} }}
       {{ SELECT (COUNT(*) AS ?all) WHERE {{ SELECT DISTINCT ?j WHERE {{ ?j a/<{RDFS}subClassOf>* <{c}> }}
          LIMIT {COUNT_CAP + 1} }} }} }}""")
-    pick = lambda prop: sorted((link_to(settings, r.id, r.label) for r in around.values()  # noqa: E731
+    pick = lambda prop: sorted((link_to(links, r.id, r.label) for r in around.values()  # noqa: E731
                                 if c in r.iris(prop)), key=lambda link: link.text)
-    browse = {"Incident": "/browse/incidents", "Claim": "/browse/claims", "Actor": "/browse/actors",
-              "Place": "/browse/places", "SourceDocument": "/browse/sources"}.get(local_name(c))
+    listed = {"Incident": "incidents", "Claim": "claims", "Actor": "actors",
+              "Place": "places", "SourceDocument": "sources"}.get(local_name(c))
+    browse = links.browse(listed) if listed else None
     return ClassView(
-        entity_base(settings, cls, "Class"), definition(cls), links(settings, cls, RDFS + "subClassOf"),
+        entity_base(links, cls, "Class"), definition(cls), links_of(links, cls, RDFS + "subClassOf"),
         pick(RDFS + "subClassOf"), pick(RDFS + "domain"), pick(RDFS + "range"),
         int(counts[0].get("direct", 0)) if counts else 0, int(counts[0].get("all", 0)) if counts else 0,
-        links(settings, cls, RDFS + "isDefinedBy"), browse if c.startswith(P["shg"]) else None,
+        links_of(links, cls, RDFS + "isDefinedBy"), browse if c.startswith(P["shg"]) else None,
     )
 
 
-def property_view(backend: GraphBackend, settings: Settings, prop: Resource) -> PropertyView:
+def property_view(backend: GraphBackend, links: Links, prop: Resource) -> PropertyView:
     """A property: domain, range, definition, how often it is used and which shapes check it (one query)."""
     p = prop.id
     # A property shape is usually a blank node inside a node shape: the node shape is what has a page.
@@ -165,16 +166,16 @@ def property_view(backend: GraphBackend, settings: Settings, prop: Resource) -> 
       OPTIONAL {{ ?checks <{SH}path> <{p}> . OPTIONAL {{ ?parent <{SH}property> ?checks }}
                  BIND(IF(isBlank(?checks), ?parent, ?checks) AS ?shape) FILTER(isIRI(?shape))
                  OPTIONAL {{ ?shape <{RDFS_LABEL}> ?sl FILTER(LANG(?sl) IN ('en', '')) }} }} }}""")
-    shapes = sorted({link_to(settings, r["shape"], r.get("sl")) for r in found if "shape" in r}, key=lambda x: x.text)
+    shapes = sorted({link_to(links, r["shape"], r.get("sl")) for r in found if "shape" in r}, key=lambda x: x.text)
     kinds = sorted(local_name(t) for t in prop.types)
     return PropertyView(
-        entity_base(settings, prop, "Property"), definition(prop), kinds, links(settings, prop, RDFS + "domain"),
-        links(settings, prop, RDFS + "range"), links(settings, prop, RDFS + "subPropertyOf"),
-        int(found[0]["n"]) if found else 0, shapes, links(settings, prop, RDFS + "isDefinedBy"),
+        entity_base(links, prop, "Property"), definition(prop), kinds, links_of(links, prop, RDFS + "domain"),
+        links_of(links, prop, RDFS + "range"), links_of(links, prop, RDFS + "subPropertyOf"),
+        int(found[0]["n"]) if found else 0, shapes, links_of(links, prop, RDFS + "isDefinedBy"),
     )
 
 
-def ontology_view(backend: GraphBackend, settings: Settings, onto: Resource) -> OntologyView:
+def ontology_view(backend: GraphBackend, links: Links, onto: Resource) -> OntologyView:
     """The ontology's metadata and the terms defined by it (one query)."""
     found = rows(backend, f"""SELECT ?t ?type ?l ?def WHERE {{
       ?t <{RDFS}isDefinedBy> <{onto.id}> ; a ?type . OPTIONAL {{ ?t <{RDFS_LABEL}>|<{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }}
@@ -185,11 +186,11 @@ def ontology_view(backend: GraphBackend, settings: Settings, onto: Resource) -> 
                  "ConceptScheme": "scheme"}.get(local_name(r["type"]))
         if group:
             kind = local_name(r["type"]).replace("Property", " property").lower()
-            items[group][r["t"]] = TermItem(link_to(settings, r["t"], r.get("l")), kind, r.get("def", ""))
+            items[group][r["t"]] = TermItem(link_to(links, r["t"], r.get("l")), kind, r.get("def", ""))
     ordered = lambda g: sorted(items[g].values(), key=lambda i: i.link.text.casefold())  # noqa: E731
     return OntologyView(
-        entity_base(settings, onto, "Ontology"), onto.text(P["dcterms"] + "description"),
-        onto.text(OWL + "versionInfo"), links(settings, onto, P["dcterms"] + "license"),
+        entity_base(links, onto, "Ontology"), onto.text(P["dcterms"] + "description"),
+        onto.text(OWL + "versionInfo"), links_of(links, onto, P["dcterms"] + "license"),
         onto.text(P["vann"] + "preferredNamespacePrefix"), onto.text(P["vann"] + "preferredNamespaceUri"),
         ordered("class"), ordered("property"), ordered("scheme"),
     )
@@ -211,17 +212,17 @@ def tree_order(parents: dict[str, str | None]) -> list[tuple[str, int]]:
     return out
 
 
-def scheme_view(backend: GraphBackend, settings: Settings, scheme: Resource) -> SchemeView:
+def scheme_view(backend: GraphBackend, links: Links, scheme: Resource) -> SchemeView:
     """A concept scheme: its concepts as a tree, with how often each is used (two queries)."""
     found = rows(backend, f"""SELECT ?c ?l ?def ?broader WHERE {{
       ?c <{SKOS}inScheme> <{scheme.id}> . OPTIONAL {{ ?c <{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }}
       OPTIONAL {{ ?c <{SKOS}definition> ?def }} OPTIONAL {{ ?c <{SKOS}broader> ?broader }} }}""")
     info = {r["c"]: r for r in found}
     uses = capped_uses(backend, sorted(info))
-    concepts = [TermItem(link_to(settings, c, info[c].get("l")), "", info[c].get("def", ""),
+    concepts = [TermItem(link_to(links, c, info[c].get("l")), "", info[c].get("def", ""),
                          uses.get(c, 0), depth)
                 for c, depth in tree_order({c: r.get("broader") for c, r in info.items()})]
-    return SchemeView(entity_base(settings, scheme, "Concept scheme"), definition(scheme), concepts)
+    return SchemeView(entity_base(links, scheme, "Concept scheme"), definition(scheme), concepts)
 
 
 def capped_uses(backend: GraphBackend, concepts: list[str]) -> dict[str, int]:
@@ -234,7 +235,7 @@ def capped_uses(backend: GraphBackend, concepts: list[str]) -> dict[str, int]:
     return {r["c"]: int(r["n"]) for r in rows(backend, "SELECT ?c ?n WHERE { " + " UNION ".join(parts) + " }")}
 
 
-def concept_view(backend: GraphBackend, settings: Settings, concept: Resource) -> ConceptView:
+def concept_view(backend: GraphBackend, links: Links, concept: Resource) -> ConceptView:
     """A concept: definition, broader and narrower, and its use per property (one query).
 
     Uses are counted among the first :data:`COUNT_CAP` + 1 only: a concept such
@@ -246,15 +247,15 @@ def concept_view(backend: GraphBackend, settings: Settings, concept: Resource) -
       UNION {{ {{ SELECT ("use" AS ?kind) ?x (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s ?x WHERE {{
         ?s ?x <{c}> FILTER(!STRSTARTS(STR(?x), "{SKOS}")) }} LIMIT {COUNT_CAP + 1} }} }} GROUP BY ?x }}
         OPTIONAL {{ ?x <{RDFS_LABEL}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }} }}""")
-    narrower = sorted((link_to(settings, r["x"], r.get("xl")) for r in found if r["kind"] == "narrower"),
+    narrower = sorted((link_to(links, r["x"], r.get("xl")) for r in found if r["kind"] == "narrower"),
                       key=lambda x: x.text)
-    usage = sorted((TermItem(link_to(settings, r["x"], r.get("xl")), count=int(r["n"]))
+    usage = sorted((TermItem(link_to(links, r["x"], r.get("xl")), count=int(r["n"]))
                     for r in found if r["kind"] == "use"), key=lambda t: -(t.count or 0))
     total = sum(t.count or 0 for t in usage)
     return ConceptView(
-        entity_base(settings, concept, "Concept"), definition(concept),
-        links(settings, concept, SKOS + "inScheme") or links(settings, concept, SKOS + "topConceptOf"),
-        links(settings, concept, SKOS + "broader"), narrower, usage, total, total > COUNT_CAP,
+        entity_base(links, concept, "Concept"), definition(concept),
+        links_of(links, concept, SKOS + "inScheme") or links_of(links, concept, SKOS + "topConceptOf"),
+        links_of(links, concept, SKOS + "broader"), narrower, usage, total, total > COUNT_CAP,
     )
 
 
@@ -262,32 +263,32 @@ TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "
 SKIP = {"property", "message", "path", *TARGETS}
 
 
-def _shape_parts(settings: Settings, shape: Resource) -> tuple[list[tuple[str, Link]], list[Link],
+def _shape_parts(links: Links, shape: Resource) -> tuple[list[tuple[str, Link]], list[Link],
                                                                     list[Constraint], list[str]]:
     targets = []
     for name in TARGETS:
         for v in shape.values(SH + name):
-            shown = Link("a SPARQL-based target", "#", None) if v.kind == "bnode" else link_to(settings, v.text, v.label)
+            shown = Link("a SPARQL-based target", "#", None) if v.kind == "bnode" else link_to(links, v.text, v.label)
             targets.append((name, shown))
     constraints = []
     for prop in sorted(shape.props):
         name = local_name(prop)
         if prop.startswith(SH) and name not in SKIP:
-            values = [link_to(settings, v.text, v.label) if v.kind == "iri" else Link(v.text or "[…]", "", None)
+            values = [link_to(links, v.text, v.label) if v.kind == "iri" else Link(v.text or "[…]", "", None)
                       for v in shape.values(prop)]
             constraints.append(Constraint(name, values))
-    return targets, links(settings, shape, SH + "path"), constraints, sorted(v.text for v in shape.values(SH + "message"))
+    return targets, links_of(links, shape, SH + "path"), constraints, sorted(v.text for v in shape.values(SH + "message"))
 
 
-def shape_view(backend: GraphBackend, settings: Settings, shape: Resource) -> ShapeView:
+def shape_view(backend: GraphBackend, links: Links, shape: Resource) -> ShapeView:
     """A shape, its targets, constraints and messages, and its property shapes (three queries)."""
     s = shape.id
     around = facts(backend, f"{{ <{s}> <{SH}property> ?s }} UNION {{ ?s <{SH}property> <{s}> }}")
-    view = ShapeView(entity_base(settings, shape, "Shape"), *_shape_parts(settings, shape))
+    view = ShapeView(entity_base(links, shape, "Shape"), *_shape_parts(links, shape))
     for iri in shape.iris(SH + "property"):
         if iri in around:
             sub = around[iri]
-            view.properties.append(ShapeView(entity_base(settings, sub, "Shape"), *_shape_parts(settings, sub)))
-    view.used_by = sorted((link_to(settings, r.id, r.label) for r in around.values() if s in r.iris(SH + "property")),
+            view.properties.append(ShapeView(entity_base(links, sub, "Shape"), *_shape_parts(links, sub)))
+    view.used_by = sorted((link_to(links, r.id, r.label) for r in around.values() if s in r.iris(SH + "property")),
                           key=lambda x: x.text)
     return view

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 import pyoxigraph
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -33,9 +32,10 @@ from .backend import GraphBackend
 from .data_status import current_summary
 from .facts import facts_from_triples, facts_of, safe_iri
 from .listing import SPECS, browse_view, home_view, page_meta
-from .namespaces import BASE, PREFIXES
+from .namespaces import BASE, PREFIXES, compact, local_name
 from .search import SearchUnavailable, index_for
-from .settings import Settings
+from .deps import get_backend, get_links
+from .links import BROWSE, DUMPS, Links
 
 router = APIRouter()
 #: Templates are compiled once: no check of the files for changes at each page.
@@ -112,15 +112,10 @@ def render(template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)
 
 
-def _backend(request: Request) -> GraphBackend:
-    return request.app.state.backend  # type: ignore[no-any-return]
+_backend, _links = get_backend, get_links
 
 
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
-
-
-def build_view(backend: GraphBackend, settings: Settings, iri: str, *,
+def build_view(backend: GraphBackend, links: Links, iri: str, *,
                triples: list[pyoxigraph.Triple] | None = None) -> tuple[str, object] | None:
     """The template and view for an IRI, or None when the graph has nothing on it.
 
@@ -133,31 +128,37 @@ def build_view(backend: GraphBackend, settings: Settings, iri: str, *,
     resource = found[iri]
     template, kind = kind_of_types(resource.types)
     builders = {
-        "incident": lambda: v.event_view(backend, settings, resource, kind),
-        "event": lambda: v.event_view(backend, settings, resource, kind),
-        "claim": lambda: v.claim_view(backend, settings, resource),
-        "actor": lambda: v.actor_view(backend, settings, resource),
-        "place": lambda: v.place_view(backend, settings, resource),
-        "source": lambda: v.source_view(backend, settings, resource),
-        "ontology": lambda: ov.ontology_view(backend, settings, resource),
-        "class": lambda: ov.class_view(backend, settings, resource),
-        "property": lambda: ov.property_view(backend, settings, resource),
-        "scheme": lambda: ov.scheme_view(backend, settings, resource),
-        "concept": lambda: ov.concept_view(backend, settings, resource),
-        "shape": lambda: ov.shape_view(backend, settings, resource),
-        "generic": lambda: v.GenericView(v.entity_base(settings, resource, kind)),
+        "incident": lambda: v.event_view(backend, links, resource, kind),
+        "event": lambda: v.event_view(backend, links, resource, kind),
+        "claim": lambda: v.claim_view(backend, links, resource),
+        "actor": lambda: v.actor_view(backend, links, resource),
+        "place": lambda: v.place_view(backend, links, resource),
+        "source": lambda: v.source_view(backend, links, resource),
+        "ontology": lambda: ov.ontology_view(backend, links, resource),
+        "class": lambda: ov.class_view(backend, links, resource),
+        "property": lambda: ov.property_view(backend, links, resource),
+        "scheme": lambda: ov.scheme_view(backend, links, resource),
+        "concept": lambda: ov.concept_view(backend, links, resource),
+        "shape": lambda: ov.shape_view(backend, links, resource),
+        "generic": lambda: v.GenericView(v.entity_base(links, resource, kind)),
     }
     return template, builders[template]()
 
 
 def entity_html(request: Request, iri: str, *, triples: list[pyoxigraph.Triple] | None = None) -> str | None:
+    """:func:`entity_page` with the app's backend and links."""
+    return entity_page(_backend(request), _links(request), iri, triples=triples)
+
+
+def entity_page(backend: GraphBackend, links: Links, iri: str, *,
+                triples: list[pyoxigraph.Triple] | None = None) -> str | None:
     """The HTML page of an IRI of our namespace, or None if the graph knows nothing about it.
 
     ``triples``: its description when already read (see :func:`build_view`).
     """
     if not iri.startswith(BASE) or not safe_iri(iri):
         return None
-    built = build_view(_backend(request), _settings(request), iri, triples=triples)
+    built = build_view(backend, links, iri, triples=triples)
     if built is None:
         return None
     template, view = built
@@ -187,40 +188,40 @@ class TriplesView:
 TRIPLES_SHOWN = 2000
 
 
-def _term_cell(settings: Settings, term: object, labels: dict[str, str]) -> v.Cell:
+def _term_cell(links: Links, term: object, labels: dict[str, str]) -> v.Cell:
     if isinstance(term, pyoxigraph.NamedNode):
         label = labels.get(term.value)
-        return v.Cell(label or v.compact(term.value), settings.local_url(term.value),
-                      v.compact(term.value) if label else None)
+        return v.Cell(label or compact(term.value), links.local_url(term.value),
+                      compact(term.value) if label else None)
     if isinstance(term, pyoxigraph.Literal):
         note = f"@{term.language}" if term.language else (
-            v.compact(term.datatype.value) if not term.datatype.value.endswith("#string") else None)
+            compact(term.datatype.value) if not term.datatype.value.endswith("#string") else None)
         return v.Cell(term.value, note=note)
     return v.Cell(f"_:{getattr(term, 'value', term)}", note="blank node")
 
 
-def triples_view(settings: Settings, triples: list[pyoxigraph.Triple], title: str,
+def triples_view(links: Links, triples: list[pyoxigraph.Triple], title: str,
                  intro: str | None = None) -> TriplesView:
     """Statements grouped by subject, labels taken from the statements themselves."""
     labels = {t.subject.value: t.object.value for t in triples
               if t.predicate.value in (RDFS_LABEL, SKOS + "prefLabel") and isinstance(t.object, pyoxigraph.Literal)}
     groups: dict[object, list[tuple[v.Link, v.Cell]]] = {}
     for t in triples[:TRIPLES_SHOWN]:
-        prop = v.Link(labels.get(t.predicate.value) or v.compact(t.predicate.value),
-                      settings.local_url(t.predicate.value), t.predicate.value)
-        groups.setdefault(t.subject, []).append((prop, _term_cell(settings, t.object, labels)))
-    return TriplesView(title, intro, [SubjectGroup(_term_cell(settings, s, labels), rows) for s, rows in groups.items()],
+        prop = v.Link(labels.get(t.predicate.value) or compact(t.predicate.value),
+                      links.local_url(t.predicate.value), t.predicate.value)
+        groups.setdefault(t.subject, []).append((prop, _term_cell(links, t.object, labels)))
+    return TriplesView(title, intro, [SubjectGroup(_term_cell(links, s, labels), rows) for s, rows in groups.items()],
                        len(triples), min(len(triples), TRIPLES_SHOWN))
 
 
 def triples_html(request: Request, iri: str, triples: list[pyoxigraph.Triple], *, title: str, kind: str,
                  intro: str | None = None, url: str | None = None) -> str:
     """A page of plain statements about (or in) ``iri``, on the site layout; ``url``: its page, if not the IRI's."""
-    settings = _settings(request)
-    meta = v.meta_for(settings, iri, title, kind)
+    links = _links(request)
+    meta = v.meta_for(links, iri, title, kind)
     if url is not None:
         meta = v.Meta(title, kind, url, iri, [v.Alternate(t, url + suffix, label) for t, suffix, label in v.RDF_FORMATS])
-    return render("triples.html", page=triples_view(settings, triples, title, intro), meta=meta)
+    return render("triples.html", page=triples_view(links, triples, title, intro), meta=meta)
 
 
 @dataclass(frozen=True)
@@ -241,8 +242,8 @@ DUMP_KINDS = {"application/n-quads": ("N-Quads, gzipped", "{n:,} quads: every na
 
 def dumps_html(request: Request, dumps: list[Any]) -> str:
     """The page listing the full dumps (:class:`sahel_kg.dumps.Dump`)."""
-    meta = page_meta(_settings(request), "/dumps", "Full dumps", "Full dumps")
-    items = [DumpItem(d.name, f"/dumps/{d.name}", DUMP_KINDS[d.media_type][0],
+    meta = page_meta(_links(request), DUMPS, "Full dumps", "Full dumps")
+    items = [DumpItem(d.name, _links(request).dumps(d.name), DUMP_KINDS[d.media_type][0],
                       DUMP_KINDS[d.media_type][1].format(n=d.triples), f"{d.size / 1024:,.0f} KiB") for d in dumps]
     return render("dumps.html", meta=meta, dumps=items)
 
@@ -253,38 +254,38 @@ def _guess(iri: str) -> str:
     >>> _guess("https://w3id.org/sahel-harm/id/place/kidal-region")
     'kidal region'
     """
-    return v.local_name(iri).replace("-", " ").replace("_", " ")
+    return local_name(iri).replace("-", " ").replace("_", " ")
 
 
 def not_found_html(request: Request, iri: str) -> str:
     """A helpful page for an IRI the graph does not know: what was asked, search, browse."""
-    settings = _settings(request)
-    meta = page_meta(settings, "/", "Not found", "Not found")
+    links = _links(request)
+    meta = page_meta(links, "/", "Not found", "Not found")
     return render("not_found.html", meta=meta, iri=iri, guess=_guess(iri),
-                  lists=[v.Link(s.title, f"/browse/{n}") for n, s in SPECS.items()])
+                  lists=[v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()])
 
 
 def gone_html(request: Request, iri: str, replacement: str | None) -> str:
     """The page of a retired IRI, linking to its replacement when there is one."""
-    settings = _settings(request)
-    meta = page_meta(settings, "/", "Gone", "Retired identifier")
-    link = v.link_to(settings, replacement) if replacement else None
+    links = _links(request)
+    meta = page_meta(links, "/", "Gone", "Retired identifier")
+    link = v.link_to(links, replacement) if replacement else None
     return render("gone.html", meta=meta, iri=iri, replacement=link, guess=_guess(iri),
-                  lists=[v.Link(s.title, f"/browse/{n}") for n, s in SPECS.items()])
+                  lists=[v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()])
 
 
 @router.get("/", name="home", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     """What the dataset is, its counts, a timeline, example queries and where to go next."""
-    view = home_view(_backend(request), _settings(request))
+    view = home_view(_backend(request), _links(request))
     return HTMLResponse(render("home.html", page=view, meta=view.meta))
 
 
 @router.get("/browse", name="browse_index", response_class=HTMLResponse)
 def browse_index(request: Request) -> HTMLResponse:
     """The list of lists."""
-    meta = page_meta(_settings(request), "/browse", "Browse", "Browse")
-    lists = [v.Link(s.title, f"/browse/{n}") for n, s in SPECS.items()]
+    meta = page_meta(_links(request), BROWSE, "Browse", "Browse")
+    lists = [v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()]
     return HTMLResponse(render("browse_index.html", meta=meta, lists=lists))
 
 
@@ -298,7 +299,7 @@ def browse(
     if name not in SPECS:
         raise HTTPException(404, f"no list named {name!r}; try one of {', '.join(SPECS)}")
     chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page")}
-    view = browse_view(_backend(request), _settings(request), name, chosen, page, per_page)
+    view = browse_view(_backend(request), _links(request), name, chosen, page, per_page)
     return HTMLResponse(render("browse.html", page=view, meta=view.meta))
 
 
@@ -308,13 +309,13 @@ def search(request: Request, q: Annotated[str, Query(description="words to find 
 
     503 with Retry-After while the search index is being built.
     """
-    settings = _settings(request)
-    meta = page_meta(settings, "/search?" + urlencode({"q": q}) if q else "/search", "Search", "Search")
+    links = _links(request)
+    meta = page_meta(links, links.search(q), "Search", "Search")
     try:
         hits = index_for(request.app.state, _backend(request)).search(q) if q.strip() else []
     except SearchUnavailable as exc:
         body = render("search_unavailable.html", meta=meta, q=q, message=exc.message, retry_after=exc.retry_after)
         return HTMLResponse(body, 503, headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"})
-    results = [(v.link_to(settings, h.entry.iri, h.entry.name), h.entry.kind,
+    results = [(v.link_to(links, h.entry.iri, h.entry.name), h.entry.kind,
                 None if h.entry.main or h.entry.text == h.entry.name else h.entry.text) for h in hits]
     return HTMLResponse(render("search.html", meta=meta, q=q, results=results))

@@ -29,17 +29,19 @@ from fastapi.templating import Jinja2Templates
 
 from .data_status import current_summary
 from .example_queries import example_queries
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, compact
 from .negotiation import OFFERS, HTML, Kind
-from .settings import Settings, SettingsDep
+from .links import Links
+from .settings import Settings
+from .deps import RunnerDep, SettingsDep, StoreDep
 from .evaluation import PAGE_FORMAT, TRUNCATED_HEADER, Head, kind_of
 from .observability import note_query
 from .runners import Runner
 from .sparql_protocol import (
-    ProtocolError, ProtocolRequest, RunnerDep, job_for, read_request_query_safely, refuse_service,
+    ProtocolError, ProtocolRequest, job_for, read_request_query_safely, refuse_service,
 )
 from .backend import GraphBackend
-from .store import ServedStore, StoreDep
+from .store import ServedStore
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -58,21 +60,6 @@ LIMIT 50"""
 def default_query() -> str:
     """What the editor holds before anything is typed: every prefix, then a query."""
     return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + "\n\n" + DEFAULT_BODY
-
-
-def compact(iri: str) -> str:
-    """``prefix:local`` for IRIs under one of our prefixes (the longest wins), else the IRI.
-
-    >>> compact("http://www.w3.org/ns/prov#wasAttributedTo")
-    'prov:wasAttributedTo'
-    >>> compact("http://example.org/x")
-    'http://example.org/x'
-    """
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
 
 
 @dataclass(frozen=True)
@@ -108,10 +95,10 @@ class ResultsView:
     elapsed_ms: float = 0.0
 
 
-def cell_for(term: object, settings: Settings, labels: dict[str, str]) -> Cell:
+def cell_for(term: object, links: Links, labels: dict[str, str]) -> Cell:
     """The view of one RDF term."""
     if isinstance(term, pyoxigraph.NamedNode):
-        return Cell(compact(term.value), settings.local_url(term.value), labels.get(term.value), kind="iri")
+        return Cell(compact(term.value), links.local_url(term.value), labels.get(term.value), kind="iri")
     if isinstance(term, pyoxigraph.BlankNode):
         return Cell(f"_:{term.value}", kind="bnode")
     if isinstance(term, pyoxigraph.Literal):
@@ -176,8 +163,9 @@ def parse_page_result(head: Head, body: bytes) -> object:
     return pyoxigraph.parse_query_results(body, fmt)
 
 
-def view_of(backend: GraphBackend, settings: Settings, req: ProtocolRequest, head: Head, body: bytes) -> ResultsView:
-    """The view of a result evaluated elsewhere (its rows capped at ``html_row_limit``)."""
+def view_of(backend: GraphBackend, links: Links, row_limit: int, req: ProtocolRequest, head: Head,
+            body: bytes) -> ResultsView:
+    """The view of a result evaluated elsewhere (its rows capped at ``row_limit``)."""
     if head.status != 200:
         return ResultsView(error=body.decode("utf-8", "replace").strip())
     result = parse_page_result(head, body)
@@ -186,11 +174,11 @@ def view_of(backend: GraphBackend, settings: Settings, req: ProtocolRequest, hea
     if kind == "boolean":
         view.boolean = bool(result)
         return view
-    view.columns, terms, _ = _rows(result, settings.html_row_limit)
+    view.columns, terms, _ = _rows(result, row_limit)
     view.truncated = TRUNCATED_HEADER in head.headers
     iris = {t.value for row in terms for t in row if isinstance(t, pyoxigraph.NamedNode)}
     labels = fetch_labels(backend, iris)
-    view.rows = [[cell_for(t, settings, labels) if t is not None else None for t in row] for row in terms]
+    view.rows = [[cell_for(t, links, labels) if t is not None else None for t in row] for row in terms]
     return view
 
 
@@ -203,7 +191,8 @@ async def evaluate_for_page(store: ServedStore, settings: Settings, req: Protoco
     except ProtocolError as exc:
         return ResultsView(error=exc.message), exc.status
     head, body = await runner.collect(store, job)
-    view = await asyncio.to_thread(view_of, backend, settings, req, head, body)
+    view = await asyncio.to_thread(view_of, backend, Links(settings.public_base_url), settings.html_row_limit,
+                                    req, head, body)
     view.elapsed_ms = (time.perf_counter() - started) * 1000
     return view, head.status
 

@@ -28,7 +28,8 @@ from rapidfuzz.distance import Levenshtein
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import OA, PREFIXES, SHG
+from .namespaces import PREFIXES
+from .rdflib_terms import OA, SHG
 
 PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")
 #: Longest nearest passage shown in a report.

@@ -30,9 +30,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 import pyoxigraph
-from fastapi.responses import Response, StreamingResponse
-from starlette.types import Receive, Scope
-from starlette.types import Send as ASGISend
 
 from .evaluation import ClientGone, Head, QueryJob, Send, evaluate, failure
 
@@ -57,8 +54,8 @@ class Source(Protocol):
 class Runner(Protocol):
     """Evaluates jobs within the configured limits."""
 
-    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> Response:
-        """The (possibly streamed) response to a job."""
+    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, Source]:
+        """The head of a job's result and where the rest of its body comes from (the web layer streams it)."""
         ...
 
     async def collect(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, bytes]:
@@ -93,34 +90,6 @@ def timed_out(limit: float) -> Head:
     return failure(503, f"the query ran longer than the {limit:g} s time limit and was stopped; "
                    "narrow it (a LIMIT, fewer unbound patterns) and try again",
                    {"Sahel-Query-Timeout": f"{limit:g}"})
-
-
-class SourceResponse(StreamingResponse):
-    """A streamed result that stops its :class:`Source` as soon as the response ends, however it ends.
-
-    Starlette abandons the body iterator when the client disconnects while a
-    chunk is being sent; the iterator's own ``finally`` would then run only
-    when the garbage collector finalizes it, and the worker feeding it would
-    stay blocked until then. Cancelling here frees it at once.
-    """
-
-    def __init__(self, source: Source, first: bytes, status: int, headers: dict[str, str], media_type: str):
-        super().__init__(drain(source, first), status, headers=headers, media_type=media_type)
-        self.source = source
-
-    async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            self.source.cancel()
-
-
-def respond(head: Head, source: Source) -> Response:
-    """A plain response for a complete head, a streamed one otherwise."""
-    headers = {"Vary": "Accept", **head.headers}
-    if head.done:
-        return Response(head.body, head.status, headers=headers, media_type=head.media_type)
-    return SourceResponse(source, head.body, head.status, headers, head.media_type)
 
 
 async def drain(source: Source, first: bytes) -> AsyncIterator[bytes]:
@@ -268,12 +237,10 @@ class ThreadRunner:
         assert isinstance(head, Head)
         return head, bridge
 
-    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> Response:
-        """Evaluate a job on a worker and answer with its (possibly streamed) result."""
+    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, Source]:
+        """Evaluate a job on a worker thread: its head, and the source of the rest of its body."""
         head, bridge = await self._start(store, job)
-        if bridge is None:
-            return respond(head, _Nothing())
-        return respond(head, bridge)
+        return head, _Nothing() if bridge is None else bridge
 
     async def collect(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, bytes]:
         """The head and the whole body of a job's result."""

@@ -32,7 +32,8 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, URIRef
 
-from .namespaces import PREFIXES, SHG
+from .namespaces import PREFIXES
+from .rdflib_terms import SHG
 from .settings import settings_of
 from .turtle_format import format_graph
 

@@ -39,9 +39,8 @@ import pyoxigraph
 
 from .backend import EmbeddedBackend, GraphBackend, RemoteBackend, virtuoso_bnode_chunks
 from .facts import DC_TITLE, RDF_TYPE, RDFS_LABEL, SKOS_ALT, SKOS_PREF, lang_rank
-from .namespaces import BASE, PREFIXES
+from .namespaces import BASE, PREFIXES, local_name
 from .remote import JSON_RESULTS, ResponseReader, StoreUnavailable, translate_errors
-from .views import local_name
 
 #: Bump when the file's tables or their meaning change; older files are rebuilt.
 FORMAT = "1"

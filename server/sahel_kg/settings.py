@@ -20,12 +20,12 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from fastapi import Depends, Request
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .links import Links
 from .namespaces import BASE
 
 
@@ -246,9 +246,7 @@ class Settings(BaseSettings):
 
     def local_url(self, iri: str) -> str:
         """Where an IRI of the project namespace is served locally; others unchanged."""
-        if iri.startswith(BASE):
-            return self.public_base_url + iri[len(BASE):]
-        return iri
+        return Links(self.public_base_url).local_url(iri)
 
 
 def load_settings(**given: object) -> Settings:
@@ -287,11 +285,3 @@ def settings_of(args: argparse.Namespace) -> Settings:
     if isinstance(loaded, Settings):
         return loaded
     return load_settings(**{name: getattr(args, name, None) for name in OPTION_SETTINGS})
-
-
-async def get_settings(request: Request) -> Settings:
-    """The app's settings (a FastAPI dependency)."""
-    return request.app.state.settings  # type: ignore[no-any-return]
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]

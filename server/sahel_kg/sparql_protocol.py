@@ -22,17 +22,16 @@ import hmac
 import logging
 import re
 from dataclasses import dataclass
-from typing import Annotated
 from urllib.parse import parse_qsl
 
 import pyoxigraph
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from .evaluation import QueryJob, kind_of
 from .negotiation import same_format, wants_html
 from .observability import note_query
-from .runners import Runner
+from .responses import respond
 from .namespaces import PREFIXES
 from .security import check_service_calls, unread_service_refusal
 from .sparql_text import QueryText, TooManyTokens, read_query
@@ -202,14 +201,6 @@ def dataset_options(req: ProtocolRequest, text: QueryText) -> dict[str, object]:
     return {"use_default_graph_as_union": True}
 
 
-async def get_runner(request: Request) -> Runner:
-    """The app's query runner."""
-    return request.app.state.runner  # type: ignore[no-any-return]
-
-
-RunnerDep = Annotated[Runner, Depends(get_runner)]
-
-
 def read_request_query(req: ProtocolRequest, *, max_tokens: int | None = None) -> QueryText:
     """The request's query as the server reads it (once per request: SERVICE check, dataset, form).
 
@@ -314,7 +305,7 @@ async def sparql(request: Request) -> Response:
             from .query_page import results_page
 
             return await results_page(request, store, settings, req, runner)
-        return await runner.run(store, job_for(req, settings, text=text))
+        return respond(*await runner.run(store, job_for(req, settings, text=text)))
     except ProtocolError as exc:
         return exc.response()
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Union
+from typing import TYPE_CHECKING, Union
 
 import pyoxigraph
-from fastapi import Depends, Request
 
 if TYPE_CHECKING:
     from .remote import RemoteStore
@@ -86,11 +85,3 @@ def is_read_only(store: pyoxigraph.Store) -> bool:
 
 #: What an app serves: the embedded store, or an external one over HTTP.
 ServedStore = Union[pyoxigraph.Store, "RemoteStore"]
-
-
-async def get_store(request: Request) -> ServedStore:
-    """The app's store (a FastAPI dependency)."""
-    return request.app.state.store  # type: ignore[no-any-return]
-
-
-StoreDep = Annotated[ServedStore, Depends(get_store)]

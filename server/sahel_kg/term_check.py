@@ -28,7 +28,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from .namespaces import PREFIXES, SHG
+from .namespaces import PREFIXES
+from .rdflib_terms import SHG
 
 #: The closed list of reused terms, relative to the project root.
 REUSED_TERMS = Path("ontology") / "reused-terms.csv"

@@ -4,9 +4,7 @@ Templates receive these dataclasses (strings, numbers, links), never RDF
 terms. Each ``*_view`` function asks the backend a handful of queries at
 most, whatever the number of rows it shows.
 
->>> from pathlib import Path
->>> s = Settings(root=Path("/p"))
->>> link_to(s, "https://w3id.org/sahel-harm/id/place/mali", "Mali")
+>>> link_to(Links("http://localhost:8000/"), "https://w3id.org/sahel-harm/id/place/mali", "Mali")
 Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali')
 >>> human_date("2024-06-20")
 '20 June 2024'
@@ -18,16 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from urllib.parse import urlencode
 
 from .backend import GraphBackend
 from .charts import RangeChart, RangeInput, range_chart
 from .facts import LABEL_PROPS, MAX_SUBJECTS, RDFS_LABEL, SKOS_ALT, Resource, Value, facts, facts_of, rows
-from .namespaces import BASE, PREFIXES
-from .query_page import compact as _compact
-from .settings import Settings
+from .namespaces import BASE, PREFIXES, compact, local_name
+from .links import BROWSE, Links
 from .store_cache import cache_for
 
 P = PREFIXES
@@ -99,39 +95,20 @@ class Cell:
     inner: list[tuple[str, str, str | None]] = field(default_factory=list)  # (property, text, href)
 
 
-@lru_cache(maxsize=8192)
-def compact(iri: str) -> str:
-    """:func:`sahel_kg.query_page.compact`, remembered: a page shortens the same few IRIs many times.
-
-    >>> compact("http://www.w3.org/ns/prov#wasAttributedTo")
-    'prov:wasAttributedTo'
-    """
-    return _compact(iri)
-
-
-def local_name(iri: str) -> str:
-    """The last path segment or fragment of an IRI.
-
-    >>> local_name("https://w3id.org/sahel-harm/vocab/stance/denies")
-    'denies'
-    """
-    return re.split(r"[/#]", iri.rstrip("/"))[-1]
-
-
-def link_to(settings: Settings, iri: str, text: str | None = None) -> Link:
+def link_to(links: Links, iri: str, text: str | None = None) -> Link:
     """A link to an IRI: our IRIs go to this server, others to themselves."""
     short = compact(iri)
-    return Link(text or short, settings.local_url(iri), short)
+    return Link(text or short, links.local_url(iri), short)
 
 
-def value_link(settings: Settings, value: Value) -> Link:
+def value_link(links: Links, value: Value) -> Link:
     """A link for an IRI value, labelled."""
-    return link_to(settings, value.text, value.label)
+    return link_to(links, value.text, value.label)
 
 
-def links(settings: Settings, resource: Resource, prop: str) -> list[Link]:
+def links_of(links: Links, resource: Resource, prop: str) -> list[Link]:
     """Links for every IRI value of ``prop``, sorted by text."""
-    return sorted((value_link(settings, v) for v in resource.values(prop) if v.kind == "iri"),
+    return sorted((value_link(links, v) for v in resource.values(prop) if v.kind == "iri"),
                   key=lambda link: link.text.casefold())
 
 
@@ -140,9 +117,9 @@ def texts(resource: Resource, prop: str) -> list[str]:
     return sorted(v.text for v in resource.values(prop) if v.kind == "literal")
 
 
-def meta_for(settings: Settings, iri: str, title: str, kind: str) -> Meta:
+def meta_for(links: Links, iri: str, title: str, kind: str) -> Meta:
     """Head data for the page of ``iri``: canonical URL and RDF alternates."""
-    url = settings.local_url(iri)
+    url = links.local_url(iri)
     return Meta(title, kind, url, iri, [Alternate(t, url + suffix, label) for t, suffix, label in RDF_FORMATS])
 
 
@@ -184,24 +161,24 @@ def inferences(resource: Resource) -> list[Inference]:
     return found
 
 
-def statements(settings: Settings, resource: Resource) -> list[Statement]:
+def statements(links: Links, resource: Resource) -> list[Statement]:
     """Every property of a resource with its values, for the full statements table."""
     result = []
     for prop in sorted(resource.props, key=compact):
         label = resource.prop_labels.get(prop)
-        prop_link = Link(f"{label} ({compact(prop)})" if label else compact(prop), settings.local_url(prop), prop)
-        result.append(Statement(prop_link, [cell_for(settings, v) for v in resource.props[prop]]))
+        prop_link = Link(f"{label} ({compact(prop)})" if label else compact(prop), links.local_url(prop), prop)
+        result.append(Statement(prop_link, [cell_for(links, v) for v in resource.props[prop]]))
     return result
 
 
-def cell_for(settings: Settings, value: Value) -> Cell:
+def cell_for(links: Links, value: Value) -> Cell:
     """A statements-table cell for a value."""
     if value.kind == "iri":
-        return Cell(value.label or compact(value.text), settings.local_url(value.text),
+        return Cell(value.label or compact(value.text), links.local_url(value.text),
                     compact(value.text) if value.label else None)
     if value.kind == "bnode" and value.node is not None:
         inner = [(compact(p), v.label or (compact(v.text) if v.kind == "iri" else v.text),
-                  settings.local_url(v.text) if v.kind == "iri" else None)
+                  links.local_url(v.text) if v.kind == "iri" else None)
                  for p in sorted(value.node.props) for v in value.node.props[p]]
         return Cell("", inner=inner)
     note = f"@{value.lang}" if value.lang else (compact(value.datatype) if value.datatype and
@@ -237,7 +214,7 @@ def parse_wkt(wkt: str | None) -> tuple[float, float] | None:
     return (float(match.group(2)), float(match.group(1))) if match else None
 
 
-def place_chain(backend: GraphBackend, settings: Settings, place: str) -> list[PlaceStep]:
+def place_chain(backend: GraphBackend, links: Links, place: str) -> list[PlaceStep]:
     """The place and every place containing it, innermost first (one query, none when remembered).
 
     A place's chain is the same for every page of a store's life, so it is
@@ -249,7 +226,7 @@ def place_chain(backend: GraphBackend, settings: Settings, place: str) -> list[P
     while current in info and len(chain) < 20:
         row = info[current]
         point = parse_wkt(row.get("wkt"))
-        chain.append(PlaceStep(link_to(settings, current, row.get("l")), *(point or (None, None))))
+        chain.append(PlaceStep(link_to(links, current, row.get("l")), *(point or (None, None))))
         current = row.get("parent", "")
     return chain
 
@@ -391,64 +368,64 @@ def count_view(node: Resource) -> CountView:
                      qslug, qual.display if qual else "", node.text(SHG + "subtotal") in ("true", "1"), sorted(details))
 
 
-def claim_ref(settings: Settings, iri: str, label: str) -> ClaimRef:
+def claim_ref(links: Links, iri: str, label: str) -> ClaimRef:
     """A claim link with its page anchor."""
-    return ClaimRef(label, settings.local_url(iri), "claim-" + local_name(iri))
+    return ClaimRef(label, links.local_url(iri), "claim-" + local_name(iri))
 
 
-def _source_bits(settings: Settings, source: Resource | None) -> tuple[list[Link], list[Link], str]:
+def _source_bits(links: Links, source: Resource | None) -> tuple[list[Link], list[Link], str]:
     if source is None:
         return [], [], ""
     issued = source.text(DCT + "issued")
     when = human_date(issued) if issued else window_text(source.text(SHG + "earliestPublication"),
                                                           source.text(SHG + "latestPublication"))
-    return links(settings, source, DCT + "publisher"), links(settings, source, DCT + "creator"), when
+    return links_of(links, source, DCT + "publisher"), links_of(links, source, DCT + "creator"), when
 
 
-def claim_row(settings: Settings, claim: Resource, related: dict[str, Resource]) -> ClaimRow:
+def claim_row(links: Links, claim: Resource, related: dict[str, Resource]) -> ClaimRow:
     """A claim's row from its facts and those of its speakers and source."""
     speakers = []
     for value in claim.values(PROV + "wasAttributedTo"):
         person = related.get(value.text)
         affiliation = person.first(SCHEMA + "affiliation") if person else None
-        speakers.append(Speaker(value_link(settings, value), value_link(settings, affiliation) if affiliation else None,
+        speakers.append(Speaker(value_link(links, value), value_link(links, affiliation) if affiliation else None,
                                 person.text(SCHEMA + "jobTitle") if person else None))
     roles = []
     # relays and principals are qualified influences; older data may still carry qualified attributions
     for value in claim.values(PROV + "qualifiedInfluence") + claim.values(PROV + "qualifiedAttribution"):
         if value.node and (agent := value.node.first(PROV + "agent")):
             role = value.node.first(PROV + "hadRole")
-            roles.append((role.display if role else "attributed to", value_link(settings, agent)))
+            roles.append((role.display if role else "attributed to", value_link(links, agent)))
     counts = [count_view(v.node) for v in claim.values(SHG + "count") if v.node is not None]
     killed = [c for c in counts if c.what == "killed" and not c.subtotal]
     total = killed[0] if killed else None
     source = claim.first(PROV + "wasDerivedFrom")
-    publishers, creators, when = _source_bits(settings, related.get(source.text) if source else None)
+    publishers, creators, when = _source_bits(links, related.get(source.text) if source else None)
     stance = claim.first(SHG + "stance")
     return ClaimRow(
-        ref=claim_ref(settings, claim.id, claim.label), label=claim.label,
-        stance=value_link(settings, stance) if stance else None,
+        ref=claim_ref(links, claim.id, claim.label), label=claim.label,
+        stance=value_link(links, stance) if stance else None,
         stance_slug=local_name(stance.text) if stance else "", speakers=speakers, roles=sorted(roles, key=str),
-        about=links(settings, claim, SHG + "about"), total=total,
+        about=links_of(links, claim, SHG + "about"), total=total,
         other_counts=[c for c in counts if c is not total],
-        victim_status=links(settings, claim, SHG + "victimStatus"),
-        victim_groups=links(settings, claim, SHG + "victimGroup"),
-        populations=links(settings, claim, SHG + "targetedPopulation"),
-        perpetrators=links(settings, claim, SHG + "allegedPerpetrator"),
-        methods=links(settings, claim, SHG + "method"), mentions=links(settings, claim, SHG + "mentions"),
+        victim_status=links_of(links, claim, SHG + "victimStatus"),
+        victim_groups=links_of(links, claim, SHG + "victimGroup"),
+        populations=links_of(links, claim, SHG + "targetedPopulation"),
+        perpetrators=links_of(links, claim, SHG + "allegedPerpetrator"),
+        methods=links_of(links, claim, SHG + "method"), mentions=links_of(links, claim, SHG + "mentions"),
         characterisations=texts(claim, SHG + "characterisation"),
         speaker_words=texts(claim, SHG + "speakerWords"),
         quotes=sorted(v.node.text(P["oa"] + "exact") or "" for v in claim.values(SHG + "quote") if v.node),
-        source=value_link(settings, source) if source else None, publishers=publishers, creators=creators,
+        source=value_link(links, source) if source else None, publishers=publishers, creators=creators,
         source_date=when, comment=claim.text(RDFS + "comment"),
-        responds_to=[claim_ref(settings, v.text, v.display) for v in claim.values(SHG + "respondsTo")],
-        part_of=links(settings, claim, SHG + "allegedPartOf"),
+        responds_to=[claim_ref(links, v.text, v.display) for v in claim.values(SHG + "respondsTo")],
+        part_of=links_of(links, claim, SHG + "allegedPartOf"),
     )
 
 
-def claim_rows(settings: Settings, claims: dict[str, Resource], related: dict[str, Resource]) -> list[ClaimRow]:
+def claim_rows(links: Links, claims: dict[str, Resource], related: dict[str, Resource]) -> list[ClaimRow]:
     """Rows for claims, each knowing which of the others answer it."""
-    built = {iri: claim_row(settings, c, related) for iri, c in claims.items()}
+    built = {iri: claim_row(links, c, related) for iri, c in claims.items()}
     for row in built.values():
         for target in row.responds_to:
             for other in built.values():
@@ -508,11 +485,11 @@ def split_claims(found: dict[str, Resource]) -> tuple[dict[str, Resource], dict[
     return claims, found
 
 
-def rows_by_iri(backend: GraphBackend, settings: Settings, iris: list[str]) -> dict[str, ClaimRow]:
+def rows_by_iri(backend: GraphBackend, links: Links, iris: list[str]) -> dict[str, ClaimRow]:
     """The rows of the given claims (two queries: the claims with their speakers and sources, and labels)."""
     claims, related = split_claims(facts_of(backend, iris, hop=RELATED, hop_props=RELATED_PROPS))
     claims = {iri: claims[iri] for iri in iris if iri in claims}
-    return dict(zip(claims, claim_rows(settings, claims, related)))
+    return dict(zip(claims, claim_rows(links, claims, related)))
 
 
 # ---------------------------------------------------------------- bounded lists
@@ -598,7 +575,7 @@ def browse_href(name: str, **filters: str) -> str:
     def short(key: str, iri: str) -> str:
         base = f"{BASE}id/{FILTER_KINDS.get(key, '-')}/"
         return iri[len(base):] if iri.startswith(base) and "/" not in iri[len(base):] else iri
-    return f"/browse/{name}?" + urlencode({k: short(k, v) for k, v in filters.items()})
+    return f"{BROWSE}/{name}?" + urlencode({k: short(k, v) for k, v in filters.items()})
 
 
 def part(total: int, items: list, more: str | None, key=lambda item: item.text.casefold(),  # type: ignore[no-untyped-def,type-arg]
@@ -614,9 +591,9 @@ def claims_part(total: int, iris: list[str], claim_rows_: dict[str, ClaimRow], m
                 cap=cap)
 
 
-def links_part(settings: Settings, total: int, iris: list[str], found: dict[str, Resource], more: str | None) -> Part:
+def links_part(links: Links, total: int, iris: list[str], found: dict[str, Resource], more: str | None) -> Part:
     """A :class:`Part` of links, labelled from ``found``."""
-    return part(total, [link_to(settings, i, found[i].label if i in found else None) for i in iris], more)
+    return part(total, [link_to(links, i, found[i].label if i in found else None) for i in iris], more)
 
 
 # ---------------------------------------------------------------- entity pages
@@ -633,11 +610,11 @@ class EntityView:
     statements: list[Statement]
 
 
-def entity_base(settings: Settings, resource: Resource, kind: str) -> EntityView:
+def entity_base(links: Links, resource: Resource, kind: str) -> EntityView:
     """The common part of an entity's view."""
-    return EntityView(meta_for(settings, resource.id, resource.label, kind), resource.label,
-                      links(settings, resource, P["rdf"] + "type"), resource.text(RDFS + "comment"),
-                      inferences(resource), statements(settings, resource))
+    return EntityView(meta_for(links, resource.id, resource.label, kind), resource.label,
+                      links_of(links, resource, P["rdf"] + "type"), resource.text(RDFS + "comment"),
+                      inferences(resource), statements(links, resource))
 
 
 @dataclass
@@ -676,35 +653,35 @@ def event_query(iri: str) -> str:
             f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }} }} LIMIT {MAX_SUBJECTS} }} }}")
 
 
-def event_claims(backend: GraphBackend, settings: Settings,
+def event_claims(backend: GraphBackend, links: Links,
                  iri: str) -> tuple[dict[str, Resource], dict[str, Resource], list[Link]]:
     """An event's claims, their speakers and sources, and the links to what concerns it (two or three queries)."""
     found = rows(backend, event_query(iri))
-    responses = sorted((link_to(settings, r["r"], r.get("l")) for r in found if "r" in r), key=lambda link: link.text)
+    responses = sorted((link_to(links, r["r"], r.get("l")) for r in found if "r" in r), key=lambda link: link.text)
     claims, related = split_claims(facts_of(backend, [r["s"] for r in found if "s" in r],
                                             hop=RELATED, hop_props=RELATED_PROPS))
     return claims, related, responses
 
 
-def event_view(backend: GraphBackend, settings: Settings, event: Resource, kind: str) -> IncidentView:
+def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) -> IncidentView:
     """Incidents and other events: three or four queries (the event's facts are given; at most 500 claims)."""
-    claims, related, responses = event_claims(backend, settings, event.id)
+    claims, related, responses = event_claims(backend, links, event.id)
     place = event.first(SEM + "hasPlace")
-    chain = place_chain(backend, settings, place.text) if place else []
-    rows_ = comparison_order(claim_rows(settings, claims, related))
+    chain = place_chain(backend, links, place.text) if place else []
+    rows_ = comparison_order(claim_rows(links, claims, related))
     precision = event.first(SHG + "timePrecision")
     pprecision = event.first(SHG + "placePrecision")
     return IncidentView(
-        base=entity_base(settings, event, kind), event_type=links(settings, event, SEM + "eventType"),
+        base=entity_base(links, event, kind), event_type=links_of(links, event, SEM + "eventType"),
         window=window_text(event.text(SEM + "hasEarliestBeginTimeStamp"), event.text(SEM + "hasLatestEndTimeStamp")),
-        time_precision=value_link(settings, precision) if precision else None,
-        place=value_link(settings, place) if place else None,
-        place_precision=value_link(settings, pprecision) if pprecision else None,
+        time_precision=value_link(links, precision) if precision else None,
+        place=value_link(links, place) if place else None,
+        place_precision=value_link(links, pprecision) if pprecision else None,
         chain=chain, map=map_view(chain), claims=rows_, chart=chart_for(rows_),
         responses=responses,
-        possibly_same=links(settings, event, SHG + "possiblySameIncidentAs"),
-        actors=links(settings, event, SEM + "hasActor"), concerns=links(settings, event, SHG + "concerns"),
-        addressees=links(settings, event, SHG + "addressee"),
+        possibly_same=links_of(links, event, SHG + "possiblySameIncidentAs"),
+        actors=links_of(links, event, SEM + "hasActor"), concerns=links_of(links, event, SHG + "concerns"),
+        addressees=links_of(links, event, SHG + "addressee"),
     )
 
 
@@ -716,15 +693,15 @@ class ClaimView:
     row: ClaimRow
 
 
-def claim_view(backend: GraphBackend, settings: Settings, claim: Resource) -> ClaimView:
+def claim_view(backend: GraphBackend, links: Links, claim: Resource) -> ClaimView:
     """A claim with its speakers, source, and the claims it answers or that answer it (three queries)."""
     c = claim.id
     related = facts(backend, f"{{ <{c}> <{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom>|<{SHG}respondsTo> ?s }} "
                              f"UNION {{ ?s <{SHG}respondsTo> <{c}> }}")
-    row = claim_row(settings, claim, related)
-    row.answered_by = sorted((claim_ref(settings, r.id, r.label) for r in related.values()
+    row = claim_row(links, claim, related)
+    row.answered_by = sorted((claim_ref(links, r.id, r.label) for r in related.values()
                               if c in r.iris(SHG + "respondsTo")), key=lambda ref: ref.text)
-    return ClaimView(entity_base(settings, claim, "Claim"), row)
+    return ClaimView(entity_base(links, claim, "Claim"), row)
 
 
 @dataclass
@@ -776,14 +753,14 @@ ACTOR_FILTERS = {"made": "speaker", "denials": "speaker", "by_members": "affilia
                  "mentioned": "mentions", "represented": "agent"}
 
 
-def actor_view(backend: GraphBackend, settings: Settings, actor: Resource) -> ActorView:
+def actor_view(backend: GraphBackend, links: Links, actor: Resource) -> ActorView:
     """Names, category, affiliation, and the first claims an actor made or is named in, with counts (three queries)."""
     a = actor.id
     found = sections(backend, actor_sections(a), ACTOR_SHOWN)
     everything = facts_of(backend, {i for items in (f[1] for f in found.values()) for i in items}, hop=RELATED,
                           hop_props=RELATED_PROPS)
     claims, related = split_claims(everything)
-    claim_rows_ = dict(zip(claims, claim_rows(settings, claims, related)))
+    claim_rows_ = dict(zip(claims, claim_rows(links, claims, related)))
     denial_stances = ",".join(sorted(RESPONSE_STANCES - {"confirms"}))
 
     def claims_of(key: str) -> Part:
@@ -795,16 +772,16 @@ def actor_view(backend: GraphBackend, settings: Settings, actor: Resource) -> Ac
         return built
 
     return ActorView(
-        base=entity_base(settings, actor, "Actor"),
+        base=entity_base(links, actor, "Actor"),
         alt_labels=sorted({f"{v.text} ({v.lang})" if v.lang and v.lang != "en" else v.text
                            for v in actor.values(SKOS_ALT)}),
-        categories=links(settings, actor, SHG + "actorCategory"),
-        affiliation=links(settings, actor, SCHEMA + "affiliation"),
+        categories=links_of(links, actor, SHG + "actorCategory"),
+        affiliation=links_of(links, actor, SCHEMA + "affiliation"),
         job=actor.text(SCHEMA + "jobTitle"), honorific=actor.text(SCHEMA + "honorificPrefix"),
-        members=links_part(settings, *found["members"], everything, None),
+        members=links_part(links, *found["members"], everything, None),
         made=claims_of("made"), denials=claims_of("denials"), by_members=claims_of("by_members"),
         accused=claims_of("accused"), mentioned=claims_of("mentioned"), represented=claims_of("represented"),
-        documents=links_part(settings, *found["documents"], everything, browse_href("sources", publisher=a)),
+        documents=links_part(links, *found["documents"], everything, browse_href("sources", publisher=a)),
     )
 
 
@@ -853,36 +830,36 @@ def place_sections(p: str) -> dict[str, str]:
     }
 
 
-def event_item(settings: Settings, event: Resource) -> EventItem:
+def event_item(links: Links, event: Resource) -> EventItem:
     """A listed event: its kind, time window and place."""
     kinds = sorted(local_name(t) for t in event.types if t.startswith(SHG))
     place = event.first(SEM + "hasPlace")
-    return EventItem(link_to(settings, event.id, event.label), "Incident" if "Incident" in kinds else
+    return EventItem(link_to(links, event.id, event.label), "Incident" if "Incident" in kinds else
                      (kinds[0] if kinds else "Event"),
                      window_text(event.text(SEM + "hasEarliestBeginTimeStamp"), event.text(SEM + "hasLatestEndTimeStamp")),
-                     value_link(settings, place) if place else Link("", ""))
+                     value_link(links, place) if place else Link("", ""))
 
 
-def place_view(backend: GraphBackend, settings: Settings, place: Resource) -> PlaceView:
+def place_view(backend: GraphBackend, links: Links, place: Resource) -> PlaceView:
     """A place, its containing chain, and the first places, events and documents within it (four queries)."""
     p = place.id
-    chain = place_chain(backend, settings, p)
+    chain = place_chain(backend, links, p)
     found = sections(backend, place_sections(p))
     everything = facts_of(backend, {i for items in (f[1] for f in found.values()) for i in items})
 
     total, items = found["events"]
-    shown = [event_item(settings, everything[i]) for i in items if i in everything]
+    shown = [event_item(links, everything[i]) for i in items if i in everything]
     incidents = part(total, [e for e in shown if e.kind == "Incident"], browse_href("incidents", region=p),
                      key=lambda e: e.link.text.casefold())
     others = [e for e in shown if e.kind != "Incident"]
 
     precision = place.first(SHG + "placePrecision")
     return PlaceView(
-        base=entity_base(settings, place, "Place"), alt_labels=sorted(v.text for v in place.values(SKOS_ALT)),
-        precision=value_link(settings, precision) if precision else None, chain=chain, map=map_view(chain),
-        children=links_part(settings, *found["children"], everything, browse_href("places", within=p)),
+        base=entity_base(links, place, "Place"), alt_labels=sorted(v.text for v in place.values(SKOS_ALT)),
+        precision=value_link(links, precision) if precision else None, chain=chain, map=map_view(chain),
+        children=links_part(links, *found["children"], everything, browse_href("places", within=p)),
         incidents=incidents, events=part(len(others), others, None, key=lambda e: e.link.text.casefold()),
-        sources=links_part(settings, *found["sources"], everything, browse_href("sources", written_in=p)),
+        sources=links_part(links, *found["sources"], everything, browse_href("sources", written_in=p)),
     )
 
 
@@ -906,21 +883,21 @@ class SourceView:
     claims: Part
 
 
-def source_view(backend: GraphBackend, settings: Settings, source: Resource) -> SourceView:
+def source_view(backend: GraphBackend, links: Links, source: Resource) -> SourceView:
     """A source document and the claims it carries, with quotes (three queries; the first :data:`SHOWN` claims)."""
     total, items = sections(backend, {"claims": claims_selector(f"?s <{PROV}wasDerivedFrom> <{source.id}> .")})["claims"]
-    claim_rows_ = rows_by_iri(backend, settings, items)
-    publishers, creators, when = _source_bits(settings, source)
+    claim_rows_ = rows_by_iri(backend, links, items)
+    publishers, creators, when = _source_bits(links, source)
     precision = source.first(SHG + "timePrecision")
     graph_iri = BASE + "graph/sources/" + local_name(source.id)
     return SourceView(
-        base=entity_base(settings, source, "Source document"), title=source.label,
+        base=entity_base(links, source, "Source document"), title=source.label,
         publishers=publishers, creators=creators, credit=source.text(SCHEMA + "creditText"), date=when,
         date_inferred=bool(source.values(SHG + "curatorInference")),
-        precision=value_link(settings, precision) if precision else None,
+        precision=value_link(links, precision) if precision else None,
         capture_file=source.text(SHG + "captureFile"), identifier=source.text(DCT + "identifier"),
-        language=source.text(DCT + "language"), location=links(settings, source, SCHEMA + "locationCreated"),
-        graph=Link(compact(graph_iri), settings.local_url(graph_iri), graph_iri),
+        language=source.text(DCT + "language"), location=links_of(links, source, SCHEMA + "locationCreated"),
+        graph=Link(compact(graph_iri), links.local_url(graph_iri), graph_iri),
         claims=claims_part(total, items, claim_rows_, browse_href("claims", source=source.id)),
     )
 

@@ -42,12 +42,11 @@ from collections import deque
 from pathlib import Path
 
 import pyoxigraph
-from fastapi.responses import Response
 
 from .evaluation import Head, QueryJob
 from .isolation import ISOLATED
 from .observability import Metrics
-from .runners import Admission, collect_all, respond, saturated, timed_out
+from .runners import Admission, Source, collect_all, saturated, timed_out
 from .settings import Settings
 from .worker_process import LEN as _LEN
 
@@ -489,12 +488,10 @@ class ProcessRunner:
             return head, None
         return head, worker
 
-    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> Response:
-        """Evaluate a job in a worker process and answer with its (possibly streamed) result."""
+    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, Source]:
+        """Evaluate a job in a worker process: its head, and the source of the rest of its body."""
         head, worker = await self._start(job)
-        if worker is None:
-            return respond(head, _Done())
-        return respond(head, WorkerStream(self, worker))
+        return head, _Done() if worker is None else WorkerStream(self, worker)
 
     async def collect(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, bytes]:
         """The head and the whole body of a job's result."""
