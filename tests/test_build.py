@@ -93,9 +93,9 @@ def test_check_uses_the_validation_module(project: Path, monkeypatch: pytest.Mon
     import sys
     import types
 
-    fake = types.ModuleType("sahel_kg.validation")
+    fake = types.ModuleType("sahel_kg.validate")
     fake.validate_project = lambda root, **_: Report(False, f"bad data in {root.name}")  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sahel_kg.validation", fake)
+    monkeypatch.setitem(sys.modules, "sahel_kg.validate", fake)
     assert build.check(project) == (False, f"bad data in {project.name}")
 
 

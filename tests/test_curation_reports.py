@@ -19,7 +19,8 @@ from curation_project import edit, make_project
 from sahel_kg.cli import main
 from sahel_kg.incremental_validation import validate_corpus
 from sahel_kg.store import current_store_dir
-from sahel_kg.validation import ValidationReport, validate_project
+from sahel_kg.validate import validate_project
+from sahel_kg.validation import ValidationReport
 
 #: One whole-project validate or build per mistake, a second or more each: the curation commands' own lane.
 pytestmark = pytest.mark.slow

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 
 from curated_projects import Project, project, run  # noqa: F401  (project: the fixture)

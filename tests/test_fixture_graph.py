@@ -16,7 +16,8 @@ import pytest
 from fixture_project import FIXTURE_DIR, sources_dir
 from project_data import load_project_store, select
 from sahel_kg.turtle_format import is_canonical
-from sahel_kg.validation import ValidationReport, validate_project
+from sahel_kg.validate import validate_project
+from sahel_kg.validation import ValidationReport
 
 ID = "https://w3id.org/sahel-harm/id/"
 PREFIXES = """
@@ -67,11 +68,11 @@ def test_every_fixture_capture_says_it_is_fictional() -> None:
 
 
 def test_every_named_thing_is_marked_as_test_data(store: pyoxigraph.Store) -> None:
-    rows = select(store, PREFIXES + f"""SELECT ?thing WHERE {{
-        VALUES ?class {{ shg:Actor shg:Person shg:Organisation shg:StateForce shg:ArmedGroup shg:AnonymousSource
-                         shg:Place shg:SourceDocument }}
+    rows = select(store, PREFIXES + """SELECT ?thing WHERE {
+        VALUES ?class { shg:Actor shg:Person shg:Organisation shg:StateForce shg:ArmedGroup shg:AnonymousSource
+                         shg:Place shg:SourceDocument }
         ?thing a ?class .
-        FILTER NOT EXISTS {{ ?thing rdfs:comment ?note FILTER (STRSTARTS(STR(?note), "Test fixture")) }} }}""")
+        FILTER NOT EXISTS { ?thing rdfs:comment ?note FILTER (STRSTARTS(STR(?note), "Test fixture")) } }""")
     assert rows == []
 
 

@@ -7,7 +7,6 @@ and change only with it.
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
 import pyoxigraph
@@ -16,11 +15,10 @@ from bs4 import BeautifulSoup
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from conftest import ROOT, make_client
+from conftest import make_client
 from sahel_kg import pages
 from sahel_kg.backend import GraphBackend
 from sahel_kg.namespaces import BASE
-from sahel_kg.settings import Settings
 
 ID = BASE + "id/"
 #: The fixture's incidents, claims and denials (tests/fixtures/graph).
@@ -49,14 +47,8 @@ class CountingBackend:
         return self.backend.ask(sparql)
 
 
-def fake_request(app: FastAPI, backend: object | None = None) -> SimpleNamespace:
-    """What entity_html needs of a request: the app's state."""
-    state = SimpleNamespace(settings=app.state.settings, links=app.state.links, backend=backend or app.state.backend)
-    return SimpleNamespace(app=SimpleNamespace(state=state))
-
-
 def page(app: FastAPI, iri: str) -> BeautifulSoup:
-    html = pages.entity_html(fake_request(app), iri)  # type: ignore[arg-type]
+    html = pages.entity_page(app.state.backend, app.state.links, iri)
     assert html is not None, iri
     return BeautifulSoup(html, "html.parser")
 
@@ -256,16 +248,16 @@ def test_shape_page(app: FastAPI) -> None:
 
 
 def test_unknown_iri_gives_none(app: FastAPI) -> None:
-    assert pages.entity_html(fake_request(app), ID + "place/atlantis") is None  # type: ignore[arg-type]
-    assert pages.entity_html(fake_request(app), "http://example.org/x") is None  # type: ignore[arg-type]
+    assert pages.entity_page(app.state.backend, app.state.links, ID + "place/atlantis") is None  # type: ignore[arg-type]
+    assert pages.entity_page(app.state.backend, app.state.links, "http://example.org/x") is None  # type: ignore[arg-type]
 
 
 def test_not_found_and_gone(app: FastAPI) -> None:
-    soup = BeautifulSoup(pages.not_found_html(fake_request(app), ID + "place/tessoura-regoin"), "html.parser")  # type: ignore[arg-type]
+    soup = BeautifulSoup(pages.not_found_page(app.state.links, ID + "place/tessoura-regoin"), "html.parser")  # type: ignore[arg-type]
     assert ID + "place/tessoura-regoin" in text(soup.find("code", class_="asked"))
     assert soup.find("input", id="nf-q")["value"] == "tessoura regoin"
     assert soup.find("a", href="/browse/incidents")
-    gone = BeautifulSoup(pages.gone_html(fake_request(app), ID + "place/kossiba-town", ID + "place/kossiba"), "html.parser")  # type: ignore[arg-type]
+    gone = BeautifulSoup(pages.gone_page(app.state.links, ID + "place/kossiba-town", ID + "place/kossiba"), "html.parser")  # type: ignore[arg-type]
     assert gone.select_one(".replacement a")["href"].endswith("/id/place/kossiba")
 
 
@@ -277,7 +269,7 @@ def test_not_found_and_gone(app: FastAPI) -> None:
 ])
 def test_few_queries_per_page(app: FastAPI, iri: str, limit: int) -> None:
     backend = CountingBackend(app.state.backend)
-    assert pages.entity_html(fake_request(app, backend), iri) is not None  # type: ignore[arg-type]
+    assert pages.entity_page(backend, app.state.links, iri) is not None  # type: ignore[arg-type]
     assert backend.queries <= limit
 
 
@@ -321,7 +313,7 @@ def test_malicious_labels_are_escaped_in_lists(client: TestClient, path: str) ->
                                   "place/kossiba", "source/hostile-outlet-vehicle-executions",
                                   "incident/northern-zembara-vehicle-executions"])
 def test_malicious_labels_are_escaped_on_entity_pages(app: FastAPI, client: TestClient, slug: str) -> None:
-    html = pages.entity_html(fake_request(app), ID + slug)  # type: ignore[arg-type]
+    html = pages.entity_page(app.state.backend, app.state.links, ID + slug)  # type: ignore[arg-type]
     assert html and unescaped(html) == [], slug
     soup = BeautifulSoup(html, "html.parser")
     assert not soup.find("img") and all(s.get("src") for s in soup.find_all("script"))
@@ -486,7 +478,7 @@ def section(soup: BeautifulSoup, heading: str) -> BeautifulSoup:
 @pytest.mark.embedded_only(reason="its crowded data lives in an in-memory store of its own")
 def test_actor_page_shows_counts_a_first_page_and_a_working_more_link(crowded_client: TestClient) -> None:
     backend = CountingBackend(crowded_client.app.state.backend)
-    html = pages.entity_html(fake_request(crowded_client.app, backend), ID + "actor/army")  # type: ignore[arg-type]
+    html = pages.entity_page(backend, crowded_client.app.state.links, ID + "actor/army")  # type: ignore[arg-type]
     assert html is not None and backend.queries <= 5
     made = section(BeautifulSoup(html, "html.parser"), "Claims it made")
     assert "(120)" in text(made.find("h2"))
@@ -500,7 +492,7 @@ def test_actor_page_shows_counts_a_first_page_and_a_working_more_link(crowded_cl
 
 @pytest.mark.embedded_only(reason="its crowded data lives in an in-memory store of its own")
 def test_actor_page_accused_list_links_to_perpetrator_filter(crowded_client: TestClient) -> None:
-    soup = BeautifulSoup(pages.entity_html(fake_request(crowded_client.app), ID + "actor/group"), "html.parser")  # type: ignore[arg-type]
+    soup = BeautifulSoup(pages.entity_page(crowded_client.app.state.backend, crowded_client.app.state.links, ID + "actor/group"), "html.parser")  # type: ignore[arg-type]
     accused = section(soup, "Claims naming it")
     assert "(30)" in text(accused.find("h2")) and len(accused.select("ul.claim-list > li")) == 20
     listed = follow(crowded_client, accused.select_one("p.more a")["href"])
@@ -509,11 +501,11 @@ def test_actor_page_accused_list_links_to_perpetrator_filter(crowded_client: Tes
 
 @pytest.mark.embedded_only(reason="its crowded data lives in an in-memory store of its own")
 def test_source_and_place_pages_are_bounded(crowded_client: TestClient) -> None:
-    source = BeautifulSoup(pages.entity_html(fake_request(crowded_client.app), ID + "source/bulletin"), "html.parser")  # type: ignore[arg-type]
+    source = BeautifulSoup(pages.entity_page(crowded_client.app.state.backend, crowded_client.app.state.links, ID + "source/bulletin"), "html.parser")  # type: ignore[arg-type]
     claims = section(source, "Claims it carries")
     assert "(120)" in text(claims.find("h2")) and len(claims.select("table.claims tbody tr")) == 50
     assert claims.select_one("p.more a")["href"] == "/browse/claims?source=bulletin"
-    place = BeautifulSoup(pages.entity_html(fake_request(crowded_client.app), ID + "place/land"), "html.parser")  # type: ignore[arg-type]
+    place = BeautifulSoup(pages.entity_page(crowded_client.app.state.backend, crowded_client.app.state.links, ID + "place/land"), "html.parser")  # type: ignore[arg-type]
     incidents = section(place, "Incidents")
     assert "(60)" in text(incidents.find("h2")) and len(incidents.select("table.list tbody tr")) == 50
     more = incidents.select_one("p.more a")["href"]

@@ -25,7 +25,7 @@ from sahel_kg.app import create_app
 from sahel_kg.remote import RemoteStore
 from sahel_kg.remote_load import graph_counts, load_project
 
-from conftest import free_port, remote_settings, start_oxigraph
+from conftest import free_port, remote_settings
 
 COUNT_CLAIMS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a shg:Claim }"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

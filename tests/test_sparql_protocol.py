@@ -6,7 +6,6 @@ import asyncio
 import csv
 import io
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx

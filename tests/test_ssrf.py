@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sahel_kg import security, sparql_protocol
+from sahel_kg import federation, sparql_request
 from sahel_kg.namespaces import PREFIXES
-from sahel_kg.security import check_services, endpoint_refusal, forbidden_address, service_targets
+from sahel_kg.federation import check_services, endpoint_refusal, forbidden_address, service_targets
 from sahel_kg.sparql_text import read_query
 
 from conftest import sahel_server
@@ -177,7 +177,7 @@ def test_with_federation_on_hidden_services_reach_nothing(store_pointer: Path, c
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers then have a network: the word-count rule keeps every hidden SERVICE out."""
     allowed = canary.base + "/allowed"
-    monkeypatch.setattr(security, "resolve", lambda host: ["93.184.216.34"])  # as if the canary were public
+    monkeypatch.setattr(federation, "resolve", lambda host: ["93.184.216.34"])  # as if the canary were public
     with process_client(store_pointer, worker_processes=1, federation=True, service_allow_list=[allowed]) as client:
         for name, template in {**HANDED, **FOUND_BY_REVIEW}.items():
             for response in send_every_way(client, template.format(base=canary.base)):
@@ -196,7 +196,7 @@ def test_generated_service_queries_never_reach_the_canary(client: TestClient, ca
     query = data.draw(service_query(canary.port))
     response = client.post("/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"})
     calls = read_query(query, prefixes=PREFIXES).services
-    unread = not client.app.state.runner.isolated and security.unread_service_refusal(query, calls)  # type: ignore[attr-defined]
+    unread = not client.app.state.runner.isolated and federation.unread_service_refusal(query, calls)  # type: ignore[attr-defined]
     expected = 403 if calls or unread else 200
     assert response.status_code in (expected, 400), (query, response.text)
     assert canary.hits == [], query
@@ -207,7 +207,7 @@ def test_generated_service_queries_never_reach_the_canary(client: TestClient, ca
 @pytest.fixture
 def text_check_off(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch the SERVICE text check off, as if the query reader had missed every SERVICE."""
-    monkeypatch.setattr(sparql_protocol, "check_service_calls", lambda *args, **kwargs: None)
+    monkeypatch.setattr(sparql_request, "check_service_calls", lambda *args, **kwargs: None)
 
 
 def test_without_the_text_check_isolated_workers_still_reach_nothing(store_pointer: Path, canary: Canary,
@@ -239,7 +239,7 @@ def test_the_guard_test_can_fail_workers_with_a_network_do_reach_the_canary(stor
 def test_a_service_endpoint_that_fails_answers_502_not_500(store_pointer: Path, canary: Canary,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     failing = canary.base + "/fail"
-    monkeypatch.setattr(security, "resolve", lambda host: ["93.184.216.34"])  # as if the canary were public
+    monkeypatch.setattr(federation, "resolve", lambda host: ["93.184.216.34"])  # as if the canary were public
     with process_client(store_pointer, worker_processes=1, federation=True, service_allow_list=[failing]) as client:
         response = client.get("/sparql", params={"query": f"SELECT * {{ SERVICE <{failing}> {{ ?s ?p ?o }} }}"})
         assert response.status_code == 502 and "SERVICE" in response.text, response.text

@@ -24,9 +24,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from . import hardening, query_page, sparql_protocol
+from . import hardening, query_routes, sparql_routes
 from . import dereference, discovery
-from . import pages
+from . import pages_routes
 from .backend import EmbeddedBackend, GraphBackend, RemoteBackend
 from .data_status import DataStatus
 from .deadlines import PageTimeout
@@ -105,10 +105,10 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(PageTimeout, page_timed_out)
-    app.include_router(sparql_protocol.router)
-    app.include_router(query_page.router)
+    app.include_router(sparql_routes.router)
+    app.include_router(query_routes.router)
     app.include_router(dereference.router)
     app.include_router(discovery.router)
-    app.include_router(pages.router)
+    app.include_router(pages_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

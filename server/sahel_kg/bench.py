@@ -40,7 +40,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-from .build import inputs_hash, load_files
+from .build import load_files
+from .store import inputs_hash
 from .layout import turtle_files
 from .search_index import ensure_store_index, index_path, is_current
 from .store import current_store_dir, point_to, store_dir_name

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import hashlib
 import shutil
 import sys
 import time
@@ -35,10 +34,8 @@ import pyoxigraph
 
 from .layout import TurtleFile, turtle_files
 from .search_index import ensure_store_index, prune as prune_search_indexes
-from .store import current_store_dir, inputs_hash_of, point_to, store_dir_name
+from .store import current_store_dir, inputs_hash, inputs_hash_of, point_to, store_dir_name
 
-#: Bump when the way inputs are loaded changes, so every store is rebuilt.
-BUILD_FORMAT = "1"
 #: Complete stores kept besides the current one (a running server may still read one).
 KEEP_PREVIOUS = 1
 
@@ -53,17 +50,6 @@ class BuildResult:
     status: str
     store_dir: Path | None
     message: str = ""
-
-
-def inputs_hash(root: Path, paths: Sequence[Path]) -> str:
-    """SHA-256 over the build format and every input file's relative path and bytes."""
-    digest = hashlib.sha256(f"sahel-kg-build/{BUILD_FORMAT}/{pyoxigraph.__version__}\0".encode())
-    for path in sorted(paths):
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
-        data = path.read_bytes()
-        digest.update(f"{rel}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
 
 
 @contextmanager
@@ -81,7 +67,7 @@ def build_lock(pointer: Path) -> Iterator[None]:
 def check(root: Path, *, sources_dir: Path | None = None) -> tuple[bool, str]:
     """Validate the project: (conforms, report text) from :mod:`sahel_kg.validation`."""
     try:
-        from .validation import validate_project
+        from .validate import validate_project
     except ImportError as exc:  # the validator is optional for a forced build only
         return False, f"validation is unavailable: {exc}"
     report = validate_project(root, sources_dir=sources_dir)

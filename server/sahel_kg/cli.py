@@ -20,7 +20,7 @@ def _validate(args: argparse.Namespace) -> int:
         from .incremental_validation import run_validate_batched
 
         return run_validate_batched(args)
-    from .validation import run_validate
+    from .validate import run_validate
 
     return run_validate(args)
 

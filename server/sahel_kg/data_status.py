@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import turtle_files
-from .store import inputs_hash_of
+from .store import inputs_hash, inputs_hash_of
 
 Summary = dict[str, Any]
 #: The data status of the app serving the current request (set by the edge middleware).
@@ -66,8 +66,6 @@ class DataStatus:
             return dict(self._summary)
 
     def _compare(self, built_from: str) -> Summary:
-        from .build import inputs_hash  # the build imports the pages' modules, which import this one
-
         paths = [f.path for f in turtle_files(self.root)]  # type: ignore[arg-type]
         fingerprint = _fingerprint(paths)
         if fingerprint == self._fingerprint and self._summary is not None:

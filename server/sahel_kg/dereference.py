@@ -25,7 +25,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from .backend import GraphBackend
-from .deps import BackendDep, SettingsDep
+from .deps import BackendDep, SettingsDep, get_backend, get_links
 from .describe import AREAS, MAX_PATH, Description, describe, iri_for_path, with_labels
 from .namespaces import BASE, GRAPH_BASE
 from . import pages
@@ -116,7 +116,7 @@ def _found(request: Request, backend: GraphBackend, desc: Description, offer: Of
     (a named graph's content is not its description: its page reads its own)."""
     triples = desc.triples
     if offer is HTML:
-        page = None if desc.graph else pages.entity_html(request, desc.iri, triples=triples)
+        page = None if desc.graph else pages.entity_page(get_backend(request), get_links(request), desc.iri, triples=triples)
         return HTMLResponse(page or _statements_page(request, backend, desc), headers=headers)
     assert offer.rdf_format is not None
     if desc.graph is None:
@@ -137,9 +137,9 @@ def _statements_page(request: Request, backend: GraphBackend, desc: Description)
     if desc.graph:
         title = "Named graph " + desc.iri.removeprefix(GRAPH_BASE)
         intro = "The statements of one Turtle file of the dataset, as loaded into the store."
-        return pages.triples_html(request, desc.iri, desc.triples, title=title, kind="Named graph", intro=intro)
+        return pages.triples_page(get_links(request), desc.iri, desc.triples, title=title, kind="Named graph", intro=intro)
     triples = with_labels(backend, desc.iri, desc.triples)
-    return pages.triples_html(request, desc.iri, triples, title=desc.iri.removeprefix(BASE), kind="Resource",
+    return pages.triples_page(get_links(request), desc.iri, triples, title=desc.iri.removeprefix(BASE), kind="Resource",
                               intro="What the graph says about this IRI.")
 
 
@@ -151,10 +151,10 @@ def _answer(request: Request, backend: GraphBackend, desc: Description, target: 
         ext = f".{target.suffix.extension}" if target.suffix else ""
         return RedirectResponse(settings.local_url(desc.replaced_by) + ext, 301, headers=headers)
     if status == "gone":
-        html = pages.gone_html(request, desc.iri, None)
+        html = pages.gone_page(get_links(request), desc.iri, None)
         return _text_or_html(offer, 410, f"{desc.iri} was retired and is no longer described", html, headers)
     if status == "unknown":
-        html = pages.not_found_html(request, desc.iri)
+        html = pages.not_found_page(get_links(request), desc.iri)
         return _text_or_html(offer, 404, f"nothing is known about {desc.iri}", html, headers)
     return _found(request, backend, desc, offer, settings, headers)
 

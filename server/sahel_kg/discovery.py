@@ -30,7 +30,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 from .backend import GraphBackend
-from .deps import BackendDep, SettingsDep
+from .deps import BackendDep, SettingsDep, get_links
 from .dereference import SUFFIXES, link_header, without_body
 from .dumps import Dump, cache_folder, write_dumps
 from . import pages
@@ -92,7 +92,7 @@ def _void(request: Request, backend: GraphBackend, settings: Settings, cache: Di
     assert cache.stats is not None
     triples = void_triples(cache.stats, list(cache.dumps.values()), settings)
     if offer is HTML:
-        html = pages.triples_html(request, DATASET, triples, title="The dataset", kind="Dataset description (VoID)",
+        html = pages.triples_page(get_links(request), DATASET, triples, title="The dataset", kind="Dataset description (VoID)",
                                   intro="What the dataset holds, graph by graph, and where to get all of it.",
                                   url=url)
         return HTMLResponse(html, headers=headers)
@@ -123,7 +123,7 @@ def void_file(ext: str, request: Request, backend: BackendDep, settings: Setting
 def dumps_index(request: Request, backend: BackendDep, settings: SettingsDep, cache: DiscoveryDep) -> Response:
     """The list of full dumps, with what each holds and its size."""
     ensure_dumps(cache, backend, settings)
-    return without_body(request, HTMLResponse(pages.dumps_html(request, list(cache.dumps.values()))))
+    return without_body(request, HTMLResponse(pages.dumps_page(get_links(request), list(cache.dumps.values()))))
 
 
 @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], name="dump")

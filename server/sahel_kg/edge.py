@@ -26,7 +26,7 @@ from .data_status import CURRENT
 from .deadlines import page_deadline
 from .limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from .observability import Metrics, record_request
-from .security import security_headers
+from .headers import security_headers
 from .settings import Settings
 
 ALLOWED_METHODS = b"GET, HEAD, POST, OPTIONS"

@@ -26,7 +26,7 @@ from . import observability
 from .edge import Edge
 from .observability import Metrics
 from .runners import Runner, ThreadRunner
-from .security import plain_500
+from .headers import plain_500
 from .settings import Settings
 
 

@@ -1,6 +1,6 @@
 """SHACL validation that scales: batches of files, reference stubs, cross-file rules on a store.
 
-Whole-graph pyshacl (:func:`sahel_kg.validation.validate_project`) holds every
+Whole-graph pyshacl (:func:`sahel_kg.validate.validate_project`) holds every
 triple in an rdflib graph (about 1 kB each) and costs about a second of fixed
 overhead per run, so it can neither validate millions of triples in bounded
 memory nor re-check one changed file quickly. Here:

@@ -1,7 +1,7 @@
 """Query workers without a network: the SERVICE guard that does not read the query text.
 
 pyoxigraph has no option to refuse SERVICE and no hook to handle it, so the
-text check (:func:`sahel_kg.security.check_service_calls`) is the first
+text check (:func:`sahel_kg.federation.check_service_calls`) is the first
 guard, and this is the second. A worker process, before it opens the store,
 moves itself into a new network namespace (Linux ``unshare(CLONE_NEWNET)``;
 as an unprivileged user, together with ``CLONE_NEWUSER``). That namespace has

@@ -26,7 +26,8 @@ from urllib.parse import urlencode
 from .backend import GraphBackend
 from .charts import Timeline, TimelineInput, timeline
 from .example_queries import example_queries
-from .facts import RDFS_LABEL, SKOS_PREF, rows, safe_iri
+from .facts import rows, safe_iri
+from .labels import RDFS_LABEL, SKOS_PREF
 from .namespaces import BASE, ENTITY_BASE, PREFIXES, local_name
 from .links import BROWSE, QUERY, Links
 from .store_cache import cache_for

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .backend import GraphBackend
-from .facts import RDFS_LABEL, SKOS_PREF, Resource, facts, rows
+from .facts import Resource, facts, rows
+from .labels import RDFS_LABEL, SKOS_PREF
 from .namespaces import PREFIXES, local_name
 from .links import Links
 from .views import EntityView, Link, entity_base, link_to, links_of

@@ -1,11 +1,12 @@
-"""Human-readable pages: every entity of the namespace, home, browse lists and search.
+"""Human-readable pages as HTML strings: one Jinja environment, the page of every entity kind.
 
-:func:`entity_html` renders the page of any IRI of ours (or None when the
+:func:`entity_page` renders the page of any IRI of ours (or None when the
 graph knows nothing about it); the dereferencing routes call it for the HTML
-branch, with :func:`not_found_html` and :func:`gone_html` for the rest. The
-router here serves ``/``, ``/browse/{list}`` and ``/search``. Each page is a
-view object from :mod:`views`, :mod:`ontology_views` or :mod:`listing`
-rendered by an autoescaping Jinja2 template.
+branch, with :func:`not_found_page` and :func:`gone_page` for the rest. Each
+page is a view object from :mod:`views`, :mod:`ontology_views` or
+:mod:`listing` rendered by an autoescaping Jinja2 template. Nothing here
+knows HTTP: the routes (:mod:`sahel_kg.pages_routes`) pass in a backend and
+:class:`~sahel_kg.links.Links`.
 
 >>> kind_of_types({"https://w3id.org/sahel-harm/ontology/StateForce"})
 ('actor', 'Actor')
@@ -18,11 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import pyoxigraph
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -31,13 +30,10 @@ from . import views as v
 from .backend import GraphBackend
 from .data_status import current_summary
 from .facts import facts_from_triples, facts_of, safe_iri
-from .listing import SPECS, browse_view, home_view, page_meta
+from .listing import SPECS, page_meta
 from .namespaces import BASE, PREFIXES, compact, local_name
-from .search import SearchUnavailable, index_for
-from .deps import get_backend, get_links
 from .links import BROWSE, DUMPS, Links
 
-router = APIRouter()
 #: Templates are compiled once: no check of the files for changes at each page.
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), auto_reload=False,
                   autoescape=select_autoescape(["html", "svg"], default_for_string=True, default=True))
@@ -112,7 +108,6 @@ def render(template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)
 
 
-_backend, _links = get_backend, get_links
 
 
 def build_view(backend: GraphBackend, links: Links, iri: str, *,
@@ -143,11 +138,6 @@ def build_view(backend: GraphBackend, links: Links, iri: str, *,
         "generic": lambda: v.GenericView(v.entity_base(links, resource, kind)),
     }
     return template, builders[template]()
-
-
-def entity_html(request: Request, iri: str, *, triples: list[pyoxigraph.Triple] | None = None) -> str | None:
-    """:func:`entity_page` with the app's backend and links."""
-    return entity_page(_backend(request), _links(request), iri, triples=triples)
 
 
 def entity_page(backend: GraphBackend, links: Links, iri: str, *,
@@ -214,10 +204,9 @@ def triples_view(links: Links, triples: list[pyoxigraph.Triple], title: str,
                        len(triples), min(len(triples), TRIPLES_SHOWN))
 
 
-def triples_html(request: Request, iri: str, triples: list[pyoxigraph.Triple], *, title: str, kind: str,
+def triples_page(links: Links, iri: str, triples: list[pyoxigraph.Triple], *, title: str, kind: str,
                  intro: str | None = None, url: str | None = None) -> str:
     """A page of plain statements about (or in) ``iri``, on the site layout; ``url``: its page, if not the IRI's."""
-    links = _links(request)
     meta = v.meta_for(links, iri, title, kind)
     if url is not None:
         meta = v.Meta(title, kind, url, iri, [v.Alternate(t, url + suffix, label) for t, suffix, label in v.RDF_FORMATS])
@@ -240,10 +229,10 @@ DUMP_KINDS = {"application/n-quads": ("N-Quads, gzipped", "{n:,} quads: every na
               "text/turtle": ("Turtle, gzipped", "{n:,} triples: the union of the graphs")}
 
 
-def dumps_html(request: Request, dumps: list[Any]) -> str:
+def dumps_page(links: Links, dumps: list[Any]) -> str:
     """The page listing the full dumps (:class:`sahel_kg.dumps.Dump`)."""
-    meta = page_meta(_links(request), DUMPS, "Full dumps", "Full dumps")
-    items = [DumpItem(d.name, _links(request).dumps(d.name), DUMP_KINDS[d.media_type][0],
+    meta = page_meta(links, DUMPS, "Full dumps", "Full dumps")
+    items = [DumpItem(d.name, links.dumps(d.name), DUMP_KINDS[d.media_type][0],
                       DUMP_KINDS[d.media_type][1].format(n=d.triples), f"{d.size / 1024:,.0f} KiB") for d in dumps]
     return render("dumps.html", meta=meta, dumps=items)
 
@@ -257,65 +246,16 @@ def _guess(iri: str) -> str:
     return local_name(iri).replace("-", " ").replace("_", " ")
 
 
-def not_found_html(request: Request, iri: str) -> str:
+def not_found_page(links: Links, iri: str) -> str:
     """A helpful page for an IRI the graph does not know: what was asked, search, browse."""
-    links = _links(request)
     meta = page_meta(links, "/", "Not found", "Not found")
     return render("not_found.html", meta=meta, iri=iri, guess=_guess(iri),
                   lists=[v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()])
 
 
-def gone_html(request: Request, iri: str, replacement: str | None) -> str:
+def gone_page(links: Links, iri: str, replacement: str | None) -> str:
     """The page of a retired IRI, linking to its replacement when there is one."""
-    links = _links(request)
     meta = page_meta(links, "/", "Gone", "Retired identifier")
     link = v.link_to(links, replacement) if replacement else None
     return render("gone.html", meta=meta, iri=iri, replacement=link, guess=_guess(iri),
                   lists=[v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()])
-
-
-@router.get("/", name="home", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    """What the dataset is, its counts, a timeline, example queries and where to go next."""
-    view = home_view(_backend(request), _links(request))
-    return HTMLResponse(render("home.html", page=view, meta=view.meta))
-
-
-@router.get("/browse", name="browse_index", response_class=HTMLResponse)
-def browse_index(request: Request) -> HTMLResponse:
-    """The list of lists."""
-    meta = page_meta(_links(request), BROWSE, "Browse", "Browse")
-    lists = [v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()]
-    return HTMLResponse(render("browse_index.html", meta=meta, lists=lists))
-
-
-@router.get("/browse/{name}", name="browse", response_class=HTMLResponse)
-def browse(
-    request: Request, name: str,
-    page: Annotated[int, Query(ge=1, description="page number, from 1")] = 1,
-    per_page: Annotated[int, Query(ge=1, le=200, description="rows per page")] = 20,
-) -> HTMLResponse:
-    """A list of incidents, actors, places, sources or claims; other query parameters filter it."""
-    if name not in SPECS:
-        raise HTTPException(404, f"no list named {name!r}; try one of {', '.join(SPECS)}")
-    chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page")}
-    view = browse_view(_backend(request), _links(request), name, chosen, page, per_page)
-    return HTMLResponse(render("browse.html", page=view, meta=view.meta))
-
-
-@router.get("/search", name="search", response_class=HTMLResponse)
-def search(request: Request, q: Annotated[str, Query(description="words to find in labels")] = "") -> HTMLResponse:
-    """Resources with a label in which every word begins a word, ignoring case and accents.
-
-    503 with Retry-After while the search index is being built.
-    """
-    links = _links(request)
-    meta = page_meta(links, links.search(q), "Search", "Search")
-    try:
-        hits = index_for(request.app.state, _backend(request)).search(q) if q.strip() else []
-    except SearchUnavailable as exc:
-        body = render("search_unavailable.html", meta=meta, q=q, message=exc.message, retry_after=exc.retry_after)
-        return HTMLResponse(body, 503, headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"})
-    results = [(v.link_to(links, h.entry.iri, h.entry.name), h.entry.kind,
-                None if h.entry.main or h.entry.text == h.entry.name else h.entry.text) for h in hits]
-    return HTMLResponse(render("search.html", meta=meta, q=q, results=results))

@@ -11,6 +11,7 @@ The default graph. Our queries expect the union of all named graphs as the
 default graph; ``store_union`` says how the store gets it (see
 :meth:`RemoteStore.union_params`).
 
+>>> from pathlib import Path
 >>> remote = RemoteStore(Settings(root=Path("/p"), store_url="http://db:7878/query"))
 >>> remote.update_url, remote.gsp_url
 ('http://db:7878/update', 'http://db:7878/store')
@@ -30,7 +31,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx

@@ -38,7 +38,7 @@ from pathlib import Path
 import pyoxigraph
 
 from .backend import EmbeddedBackend, GraphBackend, RemoteBackend, virtuoso_bnode_chunks
-from .facts import DC_TITLE, RDF_TYPE, RDFS_LABEL, SKOS_ALT, SKOS_PREF, lang_rank
+from .labels import DC_TITLE, RDF_TYPE, RDFS_LABEL, SKOS_ALT, SKOS_PREF, lang_rank
 from .namespaces import BASE, PREFIXES, local_name
 from .remote import JSON_RESULTS, ResponseReader, StoreUnavailable, translate_errors
 

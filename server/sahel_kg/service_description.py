@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pyoxigraph
-from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .backend import GraphBackend
-from .negotiation import GRAPH_OFFERS, HTML, RESULTS_OFFERS, choose, offered
+from .negotiation import GRAPH_OFFERS, HTML, RESULTS_OFFERS
 
 SD_NS = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -55,13 +52,3 @@ def describe(endpoint: str, graphs: Iterable[str]) -> list[Triple]:
             Triple(node, SD("name"), NamedNode(graph)),
         ]
     return triples
-
-
-def description_response(backend: GraphBackend, endpoint: str, accept: str | None, format_name: str | None) -> Response:
-    """The description in the negotiated RDF format (Turtle by default), or 406."""
-    offer = choose("graph", accept, format_name)
-    if offer is None or offer is HTML or offer.rdf_format is None:
-        return PlainTextResponse("offered: " + ", ".join(offered("graph")[:-1]) + "\n", 406)
-    graphs = sorted(backend.named_graphs())
-    body = pyoxigraph.serialize(describe(endpoint, graphs), format=offer.rdf_format, prefixes=SD_PREFIXES)
-    return Response(body, media_type=offer.media_type, headers={"Vary": "Accept"})

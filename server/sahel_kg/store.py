@@ -15,8 +15,10 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
@@ -31,6 +33,21 @@ _DIR_RE = re.compile(r"^store-([0-9a-f]{16})-\d+$")
 def store_dir_name(inputs_hash: str, serial: int) -> str:
     """Directory name of a store built from inputs with this hash."""
     return f"store-{inputs_hash[:16]}-{serial}"
+
+
+#: Bump when the way inputs are loaded changes, so every store is rebuilt.
+BUILD_FORMAT = "1"
+
+
+def inputs_hash(root: Path, paths: Sequence[Path]) -> str:
+    """SHA-256 over the build format and every input file's relative path and bytes."""
+    digest = hashlib.sha256(f"sahel-kg-build/{BUILD_FORMAT}/{pyoxigraph.__version__}\0".encode())
+    for path in sorted(paths):
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        data = path.read_bytes()
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def inputs_hash_of(directory: Path) -> str | None:

@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 
 from .backend import GraphBackend
 from .charts import RangeChart, RangeInput, range_chart
-from .facts import LABEL_PROPS, MAX_SUBJECTS, RDFS_LABEL, SKOS_ALT, Resource, Value, facts, facts_of, rows
+from .facts import MAX_SUBJECTS, Resource, Value, facts, facts_of, rows
+from .labels import LABEL_PROPS, RDFS_LABEL, SKOS_ALT
 from .namespaces import BASE, PREFIXES, compact, local_name
 from .links import BROWSE, Links
 from .store_cache import cache_for

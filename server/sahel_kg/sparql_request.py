@@ -1,7 +1,7 @@
-"""``/sparql``: the SPARQL 1.1 Protocol for queries, over the embedded or an external store.
+"""A SPARQL 1.1 Protocol request read: GET, POST form or POST direct, its dataset, format and checks.
 
-Reading the request (GET, POST form, POST direct), choosing the dataset and
-the format, and streaming pyoxigraph's own serialization back.
+The route (:mod:`sahel_kg.sparql_routes`) streams pyoxigraph's own
+serialization back.
 
 Evaluation happens elsewhere: :mod:`sahel_kg.evaluation` runs a query and
 serializes its result (with the row cap), on a worker thread
@@ -25,23 +25,19 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import pyoxigraph
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
 from .evaluation import QueryJob, kind_of
-from .negotiation import same_format, wants_html
-from .observability import note_query
-from .responses import respond
+from .negotiation import same_format
 from .namespaces import PREFIXES
-from .security import check_service_calls, unread_service_refusal
+from .federation import check_service_calls, unread_service_refusal
 from .sparql_text import QueryText, TooManyTokens, read_query
 from .settings import Settings
-from .store import ServedStore
 
-__all__ = ["ProtocolError", "ProtocolRequest", "QueryJob", "dataset_options", "kind_of", "router"]
+__all__ = ["ProtocolError", "ProtocolRequest", "QueryJob", "dataset_options", "kind_of"]
 
 log = logging.getLogger(__name__)
-router = APIRouter()
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -121,7 +117,7 @@ def from_params(params: list[tuple[str, str]], *, accept: str | None, base_iri: 
     >>> from_params([("query", "ASK {}"), ("query", "SELECT * {}")], accept=None, base_iri="")
     Traceback (most recent call last):
     ...
-    sahel_kg.sparql_protocol.ProtocolError: conflicting 'query' parameters given ('ASK {}', 'SELECT * {}'); send one value
+    sahel_kg.sparql_request.ProtocolError: conflicting 'query' parameters given ('ASK {}', 'SELECT * {}'); send one value
     """
     query, update = _one(params, "query"), _one(params, "update")
     if query is not None and update is not None:
@@ -280,47 +276,3 @@ def refuse_update(request: Request, settings: Settings) -> Response:
                              "Curated data changes go through data/ttl/ and a rebuild.").response()
     return ProtocolError(501, "updates are authorised but not implemented: the server's store is "
                          "opened read-only. Edit data/ttl/ and run `sahel-kg build`.").response()
-
-
-# ---------------------------------------------------------------- the route
-
-async def sparql(request: Request) -> Response:
-    """The SPARQL endpoint. Async because the work is handed to the app's :class:`~sahel_kg.runners.Runner`.
-
-    A plain Starlette route, not a FastAPI one: it is the hot path, and
-    FastAPI's dependency solving cost more than the rest of the request.
-    """
-    state = request.app.state
-    settings, store, runner = state.settings, state.store, state.runner
-    try:
-        req = await read_request(request)
-        if req.update is not None:
-            return refuse_update(request, settings)
-        if req.query is None:
-            return await _no_query(request, req, settings, store)
-        note_query(request, req.query)
-        text = await read_request_query_safely(req, settings)
-        refuse_service(request, settings, req.query, text)
-        if wants_html(req.accept, req.format):
-            from .query_page import results_page
-
-            return await results_page(request, store, settings, req, runner)
-        return respond(*await runner.run(store, job_for(req, settings, text=text)))
-    except ProtocolError as exc:
-        return exc.response()
-
-
-async def _no_query(request: Request, req: ProtocolRequest, settings: Settings, store: ServedStore) -> Response:
-    if request.method == "POST":
-        raise ProtocolError(400, "no 'query' or 'update' given")
-    if wants_html(req.accept, req.format):
-        from .query_page import editor_page
-
-        return editor_page(request, settings, query=None)
-    from .service_description import description_response
-
-    backend = request.app.state.backend
-    return await asyncio.to_thread(description_response, backend, req.base_iri or "", req.accept, req.format)
-
-
-router.add_route("/sparql", sparql, methods=["GET", "POST"], name="sparql")
