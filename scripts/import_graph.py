@@ -38,8 +38,9 @@ def imported(tree: ast.AST, module: str, is_package: bool, known: set[str]) -> s
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & known
+            # ``from pkg import module`` depends on the module; ``from module import name`` on the module
+            found.update(submodules if len(submodules) == len(node.names) else {base, *submodules})
     return {name for name in found if name in known and name != module}
 
 

@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT / "server"))
 
 import pyoxigraph  # noqa: E402
 
-from sahel_kg.backend import EmbeddedBackend  # noqa: E402
-from sahel_kg.search import SearchIndex  # noqa: E402
-from sahel_kg.search_index import build_index_file, tokens  # noqa: E402
-from sahel_kg.store import current_store_dir  # noqa: E402
+from sahel_kg.store.backend import EmbeddedBackend  # noqa: E402
+from sahel_kg.search.search import SearchIndex  # noqa: E402
+from sahel_kg.search.index import build_index_file, tokens  # noqa: E402
+from sahel_kg.store.ondisk import current_store_dir  # noqa: E402
 
 
 def peak_rss_mb() -> float:

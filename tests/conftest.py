@@ -35,13 +35,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sahel_kg import build
+from sahel_kg.curation import build
 from sahel_kg.app import create_app
-from sahel_kg.layout import project_root
-from sahel_kg.remote import RemoteStore
-from sahel_kg.remote_load import load_project
+from sahel_kg.project import project_root
+from sahel_kg.store.remote import RemoteStore
+from sahel_kg.curation.load_remote import load_project
 from sahel_kg.settings import Settings
-from sahel_kg.store import open_read_only
+from sahel_kg.store.ondisk import open_read_only
 
 from fixture_project import make_fixture_root
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sahel_kg.turtle_format import format_turtle
+from sahel_kg.curation.fmt import format_turtle
 from shape_examples import BASE_FILES, CAPTURES
 
 CHECKOUT = Path(__file__).resolve().parents[1]

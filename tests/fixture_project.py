@@ -20,7 +20,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sahel_kg.layout import TurtleFile, project_root, turtle_files
+from sahel_kg.project import TurtleFile, project_root, turtle_files
 
 #: The fixture project's own files: data/ttl/ and the captured documents.
 FIXTURE_DIR: Path = Path(__file__).resolve().parent / "fixtures" / "graph"

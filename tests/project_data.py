@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from sahel_kg.layout import project_root, turtle_files
+from sahel_kg.project import project_root, turtle_files
 from sahel_kg.settings import load_settings
 
 ROOT: Path = project_root()

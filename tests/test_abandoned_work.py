@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
-from sahel_kg.backend import EmbeddedBackend
+from sahel_kg.store.backend import EmbeddedBackend
 from sahel_kg.settings import Settings
 
 from conftest import ROOT, sahel_server

@@ -11,9 +11,9 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from sahel_kg import build
-from sahel_kg.layout import turtle_files
-from sahel_kg.store import current_store_dir, open_read_only
+from sahel_kg.curation import build
+from sahel_kg.project import turtle_files
+from sahel_kg.store.ondisk import current_store_dir, open_read_only
 
 
 @dataclass
@@ -93,9 +93,9 @@ def test_check_uses_the_validation_module(project: Path, monkeypatch: pytest.Mon
     import sys
     import types
 
-    fake = types.ModuleType("sahel_kg.validate")
+    fake = types.ModuleType("sahel_kg.curation.validate")
     fake.validate_project = lambda root, **_: Report(False, f"bad data in {root.name}")  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sahel_kg.validate", fake)
+    monkeypatch.setitem(sys.modules, "sahel_kg.curation.validate", fake)
     assert build.check(project) == (False, f"bad data in {project.name}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from sahel_kg.canonical import canonical_answer
+from sahel_kg.web.canonical import canonical_answer
 
 
 @pytest.fixture(scope="module")

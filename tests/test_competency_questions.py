@@ -19,7 +19,7 @@ from rdflib import RDF, Graph, Namespace
 
 from curated_projects import Project, project  # noqa: F401  (project: the fixture)
 from project_data import select
-from sahel_kg.example_queries import example_query, example_queries
+from sahel_kg.pages.examples import example_query, example_queries
 
 ID = "https://w3id.org/sahel-harm/id/"
 SHG = "https://w3id.org/sahel-harm/ontology/"

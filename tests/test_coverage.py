@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 
 from project_data import ROOT, SOURCES_DIR
 from sahel_kg.cli import main
-from sahel_kg.coverage import (Passage, Sentence, covers, locate, read_data, source_coverage,
+from sahel_kg.curation.coverage import (Passage, Sentence, covers, locate, read_data, source_coverage,
                                split_sentences)
 
 needs_captures = pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason=f"captured source documents not found at {SOURCES_DIR}")

@@ -13,16 +13,16 @@ import httpx
 import pyoxigraph
 import pytest
 
-from sahel_kg import build
+from sahel_kg.curation import build
 from sahel_kg.settings import Settings
-from sahel_kg.store import current_store_dir, is_read_only, open_read_only
+from sahel_kg.store.ondisk import current_store_dir, is_read_only, open_read_only
 
 from conftest import ROOT, sahel_server
 
 BUILD = """
 import sys
 from pathlib import Path
-from sahel_kg import build
+from sahel_kg.curation import build
 build.check = lambda root: (True, "skipped")
 print(build.build_store(Path(sys.argv[1]), Path(sys.argv[2]), log=lambda m: None).status)
 """

@@ -17,10 +17,10 @@ import pytest
 
 from curation_project import edit, make_project
 from sahel_kg.cli import main
-from sahel_kg.incremental_validation import validate_corpus
-from sahel_kg.store import current_store_dir
-from sahel_kg.validate import validate_project
-from sahel_kg.validation import ValidationReport
+from sahel_kg.curation.validate_batched import validate_corpus
+from sahel_kg.store.ondisk import current_store_dir
+from sahel_kg.curation.validate import validate_project
+from sahel_kg.curation.report import ValidationReport
 
 #: One whole-project validate or build per mistake, a second or more each: the curation commands' own lane.
 pytestmark = pytest.mark.slow

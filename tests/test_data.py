@@ -18,9 +18,9 @@ from rdflib import RDF, Graph, Namespace, URIRef
 
 from curated_projects import Project, project, run  # noqa: F401  (project: the fixture)
 from project_data import select
-from sahel_kg.layout import turtle_files
+from sahel_kg.project import turtle_files
 from sahel_kg.namespaces import BASE
-from sahel_kg.rdflib_terms import OA, SHG
+from sahel_kg.curation.terms import OA, SHG
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -44,10 +44,10 @@ def source_files(project: Project) -> list[Path]:
 
 def test_every_quote_is_verbatim_in_its_captured_document(project: Project) -> None:
     """``validate``'s own quote check: never skipped, so missing captures fail here with the folder where they are expected."""
-    from sahel_kg.literal_check import quiet_rdflib
-    from sahel_kg.project_checks import quote_findings
-    from sahel_kg.quote_check import Captures
-    from sahel_kg.validation import load_project, union
+    from sahel_kg.curation.literal_check import quiet_rdflib
+    from sahel_kg.curation.project_checks import quote_findings
+    from sahel_kg.curation.quote_check import Captures
+    from sahel_kg.curation.report import load_project, union
 
     assert project.sources.is_dir(), f"the captured source documents are expected in {project.sources} (SAHEL_KG_SOURCES)"
     with quiet_rdflib():

@@ -22,10 +22,10 @@ from fastapi.testclient import TestClient
 from conftest import free_port
 from curation_project import edit, make_project
 from sahel_kg.app import create_app
-from sahel_kg.build import build_store
-from sahel_kg.data_status import DataStatus
+from sahel_kg.curation.build import build_store
+from sahel_kg.store.status import DataStatus
 from sahel_kg.settings import Settings
-from sahel_kg.store import current_store_dir
+from sahel_kg.store.ondisk import current_store_dir
 
 BROWSER = "text/html,application/xhtml+xml"
 

@@ -3,7 +3,7 @@
 Over the fixture graph (``tests/fixtures/graph/``). Every kind of IRI is
 fetched in every format; every IRI at all is fetched as Turtle and HTML in one
 slow sweep. The HTML branch is tested for status, type and headers only: the
-pages themselves are :mod:`sahel_kg.pages`' business.
+pages themselves are :mod:`sahel_kg.pages.render`' business.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 
 from fixture_project import fixture_turtle_files
 from sahel_kg.namespaces import BASE
-from sahel_kg.negotiation import GRAPH_OFFERS, HTML
+from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML
 from test_real_server import server  # noqa: F401  (the real-server fixture)
 
 PLACE = "/id/place/kossiba"  # a place with coordinates
@@ -186,7 +186,7 @@ def test_html_branch(client: TestClient) -> None:
 
 
 def test_html_branch_with_the_pages_module(client: TestClient) -> None:
-    pytest.importorskip("sahel_kg.pages")
+    pytest.importorskip("sahel_kg.pages.render")
     for path, status in ((PLACE, 200), (CLAIM, 200), ("/ontology/Claim", 200), ("/id/place/atlantis", 404)):
         r = client.get(path, headers={"accept": BROWSER})
         assert (r.status_code, _media(r)) == (status, "text/html"), path

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 
 from conftest import make_client
 from sahel_kg.namespaces import BASE
-from sahel_kg.negotiation import GRAPH_OFFERS, HTML
+from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML
 
 VOID = "http://rdfs.org/ns/void#"
 DATASET = URIRef(BASE + ".well-known/void#dataset")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph
 
 from sahel_kg.app import create_app
-from sahel_kg.docs_tables import render_readme
-from sahel_kg.layout import project_root
+from sahel_kg.devtools.readme_tables import render_readme
+from sahel_kg.project import project_root
 from sahel_kg.settings import Settings
 
 README = project_root() / "README.md"

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from sahel_kg.example_queries import ExampleQuery, example_queries
+from sahel_kg.pages.examples import ExampleQuery, example_queries
 
 from conftest import make_client
 from project_data import load_project_store, select

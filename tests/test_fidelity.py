@@ -321,8 +321,8 @@ def test_retired_incident_slugs_answer_with_their_replacement(store: pyoxigraph.
 
 
 def test_retired_iris_answer_301_to_their_replacement(store: pyoxigraph.Store) -> None:
-    from sahel_kg.backend import EmbeddedBackend
-    from sahel_kg.describe import describe
+    from sahel_kg.store.backend import EmbeddedBackend
+    from sahel_kg.linked_data.describe import describe
 
     backend = EmbeddedBackend(store)
     found = describe(backend, "https://w3id.org/sahel-harm/id/incident/ersane-beheadings")

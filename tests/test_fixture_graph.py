@@ -15,9 +15,9 @@ import pytest
 
 from fixture_project import FIXTURE_DIR, sources_dir
 from project_data import load_project_store, select
-from sahel_kg.turtle_format import is_canonical
-from sahel_kg.validate import validate_project
-from sahel_kg.validation import ValidationReport
+from sahel_kg.curation.fmt import is_canonical
+from sahel_kg.curation.validate import validate_project
+from sahel_kg.curation.report import ValidationReport
 
 ID = "https://w3id.org/sahel-harm/id/"
 PREFIXES = """

@@ -8,7 +8,7 @@ import pyoxigraph
 import rdflib
 from fastapi.testclient import TestClient
 
-from sahel_kg.describe import MAX_INBOUND
+from sahel_kg.linked_data.describe import MAX_INBOUND
 from sahel_kg.namespaces import BASE
 
 from conftest import make_client

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from sahel_kg.observability import query_digest
+from sahel_kg.web.observability import query_digest
 
 from hardening_support import process_client
 

@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from conftest import make_client
-from sahel_kg import pages
-from sahel_kg.backend import GraphBackend
+from sahel_kg.pages import render as pages
+from sahel_kg.store.backend import GraphBackend
 from sahel_kg.namespaces import BASE
 
 ID = BASE + "id/"
@@ -515,7 +515,7 @@ def test_source_and_place_pages_are_bounded(crowded_client: TestClient) -> None:
 
 @pytest.mark.embedded_only(reason="its crowded data lives in an in-memory store of its own")
 def test_long_browse_list_is_paged_in_store_order(crowded_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sahel_kg import listing
+    from sahel_kg.pages import lists as listing
     monkeypatch.setattr(listing, "SORT_CAP", 100)
     first = browse(crowded_client, "/browse/claims", per_page=50)
     assert "more than 100" in text(first.find("h1")) and len(names(first)) == 50
@@ -605,8 +605,8 @@ def test_labels_and_places_are_remembered_per_store() -> None:
 
 @pytest.mark.embedded_only(reason="two small stores of its own, in memory")
 def test_home_figures_are_remembered_per_store() -> None:
-    from sahel_kg import listing
-    from sahel_kg.backend import EmbeddedBackend
+    from sahel_kg.pages import lists as listing
+    from sahel_kg.store.backend import EmbeddedBackend
     from sahel_kg.links import Links
 
     links = Links("http://localhost:8000/")
@@ -624,7 +624,7 @@ def test_home_figures_are_remembered_per_store() -> None:
 
 
 def test_latest_incidents_without_sorting_them_all(app: FastAPI) -> None:
-    from sahel_kg import listing
+    from sahel_kg.pages import lists as listing
 
     backend = app.state.backend
     start = "<http://semanticweb.cs.vu.nl/2009/11/sem/hasEarliestBeginTimeStamp>"
@@ -639,7 +639,7 @@ def test_a_missing_constant_is_computed_once() -> None:
     import threading
     import time
 
-    from sahel_kg.store_cache import LRU
+    from sahel_kg.store.cache import LRU
 
     lru, calls = LRU(4), []
 

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from sahel_kg.example_queries import example_queries
+from sahel_kg.pages.examples import example_queries
 from sahel_kg.namespaces import PREFIXES
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

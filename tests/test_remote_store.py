@@ -22,8 +22,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
-from sahel_kg.remote import RemoteStore
-from sahel_kg.remote_load import graph_counts, load_project
+from sahel_kg.store.remote import RemoteStore
+from sahel_kg.curation.load_remote import graph_counts, load_project
 
 from conftest import free_port, remote_settings
 

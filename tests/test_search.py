@@ -17,14 +17,15 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from conftest import make_client, remote_settings
-from sahel_kg import build, search
+from sahel_kg.curation import build
+from sahel_kg.search import search
 from sahel_kg.app import create_app
-from sahel_kg.backend import EmbeddedBackend
-from sahel_kg.remote import RemoteStore, StoreUnavailable
-from sahel_kg.search import LazyIndex, SearchIndex, index_for, served_store_dir
-from sahel_kg.search_index import build_index_file, index_path, is_current, prune
+from sahel_kg.store.backend import EmbeddedBackend
+from sahel_kg.store.remote import RemoteStore, StoreUnavailable
+from sahel_kg.search.search import LazyIndex, SearchIndex, index_for, served_store_dir
+from sahel_kg.search.index import build_index_file, index_path, is_current, prune
 from sahel_kg.settings import Settings
-from sahel_kg.store import current_store_dir
+from sahel_kg.store.ondisk import current_store_dir
 
 E = "https://w3id.org/sahel-harm/id/"
 TTL = f"""

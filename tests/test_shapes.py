@@ -16,8 +16,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from sahel_kg.namespaces import PREFIXES
-from sahel_kg.rdflib_terms import SHAPES
-from sahel_kg.validation import run_shapes, union, violations_from
+from sahel_kg.curation.terms import SHAPES
+from sahel_kg.curation.report import run_shapes, union, violations_from
 from shape_examples import BASE, CASES, PASSING, PREFIX_LINES, Case
 
 ROOT = Path(__file__).resolve().parents[1]

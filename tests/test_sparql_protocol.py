@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
-from sahel_kg.negotiation import GRAPH_OFFERS, HTML, RESULTS_OFFERS
+from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
 from sahel_kg.settings import Settings
 
 from conftest import ROOT

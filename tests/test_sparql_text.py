@@ -26,8 +26,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sahel_kg.namespaces import PREFIXES
-from sahel_kg.federation import unread_service_refusal
-from sahel_kg.sparql_text import keyword_split, read_query, tokenize
+from sahel_kg.query.federation import unread_service_refusal
+from sahel_kg.rdf.sparql_text import keyword_split, read_query, tokenize
 
 from hardening_support import Canary
 

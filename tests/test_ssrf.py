@@ -15,10 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sahel_kg import federation, sparql_request
+from sahel_kg.query import federation
+
+from sahel_kg.web import sparql_request
 from sahel_kg.namespaces import PREFIXES
-from sahel_kg.federation import check_services, endpoint_refusal, forbidden_address, service_targets
-from sahel_kg.sparql_text import read_query
+from sahel_kg.query.federation import check_services, endpoint_refusal, forbidden_address, service_targets
+from sahel_kg.rdf.sparql_text import read_query
 
 from conftest import sahel_server
 from hardening_support import Canary, process_client

@@ -21,7 +21,7 @@ import rdflib
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sahel_kg.xml_chars import forbidden_in_xml
+from sahel_kg.rdf.xml_chars import forbidden_in_xml
 
 from conftest import make_client
 

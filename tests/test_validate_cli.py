@@ -19,8 +19,8 @@ from rdflib.namespace import RDF, SH
 
 from sahel_kg.cli import main
 from sahel_kg.namespaces import PREFIXES
-from sahel_kg.turtle_format import format_turtle
-from sahel_kg.validate import validate_project
+from sahel_kg.curation.fmt import format_turtle
+from sahel_kg.curation.validate import validate_project
 from curation_project import make_project
 from shape_examples import BASE, PREFIX_LINES
 

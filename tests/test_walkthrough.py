@@ -16,7 +16,7 @@ import pytest
 
 from sahel_kg.cli import main
 from sahel_kg.settings import load_settings
-from sahel_kg.store import open_read_only
+from sahel_kg.store.ondisk import open_read_only
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 EXAMPLE = CHECKOUT / "tests" / "walkthrough"

@@ -1,4 +1,4 @@
-"""The hand-over of idle query workers to waiting requests (sahel_kg.workers.IdleWorkers).
+"""The hand-over of idle query workers to waiting requests (sahel_kg.query.processes.IdleWorkers).
 
 Workers come back from the event loop and from the threads that start them;
 none may be lost when a waiter times out or its client leaves.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from sahel_kg.workers import IdleWorkers
+from sahel_kg.query.processes import IdleWorkers
 
 
 def test_idle_worker_is_taken_at_once() -> None:

@@ -24,18 +24,23 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from . import hardening, query_routes, sparql_routes
-from . import dereference, discovery
-from . import pages_routes
-from .backend import EmbeddedBackend, GraphBackend, RemoteBackend
-from .data_status import DataStatus
-from .deadlines import PageTimeout
-from .negotiation import wants_html
-from .remote import RemoteStore, StoreUnavailable
-from .links import Links
-from .settings import Settings
+from sahel_kg.web import hardening
 
-STATIC_DIR = Path(__file__).parent / "static"
+from sahel_kg.web.routes import query_page as query_routes
+
+from sahel_kg.web.routes import sparql as sparql_routes
+from sahel_kg.web.routes import entities as dereference
+from sahel_kg.web.routes import discovery
+from sahel_kg.web.routes import pages as pages_routes
+from sahel_kg.store.backend import EmbeddedBackend, GraphBackend, RemoteBackend
+from sahel_kg.store.status import DataStatus
+from sahel_kg.store.deadlines import PageTimeout
+from sahel_kg.rdf.formats import wants_html
+from sahel_kg.store.remote import RemoteStore, StoreUnavailable
+from sahel_kg.links import Links
+from sahel_kg.settings import Settings
+
+STATIC_DIR = Path(__file__).parent / "pages" / "static"
 
 
 @asynccontextmanager
@@ -81,8 +86,8 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     ``store_dir`` is where an embedded ``store`` lives on disk: given, queries
     run in worker processes that open it read-only and are killed on their
     time limit; omitted (in-memory stores), on threads. See
-    :mod:`sahel_kg.hardening`. Over a remote store, queries are forwarded to it
-    (:mod:`sahel_kg.forwarding`) and pages query it (:class:`RemoteBackend`).
+    :mod:`sahel_kg.web.hardening`. Over a remote store, queries are forwarded to it
+    (:mod:`sahel_kg.query.forwarding`) and pages query it (:class:`RemoteBackend`).
     """
     if store is None:
         store = RemoteStore(settings)
@@ -98,9 +103,9 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.state.store = store
     app.state.backend = backend
     app.state.store_dir = None if remote else store_dir  # where the search index of a built store lives
-    app.state.jsonld_context = None  # read from the ontology on first use (sahel_kg.jsonld)
+    app.state.jsonld_context = None  # read from the ontology on first use (sahel_kg.linked_data.jsonld)
     app.state.discovery = discovery.Discovery()  # VoID statistics, dumps and sitemap, made on first use
-    app.state.search_index = None  # the search index, opened or built on first use (sahel_kg.search)
+    app.state.search_index = None  # the search index, opened or built on first use (sahel_kg.search.search)
     app.state.data_status = DataStatus(settings.root, None if remote else store_dir)  # is it the files' build?
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)

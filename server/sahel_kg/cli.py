@@ -17,50 +17,50 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _validate(args: argparse.Namespace) -> int:
     if getattr(args, "batched", False):
-        from .incremental_validation import run_validate_batched
+        from sahel_kg.curation.validate_batched import run_validate_batched
 
         return run_validate_batched(args)
-    from .validate import run_validate
+    from sahel_kg.curation.validate import run_validate
 
     return run_validate(args)
 
 
 def _fmt(args: argparse.Namespace) -> int:
-    from .turtle_format import run_fmt
+    from sahel_kg.curation.fmt import run_fmt
 
     return run_fmt(args)
 
 
 def _new_source(args: argparse.Namespace) -> int:
-    from .scaffold import run_new_source
+    from sahel_kg.curation.scaffold import run_new_source
 
     return run_new_source(args)
 
 
 def _build(args: argparse.Namespace) -> int:
     if getattr(args, "store_url", None):
-        from .remote_load import run_load
+        from sahel_kg.curation.load_remote import run_load
 
         return run_load(args)
-    from .build import run_build
+    from sahel_kg.curation.build import run_build
 
     return run_build(args)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import run_serve
+    from sahel_kg.serve import run_serve
 
     return run_serve(args)
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from .coverage import run_coverage
+    from sahel_kg.curation.coverage import run_coverage
 
     return run_coverage(args)
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from .synthetic import run_synth
+    from sahel_kg.devtools.synthetic import run_synth
 
     return run_synth(args)
 
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     if args.command != "synth":  # synth writes a new root; every other command works on one
-        from .settings import OPTION_SETTINGS, load_settings
+        from sahel_kg.settings import OPTION_SETTINGS, load_settings
 
         try:
             args.settings = load_settings(**{name: getattr(args, name, None) for name in OPTION_SETTINGS})

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .namespaces import BASE
+from sahel_kg.namespaces import BASE
 
 BROWSE = "/browse"
 QUERY = "/query"

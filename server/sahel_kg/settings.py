@@ -25,8 +25,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .links import Links
-from .namespaces import BASE
+from sahel_kg.links import Links
+from sahel_kg.namespaces import BASE
 
 
 #: Interfaces whose links are written with ``localhost``: loopback, and the wildcards (any interface).
@@ -224,7 +224,7 @@ class Settings(BaseSettings):
         """The project checkout, found from the package when not set."""
         if self.root is not None:
             return self.root
-        from .layout import project_root
+        from sahel_kg.project import project_root
 
         return project_root()
 

@@ -1,0 +1,904 @@
+"""Benchmarks against the peers, on the same data, the same machine, in the same run.
+
+Run it through ``scripts/bench.py`` (see the README's "Benchmarks" section)::
+
+    .venv/bin/sahel-kg synth --incidents 1000 --out var/bench/corpus-1k
+    .venv/bin/python scripts/bench.py --corpus var/bench/corpus-1k --seconds 10
+
+Each measurement is bounded in time; every server listens on loopback only and
+is stopped at the end. Results are appended to ``var/bench/results.jsonl`` and
+``docs/benchmarks.md`` is regenerated from all of them, one table per corpus.
+
+Load generator: ``wrk`` (with a Lua script cycling through request paths)
+when installed, else an async httpx client; latency percentiles for pages come
+from a sequential httpx client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph
+
+from sahel_kg.curation.build import load_files
+from sahel_kg.store.ondisk import inputs_hash
+from sahel_kg.project import turtle_files
+from sahel_kg.search.index import ensure_store_index, index_path, is_current
+from sahel_kg.store.ondisk import current_store_dir, point_to, store_dir_name
+
+VENV_BIN = Path(sys.executable).parent
+PREFIXES = """PREFIX shg: <https://w3id.org/sahel-harm/ontology/>
+PREFIX ctype: <https://w3id.org/sahel-harm/vocab/count-type/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+#: Incidents whose claimed death tolls disagree, the widest disagreement first.
+ANALYTIC_QUERY = PREFIXES + """SELECT ?incident (COUNT(DISTINCT ?claim) AS ?claims) (MIN(?v) AS ?lowest) (MAX(?v) AS ?highest)
+WHERE {
+  ?claim shg:about ?incident ; shg:count ?c .
+  ?c shg:countType ctype:killed .
+  FILTER NOT EXISTS { ?c shg:subtotal true }
+  { ?c shg:low ?v } UNION { ?c shg:best ?v } UNION { ?c shg:high ?v }
+}
+GROUP BY ?incident
+HAVING (MAX(?v) > MIN(?v))
+ORDER BY DESC(MAX(?v) - MIN(?v)) ?incident
+LIMIT 100"""
+LOOKUP_TEMPLATE = PREFIXES + "SELECT ?label ?place ?type WHERE {{ <{iri}> rdfs:label ?label ; <http://semanticweb.cs.vu.nl/2009/11/sem/hasPlace> ?place ; <http://semanticweb.cs.vu.nl/2009/11/sem/eventType> ?type }}"
+JSON = "application/sparql-results+json"
+#: The analytic query may take longer than the default 30 s limit at scale: measure it, do not cut it.
+OUR_SERVER_ENV = {"SAHEL_KG_QUERY_TIMEOUT": "900"}
+WRK_SCRIPT = r"""
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local accept = os.getenv("BENCH_ACCEPT")
+local i = math.random(1, #paths)
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], { Accept = accept })
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %f %f %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+@dataclass
+class Row:
+    """One line of the benchmark table."""
+
+    corpus: str
+    metric: str
+    ours: float | None
+    peer_name: str
+    peer: float | None
+    unit: str
+    target: str
+    ratio_target: float | None  # ours/peer must be >= this (None: absolute target)
+    note: str = ""
+    absolute_ok: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or not self.peer:
+            return None
+        return self.ours / self.peer
+
+    @property
+    def met(self) -> str:
+        if self.target == "(reference)":
+            return "reference"
+        if self.absolute_ok is not None:
+            return "met" if self.absolute_ok else "missed"
+        if self.ratio is None or self.ratio_target is None:
+            return "not measured"
+        return "met" if self.ratio >= self.ratio_target else "missed"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process and its children, in MB."""
+    total = peak = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        total += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+        peak += int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
+    return total, peak
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its children, in MB: pages they share
+    (the interpreter, pyoxigraph's library, the OS page cache of the store) counted once."""
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    out = [int(k) for k in kids]
+    for k in list(out):
+        out += _children(k)
+    return out
+
+
+@contextmanager
+def server(cmd: Sequence[str], url: str, *, log: Path, env: dict[str, str] | None = None,
+           timeout: float = 600) -> Iterator[subprocess.Popen]:
+    """Start a server process, wait until ``url`` answers, stop it (its process group) afterwards."""
+    import httpx
+
+    with open(log, "w") as out:
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{cmd[0]} exited with {proc.returncode}; see {log}")
+            try:
+                if httpx.get(url, timeout=5).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{cmd[0]} did not answer {url} within {timeout} s; see {log}")
+            time.sleep(0.3)
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@dataclass
+class Load:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    errors: int
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def load_test(base: str, paths: list[str], *, accept: str, seconds: float, connections: int, workdir: Path) -> Load:
+    """Throughput and latency of GETs cycling through ``paths`` for ``seconds`` (wrk, else httpx)."""
+    if shutil.which("wrk"):
+        return _wrk(base, paths, accept=accept, seconds=seconds, connections=connections, workdir=workdir)
+    return asyncio.run(_httpx_load(base, paths, accept=accept, seconds=seconds, connections=connections))
+
+
+def _wrk(base: str, paths: list[str], *, accept: str, seconds: float, connections: int, workdir: Path) -> Load:
+    script = workdir / "bench.lua"
+    script.write_text(WRK_SCRIPT)
+    listing = workdir / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(script), base],
+        capture_output=True, text=True, env={**os.environ, "BENCH_PATHS": str(listing), "BENCH_ACCEPT": accept},
+        timeout=seconds + 60,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    n, micros, p50, p95, errors = line.split()[1:]
+    return Load(int(n), int(micros) / 1e6, float(p50) / 1000, float(p95) / 1000, int(errors))
+
+
+async def _httpx_load(base: str, paths: list[str], *, accept: str, seconds: float, connections: int) -> Load:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(client: httpx.AsyncClient, offset: int) -> None:
+        nonlocal errors
+        i = offset
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            r = await client.get(paths[i % len(paths)], headers={"Accept": accept})
+            latencies.append(time.perf_counter() - start)
+            errors += r.status_code >= 400
+            i += connections
+
+    start = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        await asyncio.gather(*(worker(client, k) for k in range(connections)))
+    return _summarise(latencies, time.perf_counter() - start, errors)
+
+
+def _summarise(latencies: list[float], seconds: float, errors: int) -> Load:
+    ordered = sorted(latencies) or [0.0]
+    return Load(len(latencies), seconds, ordered[len(ordered) // 2] * 1000,
+                ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, errors)
+
+
+def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000) -> Load:
+    """One request at a time: the latency a single reader sees."""
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    start = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for i in range(limit):
+            if time.perf_counter() - start > seconds:
+                break
+            t = time.perf_counter()
+            r = client.get(paths[i % len(paths)], headers={"Accept": accept})
+            latencies.append(time.perf_counter() - t)
+            errors += r.status_code >= 400
+    return _summarise(latencies, time.perf_counter() - start, errors)
+
+
+def in_turns(ours: Callable[[], Load], peer: Callable[[], Load], turns: int = 2) -> tuple[Load, Load]:
+    """Two load tests run in alternation (ours, peer, ours, peer, ...), each side's runs summed.
+
+    On a shared machine the load from elsewhere comes and goes; taking turns
+    spreads it over both sides of the ratio instead of on one of them.
+    """
+    mine: list[Load] = []
+    theirs: list[Load] = []
+    for _ in range(turns):
+        mine.append(ours())
+        theirs.append(peer())
+    return _combined(mine), _combined(theirs)
+
+
+def _combined(loads: list[Load]) -> Load:
+    weight = sum(x.requests for x in loads) or 1
+    return Load(sum(x.requests for x in loads), sum(x.seconds for x in loads),
+                sum(x.p50_ms * x.requests for x in loads) / weight,
+                max(x.p95_ms for x in loads), sum(x.errors for x in loads))
+
+
+def paired_latency(ours_url: str, peer_url: str, query: str, *, runs: int = 5,
+                   budget: float = 300) -> tuple[float | None, float | None]:
+    """Median seconds of one query on two servers, their runs alternating, each after a warm-up.
+
+    Each side stops at its own budget; a side that fails gives None.
+    """
+    import httpx
+
+    times: dict[str, list[float]] = {ours_url: [], peer_url: []}
+    spent = {ours_url: 0.0, peer_url: 0.0}
+    failed: set[str] = set()
+    with httpx.Client(timeout=budget) as client:
+        for _ in range(runs + 1):
+            for url in (peer_url, ours_url):
+                if url in failed or spent[url] > budget:
+                    continue
+                t = time.perf_counter()
+                try:
+                    ok = client.get(url, params={"query": query}, headers={"Accept": JSON}).status_code == 200
+                except httpx.HTTPError:  # no answer within the budget
+                    ok = False
+                took = time.perf_counter() - t
+                spent[url] += took
+                if ok:
+                    times[url].append(took)
+                else:
+                    failed.add(url)
+
+    def median(url: str) -> float | None:
+        found = times[url]
+        if url in failed or not found:
+            return None
+        # The first run warms caches; when it alone used the budget, it is the figure.
+        return statistics.median(found[1:] if len(found) > 1 else found)
+
+    return median(ours_url), median(peer_url)
+
+
+def wait_for_search(url: str, *, budget: float) -> tuple[float, int]:
+    """Seconds until ``/search`` first answers 200 (its index may be built on first use), and the status."""
+    start, status = time.perf_counter(), 0
+    while time.perf_counter() - start < budget:
+        status = _status(url, "text/html")
+        if status not in (0, 503):
+            break
+        time.sleep(1)
+    return time.perf_counter() - start, status
+
+
+def search_queries(store_dir: Path, n: int = 300, seed: int = 11) -> list[str]:
+    """What people type: one to three consecutive words of a real label, some cut to a prefix, a few absent."""
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    labels = [str(r[0].value) for r in store.query(
+        "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 20000",
+        use_default_graph_as_union=True)]
+    del store
+    rng = random.Random(seed)
+    queries = []
+    for _ in range(n):
+        words = [w.strip("()[],.;:'\"") for w in rng.choice(labels).split()]
+        words = [w for w in words if w] or ["Mali"]
+        size = min(len(words), rng.choice((1, 1, 2, 3)))
+        start = rng.randrange(len(words) - size + 1)
+        picked = words[start:start + size]
+        kind = rng.random()
+        if kind < 0.3:
+            picked[-1] = picked[-1][:rng.randint(2, max(2, len(picked[-1]) - 1))]
+        elif kind > 0.95:
+            picked = ["zqxj" + picked[0]]
+        queries.append(" ".join(picked))
+    return queries
+
+
+# ---------------------------------------------------------------- the corpus and its store
+
+
+def count_triples(store: pyoxigraph.Store) -> int:
+    return len(store)
+
+
+def build_for_bench(root: Path, pointer: Path) -> tuple[Path, float, int]:
+    """Load the corpus the way ``sahel-kg build`` does (without validation); (store dir, seconds, triples)."""
+    files = turtle_files(root)
+    digest = inputs_hash(root, [f.path for f in files])
+    final = pointer.parent / store_dir_name(digest, time.time_ns())
+    start = time.perf_counter()
+    load_files(final, files)
+    seconds = time.perf_counter() - start
+    store = pyoxigraph.Store.read_only(str(final))
+    triples = len(store)
+    del store
+    for old in pointer.parent.glob("store-*"):
+        if old.is_dir() and old != final:
+            shutil.rmtree(old, ignore_errors=True)
+        elif old.is_file():  # an earlier store's search index
+            old.unlink()
+    point_to(pointer, final)
+    return final, seconds, triples
+
+
+def build_search_index(store_dir: Path) -> float:
+    """Seconds to write the search index beside the store, as ``sahel-kg build`` does after loading."""
+    start = time.perf_counter()
+    ensure_store_index(store_dir)
+    return time.perf_counter() - start
+
+
+def oxigraph_load(root: Path, location: Path, *, budget: float = 240) -> tuple[int, float]:
+    """(triples, seconds) for ``oxigraph load`` of the same files, in batches of files per invocation
+    (as its CLI takes them), stopping after ``budget`` seconds."""
+    files = [str(f.path) for f in turtle_files(root)]
+    start = time.perf_counter()
+    for i in range(0, len(files), 2000):
+        subprocess.run([str(VENV_BIN / "oxigraph"), "load", "--location", str(location), "--file", *files[i:i + 2000]],
+                       check=True, capture_output=True)
+        if time.perf_counter() - start > budget:
+            break
+    seconds = time.perf_counter() - start
+    store = pyoxigraph.Store.read_only(str(location))
+    triples = len(store)
+    del store
+    return triples, seconds
+
+
+def count_incidents(store_dir: Path) -> int:
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    rows = list(store.query("SELECT (COUNT(?i) AS ?n) WHERE { ?i a <https://w3id.org/sahel-harm/ontology/Incident> }",
+                            use_default_graph_as_union=True))
+    del store
+    return int(rows[0]["n"].value)
+
+
+def sample_incidents(store_dir: Path, n: int = 2000, seed: int = 7) -> list[str]:
+    """``n`` incidents drawn from all of them (reservoir sampling: one pass, ``n`` kept).
+
+    Drawing from every incident matters: the first ones in the index are
+    neighbours on disk, and a sample of them would flatter every server's caches.
+    """
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    rng, kept = random.Random(seed), []
+    for seen, row in enumerate(store.query("SELECT ?i WHERE { ?i a <https://w3id.org/sahel-harm/ontology/Incident> }",
+                                           use_default_graph_as_union=True)):
+        if seen < n:
+            kept.append(row["i"].value)
+        elif (slot := rng.randrange(seen + 1)) < n:
+            kept[slot] = row["i"].value
+    del store
+    rng.shuffle(kept)
+    return kept
+
+
+def sparql_paths(endpoint_path: str, queries: list[str]) -> list[str]:
+    return [f"{endpoint_path}?query={urllib.parse.quote(q)}" for q in queries]
+
+
+# ---------------------------------------------------------------- the suite
+
+
+#: What a run measures: the loads, the servers (against the peer), pages (ours alone: pages, search,
+#: memory), SHACL validation.
+PARTS = ("load", "servers", "pages", "validation")
+
+
+@dataclass
+class Options:
+    corpus: Path
+    small_corpus: Path | None
+    seconds: float
+    connections: int
+    work: Path
+    skip_load_peer: bool = False
+    skip_validation: bool = False
+    validation_budget: float = 120.0
+    skip_reference_load: bool = False
+    analytic_budget: float = 300.0
+    search_index_budget: float = 1800.0
+    parts: frozenset[str] = frozenset(PARTS)
+
+
+def corpus_label(name: str, store_dir: Path) -> str:
+    """The heading of a corpus's table: its name, incidents and triples."""
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    triples = len(store)
+    del store
+    return f"{name} ({count_incidents(store_dir):,} incidents, {triples:,} triples)"
+
+
+def load_rows(opts: Options, pointer: Path, log: Callable[[str], None]) -> tuple[Path, list[Row]]:
+    """Our build's load against ``oxigraph load`` on the same files; the store stays at ``pointer``."""
+    name, rows = opts.corpus.name, []
+    log(f"[{name}] loading with our build")
+    store_dir, ours_load, triples = build_for_bench(opts.corpus, pointer)
+    label = name  # completed by run_suite
+    peer_load = None
+    if not opts.skip_load_peer:
+        log(f"[{name}] loading with oxigraph load")
+        with tempfile.TemporaryDirectory(dir=opts.work) as tmp:
+            peer_triples, peer_seconds = oxigraph_load(opts.corpus, Path(tmp) / "ox")
+            peer_load = peer_triples / peer_seconds
+    rows.append(Row(label, "build/load throughput", triples / ours_load, "oxigraph load", peer_load, "triples/s",
+                    "≥ 0.8×", 0.8, note=f"ours {ours_load:.1f} s, one named graph per file; oxigraph load given the "
+                                        f"same files, 2000 per invocation, stopped after 240 s"))
+    if not opts.skip_load_peer and not opts.skip_reference_load:
+        log(f"[{name}] loading one N-Quads file of the same quads with oxigraph load")
+        with tempfile.TemporaryDirectory(dir=opts.work) as tmp:
+            nquads = Path(tmp) / "all.nq"
+            store = pyoxigraph.Store.read_only(str(store_dir))
+            store.dump(str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+            del store
+            start = time.perf_counter()
+            subprocess.run([str(VENV_BIN / "oxigraph"), "load", "--location", str(Path(tmp) / "ox"), "--file",
+                            str(nquads)], check=True, capture_output=True, timeout=3600)
+            one_file = triples / (time.perf_counter() - start)
+        rows.append(Row(label, "build/load throughput", triples / ours_load, "oxigraph load, one N-Quads file",
+                        one_file, "triples/s", "(reference)", None,
+                        note="the peer's best case: the same quads in one file, no per-file cost; not the target's "
+                             "comparison, shown for what the loader itself costs"))
+
+    return store_dir, rows
+
+
+def peer_rows(opts: Options, label: str, ours_lookup: Load, ox_lookup: Load) -> list[Row]:
+    """The small lookups, ours against Oxigraph's server."""
+    return [
+        Row(label, "small SPARQL lookups", ours_lookup.per_second, "Oxigraph server", ox_lookup.per_second,
+            "req/s", "≥ 1/3×", 1 / 3,
+            note=f"{opts.connections} connections, {opts.seconds / 2:.0f} s per turn, in turns (ours, peer, ours, peer; "
+                 f"both servers up); p95 ours {ours_lookup.p95_ms:.1f} ms, "
+                 f"Oxigraph {ox_lookup.p95_ms:.1f} ms; errors {ours_lookup.errors}/{ox_lookup.errors}"),
+    ]
+
+
+def analytic_row(opts: Options, label: str, ours_analytic: float | None, ox_analytic: float | None) -> Row:
+    """The analytic query's latency, ours against Oxigraph's server."""
+    return Row(label, "analytic query (disagreeing tolls), latency", ours_analytic, "Oxigraph server", ox_analytic,
+               "s", "≤ 1.15×", None,
+               absolute_ok=None if not (ours_analytic and ox_analytic) else ours_analytic <= 1.15 * ox_analytic,
+               note="median of up to 5 runs each after a warm-up, the two servers' runs alternating (the "
+                    f"warm-up alone when it used the {opts.analytic_budget:.0f} s budget); "
+                    "our server with query_timeout 900 s"
+                    + ("" if ours_analytic and ox_analytic else "; a server failed or ran out of budget"))
+
+
+def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: Callable[[str], None], *,
+                with_peer: bool = True) -> list[Row]:
+    """Our server and Oxigraph's on the same store: lookups, analytic query, pages, search, memory
+    (without the peer: pages, search and memory only)."""
+    name, rows = opts.corpus.name, []
+    if not is_current(index_path(store_dir)):
+        log(f"[{name}] writing the search index")
+        rows.append(Row(label, "search index build", build_search_index(store_dir), "—", None, "s", "(reference)",
+                        None, note="what `sahel-kg build` does after loading: labels streamed from the store into "
+                                   "SQLite FTS5 beside it; not in the load figure"))
+    sample = sample_incidents(store_dir)
+    lookups = [LOOKUP_TEMPLATE.format(iri=i) for i in sample]
+    port, oport = free_port(), free_port()
+    base, obase = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{oport}"
+    ours_cmd = [str(VENV_BIN / "sahel-kg"), "--root", str(opts.corpus), "serve", "--store", str(pointer),
+                "--host", "127.0.0.1", "--port", str(port)]
+    ox_cmd = [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store_dir), "--bind",
+              f"127.0.0.1:{oport}", "--union-default-graph"]
+    log(f"[{name}] our server" + (" and oxigraph serve-read-only, measured in turns" if with_peer else ""))
+    with contextlib.ExitStack() as servers:
+        proc = servers.enter_context(server(ours_cmd, f"{base}/sparql?query=ASK%7B%7D",
+                                            log=opts.work / f"serve-{name}.log", env=OUR_SERVER_ENV))
+        ours_paths, ox_paths = sparql_paths("/sparql", lookups), sparql_paths("/query", lookups)
+        if with_peer:
+            servers.enter_context(server(ox_cmd, f"{obase}/query?query=ASK%7B%7D",
+                                         log=opts.work / f"oxigraph-{name}.log"))
+            ours_lookup, ox_lookup = in_turns(
+                lambda: load_test(base, ours_paths, accept=JSON, seconds=opts.seconds / 2,
+                                  connections=opts.connections, workdir=opts.work),
+                lambda: load_test(obase, ox_paths, accept=JSON, seconds=opts.seconds / 2,
+                                  connections=opts.connections, workdir=opts.work))
+            rows += peer_rows(opts, label, ours_lookup, ox_lookup)
+            if opts.analytic_budget > 0:
+                ours_analytic, ox_analytic = paired_latency(f"{base}/sparql", f"{obase}/query", ANALYTIC_QUERY,
+                                                            budget=opts.analytic_budget)
+                rows.append(analytic_row(opts, label, ours_analytic, ox_analytic))
+        page_paths = ["/id/incident/" + i.rsplit("/", 1)[1] for i in sample]
+        page_status = _status(base + page_paths[0], "text/html")
+        pages = pages_seq = None
+        if page_status == 200:
+            pages, lookups_beside_pages = in_turns(
+                lambda: load_test(base, page_paths, accept="text/html", seconds=opts.seconds / 2,
+                                  connections=opts.connections, workdir=opts.work),
+                lambda: load_test(base, ours_paths, accept=JSON, seconds=opts.seconds / 2,
+                                  connections=opts.connections, workdir=opts.work))
+            pages_seq = sequential_latency(base, page_paths, accept="text/html", seconds=opts.seconds)
+        search_terms = search_queries(store_dir)
+        search_paths = ["/search?" + urllib.parse.urlencode({"q": t}) for t in search_terms]
+        index_wait, search_status = wait_for_search(base + search_paths[0], budget=opts.search_index_budget)
+        search = None
+        if search_status == 200:
+            search = sequential_latency(base, search_paths, accept="text/html", seconds=opts.seconds)
+        serve_rss, serve_peak = rss_mb(proc.pid)
+        serve_pss = pss_mb(proc.pid)
+
+    if pages is not None and pages_seq is not None:
+        rows.append(Row(label, "incident page p95 latency", pages_seq.p95_ms, "—", None, "ms", "≤ 50 ms", None,
+                        absolute_ok=pages_seq.p95_ms <= 50,
+                        note=f"one client, {pages_seq.requests} pages; p50 {pages_seq.p50_ms:.1f} ms"))
+        rows.append(Row(label, "incident page throughput vs small lookups", pages.per_second, "our small lookups",
+                        lookups_beside_pages.per_second, "req/s", "≥ 0.5×", 0.5,
+                        note=f"{opts.connections} connections, in turns with the lookups; errors {pages.errors}"))
+    else:
+        rows.append(Row(label, "incident page", None, "—", None, "ms", "p95 ≤ 50 ms; ≥ 0.5× lookups", None,
+                        note=f"not measured: /id/incident/<slug> {_answer(page_status)}"))
+    if search is not None:
+        rows.append(Row(label, "search p95 latency", search.p95_ms, "—", None, "ms", "≤ 100 ms", None,
+                        absolute_ok=search.p95_ms <= 100,
+                        note=f"{search.requests} searches of {len(search_terms)} queries (words of a label, prefixes, "
+                             f"one to three words), one client; p50 {search.p50_ms:.1f} ms; "
+                             f"first answer after {index_wait:.1f} s"))
+    else:
+        rows.append(Row(label, "search p95 latency", None, "—", None, "ms", "≤ 100 ms", None,
+                        note=f"not measured: /search {_answer(search_status)}"))
+    rows.append(Row(label, "serve resident memory", serve_rss, "—", None, "MB", "< 1024 MB", None,
+                    absolute_ok=serve_rss < 1024,
+                    note=f"server and its query worker processes, after the load tests; peak {serve_peak:.0f} MB; "
+                         f"proportional set size (shared pages counted once) {serve_pss:.0f} MB"))
+
+    return rows
+
+
+def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
+    name = opts.corpus.name
+    rows: list[Row] = []
+    opts.work.mkdir(parents=True, exist_ok=True)
+    pointer = opts.work / f"store-{name}" / "store"
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+
+    if "load" in opts.parts:
+        store_dir, load = load_rows(opts, pointer, log)
+        rows += load
+    else:  # the store a previous run's load part built
+        found = current_store_dir(pointer)
+        if found is None:
+            raise SystemExit(f"no store at {pointer}: run the load part first")
+        store_dir = found
+    label = corpus_label(name, store_dir)
+    for row in rows:
+        row.corpus = label
+    if "servers" in opts.parts or "pages" in opts.parts:
+        rows += server_rows(opts, label, pointer, store_dir, log, with_peer="servers" in opts.parts)
+    if opts.small_corpus is not None and "servers" in opts.parts:
+        rows += rdflib_endpoint_rows(opts)
+    if not opts.skip_validation and "validation" in opts.parts:
+        rows += validation_rows(opts, label, pointer)
+    return rows
+
+
+def _parts(text: str) -> frozenset[str]:
+    parts = frozenset(p.strip() for p in text.split(",") if p.strip())
+    unknown = parts - set(PARTS)
+    if unknown or not parts:
+        raise SystemExit(f"--parts takes some of {', '.join(PARTS)}; not {', '.join(sorted(unknown)) or 'nothing'}")
+    return parts
+
+
+def _answer(status: int) -> str:
+    return "gave no answer within 60 s" if status == 0 else f"answered {status}"
+
+
+def _status(url: str, accept: str) -> int:
+    import httpx
+
+    try:
+        return httpx.get(url, headers={"Accept": accept}, timeout=60).status_code
+    except httpx.HTTPError:
+        return 0
+
+
+def rdflib_endpoint_rows(opts: Options) -> list[Row]:
+    """Small lookups through our server vs rdflib-endpoint, on the small corpus (rdflib holds it in memory)."""
+    assert opts.small_corpus is not None
+    name = opts.small_corpus.name
+    pointer = opts.work / f"store-{name}" / "store"
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    store_dir, _s, triples = build_for_bench(opts.small_corpus, pointer)
+    lookups = [LOOKUP_TEMPLATE.format(iri=i) for i in sample_incidents(store_dir)]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [str(VENV_BIN / "sahel-kg"), "--root", str(opts.small_corpus), "serve", "--store", str(pointer),
+           "--host", "127.0.0.1", "--port", str(port)]
+    with server(cmd, f"{base}/sparql?query=ASK%7B%7D", log=opts.work / f"serve-{name}.log", env=OUR_SERVER_ENV):
+        ours = load_test(base, sparql_paths("/sparql", lookups), accept=JSON, seconds=opts.seconds,
+                         connections=opts.connections, workdir=opts.work)
+    files = [str(f.path) for f in turtle_files(opts.small_corpus) if f.kind == "data"]
+    merged = opts.work / f"{name}-merged.nt"
+    merge = pyoxigraph.Store()
+    for f in files:
+        merge.bulk_load(path=f, format=pyoxigraph.RdfFormat.TURTLE)
+    merge.dump(str(merged), format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    rport = free_port()
+    rbase = f"http://127.0.0.1:{rport}"
+    rcmd = [str(VENV_BIN / "rdflib-endpoint"), "serve", str(merged), "--host", "127.0.0.1", "--port", str(rport)]
+    # rdflib-endpoint's command serves its SPARQL endpoint at "/".
+    with server(rcmd, f"{rbase}/?query=ASK%7B%7D", log=opts.work / f"rdflib-endpoint-{name}.log"):
+        peer = load_test(rbase, sparql_paths("/", lookups), accept=JSON, seconds=opts.seconds,
+                         connections=opts.connections, workdir=opts.work)
+    return [Row(f"{name} ({triples:,} triples)", "small SPARQL lookups", ours.per_second, "rdflib-endpoint",
+                peer.per_second, "req/s", "≥ 5×", 5.0,
+                note=f"small corpus: rdflib-endpoint holds the graph in memory (the same triples, merged into one "
+                     f"N-Triples file); errors {ours.errors}/{peer.errors}")]
+
+
+def validation_rows(opts: Options, label: str, pointer: Path) -> list[Row]:
+    """Batched full validation (bounded in time; peak memory) and one-file re-validation, in subprocesses."""
+    rows = []
+    full = _run_json([sys.executable, "-m", "sahel_kg.devtools.bench", "validate-full", str(opts.corpus),
+                      str(opts.validation_budget), str(pointer)], timeout=opts.validation_budget + 900)
+    complete = full.get("complete")
+    rows.append(Row(label, "full SHACL validation, peak memory", full.get("peak_mb"), "—", None, "MB", "< 4096 MB", None,
+                    absolute_ok=full.get("peak_mb", 1e9) < 4096,
+                    note=(f"complete in {full['seconds']:.0f} s" if complete else
+                          f"stopped after {full['seconds']:.0f} s at {full['subjects']:,} of {full['total_subjects']:,} subjects "
+                          f"(~{full['subjects'] / max(full['seconds'], 1e-9):.0f} subjects/s; full run ≈ "
+                          f"{full['total_subjects'] / max(full['subjects'], 1) * full['seconds'] / 60:.0f} min)")
+                         + f"; cross-file rule on the store {full['cross_file_seconds']:.1f} s; "
+                           f"{full.get('violations', 0)} violations"))
+    again = _run_json([sys.executable, "-m", "sahel_kg.devtools.bench", "revalidate", str(opts.corpus), str(pointer)],
+                      timeout=600)
+    rows.append(Row(label, "re-validation after one source file changes", again.get("seconds"), "—", None, "s",
+                    "< 2 s", None, absolute_ok=again.get("seconds", 1e9) < 2,
+                    note=f"including opening the store and parsing shapes; {again.get('violations', '?')} violations"))
+    return rows
+
+
+def _run_json(cmd: list[str], *, timeout: float) -> dict:
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _validate_full(root: Path, budget: float, pointer: Path) -> dict:
+    """Batched validation of a whole corpus against its built store (the build loads the store
+    first and validates with it, so loading is not counted here); stops after ``budget`` seconds."""
+    from sahel_kg.curation.validate_batched import Context, batches, cross_file_violations, data_files, load_context, \
+        peak_rss_mb, validate_batch
+    from sahel_kg.store.ondisk import open_read_only
+
+    start = time.perf_counter()
+    store = open_read_only(pointer)
+    ctx: Context = load_context(root, store)
+    files = data_files(root)
+    total = sum(1 for _label, p in files for line in open(p, encoding="utf-8") if line.rstrip("\n") == ".")
+    subjects = violations = 0
+    for batch in batches(files):
+        found, problems, _ = validate_batch(batch, ctx)
+        violations += len(found) + len(problems)
+        subjects += batch.subjects
+        if time.perf_counter() - start > budget:
+            break
+    batches_seconds = time.perf_counter() - start
+    cross_start = time.perf_counter()
+    violations += len(cross_file_violations(store))
+    cross_seconds = time.perf_counter() - cross_start
+    return {"seconds": batches_seconds, "cross_file_seconds": cross_seconds, "subjects": subjects,
+            "total_subjects": total, "complete": subjects >= total, "violations": violations,
+            "peak_mb": peak_rss_mb()}
+
+
+def _revalidate(root: Path, pointer: Path) -> dict:
+    from sahel_kg.curation.validate_batched import revalidate_file
+    from sahel_kg.store.ondisk import open_read_only
+
+    source = next((root / "data" / "ttl" / "sources").glob("*.ttl"))
+    with tempfile.TemporaryDirectory() as tmp:
+        changed = Path(tmp) / "changed.ttl"
+        changed.write_text(source.read_text().replace('"@en ;', ' (revised)"@en ;', 1))
+        start = time.perf_counter()
+        store = open_read_only(pointer)
+        # Validate the changed text as the file it replaces (the same named graph).
+        backup = source.read_bytes()
+        try:
+            source.write_bytes(changed.read_bytes())
+            report = revalidate_file(root, source, store)
+        finally:
+            source.write_bytes(backup)
+    return {"seconds": time.perf_counter() - start, "violations": len(report.violations)}
+
+
+# ---------------------------------------------------------------- results
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    return f"{os.cpu_count()} cores, {mem:.0f} GB RAM, {cpu}, Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}"
+
+
+def append_results(path: Path, rows: list[Row]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    with open(path, "a") as out:
+        for row in rows:
+            out.write(json.dumps({**asdict(row), "date": stamp, "machine": machine()}) + "\n")
+
+
+def _fmt(x: float | None, unit: str) -> str:
+    if x is None:
+        return "—"
+    if unit in ("s",):
+        return f"{x:.3f}"
+    return f"{x:,.0f}" if x >= 100 else f"{x:.1f}"
+
+
+def render_markdown(results: Path, *, preamble: str = "") -> str:
+    """``docs/benchmarks.md``: the latest row per (corpus, metric, peer), grouped by corpus."""
+    latest: dict[tuple[str, str, str], dict] = {}
+    for line in results.read_text().splitlines():
+        rec = json.loads(line)
+        latest[(rec["corpus"], rec["metric"], rec["peer_name"])] = rec
+    for key, rec in list(latest.items()):  # "not measured" rows that a later run measured under a finer name
+        if rec["ours"] is None and any(k[0] == key[0] and k[1] != key[1] and k[1].startswith(key[1])
+                                       and r["date"] > rec["date"] for k, r in latest.items()):
+            del latest[key]
+    out = ["# Benchmarks", "", "Generated by `scripts/bench.py` (see the README's \"Benchmarks\" section); do not edit the tables by hand.", ""]
+    if preamble:
+        out += [preamble.strip(), ""]
+    corpora: dict[str, list[dict]] = {}
+    for rec in latest.values():
+        corpora.setdefault(rec["corpus"], []).append(rec)
+    for corpus, recs in corpora.items():
+        machines = sorted({r["machine"] for r in recs})
+        out += [f"## {corpus}", "", f"Machine: {'; '.join(machines)}.", "",
+                "| measure | ours | peer | peer's figure | ratio | unit | target | met | measured (UTC) | notes |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in recs:
+            row = Row(**{k: r[k] for k in Row.__dataclass_fields__})
+            ratio = f"{row.ratio:.2f}×" if row.ratio is not None else "—"
+            out.append(f"| {row.metric} | {_fmt(row.ours, row.unit)} | {row.peer_name} | {_fmt(row.peer, row.unit)} | "
+                       f"{ratio} | {row.unit} | {row.target} | {row.met} | {r['date'].removesuffix(' UTC')} | "
+                       f"{row.note} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def kept_preamble(markdown: Path) -> str:
+    """The hand-written text of an existing page: between the header line and the first table's heading."""
+    if not markdown.exists():
+        return ""
+    text = markdown.read_text()
+    start = text.find("do not edit the tables by hand.")
+    end = text.find("\n## corpus-")
+    if start < 0:
+        return ""
+    return text[text.index("\n", start) + 1:end if end > 0 else len(text)].strip()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["validate-full"]:
+        print(json.dumps(_validate_full(Path(argv[1]), float(argv[2]), Path(argv[3]))))
+        return 0
+    if argv[:1] == ["render"]:  # render RESULTS MARKDOWN: the tables again, the text above them kept
+        results, markdown = Path(argv[1]), Path(argv[2])
+        markdown.write_text(render_markdown(results, preamble=kept_preamble(markdown)))
+        return 0
+    if argv[:1] == ["revalidate"]:
+        print(json.dumps(_revalidate(Path(argv[1]), Path(argv[2]))))
+        return 0
+    p = argparse.ArgumentParser(prog="bench", description="Benchmark the server against its peers.")
+    p.add_argument("--corpus", type=Path, required=True, help="a corpus root written by `sahel-kg synth`")
+    p.add_argument("--small-corpus", type=Path, default=None, help="a small corpus for the rdflib-endpoint comparison")
+    p.add_argument("--seconds", type=float, default=10, help="duration of each load test (default 10)")
+    p.add_argument("--connections", type=int, default=8, help="concurrent connections of the load generator")
+    p.add_argument("--work", type=Path, default=Path("var/bench/work"), help="scratch directory for stores and logs")
+    p.add_argument("--results", type=Path, default=Path("var/bench/results.jsonl"), help="results file to append to")
+    p.add_argument("--markdown", type=Path, default=None, help="write the tables of all results here (e.g. docs/benchmarks.md)")
+    p.add_argument("--preamble", type=Path, default=None, help="text placed above the tables (default: the text already above them)")
+    p.add_argument("--skip-load-peer", action="store_true", help="do not run `oxigraph load`")
+    p.add_argument("--skip-validation", action="store_true", help="do not measure SHACL validation")
+    p.add_argument("--skip-reference-load", action="store_true", help="do not load the one-file N-Quads reference")
+    p.add_argument("--analytic-budget", type=float, default=300, help="seconds for the analytic query's runs, per server (0: do not run it)")
+    p.add_argument("--parts", default=",".join(PARTS),
+                   help="what to measure, comma-separated among load, servers, validation (default: all); "
+                        "without load, the store an earlier run built for this corpus is used")
+    p.add_argument("--search-index-budget", type=float, default=1800,
+                   help="seconds to wait for /search to answer first (its index may be built then)")
+    p.add_argument("--validation-budget", type=float, default=120, help="seconds of batched validation at most")
+    args = p.parse_args(argv)
+    rows = run_suite(Options(args.corpus.resolve(), args.small_corpus.resolve() if args.small_corpus else None,
+                             args.seconds, args.connections, args.work.resolve(), args.skip_load_peer,
+                             args.skip_validation, args.validation_budget, args.skip_reference_load,
+                             args.analytic_budget, args.search_index_budget, _parts(args.parts)),
+                     log=lambda m: print(m, file=sys.stderr, flush=True))
+    append_results(args.results, rows)
+    for r in rows:
+        print(f"{r.corpus} | {r.metric} | {_fmt(r.ours, r.unit)} vs {r.peer_name} {_fmt(r.peer, r.unit)} {r.unit} | {r.met}")
+    if args.markdown:
+        preamble = args.preamble.read_text() if args.preamble else kept_preamble(args.markdown)
+        args.markdown.write_text(render_markdown(args.results, preamble=preamble))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The dataset's statistics and its VoID description, as plain data then triples.
+
+:func:`statistics` asks the backend three whole queries; :func:`void_triples`
+turns the figures, the dumps and the settings into the VoID graph served at
+``/.well-known/void``.
+
+>>> namespace_of("http://www.w3.org/ns/prov#wasDerivedFrom")
+'http://www.w3.org/ns/prov#'
+>>> namespace_of("https://w3id.org/sahel-harm/ontology/about")
+'https://w3id.org/sahel-harm/ontology/'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph
+
+from sahel_kg.store.backend import GraphBackend
+from sahel_kg.linked_data.dumps import Dump
+from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES
+from sahel_kg.settings import Settings
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+EXTRA_PREFIXES = {"void": VOID, "dcat": DCAT, "foaf": FOAF}
+DATASET = BASE + ".well-known/void#dataset"
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+IANA = "https://www.iana.org/assignments/media-types/"
+
+GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+TOTALS = f"""SELECT ?triples ?entities ?classes ?properties ?subjects ?objects WHERE {{
+  {{ SELECT (COUNT(*) AS ?triples) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }} }}
+  {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE {{ ?e ?ep ?eo FILTER(STRSTARTS(STR(?e), "{ENTITY_BASE}")) }} }}
+  {{ SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE {{ ?x a ?c }} }}
+  {{ SELECT (COUNT(DISTINCT ?p) AS ?properties) WHERE {{ ?s ?p ?o }} }}
+  {{ SELECT (COUNT(DISTINCT ?s) AS ?subjects) WHERE {{ ?s ?p ?o }} }}
+  {{ SELECT (COUNT(DISTINCT ?o) AS ?objects) WHERE {{ ?s ?p ?o }} }}
+}}"""
+TERMS = "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }"
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """The figures VoID reports."""
+
+    triples: int
+    entities: int
+    classes: int
+    properties: int
+    subjects: int
+    objects: int
+    graphs: dict[str, int]
+    vocabularies: list[str]
+
+    @property
+    def quads(self) -> int:
+        """Triples summed over the named graphs (the N-Quads dump's lines)."""
+        return sum(self.graphs.values())
+
+
+def namespace_of(iri: str) -> str:
+    """The namespace of a term: a known prefix's, else up to its last ``#`` or ``/``."""
+    known = [ns for ns in PREFIXES.values() if iri.startswith(ns)]
+    if known:
+        return max(known, key=len)
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[:cut + 1]
+
+
+def _int(term: object) -> int:
+    return int(term.value) if isinstance(term, pyoxigraph.Literal) else 0
+
+
+def statistics(backend: GraphBackend) -> Statistics:
+    """Counts over the union and per named graph, and the vocabularies in use."""
+    graphs = {row["g"].value: _int(row["n"]) for row in backend.select(GRAPH_COUNTS)}
+    (totals,) = backend.select(TOTALS)
+    vocabularies = sorted({namespace_of(row["t"].value) for row in backend.select(TERMS)
+                           if isinstance(row["t"], pyoxigraph.NamedNode)})
+    return Statistics(
+        _int(totals["triples"]), _int(totals["entities"]), _int(totals["classes"]),
+        _int(totals["properties"]), _int(totals["subjects"]), _int(totals["objects"]),
+        graphs, vocabularies,
+    )
+
+
+def _t(s: str, p: str, o: pyoxigraph.NamedNode | pyoxigraph.Literal) -> pyoxigraph.Triple:
+    return pyoxigraph.Triple(pyoxigraph.NamedNode(s), pyoxigraph.NamedNode(p), o)
+
+
+def _n(value: int) -> pyoxigraph.Literal:
+    return pyoxigraph.Literal(str(value), datatype=pyoxigraph.NamedNode(PREFIXES["xsd"] + "integer"))
+
+
+def _iri(value: str) -> pyoxigraph.NamedNode:
+    return pyoxigraph.NamedNode(value)
+
+
+def _dump_triples(dump: Dump, url: str) -> list[pyoxigraph.Triple]:
+    return [
+        _t(DATASET, VOID + "dataDump", _iri(url)),
+        _t(url, PREFIXES["rdf"] + "type", _iri(DCAT + "Distribution")),
+        _t(url, DCAT + "downloadURL", _iri(url)),
+        _t(url, DCAT + "mediaType", _iri(IANA + dump.media_type)),
+        _t(url, DCAT + "compressFormat", _iri(IANA + "application/gzip")),
+        _t(url, DCAT + "byteSize", _n(dump.size)),
+        _t(url, VOID + "triples", _n(dump.triples)),
+    ]
+
+
+def void_triples(stats: Statistics, dumps: list[Dump], settings: Settings) -> list[pyoxigraph.Triple]:
+    """The VoID description of the dataset."""
+    base, dct, en = settings.public_base_url, PREFIXES["dcterms"], "en"
+    out = [
+        _t(DATASET, PREFIXES["rdf"] + "type", _iri(VOID + "Dataset")),
+        _t(DATASET, dct + "title", pyoxigraph.Literal("Sahel Harm Graph", language=en)),
+        _t(DATASET, dct + "description", pyoxigraph.Literal(
+            "Alleged harm to civilians in the Sahel: incidents, actors, places, and the claims "
+            "different parties make about each incident, every one attributed to who said it "
+            "and where it was published.", language=en)),
+        _t(DATASET, dct + "license", _iri(LICENCE)),
+        _t(DATASET, FOAF + "homepage", _iri(base)),
+        _t(DATASET, VOID + "sparqlEndpoint", _iri(base + "sparql")),
+        _t(DATASET, VOID + "uriSpace", pyoxigraph.Literal(BASE)),
+        _t(DATASET, VOID + "rootResource", _iri(BASE + "ontology")),
+        _t(DATASET, VOID + "triples", _n(stats.triples)),
+        _t(DATASET, VOID + "entities", _n(stats.entities)),
+        _t(DATASET, VOID + "classes", _n(stats.classes)),
+        _t(DATASET, VOID + "properties", _n(stats.properties)),
+        _t(DATASET, VOID + "distinctSubjects", _n(stats.subjects)),
+        _t(DATASET, VOID + "distinctObjects", _n(stats.objects)),
+    ]
+    out += [_t(DATASET, VOID + "vocabulary", _iri(v)) for v in stats.vocabularies]
+    for graph, count in sorted(stats.graphs.items()):
+        out += [_t(DATASET, VOID + "subset", _iri(graph)),
+                _t(graph, PREFIXES["rdf"] + "type", _iri(VOID + "Dataset")),
+                _t(graph, VOID + "triples", _n(count)),
+                _t(graph, VOID + "dataDump", _iri(settings.local_url(graph) + ".nq"))]
+    for dump in dumps:
+        out += _dump_triples(dump, f"{base}dumps/{dump.name}")
+    return out

@@ -1,0 +1,66 @@
+"""Where the project's Turtle lives, and which named graph each file becomes.
+
+Every Turtle file under ``ontology/``, ``shapes/`` and ``data/ttl/`` is one
+named graph, whose IRI is the file's path relative to its root folder:
+
+>>> graph_iri_for(Path("/p/data/ttl/sources/x.ttl"), root=Path("/p"))
+'https://w3id.org/sahel-harm/graph/sources/x'
+>>> graph_iri_for(Path("/p/ontology/vocab/stance.ttl"), root=Path("/p"))
+'https://w3id.org/sahel-harm/graph/ontology/vocab/stance'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sahel_kg.namespaces import GRAPH_BASE
+
+#: Folders scanned for Turtle, relative to the project root, and the prefix
+#: stripped from their files' paths to name their graphs.
+TTL_ROOTS: dict[str, str] = {
+    "ontology": "ontology/",
+    "shapes": "shapes/",
+    "data/ttl": "",
+}
+
+
+@dataclass(frozen=True)
+class TurtleFile:
+    """One Turtle file of the project and the named graph it is loaded into."""
+
+    path: Path
+    graph_iri: str
+    kind: str  # "ontology", "shapes" or "data"
+
+
+def project_root() -> Path:
+    """The checkout's root: the nearest folder above this package with a pyproject.toml."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").exists() and (parent / "data" / "ttl").is_dir():
+            return parent
+    raise FileNotFoundError(
+        "cannot find the project root (a folder with pyproject.toml and data/ttl/) "
+        f"above {here}; run from a checkout or pass --root"
+    )
+
+
+def graph_iri_for(path: Path, *, root: Path) -> str:
+    """The named-graph IRI of a project Turtle file."""
+    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    for folder, prefix in TTL_ROOTS.items():
+        if rel.startswith(folder + "/"):
+            rel = prefix + rel[len(folder) + 1 :]
+            break
+    return GRAPH_BASE + rel.removesuffix(".ttl")
+
+
+def turtle_files(root: Path) -> list[TurtleFile]:
+    """All Turtle files of the project, ontology first, then shapes, then data."""
+    files: list[TurtleFile] = []
+    for folder in TTL_ROOTS:
+        kind = "data" if folder == "data/ttl" else folder
+        for path in sorted((root / folder).rglob("*.ttl")):
+            files.append(TurtleFile(path, graph_iri_for(path, root=root), kind))
+    return files

@@ -1,0 +1,104 @@
+"""The on-disk store: where the current build lives and how to open it.
+
+A build writes a complete store into a fresh directory ``store-<hash>-<n>``
+beside the pointer, then atomically replaces the pointer (a symlink, e.g.
+``var/store``) to name it. Readers resolve the pointer once and open that
+directory read-only, so they never see a half-loaded store.
+
+>>> store_dir_name("0123456789abcdef" * 4, 7)
+'store-0123456789abcdef-7'
+>>> inputs_hash_of(Path("store-0123456789abcdef-7"))
+'0123456789abcdef'
+>>> inputs_hash_of(Path("elsewhere")) is None
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+import pyoxigraph
+
+if TYPE_CHECKING:
+    from sahel_kg.store.remote import RemoteStore
+
+_DIR_RE = re.compile(r"^store-([0-9a-f]{16})-\d+$")
+
+
+def store_dir_name(inputs_hash: str, serial: int) -> str:
+    """Directory name of a store built from inputs with this hash."""
+    return f"store-{inputs_hash[:16]}-{serial}"
+
+
+#: Bump when the way inputs are loaded changes, so every store is rebuilt.
+BUILD_FORMAT = "1"
+
+
+def inputs_hash(root: Path, paths: Sequence[Path]) -> str:
+    """SHA-256 over the build format and every input file's relative path and bytes."""
+    digest = hashlib.sha256(f"sahel-kg-build/{BUILD_FORMAT}/{pyoxigraph.__version__}\0".encode())
+    for path in sorted(paths):
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        data = path.read_bytes()
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def inputs_hash_of(directory: Path) -> str | None:
+    """The (short) inputs hash a store directory was built from, if it is one of ours."""
+    match = _DIR_RE.match(directory.name)
+    return match.group(1) if match else None
+
+
+def current_store_dir(pointer: Path) -> Path | None:
+    """The complete store the pointer names, or None when there is none yet."""
+    if not pointer.is_symlink():
+        return None
+    target = Path(os.path.realpath(pointer))
+    return target if target.is_dir() else None
+
+
+def point_to(pointer: Path, target: Path) -> None:
+    """Atomically make ``pointer`` a symlink to ``target`` (a sibling directory)."""
+    tmp = pointer.with_name(f".{pointer.name}.{os.getpid()}.tmp")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target.name, tmp)
+    os.replace(tmp, pointer)
+
+
+def open_read_only(pointer: Path) -> pyoxigraph.Store:
+    """Open the store the pointer names, read-only.
+
+    Raises FileNotFoundError, with the command that fixes it, when nothing is built.
+    """
+    directory = current_store_dir(pointer)
+    if directory is None:
+        raise FileNotFoundError(f"no store at {pointer}; run `sahel-kg build` first")
+    return pyoxigraph.Store.read_only(str(directory))
+
+
+_PROBE = pyoxigraph.Quad(*(pyoxigraph.NamedNode("urn:sahel-kg:read-only-probe"),) * 3)
+
+
+def is_read_only(store: pyoxigraph.Store) -> bool:
+    """Whether the store refuses writes (a harmless removal of a quad that is never there).
+
+    >>> is_read_only(pyoxigraph.Store())
+    False
+    """
+    try:
+        store.remove(_PROBE)
+    except (RuntimeError, OSError):
+        return True
+    return False
+
+
+#: What an app serves: the embedded store, or an external one over HTTP.
+ServedStore = Union[pyoxigraph.Store, "RemoteStore"]

@@ -1,0 +1,112 @@
+"""Whether the served store is the build of the project's files as they are now.
+
+``sahel-kg serve`` goes on serving the previous store when a new build is
+refused or fails (a broken file must not take the site down), and files can
+change while it runs. Either way the server is then *stale*, and says so:
+``/-/health`` carries ``"data": {"current": false, "reason": …}`` (and stays
+200, so that orchestrators do not restart a server that is doing its job),
+and every page shows a banner (``base.html``).
+
+A store directory is named after the hash of the inputs it was built from
+(:func:`sahel_kg.store.ondisk.store_dir_name`), so comparing that with the hash of
+the files now tells whether it is current. The files are hashed again only
+when their sizes or modification times change, and looked at no more than
+once every few seconds.
+
+>>> DataStatus(root=None, store_dir=None).summary()["current"] is None
+True
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sahel_kg.project import turtle_files
+from sahel_kg.store.ondisk import inputs_hash, inputs_hash_of
+
+Summary = dict[str, Any]
+#: The data status of the app serving the current request (set by the edge middleware).
+CURRENT: ContextVar["DataStatus | None"] = ContextVar("sahel_kg_data_status", default=None)
+
+
+@dataclass
+class DataStatus:
+    """Compares a built store with the project files under ``root``.
+
+    ``note`` is what the last build attempt said when it did not build (a
+    refused or failed build), for the reason shown while the store is stale.
+    """
+
+    root: Path | None  # None: the checkout this package is installed from, if any
+    store_dir: Path | None
+    note: str | None = None
+    interval: float = 5.0
+    _checked_at: float = field(default=-1e9, repr=False)
+    _fingerprint: tuple[tuple[str, int, int], ...] | None = field(default=None, repr=False)
+    _summary: Summary | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def summary(self) -> Summary:
+        """``{"current": True|False|None, "reason": str|None, "store": name|None}``; None: cannot tell."""
+        built_from = inputs_hash_of(self.store_dir) if self.store_dir is not None else None
+        if built_from is None:
+            return _unknown(self.store_dir, "this store was not built from project files by `sahel-kg build`")
+        self.root = self.root or _installed_root()
+        if self.root is None or not (self.root / "data" / "ttl").is_dir():
+            return _unknown(self.store_dir, f"the project files are not at {self.root or 'a known place'}")
+        with self._lock:
+            if self._summary is None or time.monotonic() - self._checked_at >= self.interval:
+                self._summary = self._compare(built_from)
+                self._checked_at = time.monotonic()
+            return dict(self._summary)
+
+    def _compare(self, built_from: str) -> Summary:
+        paths = [f.path for f in turtle_files(self.root)]  # type: ignore[arg-type]
+        fingerprint = _fingerprint(paths)
+        if fingerprint == self._fingerprint and self._summary is not None:
+            return self._summary
+        self._fingerprint = fingerprint
+        current = inputs_hash(self.root, paths)[:16] == built_from  # type: ignore[arg-type]
+        return {"current": current, "reason": None if current else self._reason(), "store": self.store_dir.name}  # type: ignore[union-attr]
+
+    def _reason(self) -> str:
+        why = f"the project's Turtle files have changed since {self.store_dir.name} was built"  # type: ignore[union-attr]
+        if self.note:
+            why += f"; the last build did not replace it: {self.note}"
+        return why + "; run `sahel-kg validate`, fix what it reports, then `sahel-kg build` (or restart `sahel-kg serve`)."
+
+
+def _installed_root() -> Path | None:
+    from sahel_kg.project import project_root
+
+    try:
+        return project_root()
+    except FileNotFoundError:
+        return None
+
+
+def _unknown(store_dir: Path | None, reason: str) -> Summary:
+    return {"current": None, "reason": reason, "store": store_dir.name if store_dir else None}
+
+
+def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, modification time) of each file: what changes when a file is edited."""
+    found = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+def current_summary() -> Summary | None:
+    """The data status of the app serving this request, for templates (None outside a request)."""
+    status = CURRENT.get()
+    return status.summary() if status is not None else None

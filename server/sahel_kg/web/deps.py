@@ -1,0 +1,49 @@
+"""The FastAPI dependencies: what a route may ask of the app, each read from a slot ``create_app`` made.
+
+Every ``app.state`` slot is created in :func:`sahel_kg.app.create_app`; routes
+reach them through these aliases, never through ``request.app.state``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from sahel_kg.store.backend import GraphBackend
+from sahel_kg.links import Links
+from sahel_kg.query.runners import Runner
+from sahel_kg.settings import Settings
+from sahel_kg.store.ondisk import ServedStore
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_store(request: Request) -> ServedStore:
+    """The app's store: embedded, or a :class:`~sahel_kg.store.remote.RemoteStore`."""
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_backend(request: Request) -> GraphBackend:
+    """The app's backend, which pages and descriptions query."""
+    return request.app.state.backend  # type: ignore[no-any-return]
+
+
+def get_runner(request: Request) -> Runner:
+    """The app's query runner (worker processes, threads, or forwarding)."""
+    return request.app.state.runner  # type: ignore[no-any-return]
+
+
+def get_links(request: Request) -> Links:
+    """Where the app's pages link to."""
+    return request.app.state.links  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[ServedStore, Depends(get_store)]
+BackendDep = Annotated[GraphBackend, Depends(get_backend)]
+RunnerDep = Annotated[Runner, Depends(get_runner)]
+LinksDep = Annotated[Links, Depends(get_links)]
