@@ -38,7 +38,7 @@ def request_for(kind: str, rng: random.Random) -> tuple[str, str, dict[str, str]
     if kind == "lookup":
         return "GET", "/sparql", {"query": f"SELECT ?p ?o WHERE {{ <{PLACE}> ?p ?o }} # {rng.random()}"}
     if kind == "page":
-        return "GET", rng.choice(["/query", "/query?example=", f"/sparql?query=ASK%20%7B%7D"]), {}
+        return "GET", rng.choice(["/query", "/query?example=", "/sparql?query=ASK%20%7B%7D"]), {}
     if kind == "analytic":
         return "POST", "/sparql", {"query": ANALYTIC}
     if kind == "bad":

@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from sahel_kg.pages import ontology as ov
+from sahel_kg.pages import entities
 from sahel_kg.pages import views as v
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.status import current_summary
@@ -123,12 +124,12 @@ def build_view(backend: GraphBackend, links: Links, iri: str, *,
     resource = found[iri]
     template, kind = kind_of_types(resource.types)
     builders = {
-        "incident": lambda: v.event_view(backend, links, resource, kind),
-        "event": lambda: v.event_view(backend, links, resource, kind),
-        "claim": lambda: v.claim_view(backend, links, resource),
-        "actor": lambda: v.actor_view(backend, links, resource),
-        "place": lambda: v.place_view(backend, links, resource),
-        "source": lambda: v.source_view(backend, links, resource),
+        "incident": lambda: entities.event_view(backend, links, resource, kind),
+        "event": lambda: entities.event_view(backend, links, resource, kind),
+        "claim": lambda: entities.claim_view(backend, links, resource),
+        "actor": lambda: entities.actor_view(backend, links, resource),
+        "place": lambda: entities.place_view(backend, links, resource),
+        "source": lambda: entities.source_view(backend, links, resource),
         "ontology": lambda: ov.ontology_view(backend, links, resource),
         "class": lambda: ov.class_view(backend, links, resource),
         "property": lambda: ov.property_view(backend, links, resource),

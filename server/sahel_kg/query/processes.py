@@ -18,11 +18,7 @@ when the result had already started streaming, cuts the stream. The worker is
 then reaped and the watchdog starts a fresh one. A client that goes away
 mid-stream also gets its worker killed and replaced, which frees the CPU at once.
 
-Frames. Parent to worker: a 4-byte big-endian length and a JSON
-:class:`~sahel_kg.query.evaluation.QueryJob`. Worker to parent: a one-byte type and
-a 4-byte length, then the payload: ``R`` ready (JSON: its pid and network state), ``H`` a head (JSON) followed
-by a ``D`` frame with the first chunk, ``D`` data, ``E`` end, ``X`` an error
-after the head (the stream is cut).
+Frames: :mod:`sahel_kg.query.frames`.
 
 The worker's own side is :mod:`sahel_kg.query.worker_process` (kept light, so a
 replacement starts fast).
@@ -45,10 +41,11 @@ import pyoxigraph
 
 from sahel_kg.query.evaluation import Head, QueryJob
 from sahel_kg.query.isolation import ISOLATED
-from sahel_kg.web.observability import Metrics
+from sahel_kg.metrics import Metrics
 from sahel_kg.query.runners import Admission, Source, collect_all, saturated, timed_out
 from sahel_kg.settings import Settings
-from sahel_kg.query.worker_process import LEN as _LEN
+from sahel_kg.query.frames import LEN as _LEN
+from sahel_kg.query.frames import FrameBuffer
 
 log = logging.getLogger(__name__)
 
@@ -60,42 +57,6 @@ class WorkerDied(Exception):
 
 
 # ---------------------------------------------------------------- parent side
-
-class FrameBuffer:
-    """Bytes read from a worker, cut into frames.
-
-    >>> buffer = FrameBuffer()
-    >>> buffer.feed(b"D\\x00\\x00\\x00\\x03ab")
-    >>> buffer.next_frame() is None
-    True
-    >>> buffer.feed(b"cE\\x00\\x00\\x00\\x00")
-    >>> buffer.next_frame(), buffer.next_frame(), buffer.next_frame()
-    ((b'D', b'abc'), (b'E', b''), None)
-    """
-
-    def __init__(self) -> None:
-        self._data = bytearray()
-
-    def feed(self, data: bytes) -> None:
-        """Add bytes read from the pipe."""
-        self._data += data
-
-    def missing(self) -> int:
-        """How many more bytes the next frame needs (at least one)."""
-        if len(self._data) < 5:
-            return 5 - len(self._data)
-        return max(1, 5 + _LEN.unpack_from(self._data, 1)[0] - len(self._data))
-
-    def next_frame(self) -> tuple[bytes, bytes] | None:
-        """The next complete frame, or None."""
-        if len(self._data) < 5:
-            return None
-        (size,) = _LEN.unpack_from(self._data, 1)
-        if len(self._data) < 5 + size:
-            return None
-        kind, payload = bytes(self._data[:1]), bytes(self._data[5:5 + size])
-        del self._data[:5 + size]
-        return kind, payload
 
 
 class Worker:

@@ -35,7 +35,7 @@ from sahel_kg.query.evaluation import ClientGone, Head, QueryJob, Send, evaluate
 
 #: What evaluates a job on a worker thread: (store, job, send, chunk_bytes).
 Evaluate = Callable[[Any, QueryJob, Send, int], None]
-from sahel_kg.web.observability import Metrics
+from sahel_kg.metrics import Metrics
 from sahel_kg.settings import Settings
 
 

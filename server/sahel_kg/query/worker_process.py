@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import sys
 from typing import BinaryIO
 
@@ -23,21 +22,9 @@ import pyoxigraph
 
 from sahel_kg.query.evaluation import Head, QueryJob, evaluate
 from sahel_kg.query.isolation import ISOLATED, isolate_network
-
-LEN = struct.Struct(">I")
-
-
-def frame(kind: bytes, payload: bytes) -> bytes:
-    """One worker-to-parent frame: a type byte, a 4-byte length, the payload."""
-    return kind + LEN.pack(len(payload)) + payload
+from sahel_kg.query.frames import LEN, frame, read_exact
 
 
-def read_exact(stream: BinaryIO, n: int) -> bytes:
-    """Exactly ``n`` bytes from a blocking stream; EOFError when it ends first."""
-    data = stream.read(n)
-    if data is None or len(data) < n:
-        raise EOFError
-    return data
 
 
 class FrameSender:
