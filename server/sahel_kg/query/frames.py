@@ -1,4 +1,4 @@
-"""The wire format between the server and its query workers: length-prefixed frames over pipes.
+r"""The wire format between the server and its query workers: length-prefixed frames over pipes.
 
 Parent to worker: a 4-byte big-endian length and a JSON
 :class:`~sahel_kg.query.evaluation.QueryJob`. Worker to parent: a one-byte
