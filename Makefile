@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test test-fast validate build clean
+.PHONY: serve test test-fast lint validate build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test: $(STAMP)
 FAST := not real_server and not browser and not slow
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "$(FAST)"
+
+# The lint gate CI runs before the tests: style, static types, and the import
+# contract (the package's layering, and what curation commands and query
+# workers may load; see docs/architecture.md).
+lint: $(STAMP)
+	$(BIN)/ruff check server tests scripts
+	$(BIN)/mypy
+	$(BIN)/python scripts/import_contract.py
 
 clean:
 	rm -rf $(VENV) var

@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_graph import ROOT, graph, module_name  # noqa: E402
+from import_graph import ROOT, graph, module_name
 
 KERNEL = {"namespaces", "links", "labels", "settings", "project", "metrics", "__init__"}
 RANK = {"kernel": 0, "rdf": 1, "store": 2, "query": 3, "linked_data": 3, "search": 3,

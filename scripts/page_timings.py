@@ -32,16 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
-from sahel_kg.pages import lists as listing
-
 from sahel_kg import pages  # noqa: E402
-from sahel_kg.store.backend import EmbeddedBackend, GraphBackend  # noqa: E402
 from sahel_kg.linked_data.describe import describe  # noqa: E402
-from sahel_kg.pages.resources import rows  # noqa: E402
 from sahel_kg.namespaces import BASE, PREFIXES  # noqa: E402
+from sahel_kg.pages import lists as listing  # noqa: E402
+from sahel_kg.pages.resources import rows  # noqa: E402
 from sahel_kg.settings import Settings  # noqa: E402
-from sahel_kg.store.ondisk import open_read_only  # noqa: E402
+from sahel_kg.store.backend import EmbeddedBackend, GraphBackend  # noqa: E402
 from sahel_kg.store.cache import forget  # noqa: E402
+from sahel_kg.store.ondisk import open_read_only  # noqa: E402
 
 SHG, PROV, SKOS = PREFIXES["shg"], PREFIXES["prov"], PREFIXES["skos"]
 

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "server"))
 
 import pyoxigraph  # noqa: E402
 
-from sahel_kg.store.backend import EmbeddedBackend  # noqa: E402
-from sahel_kg.search.search import SearchIndex  # noqa: E402
 from sahel_kg.search.index import build_index_file, tokens  # noqa: E402
+from sahel_kg.search.search import SearchIndex  # noqa: E402
+from sahel_kg.store.backend import EmbeddedBackend  # noqa: E402
 from sahel_kg.store.ondisk import current_store_dir  # noqa: E402
 
 

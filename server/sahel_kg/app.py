@@ -24,21 +24,19 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from sahel_kg.web import hardening
-
-from sahel_kg.web.routes import query_page as query_routes
-
-from sahel_kg.web.routes import sparql as sparql_routes
-from sahel_kg.web.routes import entities as dereference
-from sahel_kg.web.routes import discovery
-from sahel_kg.web.routes import pages as pages_routes
-from sahel_kg.store.backend import EmbeddedBackend, GraphBackend, RemoteBackend
-from sahel_kg.store.status import DataStatus
-from sahel_kg.store.deadlines import PageTimeout
-from sahel_kg.rdf.formats import wants_html
-from sahel_kg.store.remote import RemoteStore, StoreUnavailable
 from sahel_kg.links import Links
+from sahel_kg.rdf.formats import wants_html
 from sahel_kg.settings import Settings
+from sahel_kg.store.backend import EmbeddedBackend, GraphBackend, RemoteBackend
+from sahel_kg.store.deadlines import PageTimeout
+from sahel_kg.store.remote import RemoteStore, StoreUnavailable
+from sahel_kg.store.status import DataStatus
+from sahel_kg.web import hardening
+from sahel_kg.web.routes import discovery
+from sahel_kg.web.routes import entities as dereference
+from sahel_kg.web.routes import pages as pages_routes
+from sahel_kg.web.routes import query_page as query_routes
+from sahel_kg.web.routes import sparql as sparql_routes
 
 STATIC_DIR = Path(__file__).parent / "pages" / "static"
 

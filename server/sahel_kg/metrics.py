@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
-
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 

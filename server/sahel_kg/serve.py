@@ -16,9 +16,9 @@ from fastapi import FastAPI
 from sahel_kg.app import create_app
 from sahel_kg.curation.build import EXIT_STATUS, build_store
 from sahel_kg.settings import Settings, settings_of
-from sahel_kg.web.observability import configure_access_log
-from sahel_kg.store.remote import RemoteStore
 from sahel_kg.store.ondisk import current_store_dir, is_read_only, open_read_only
+from sahel_kg.store.remote import RemoteStore
+from sahel_kg.web.observability import configure_access_log
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

@@ -28,7 +28,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sahel_kg.links import Links
 from sahel_kg.namespaces import BASE
 
-
 #: Interfaces whose links are written with ``localhost``: loopback, and the wildcards (any interface).
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::")
 

@@ -33,7 +33,8 @@ from pathlib import Path
 import pyoxigraph
 
 from sahel_kg.project import TurtleFile, turtle_files
-from sahel_kg.search.index import ensure_store_index, prune as prune_search_indexes
+from sahel_kg.search.index import ensure_store_index
+from sahel_kg.search.index import prune as prune_search_indexes
 from sahel_kg.store.ondisk import current_store_dir, inputs_hash, inputs_hash_of, point_to, store_dir_name
 
 #: Complete stores kept besides the current one (a running server may still read one).

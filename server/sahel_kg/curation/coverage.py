@@ -42,9 +42,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from sahel_kg.project import turtle_files
-from sahel_kg.namespaces import ENTITY_BASE, PREFIXES
 from sahel_kg.curation.terms import OA, SHG
+from sahel_kg.namespaces import ENTITY_BASE, PREFIXES
+from sahel_kg.project import turtle_files
 from sahel_kg.settings import settings_of
 
 PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from sahel_kg.namespaces import PREFIXES
-from sahel_kg.curation.terms import SHG
 from sahel_kg.curation.term_check import compact
+from sahel_kg.curation.terms import SHG
+from sahel_kg.namespaces import PREFIXES
 
 SOURCE = PREFIXES["source"]
 SOURCES_FOLDER = "data/ttl/sources/"

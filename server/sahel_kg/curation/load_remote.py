@@ -26,10 +26,17 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 
-from sahel_kg.project import TurtleFile, turtle_files
 from sahel_kg.namespaces import BASE
-from sahel_kg.store.remote import JSON_RESULTS, RemoteStore, StoreUnavailable, public_url, store_message, translate_errors
+from sahel_kg.project import TurtleFile, turtle_files
 from sahel_kg.settings import Settings
+from sahel_kg.store.remote import (
+    JSON_RESULTS,
+    RemoteStore,
+    StoreUnavailable,
+    public_url,
+    store_message,
+    translate_errors,
+)
 
 Log = Callable[[str], None]
 #: Seconds one graph may take to upload and load.

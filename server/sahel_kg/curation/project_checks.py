@@ -23,13 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from sahel_kg.curation import file_check
-
-from sahel_kg.curation import literal_check
-
-from sahel_kg.curation import quote_check
-
-from sahel_kg.curation import term_check
+from sahel_kg.curation import file_check, literal_check, quote_check, term_check
 from sahel_kg.curation.report import LoadedProject, Violation, _bound_graph, describe_node, file_owners
 
 CHECK_NAMESPACE = "urn:sahel-kg:check:"

@@ -28,8 +28,8 @@ from rapidfuzz.distance import Levenshtein
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from sahel_kg.namespaces import PREFIXES
 from sahel_kg.curation.terms import OA, SHG
+from sahel_kg.namespaces import PREFIXES
 
 PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")
 #: Longest nearest passage shown in a report.

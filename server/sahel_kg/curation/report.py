@@ -32,9 +32,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node
 
-from sahel_kg.project import TurtleFile, turtle_files
 from sahel_kg.curation.literal_check import is_ill_typed, quiet_rdflib
 from sahel_kg.namespaces import PREFIXES
+from sahel_kg.project import TurtleFile, turtle_files
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 

@@ -32,10 +32,10 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, URIRef
 
-from sahel_kg.namespaces import PREFIXES
-from sahel_kg.curation.terms import SHG
-from sahel_kg.settings import settings_of
 from sahel_kg.curation.fmt import format_graph
+from sahel_kg.curation.terms import SHG
+from sahel_kg.namespaces import PREFIXES
+from sahel_kg.settings import settings_of
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

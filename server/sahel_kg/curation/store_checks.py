@@ -12,14 +12,12 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from sahel_kg.curation import file_check
-from sahel_kg.curation import project_checks
+from sahel_kg.curation import file_check, project_checks
 from sahel_kg.curation.report import (
     Violation,
     _bound_graph,
 )
 from sahel_kg.namespaces import BASE, SHG
-
 
 
 def _term(t: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -> URIRef | BNode | Literal:

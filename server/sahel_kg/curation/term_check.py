@@ -28,8 +28,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from sahel_kg.namespaces import PREFIXES
 from sahel_kg.curation.terms import SHG
+from sahel_kg.namespaces import PREFIXES
 
 #: The closed list of reused terms, relative to the project root.
 REUSED_TERMS = Path("ontology") / "reused-terms.csv"

@@ -16,8 +16,17 @@ from rdflib.namespace import SH
 from sahel_kg.curation.literal_check import quiet_rdflib
 from sahel_kg.curation.project_checks import add_results, check_context, python_findings
 from sahel_kg.curation.report import (
-    LoadedProject, SyntaxProblem, ValidationReport, _shape_results, _tag_files, deduplicated, file_owners,
-    load_project, union, violations_from, write_report,
+    LoadedProject,
+    SyntaxProblem,
+    ValidationReport,
+    _shape_results,
+    _tag_files,
+    deduplicated,
+    file_owners,
+    load_project,
+    union,
+    violations_from,
+    write_report,
 )
 
 

@@ -46,12 +46,9 @@ import pyoxigraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from sahel_kg.project import TurtleFile, graph_iri_for, turtle_files
-from sahel_kg.curation import file_check
-from sahel_kg.curation import project_checks
+from sahel_kg.curation import file_check, project_checks
 from sahel_kg.curation.literal_check import quiet_rdflib
 from sahel_kg.curation.quote_check import Captures
-from sahel_kg.curation.term_check import DeclaredTerms, declared_terms
 from sahel_kg.curation.report import (
     SyntaxProblem,
     ValidationReport,
@@ -65,10 +62,17 @@ from sahel_kg.curation.report import (
     union,
     violations_from,
 )
-from sahel_kg.curation.store_checks import _documents_without_claims, _lost_references, _orphaned_events, cross_file_violations, layout_violations, stubs
+from sahel_kg.curation.store_checks import (
+    _documents_without_claims,
+    _lost_references,
+    _orphaned_events,
+    cross_file_violations,
+    layout_violations,
+    stubs,
+)
+from sahel_kg.curation.term_check import DeclaredTerms, declared_terms
 from sahel_kg.namespaces import BASE, SHG
-
-
+from sahel_kg.project import TurtleFile, graph_iri_for, turtle_files
 
 CROSS_FILE_SHAPE = URIRef(BASE + "shapes/EventClaimedAbout")
 #: Shapes whose results depend on other files: checked on the store, not per batch.
@@ -169,7 +173,7 @@ def load_context(root: Path, store: pyoxigraph.Store, *, exclude_graph: str | No
     all_shapes = union(shapes)
     captures = Captures(sources_dir or _default_sources(root))
     return Context(union(schema.values()), without_shapes(all_shapes, SCHEMA_SHAPES), store, exclude_graph,
-                   all_shapes, declared_terms(root, schema), captures, dict((l, p) for l, p in data_files(root)))
+                   all_shapes, declared_terms(root, schema), captures, dict(data_files(root)))
 
 
 def _default_sources(root: Path) -> Path:
@@ -407,8 +411,8 @@ def run_validate_batched(args) -> int:  # type: ignore[no-untyped-def]
     """``sahel-kg validate --batched``: the same report as ``validate``, in bounded memory."""
     import sys
 
-    from sahel_kg.settings import settings_of
     from sahel_kg.curation.report import write_report
+    from sahel_kg.settings import settings_of
 
     if getattr(args, "files", None):
         print("--batched validates the project's own files; drop the extra files or --batched", file=sys.stderr)

@@ -30,12 +30,34 @@ from pathlib import Path
 
 import pyoxigraph
 
+from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, render_markdown
+from sahel_kg.devtools.measure import (
+    JSON,
+    VENV_BIN,
+    Load,
+    Row,
+    _answer,
+    _status,
+    build_for_bench,
+    build_search_index,
+    count_incidents,
+    free_port,
+    in_turns,
+    load_test,
+    oxigraph_load,
+    paired_latency,
+    pss_mb,
+    rss_mb,
+    sample_incidents,
+    search_queries,
+    sequential_latency,
+    server,
+    sparql_paths,
+    wait_for_search,
+)
 from sahel_kg.project import turtle_files
 from sahel_kg.search.index import index_path, is_current
 from sahel_kg.store.ondisk import current_store_dir
-from sahel_kg.devtools.measure import Load, build_for_bench, build_search_index, count_incidents, free_port, in_turns, load_test, oxigraph_load, paired_latency, pss_mb, rss_mb, sample_incidents, search_queries, sequential_latency, server, sparql_paths, wait_for_search
-from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, render_markdown
-from sahel_kg.devtools.measure import JSON, Row, VENV_BIN, _answer, _status
 
 PREFIXES = """PREFIX shg: <https://w3id.org/sahel-harm/ontology/>
 PREFIX ctype: <https://w3id.org/sahel-harm/vocab/count-type/>
@@ -330,8 +352,15 @@ def _run_json(cmd: list[str], *, timeout: float) -> dict:
 def _validate_full(root: Path, budget: float, pointer: Path) -> dict:
     """Batched validation of a whole corpus against its built store (the build loads the store
     first and validates with it, so loading is not counted here); stops after ``budget`` seconds."""
-    from sahel_kg.curation.validate_batched import Context, batches, cross_file_violations, data_files, load_context, \
-        peak_rss_mb, validate_batch
+    from sahel_kg.curation.validate_batched import (
+        Context,
+        batches,
+        cross_file_violations,
+        data_files,
+        load_context,
+        peak_rss_mb,
+        validate_batch,
+    )
     from sahel_kg.store.ondisk import open_read_only
 
     start = time.perf_counter()

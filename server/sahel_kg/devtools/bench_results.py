@@ -14,8 +14,6 @@ import pyoxigraph
 
 from sahel_kg.devtools.measure import Row
 
-
-
 # ---------------------------------------------------------------- results
 
 

@@ -23,13 +23,9 @@ from pathlib import Path
 import pyoxigraph
 
 from sahel_kg.curation.build import load_files
-from sahel_kg.store.ondisk import inputs_hash
 from sahel_kg.project import turtle_files
 from sahel_kg.search.index import ensure_store_index
-from sahel_kg.store.ondisk import point_to, store_dir_name
-
-
-
+from sahel_kg.store.ondisk import inputs_hash, point_to, store_dir_name
 
 # ---------------------------------------------------------------- helpers
 

@@ -47,8 +47,24 @@ from collections import deque
 from datetime import date, timedelta
 from pathlib import Path
 
+from sahel_kg.devtools.world import (
+    COUNTRIES,
+    FORCES,
+    GROUPS,
+    ITYPES,
+    METHODS,
+    SYLLABLES,
+    VGROUPS,
+    WATCHERS,
+    OpenIncident,
+    Place,
+    Stats,
+    Writer,
+    _esc,
+    _source_kind,
+    _weighted,
+)
 from sahel_kg.project import project_root
-from sahel_kg.devtools.world import COUNTRIES, FORCES, GROUPS, ITYPES, METHODS, OpenIncident, Place, SYLLABLES, Stats, VGROUPS, WATCHERS, Writer, _esc, _source_kind, _weighted
 
 #: The corpus's sources folder (relative to its root, as its .env says).
 CAPTURES = "captures"

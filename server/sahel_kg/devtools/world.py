@@ -7,9 +7,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TextIO
 from pathlib import Path
-
+from typing import TextIO
 
 PREFIXES = {
     "acat": "https://w3id.org/sahel-harm/vocab/actor-category/",

@@ -38,8 +38,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph
 
-from sahel_kg.store.backend import GraphBackend
 from sahel_kg.namespaces import BASE, ENTITY_BASE, GRAPH_BASE, PREFIXES
+from sahel_kg.store.backend import GraphBackend
 
 #: Nested blank-node levels followed from the described IRI.
 BLANK_DEPTH = 4

@@ -18,7 +18,7 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SD_PREFIXES = {"sd": SD_NS, "dcterms": "http://purl.org/dc/terms/", "formats": "http://www.w3.org/ns/formats/"}
 
 
-def SD(term: str) -> NamedNode:  # noqa: N802 - reads like a namespace
+def SD(term: str) -> NamedNode:
     """A term of the service-description vocabulary."""
     return NamedNode(SD_NS + term)
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from sahel_kg.store.backend import GraphBackend
 from sahel_kg.linked_data.dumps import Dump
 from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES
 from sahel_kg.settings import Settings
+from sahel_kg.store.backend import GraphBackend
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"

@@ -6,16 +6,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sahel_kg.store.backend import GraphBackend
+from sahel_kg.labels import LABEL_PROPS, RDFS_LABEL
+from sahel_kg.links import Links
+from sahel_kg.namespaces import local_name
 from sahel_kg.pages.charts import RangeChart, RangeInput, range_chart
 from sahel_kg.pages.resources import Resource, facts_of
-from sahel_kg.labels import LABEL_PROPS, RDFS_LABEL
-from sahel_kg.namespaces import local_name
-from sahel_kg.links import Links
-from sahel_kg.pages.views import DCT, Link, P, PROV, RDFS, SCHEMA, SHG, human_date, links_of, texts, value_link, window_text
-from sahel_kg.pages.views import COUNT_CAP, Part, part
-
-
+from sahel_kg.pages.views import (
+    COUNT_CAP,
+    DCT,
+    PROV,
+    RDFS,
+    SCHEMA,
+    SHG,
+    Link,
+    P,
+    Part,
+    human_date,
+    links_of,
+    part,
+    texts,
+    value_link,
+    window_text,
+)
+from sahel_kg.store.backend import GraphBackend
 
 # ---------------------------------------------------------------- claims
 

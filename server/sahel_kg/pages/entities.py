@@ -13,17 +13,51 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sahel_kg.store.backend import GraphBackend
-from sahel_kg.pages.charts import RangeChart
-from sahel_kg.pages.resources import MAX_SUBJECTS, Resource, facts, facts_of, rows
 from sahel_kg.labels import RDFS_LABEL, SKOS_ALT
-from sahel_kg.namespaces import BASE, compact, local_name
 from sahel_kg.links import Links
+from sahel_kg.namespaces import BASE, compact, local_name
+from sahel_kg.pages.charts import RangeChart
+from sahel_kg.pages.claims import (
+    RELATED,
+    RELATED_PROPS,
+    ClaimRow,
+    _source_bits,
+    chart_for,
+    claim_ref,
+    claim_row,
+    claim_rows,
+    claims_part,
+    claims_selector,
+    comparison_order,
+    rows_by_iri,
+    split_claims,
+)
+from sahel_kg.pages.resources import MAX_SUBJECTS, Resource, facts, facts_of, rows
+from sahel_kg.pages.views import (
+    ACTOR_SHOWN,
+    DCT,
+    DENIAL_WINDOW,
+    GEO,
+    PROV,
+    RESPONSE_STANCES,
+    SCHEMA,
+    SEM,
+    SHG,
+    EntityView,
+    Link,
+    Part,
+    browse_href,
+    entity_base,
+    link_to,
+    links_of,
+    links_part,
+    part,
+    sections,
+    value_link,
+    window_text,
+)
+from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.cache import cache_for
-from sahel_kg.pages.views import ACTOR_SHOWN, DCT, DENIAL_WINDOW, EntityView, GEO, Link, PROV, Part, RESPONSE_STANCES, SCHEMA, SEM, SHG, browse_href, entity_base, link_to, links_of, links_part, part, sections, value_link, window_text
-from sahel_kg.pages.claims import ClaimRow, claims_part, RELATED, RELATED_PROPS, _source_bits, chart_for, claim_ref, claim_row, claim_rows, claims_selector, comparison_order, rows_by_iri, split_claims
-
-
 
 # ---------------------------------------------------------------- places and maps
 

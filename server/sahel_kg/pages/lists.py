@@ -23,15 +23,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from sahel_kg.store.backend import GraphBackend
+from sahel_kg.labels import RDFS_LABEL, SKOS_PREF
+from sahel_kg.links import BROWSE, QUERY, Links
+from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES, local_name
 from sahel_kg.pages.charts import Timeline, TimelineInput, timeline
 from sahel_kg.pages.examples import example_queries
 from sahel_kg.pages.resources import rows, safe_iri
-from sahel_kg.labels import RDFS_LABEL, SKOS_PREF
-from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES, local_name
-from sahel_kg.links import BROWSE, QUERY, Links
-from sahel_kg.store.cache import cache_for
 from sahel_kg.pages.views import Link, Meta, link_to, window_text
+from sahel_kg.store.backend import GraphBackend
+from sahel_kg.store.cache import cache_for
 
 P = PREFIXES
 SHG, SEM, GEO, SKOS, DCT, PROV = P["shg"], P["sem"], P["geo"], P["skos"], P["dcterms"], P["prov"]

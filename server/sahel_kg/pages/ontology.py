@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sahel_kg.store.backend import GraphBackend
-from sahel_kg.pages.resources import Resource, facts, rows
 from sahel_kg.labels import RDFS_LABEL, SKOS_PREF
-from sahel_kg.namespaces import PREFIXES, local_name
 from sahel_kg.links import Links
+from sahel_kg.namespaces import PREFIXES, local_name
+from sahel_kg.pages.resources import Resource, facts, rows
 from sahel_kg.pages.views import EntityView, Link, entity_base, link_to, links_of
+from sahel_kg.store.backend import GraphBackend
 
 #: Instances and uses are counted up to this many (counting is a scan); more shows as "more than".
 COUNT_CAP = 10_000

@@ -25,15 +25,15 @@ import pyoxigraph
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from sahel_kg.pages import ontology as ov
+from sahel_kg.links import BROWSE, DUMPS, Links
+from sahel_kg.namespaces import BASE, PREFIXES, compact, local_name
 from sahel_kg.pages import entities
+from sahel_kg.pages import ontology as ov
 from sahel_kg.pages import views as v
+from sahel_kg.pages.lists import SPECS, page_meta
+from sahel_kg.pages.resources import facts_from_triples, facts_of, safe_iri
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.status import current_summary
-from sahel_kg.pages.resources import facts_from_triples, facts_of, safe_iri
-from sahel_kg.pages.lists import SPECS, page_meta
-from sahel_kg.namespaces import BASE, PREFIXES, compact, local_name
-from sahel_kg.links import BROWSE, DUMPS, Links
 
 #: Templates are compiled once: no check of the files for changes at each page.
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), auto_reload=False,

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph
 
-from sahel_kg.store.backend import GraphBackend
 from sahel_kg.labels import DC_TITLE, LABEL_PROPS, RDF_TYPE, RDFS_LABEL, SKOS_PREF, Label, best_label, lang_rank
+from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.cache import cache_for
 
 

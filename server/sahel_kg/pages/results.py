@@ -19,15 +19,14 @@ from urllib.parse import urlencode
 
 import pyoxigraph
 
-from sahel_kg.store.backend import GraphBackend
-from sahel_kg.query.evaluation import TRUNCATED_HEADER, Head, kind_of
-from sahel_kg.pages.examples import example_queries
 from sahel_kg.labels import LABEL_PROPS, best_label
 from sahel_kg.links import QUERY, Links
 from sahel_kg.namespaces import PREFIXES, compact
-from sahel_kg.rdf.formats import HTML, OFFERS, Kind
+from sahel_kg.pages.examples import example_queries
 from sahel_kg.pages.render import render
-
+from sahel_kg.query.evaluation import TRUNCATED_HEADER, Head, kind_of
+from sahel_kg.rdf.formats import HTML, OFFERS, Kind
+from sahel_kg.store.backend import GraphBackend
 
 XSD_STRING = PREFIXES["xsd"] + "string"
 DEFAULT_BODY = """SELECT ?claim ?speaker ?source WHERE {

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from sahel_kg.store.backend import GraphBackend
-from sahel_kg.pages.resources import Resource, Value, rows
-from sahel_kg.namespaces import BASE, PREFIXES, compact
 from sahel_kg.links import BROWSE, Links
+from sahel_kg.namespaces import BASE, PREFIXES, compact
+from sahel_kg.pages.resources import Resource, Value, rows
+from sahel_kg.store.backend import GraphBackend
 
 P = PREFIXES
 SHG, PROV, SEM, GEO = P["shg"], P["prov"], P["sem"], P["geo"]

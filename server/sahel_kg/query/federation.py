@@ -40,7 +40,6 @@ import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-
 from sahel_kg.namespaces import PREFIXES
 from sahel_kg.rdf.sparql_text import ServiceCall, read_query
 

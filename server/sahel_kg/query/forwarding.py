@@ -47,15 +47,32 @@ import time
 import httpx
 import pyoxigraph
 
-from sahel_kg.query.evaluation import (
-    TRUNCATED_HEADER, Capped, ChunkWriter, ClientGone, Head, LineCapBuffer, QueryJob, Send, failure, offer_for,
-)
 from sahel_kg.namespaces import PREFIXES
-from sahel_kg.rdf.formats import Kind, Offer
-from sahel_kg.store.remote import JSON_RESULTS, N_TRIPLES, RemoteStore, StoreTimeout, StoreUnavailable, bare, store_message
+from sahel_kg.query.evaluation import (
+    TRUNCATED_HEADER,
+    Capped,
+    ChunkWriter,
+    ClientGone,
+    Head,
+    LineCapBuffer,
+    QueryJob,
+    Send,
+    failure,
+    offer_for,
+)
 from sahel_kg.query.runners import timed_out
-from sahel_kg.rdf.xml_chars import NotRepresentable
+from sahel_kg.rdf.formats import Kind, Offer
 from sahel_kg.rdf.sparql_text import QueryText, read_query
+from sahel_kg.rdf.xml_chars import NotRepresentable
+from sahel_kg.store.remote import (
+    JSON_RESULTS,
+    N_TRIPLES,
+    RemoteStore,
+    StoreTimeout,
+    StoreUnavailable,
+    bare,
+    store_message,
+)
 
 log = logging.getLogger(__name__)
 

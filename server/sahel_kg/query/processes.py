@@ -39,13 +39,13 @@ from pathlib import Path
 
 import pyoxigraph
 
-from sahel_kg.query.evaluation import Head, QueryJob
-from sahel_kg.query.isolation import ISOLATED
 from sahel_kg.metrics import Metrics
-from sahel_kg.query.runners import Admission, Source, collect_all, saturated, timed_out
-from sahel_kg.settings import Settings
+from sahel_kg.query.evaluation import Head, QueryJob
 from sahel_kg.query.frames import LEN as _LEN
 from sahel_kg.query.frames import FrameBuffer
+from sahel_kg.query.isolation import ISOLATED
+from sahel_kg.query.runners import Admission, Source, collect_all, saturated, timed_out
+from sahel_kg.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -31,12 +31,12 @@ from typing import Any, Protocol
 
 import pyoxigraph
 
+from sahel_kg.metrics import Metrics
 from sahel_kg.query.evaluation import ClientGone, Head, QueryJob, Send, evaluate, failure
+from sahel_kg.settings import Settings
 
 #: What evaluates a job on a worker thread: (store, job, send, chunk_bytes).
 Evaluate = Callable[[Any, QueryJob, Send, int], None]
-from sahel_kg.metrics import Metrics
-from sahel_kg.settings import Settings
 
 
 class Source(Protocol):

@@ -21,10 +21,8 @@ from typing import BinaryIO
 import pyoxigraph
 
 from sahel_kg.query.evaluation import Head, QueryJob, evaluate
-from sahel_kg.query.isolation import ISOLATED, isolate_network
 from sahel_kg.query.frames import LEN, frame, read_exact
-
-
+from sahel_kg.query.isolation import ISOLATED, isolate_network
 
 
 class FrameSender:

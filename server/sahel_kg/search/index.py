@@ -37,9 +37,9 @@ from pathlib import Path
 
 import pyoxigraph
 
-from sahel_kg.store.backend import EmbeddedBackend, GraphBackend, RemoteBackend, virtuoso_bnode_chunks
 from sahel_kg.labels import DC_TITLE, RDF_TYPE, RDFS_LABEL, SKOS_ALT, SKOS_PREF, lang_rank
 from sahel_kg.namespaces import BASE, PREFIXES, local_name
+from sahel_kg.store.backend import EmbeddedBackend, GraphBackend, RemoteBackend, virtuoso_bnode_chunks
 from sahel_kg.store.remote import JSON_RESULTS, ResponseReader, StoreUnavailable, translate_errors
 
 #: Bump when the file's tables or their meaning change; older files are rebuilt.

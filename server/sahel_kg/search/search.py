@@ -43,9 +43,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from sahel_kg.search.index import PREFIX_LENGTHS, build_index_file, index_path, is_current, normalise, tokens
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.remote import StoreUnavailable
-from sahel_kg.search.index import PREFIX_LENGTHS, build_index_file, index_path, is_current, normalise, tokens
 
 #: Longest query read, in characters, and most words matched; the rest is ignored.
 MAX_QUERY_CHARS = 200

@@ -30,9 +30,16 @@ from typing import IO, Protocol, TypeVar
 
 import pyoxigraph
 
-from sahel_kg.store.deadlines import check_deadline
 from sahel_kg.namespaces import PREFIXES
-from sahel_kg.store.remote import JSON_RESULTS, N_TRIPLES, RemoteStore, ResponseReader, StoreUnavailable, translate_errors
+from sahel_kg.store.deadlines import check_deadline
+from sahel_kg.store.remote import (
+    JSON_RESULTS,
+    N_TRIPLES,
+    RemoteStore,
+    ResponseReader,
+    StoreUnavailable,
+    translate_errors,
+)
 
 #: A term as pyoxigraph gives it.
 Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple

@@ -10,10 +10,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from sahel_kg.store.backend import GraphBackend
 from sahel_kg.links import Links
 from sahel_kg.query.runners import Runner
 from sahel_kg.settings import Settings
+from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.ondisk import ServedStore
 
 

@@ -22,12 +22,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from sahel_kg.web import observability
-from sahel_kg.web.middleware import Edge
 from sahel_kg.metrics import Metrics
 from sahel_kg.query.runners import Runner, ThreadRunner
-from sahel_kg.web.headers import plain_500
 from sahel_kg.settings import Settings
+from sahel_kg.web import observability
+from sahel_kg.web.headers import plain_500
+from sahel_kg.web.middleware import Edge
 
 
 def make_runner(settings: Settings, store_dir: Path | None, metrics: Metrics, *, remote: bool = False) -> Runner:

@@ -21,14 +21,14 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sahel_kg.web.canonical import canonical_answer
-from sahel_kg.store.status import CURRENT
-from sahel_kg.store.deadlines import page_deadline
-from sahel_kg.web.limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from sahel_kg.metrics import Metrics
-from sahel_kg.web.observability import record_request
-from sahel_kg.web.headers import security_headers
 from sahel_kg.settings import Settings
+from sahel_kg.store.deadlines import page_deadline
+from sahel_kg.store.status import CURRENT
+from sahel_kg.web.canonical import canonical_answer
+from sahel_kg.web.headers import security_headers
+from sahel_kg.web.limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
+from sahel_kg.web.observability import record_request
 
 ALLOWED_METHODS = b"GET, HEAD, POST, OPTIONS"
 #: Response headers a script on another origin may read.

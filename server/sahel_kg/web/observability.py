@@ -31,6 +31,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Scope
+
 from sahel_kg.metrics import Metrics
 
 access_log = logging.getLogger("sahel_kg.access")

@@ -28,10 +28,10 @@ import pyoxigraph
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
-from sahel_kg.query.evaluation import QueryJob, kind_of
-from sahel_kg.rdf.formats import same_format
 from sahel_kg.namespaces import PREFIXES
+from sahel_kg.query.evaluation import QueryJob, kind_of
 from sahel_kg.query.federation import check_service_calls, unread_service_refusal
+from sahel_kg.rdf.formats import same_format
 from sahel_kg.rdf.sparql_text import QueryText, TooManyTokens, read_query
 from sahel_kg.settings import Settings
 

@@ -29,18 +29,18 @@ import pyoxigraph
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
-from sahel_kg.store.backend import GraphBackend
-from sahel_kg.web.deps import BackendDep, SettingsDep, get_links
-from sahel_kg.web.routes.entities import SUFFIXES, link_header, without_body
 from sahel_kg.linked_data.dumps import Dump, cache_folder, write_dumps
-from sahel_kg.pages import render as pages
-from sahel_kg.store.deadlines import no_deadline
 from sahel_kg.linked_data.jsonld import cached_context, jsonld_body
+from sahel_kg.linked_data.void import DATASET, EXTRA_PREFIXES, Statistics, statistics, void_triples
 from sahel_kg.namespaces import BASE, ENTITY_BASE
+from sahel_kg.pages import render as pages
 from sahel_kg.rdf.formats import HTML, choose, offered
 from sahel_kg.rdf.serialize import serialize
 from sahel_kg.settings import Settings
-from sahel_kg.linked_data.void import DATASET, EXTRA_PREFIXES, Statistics, statistics, void_triples
+from sahel_kg.store.backend import GraphBackend
+from sahel_kg.store.deadlines import no_deadline
+from sahel_kg.web.deps import BackendDep, SettingsDep, get_links
+from sahel_kg.web.routes.entities import SUFFIXES, link_header, without_body
 
 router = APIRouter()
 _lock = threading.Lock()

@@ -24,16 +24,16 @@ import pyoxigraph
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from sahel_kg.store.backend import GraphBackend
-from sahel_kg.web.deps import BackendDep, SettingsDep, get_backend, get_links
 from sahel_kg.linked_data.describe import AREAS, MAX_PATH, Description, describe, iri_for_path, with_labels
+from sahel_kg.linked_data.jsonld import jsonld_body
 from sahel_kg.namespaces import BASE, GRAPH_BASE
 from sahel_kg.pages import render as pages
-from sahel_kg.linked_data.jsonld import jsonld_body
 from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML, Offer, choose, offered
 from sahel_kg.rdf.serialize import serialize
-from sahel_kg.settings import Settings
 from sahel_kg.rdf.xml_chars import forbidden_in_xml, is_xml_media_type, not_representable
+from sahel_kg.settings import Settings
+from sahel_kg.store.backend import GraphBackend
+from sahel_kg.web.deps import BackendDep, SettingsDep, get_backend, get_links
 
 router = APIRouter()
 

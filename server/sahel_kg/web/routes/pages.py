@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from sahel_kg.pages import views as v
-from sahel_kg.web.deps import get_backend as _backend
-from sahel_kg.web.deps import get_links as _links
-from sahel_kg.pages.lists import SPECS, browse_view, home_view, page_meta
 from sahel_kg.links import BROWSE
+from sahel_kg.pages import views as v
+from sahel_kg.pages.lists import SPECS, browse_view, home_view, page_meta
 from sahel_kg.pages.render import render
 from sahel_kg.search.search import SearchUnavailable, index_for
+from sahel_kg.web.deps import get_backend as _backend
+from sahel_kg.web.deps import get_links as _links
 
 router = APIRouter()
 

@@ -14,19 +14,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from sahel_kg.pages.examples import example_queries
 from sahel_kg.links import Links
-from sahel_kg.settings import Settings
-from sahel_kg.web.deps import RunnerDep, SettingsDep, StoreDep
-from sahel_kg.query.evaluation import PAGE_FORMAT, TRUNCATED_HEADER
-from sahel_kg.web.observability import note_query
-from sahel_kg.query.runners import Runner
-from sahel_kg.web.sparql_request import (
-    ProtocolError, ProtocolRequest, job_for, read_request_query_safely, refuse_service,
-)
-from sahel_kg.store.backend import GraphBackend
+from sahel_kg.pages.examples import example_queries
 from sahel_kg.pages.results import ResultsView, default_query, query_page_html, view_of
+from sahel_kg.query.evaluation import PAGE_FORMAT, TRUNCATED_HEADER
+from sahel_kg.query.runners import Runner
+from sahel_kg.settings import Settings
+from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.ondisk import ServedStore
+from sahel_kg.web.deps import RunnerDep, SettingsDep, StoreDep
+from sahel_kg.web.observability import note_query
+from sahel_kg.web.sparql_request import (
+    ProtocolError,
+    ProtocolRequest,
+    job_for,
+    read_request_query_safely,
+    refuse_service,
+)
 
 router = APIRouter()
 

@@ -8,17 +8,23 @@ import pyoxigraph
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from sahel_kg.store.backend import GraphBackend
-from sahel_kg.rdf.formats import HTML, choose, offered, wants_html
-from sahel_kg.web.observability import note_query
-from sahel_kg.web.routes.query_page import editor_page, results_page
-from sahel_kg.web.responses import respond
 from sahel_kg.linked_data.service_description import SD_PREFIXES, describe
+from sahel_kg.rdf.formats import HTML, choose, offered, wants_html
 from sahel_kg.settings import Settings
-from sahel_kg.web.sparql_request import (
-    ProtocolError, ProtocolRequest, job_for, read_request, read_request_query_safely, refuse_service, refuse_update,
-)
+from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.ondisk import ServedStore
+from sahel_kg.web.observability import note_query
+from sahel_kg.web.responses import respond
+from sahel_kg.web.routes.query_page import editor_page, results_page
+from sahel_kg.web.sparql_request import (
+    ProtocolError,
+    ProtocolRequest,
+    job_for,
+    read_request,
+    read_request_query_safely,
+    refuse_service,
+    refuse_update,
+)
 
 router = APIRouter()
 
