@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from project_data import ROOT, SOURCES_DIR
 from sahel_kg.cli import main
@@ -72,6 +72,25 @@ def test_an_unmarked_sentence_fails_the_command(tmp_path: Path, capsys: pytest.C
     out = capsys.readouterr().out
     assert code == 1
     assert "UNACCOUNTED The international community must step in" in out
+
+
+@needs_captures
+def test_a_word_quoted_from_a_long_sentence_does_not_account_for_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The handed case: a claim's quote cut down to "Earlier" left its sentence counted as quoted."""
+    root = _copy_project(tmp_path)
+    path = root / "data" / "ttl" / "sources" / "thelocalreport-wagner-hrw-amnesty.ttl"
+    graph = Graph().parse(path)
+    exact = URIRef("http://www.w3.org/ns/oa#exact")
+    selector, quoted = next((s, str(o)) for s, o in graph.subject_objects(exact)
+                            if str(o).startswith("Earlier") and len(str(o)) > 40)
+    graph.set((selector, exact, Literal("Earlier")))
+    path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
+    code = main(["--root", str(root), "--sources", str(SOURCES_DIR), "coverage", "thelocalreport-wagner-hrw-amnesty"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"UNACCOUNTED {quoted[:40]}" in out
+    assert "is quoted or marked (at least 33% is needed)" in out
 
 
 def test_a_passage_not_in_the_capture_is_reported(tmp_path: Path) -> None:

@@ -18,6 +18,9 @@ curator's reason::
 A passage covers a sentence when they overlap by at least half of the
 shorter of the two, so a clause quoted from a long sentence covers it, and a
 quote that only runs into the first words of the next sentence does not.
+A sentence counts as quoted or marked only when its passages together hold
+at least a third of its characters (:data:`MIN_SHARE`): quoting one word of
+a long sentence does not account for what the rest of it says.
 Quotes are located everywhere they occur in the capture (a title repeated
 above the article is covered twice); a selector's ``oa:prefix`` and
 ``oa:suffix``, when given, narrow that down as Web Annotation defines.
@@ -82,17 +85,28 @@ class Passage:
     reason: str | None = None
 
 
+#: The share of a sentence's characters its passages must hold together for it to count as accounted for.
+MIN_SHARE = 1 / 3
+
+
 @dataclass
 class SentenceCoverage:
-    """A sentence and the passages that cover it; ``status`` is quoted, marked or unaccounted."""
+    """A sentence, the passages that cover it, and the share (0–1) of its characters they hold together.
+
+    ``status`` is quoted, marked or unaccounted.
+    """
 
     sentence: Sentence
     passages: list[Passage] = field(default_factory=list)
+    share: float = 0.0
 
     @property
     def status(self) -> str:
-        """``quoted`` when a claim quotes it, else ``marked`` when a mark covers it, else ``unaccounted``."""
+        """``quoted`` when a claim quotes it, else ``marked`` when a mark covers it, else ``unaccounted``
+        (also when its passages hold less than :data:`MIN_SHARE` of it)."""
         kinds = {p.kind for p in self.passages}
+        if self.share < MIN_SHARE:
+            return "unaccounted"
         return "quoted" if "quote" in kinds else "marked" if "mark" in kinds else "unaccounted"
 
 
@@ -233,13 +247,21 @@ def source_coverage(graph: Graph, document: URIRef, capture: str, text: str) -> 
     """How the passages of ``document``'s claims and marks cover the sentences of its capture ``text``."""
     result = SourceCoverage(compact(document), capture)
     result.sentences = [SentenceCoverage(s) for s in split_sentences(text)]
+    held: dict[int, set[int]] = {}
     for passage in quotes_of(graph, document) + marks_of(graph, document):
         spans = locate(text, passage)
         if not spans:
             result.not_found.append(passage)
         for entry in result.sentences:
-            if any(covers(span, entry.sentence) for span in spans):
+            s = entry.sentence
+            touching = [span for span in spans if covers(span, s)]
+            if touching:
                 entry.passages.append(passage)
+                chars = held.setdefault(s.index, set())
+                for a, b in touching:
+                    chars.update(range(max(a, s.start), min(b, s.end)))
+    for entry in result.sentences:
+        entry.share = len(held.get(entry.sentence.index, ())) / max(1, entry.sentence.end - entry.sentence.start)
     return result
 
 
@@ -296,6 +318,8 @@ def _short(text: str, width: int = 100) -> str:
 def _sentence_lines(entry: SentenceCoverage) -> list[str]:
     s = entry.sentence
     lines = [f"  {s.index:>3} {entry.status.upper() if entry.status == 'unaccounted' else entry.status:<11} {_short(s.text)}"]
+    if entry.passages and entry.status == "unaccounted":
+        lines.append(f"        only {entry.share:.0%} of it is quoted or marked (at least {MIN_SHARE:.0%} is needed)")
     for p in entry.passages:
         if p.kind == "quote":
             lines.append(f"        {p.owner}  “{_short(p.exact, 70)}”")
@@ -339,7 +363,7 @@ def to_json(results: Sequence[SourceCoverage]) -> str:
         "not_in_capture": [_passage_json(p) for p in r.not_found],
         "sentences": [{
             "index": e.sentence.index, "start": e.sentence.start, "end": e.sentence.end, "text": e.sentence.text,
-            "status": e.status,
+            "status": e.status, "share": round(e.share, 3),
             "claims": [_passage_json(p) for p in e.passages if p.kind == "quote"],
             "marks": [_passage_json(p) for p in e.passages if p.kind == "mark"],
         } for e in r.sentences],
