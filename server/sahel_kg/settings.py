@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -248,7 +248,7 @@ class Settings(BaseSettings):
         return Links(self.public_base_url).local_url(iri)
 
 
-def load_settings(**given: object) -> Settings:
+def load_settings(**given: Any) -> Settings:
     """The settings every command reads: the ``given`` values (command-line options;
     ``None`` means not given), then ``SAHEL_KG_*`` environment variables, then the
     project root's ``.env`` file, then the defaults.
@@ -262,11 +262,11 @@ def load_settings(**given: object) -> Settings:
     True
     """
     values = {name: value for name, value in given.items() if value is not None}
-    settings = Settings(**values)  # type: ignore[arg-type]
+    settings = Settings(**values)
     dotenv = settings.project_root / ".env"
     if not dotenv.is_file():
         return settings
-    return Settings(_env_file=dotenv, **values)  # type: ignore[arg-type, call-arg]
+    return Settings(_env_file=dotenv, **values)
 
 
 #: Command-line options that override a setting of the same name.

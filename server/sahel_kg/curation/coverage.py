@@ -43,7 +43,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from sahel_kg.curation.terms import OA, SHG
 from sahel_kg.namespaces import ENTITY_BASE, PREFIXES
@@ -224,7 +224,7 @@ def _selector_passage(graph: Graph, selector: Node, kind: str, owner: str, reaso
 def quotes_of(graph: Graph, document: URIRef) -> list[Passage]:
     """The quotes of every claim derived from ``document``."""
     return [_selector_passage(graph, quote, "quote", compact(claim), None)
-            for claim in sorted(graph.subjects(PROV_DERIVED, document))
+            for claim in sorted(c for c in graph.subjects(PROV_DERIVED, document) if isinstance(c, IdentifiedNode))
             for quote in graph.objects(claim, SHG.quote)]
 
 

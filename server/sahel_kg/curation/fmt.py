@@ -44,6 +44,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from sahel_kg.curation.literal_check import ill_typed_triples, message_for, quiet_rdflib
 from sahel_kg.namespaces import PREFIXES
@@ -61,10 +62,10 @@ def canonical_graph(graph: Graph) -> Graph:
     canonical = to_canonical_graph(graph)
     bnodes = sorted({t for triple in canonical for t in triple if isinstance(t, BNode)}, key=str)
     width = len(str(len(bnodes)))
-    names = {b: BNode(f"b{i:0{width}d}") for i, b in enumerate(bnodes, start=1)}
+    names: dict[Node, Node] = {b: BNode(f"b{i:0{width}d}") for i, b in enumerate(bnodes, start=1)}
     result = _bound_graph()
     for s, p, o in canonical:
-        result.add((names.get(s, s), p, names.get(o, o)))  # type: ignore[arg-type]
+        result.add((names.get(s, s), p, names.get(o, o)))
     return result
 
 

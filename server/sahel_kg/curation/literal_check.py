@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeGuard
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -67,14 +68,14 @@ def quiet_rdflib() -> Iterator[None]:
     logger.addFilter(noise)
     try:
         with warnings.catch_warnings():
-            for noise in ("Parsing weird boolean", "Serializing weird numerical"):  # rdflib on ill-typed values
-                warnings.filterwarnings("ignore", message=noise, category=UserWarning)
+            for warning in ("Parsing weird boolean", "Serializing weird numerical"):  # rdflib on ill-typed values
+                warnings.filterwarnings("ignore", message=warning, category=UserWarning)
             yield
     finally:
         logger.removeFilter(noise)
 
 
-def is_ill_typed(term: Node | None) -> bool:
+def is_ill_typed(term: Node | None) -> TypeGuard[Literal]:
     """True for a literal whose text is not a value of its datatype.
 
     >>> is_ill_typed(Literal("12", datatype=XSD.integer)), is_ill_typed(URIRef("urn:x"))
@@ -83,17 +84,17 @@ def is_ill_typed(term: Node | None) -> bool:
     return isinstance(term, Literal) and bool(term.ill_typed)
 
 
-def ill_typed_triples(graph: Graph) -> Iterator[tuple[Node, URIRef, Literal]]:
+def ill_typed_triples(graph: Graph) -> Iterator[tuple[Node, Node, Literal]]:
     """Every triple of ``graph`` whose object is an ill-typed literal."""
     for subject, predicate, value in graph:
         if is_ill_typed(value):
-            yield subject, predicate, value  # type: ignore[misc]
+            yield subject, predicate, value
 
 
 def how_to_write(datatype: URIRef | None) -> str:
     """A hint at the lexical form of ``datatype``."""
     if datatype in HOW_TO_WRITE:
-        return HOW_TO_WRITE[datatype]  # type: ignore[index]
+        return HOW_TO_WRITE[datatype]
     return f"a valid value of {datatype}"
 
 
@@ -131,7 +132,7 @@ def line_of(path: Path | None, value: Literal) -> int | None:
     return None
 
 
-def unrepresentable_triples(graph: Graph) -> Iterator[tuple[Node, URIRef, Literal, str]]:
+def unrepresentable_triples(graph: Graph) -> Iterator[tuple[Node, Node, Literal, str]]:
     """Every triple whose literal holds a character XML 1.0 cannot carry, with that character (``U+0001``).
 
     The data is served as RDF/XML and SPARQL XML too, which cannot hold the C0
@@ -146,7 +147,7 @@ def unrepresentable_triples(graph: Graph) -> Iterator[tuple[Node, URIRef, Litera
         if isinstance(value, Literal):
             found = forbidden_in_xml(str(value).encode("utf-8", "surrogatepass"))
             if found:
-                yield subject, predicate, value, found  # type: ignore[misc]
+                yield subject, predicate, value, found
 
 
 def unrepresentable_message(character: str) -> str:

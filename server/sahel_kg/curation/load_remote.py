@@ -28,6 +28,7 @@ import pyoxigraph
 
 from sahel_kg.namespaces import BASE
 from sahel_kg.project import TurtleFile, turtle_files
+from sahel_kg.rdf.oxigraph_types import solutions
 from sahel_kg.settings import Settings
 from sahel_kg.store.remote import (
     JSON_RESULTS,
@@ -115,8 +116,8 @@ def put_graph(remote: RemoteStore, graph_iri: str, body: TurtleBody) -> int:
 def graph_counts(remote: RemoteStore) -> dict[str, int]:
     """Triples per named graph of ours in the store."""
     body = remote.query_bytes(COUNTS, [], JSON_RESULTS, union=False)
-    result = pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
-    return {s["g"].value: int(s["n"].value) for s in result}  # type: ignore[index,union-attr]
+    result = solutions(pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON))
+    return {s["g"].value: int(s["n"].value) for s in result}
 
 
 def drop_graph(remote: RemoteStore, graph_iri: str) -> None:

@@ -132,11 +132,11 @@ def quote_problems(data: Graph, captures: Captures) -> Iterator[QuoteProblem]:
     for claim in set(data.subjects(SHG.quote, None)) | set(data.subjects(SHG.speakerWords, None)):
         name = _capture_of(data, claim)
         text = captures.text(name) if name else None
-        if text is None:
+        if name is None or text is None:
             continue  # no document, or its capture is missing: reported at the document
         for node, path, value in _quoted(data, claim):
             if str(value) not in text:
-                yield QuoteProblem(node, path, value, not_found_message(str(value), name, text))  # type: ignore[arg-type]
+                yield QuoteProblem(node, path, value, not_found_message(str(value), name, text))
 
 
 def _capture_of(data: Graph, claim: Node) -> str | None:

@@ -36,7 +36,7 @@ from sahel_kg.curation.literal_check import is_ill_typed, quiet_rdflib
 from sahel_kg.namespaces import PREFIXES
 from sahel_kg.project import TurtleFile, turtle_files
 
-SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_NAMES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Violation:
     source_shape: str
     severity: str
     message: str
-    focus_term: Node = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    focus_term: Node = field(compare=False, repr=False)
     line: int | None = field(compare=False, default=None)
     path_term: Node | None = field(compare=False, repr=False, default=None)
     value_term: Node | None = field(compare=False, repr=False, default=None)
@@ -140,12 +140,12 @@ class ValidationReport:
     def to_text(self) -> str:
         """A report for curators: grouped by file, then focus node, one line per problem."""
         if self.syntax_errors:
-            lines = [str(p) for p in self.syntax_errors]
+            lines: list[str] = [str(p) for p in self.syntax_errors]
             lines += ["", f"Turtle syntax errors: {self.not_checked}"]
             return "\n".join(lines)
         if not self.violations and not self.stopped:
             return f"OK: {len(self.files)} Turtle files parsed and conform to the shapes."
-        lines: list[str] = []
+        lines = []
         for file, nodes in self.by_file().items():
             lines.append(file or "(not described in any file)")
             for violations in nodes.values():
@@ -209,7 +209,8 @@ def _sort_key(v: Violation) -> tuple[str, str, str, str]:
 def _text_line(v: Violation) -> str:
     """One line of the text report.
 
-    >>> _text_line(Violation(None, "claim:a", "shg:stance", None, "shapes:ClaimStance", "Violation", "Add it."))
+    >>> _text_line(Violation(None, "claim:a", "shg:stance", None, "shapes:ClaimStance", "Violation", "Add it.",
+    ...                      URIRef("x")))
     'shg:stance: Add it. [shapes:ClaimStance]'
     """
     where = v.path or "(node)"
@@ -338,7 +339,9 @@ def violations_from(results: Graph, data: Graph, owners: dict[Node, str] | None 
     found: list[Violation] = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
+        assert focus is not None, "every SHACL validation result has a focus node"
         path = results.value(result, SH.resultPath)
+        severity = results.value(result, SH.resultSeverity)
         value = results.value(result, SH.value)
         message = results.value(result, SH.resultMessage)
         found.append(Violation(
@@ -347,7 +350,7 @@ def violations_from(results: Graph, data: Graph, owners: dict[Node, str] | None 
             path=render_path(path, results, nm) if path is not None else None,
             value=_show(value, nm) if value is not None else None,
             source_shape=_show(results.value(result, SH.sourceShape), nm),
-            severity=SEVERITY_NAMES.get(results.value(result, SH.resultSeverity), "Violation"),
+            severity=SEVERITY_NAMES.get(severity, "Violation") if severity is not None else "Violation",
             message=str(message) if message is not None else "(no message)",
             focus_term=focus,
         ))
@@ -463,7 +466,8 @@ def _tag_files(results: Graph, violations: list[Violation]) -> Graph:
     source = URIRef(PREFIXES["dcterms"] + "source")
     owners = {v.focus_term: v.file for v in violations if v.file}
     for result in list(results.subjects(RDF.type, SH.ValidationResult)):
-        file = owners.get(results.value(result, SH.focusNode))
+        focus = results.value(result, SH.focusNode)
+        file = owners.get(focus) if focus is not None else None
         if file:
             results.add((result, source, Literal(file)))
     return results

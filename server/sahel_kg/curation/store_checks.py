@@ -18,6 +18,7 @@ from sahel_kg.curation.report import (
     _bound_graph,
 )
 from sahel_kg.namespaces import BASE, SHG
+from sahel_kg.rdf import oxigraph_types as ox
 
 
 def _term(t: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -> URIRef | BNode | Literal:
@@ -27,6 +28,10 @@ def _term(t: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal) -
         return BNode(t.value)
     dt = t.datatype.value if t.datatype else None
     return Literal(t.value, lang=t.language, datatype=None if t.language else dt)
+
+
+def _select(store: pyoxigraph.Store, query: str, *, union: bool = False) -> pyoxigraph.QuerySolutions:
+    return ox.solutions(store.query(query, use_default_graph_as_union=union))
 
 
 def stubs(store: pyoxigraph.Store, iris: set[str], *, exclude_graph: str | None = None) -> Graph:
@@ -41,7 +46,8 @@ def stubs(store: pyoxigraph.Store, iris: set[str], *, exclude_graph: str | None 
     not_this = f"FILTER (?g != <{exclude_graph}>)" if exclude_graph else ""
     places: set[str] = set()
     documents: set[str] = set()
-    for row in store.query(f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {_values(iris)} }} GRAPH ?g {{ ?x a ?t }} {not_this} }}"):
+    query = f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {_values(iris)} }} GRAPH ?g {{ ?x a ?t }} {not_this} }}"
+    for row in _select(store, query):
         graph.add((URIRef(row["x"].value), RDF.type, URIRef(row["t"].value)))
         if row["t"].value == SHG + "Place":
             places.add(row["x"].value)
@@ -50,12 +56,11 @@ def stubs(store: pyoxigraph.Store, iris: set[str], *, exclude_graph: str | None 
     _capture_stubs(store, documents, graph, not_this)
     if not places:
         return graph
-    chain = {row["up"].value for row in store.query(
-        f"SELECT DISTINCT ?up WHERE {{ VALUES ?x {{ {_values(places)} }} ?x <{GEO_WITHIN}>* ?up }}",
-        use_default_graph_as_union=True)}
+    query = f"SELECT DISTINCT ?up WHERE {{ VALUES ?x {{ {_values(places)} }} ?x <{GEO_WITHIN}>* ?up }}"
+    chain = {row["up"].value for row in _select(store, query, union=True)}
     query = (f"SELECT ?up ?p ?o WHERE {{ VALUES ?up {{ {_values(chain)} }} VALUES ?p {{ <{RDF.type}> "
              f"<{SHG}placePrecision> <{GEO_WITHIN}> }} ?up ?p ?o }}")
-    for row in store.query(query, use_default_graph_as_union=True):
+    for row in _select(store, query, union=True):
         graph.add((URIRef(row["up"].value), URIRef(row["p"].value), URIRef(row["o"].value)))
     _box_stubs(store, chain, graph)
     return graph
@@ -67,7 +72,7 @@ def _capture_stubs(store: pyoxigraph.Store, documents: set[str], graph: Graph, n
         return
     query = (f"SELECT ?d ?f WHERE {{ VALUES ?d {{ {_values(documents)} }} "
              f"GRAPH ?g {{ ?d <{SHG}captureFile> ?f }} {not_this} }}")
-    for row in store.query(query):
+    for row in _select(store, query):
         graph.add((URIRef(row["d"].value), URIRef(SHG + "captureFile"), _term(row["f"])))
 
 
@@ -77,7 +82,7 @@ def _box_stubs(store: pyoxigraph.Store, places: set[str], graph: Graph) -> None:
         return
     query = (f"SELECT ?up ?wkt WHERE {{ VALUES ?up {{ {_values(places)} }} "
              f"?up <{GEO}hasBoundingBox>/<{GEO}asWKT> ?wkt }}")
-    for row in store.query(query, use_default_graph_as_union=True):
+    for row in _select(store, query, union=True):
         box = BNode()
         graph.add((URIRef(row["up"].value), URIRef(GEO + "hasBoundingBox"), box))
         graph.add((box, URIRef(GEO + "asWKT"), _term(row["wkt"])))
@@ -128,10 +133,10 @@ def cross_file_violations(store: pyoxigraph.Store, *, events: Sequence[str] | No
         query = query.replace("SELECT DISTINCT ?event ?value ?file WHERE {",
                               "SELECT DISTINCT ?event ?value ?file WHERE {\n  VALUES ?event { "
                               + " ".join(f"<{e}>" for e in events) + " }")
-    found = _rows_as_violations(store.query(query, use_default_graph_as_union=True), "event",
+    found = _rows_as_violations(_select(store, query, union=True), "event",
                                 "^shg:about", "shapes:EventClaimedAbout", _CROSS_MESSAGE)
     if events is None:
-        found += _rows_as_violations(store.query(_SOURCE_CLAIMS, use_default_graph_as_union=True), "document",
+        found += _rows_as_violations(_select(store, _SOURCE_CLAIMS, union=True), "document",
                                      "^prov:wasDerivedFrom", "shapes:SourceHasClaim", _SOURCE_MESSAGE)
     return found
 
@@ -170,7 +175,7 @@ def layout_violations(store: pyoxigraph.Store, *, exclude_graph: str | None = No
     """The Python check of what each data file holds (:mod:`sahel_kg.curation.file_check`), read from the store."""
     facts = {_graph_file(g.value): file_check.FileFacts(_graph_file(g.value))
              for g in store.named_graphs() if g.value != exclude_graph}
-    for row in store.query(_LAYOUT):
+    for row in _select(store, _LAYOUT):
         graph = row["g"].value
         if graph == exclude_graph:
             continue
@@ -202,8 +207,8 @@ def _documents_without_claims(store: pyoxigraph.Store, graph_iri: str, label: st
     nm = _bound_graph().namespace_manager
     found = []
     for document in new.subjects(RDF.type, URIRef(SHG + "SourceDocument")):
-        if (None, derived, document) in new or store.query(
-                f"ASK {{ GRAPH ?g {{ ?c <{derived}> <{document}> }} FILTER (?g != <{graph_iri}>) }}"):
+        if (None, derived, document) in new or ox.boolean(store.query(
+                f"ASK {{ GRAPH ?g {{ ?c <{derived}> <{document}> }} FILTER (?g != <{graph_iri}>) }}")):
             continue
         found.append(Violation(file=label, focus_node=document.n3(nm), path="^prov:wasDerivedFrom", value=None,
                                source_shape="shapes:SourceHasClaim", severity="Violation", message=_SOURCE_MESSAGE,
@@ -223,7 +228,7 @@ def _lost_references(store: pyoxigraph.Store, graph_iri: str, kept: set[str]) ->
     }}"""
     nm = _bound_graph().namespace_manager
     lost = []
-    for row in store.query(query):
+    for row in _select(store, query):
         iri = row["x"].value
         if iri in kept:
             continue
@@ -244,7 +249,7 @@ def _orphaned_events(store: pyoxigraph.Store, graph_iri: str, still_about: set[s
           GRAPH <{graph_iri}> {{ ?c shg:about ?e }}
           FILTER NOT EXISTS {{ GRAPH ?g {{ ?c2 shg:about ?e }} FILTER (?g != <{graph_iri}>) }}
         }}"""
-    candidates = [row["e"].value for row in store.query(query) if row["e"].value not in still_about]
+    candidates = [row["e"].value for row in _select(store, query) if row["e"].value not in still_about]
     return cross_file_violations_without(store, candidates, graph_iri)
 
 
@@ -253,7 +258,7 @@ def cross_file_violations_without(store: pyoxigraph.Store, events: list[str], gr
     nm = _bound_graph().namespace_manager
     out = []
     for e in events:
-        files = [r["g"].value for r in store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{e}> a ?t }} }}")]
+        files = [r["g"].value for r in _select(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{e}> a ?t }} }}")]
         node = URIRef(e)
         out.append(Violation(
             file=_graph_file(files[0]) if files else None, focus_node=node.n3(nm), path="^shg:about", value=None,

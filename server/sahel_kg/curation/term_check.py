@@ -124,7 +124,7 @@ class UndeclaredUse:
     """A term used in a triple without being declared as what it is used as."""
 
     subject: Node
-    predicate: URIRef
+    predicate: Node  # an IRI in any graph read from Turtle; rdflib types it as any node
     value: Node
     term: str
     kind: str  # what it is used as
@@ -134,13 +134,13 @@ def undeclared_uses(graph: Graph, terms: DeclaredTerms) -> Iterator[UndeclaredUs
     """Each use of an undeclared property, class (``rdf:type`` value) or datatype, once per subject."""
     seen: set[tuple[Node, str]] = set()
     for subject, predicate, value in graph:
-        for term, kind in _terms_in(predicate, value):  # type: ignore[arg-type]
+        for term, kind in _terms_in(predicate, value):
             if term not in terms.of_kind(kind) and (subject, term) not in seen:
                 seen.add((subject, term))
-                yield UndeclaredUse(subject, predicate, value, term, kind)  # type: ignore[arg-type]
+                yield UndeclaredUse(subject, predicate, value, term, kind)
 
 
-def _terms_in(predicate: URIRef, value: Node) -> Iterable[tuple[str, str]]:
+def _terms_in(predicate: Node, value: Node) -> Iterable[tuple[str, str]]:
     yield str(predicate), "property"
     if predicate == RDF.type and isinstance(value, URIRef):
         yield str(value), "class"

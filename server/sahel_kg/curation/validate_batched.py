@@ -38,13 +38,15 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from sahel_kg.curation import file_check, project_checks
 from sahel_kg.curation.literal_check import quiet_rdflib
@@ -73,6 +75,9 @@ from sahel_kg.curation.store_checks import (
 from sahel_kg.curation.term_check import DeclaredTerms, declared_terms
 from sahel_kg.namespaces import BASE, SHG
 from sahel_kg.project import TurtleFile, graph_iri_for, turtle_files
+
+if TYPE_CHECKING:
+    import argparse
 
 CROSS_FILE_SHAPE = URIRef(BASE + "shapes/EventClaimedAbout")
 #: Shapes whose results depend on other files: checked on the store, not per batch.
@@ -202,6 +207,7 @@ def validate_schema(root: Path, ctx: "Context") -> tuple[list[Violation], Graph,
     """The ontology and vocabularies alone, with every shape (their own quality rules included)
     and the Python checks of their literals and terms; and why the shapes stopped, if they did."""
     data = union([ctx.schema])
+    assert ctx.all_shapes is not None, "load_context() reads every shape"
     results, stopped = shape_results(data, ctx.all_shapes)
     schema_graphs = {}
     for path in sorted((root / "ontology").rglob("*.ttl")):
@@ -267,7 +273,7 @@ def _file_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, paths: d
     return found
 
 
-def _quote_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, own: set) -> list[Violation]:
+def _quote_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, own: set[Node]) -> list[Violation]:
     """Missing captures and quotes not in them, for the batch's own documents and claims."""
     if ctx.captures is None:
         return []
@@ -276,7 +282,7 @@ def _quote_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, own: se
     return [project_checks.with_file(v, owners.get(v.focus_term), ctx.paths) for v in mine]
 
 
-def _keep(results: Graph, result: URIRef | BNode, own: set[URIRef], own_blank: set[BNode], described: set) -> bool:
+def _keep(results: Graph, result: Node, own: set[URIRef], own_blank: set[BNode], described: set[Node]) -> bool:
     if results.value(result, SH.sourceShape) in CROSS_FILE_SHAPES:
         return False
     focus = results.value(result, SH.focusNode)
@@ -285,13 +291,13 @@ def _keep(results: Graph, result: URIRef | BNode, own: set[URIRef], own_blank: s
     return not isinstance(focus, BNode) and focus not in described and str(focus).startswith(BASE)
 
 
-def _owners_of(graphs: dict[str, Graph], nodes: set) -> dict:
+def _owners_of(graphs: dict[str, Graph], nodes: set[Node]) -> dict[Node, str]:
     from sahel_kg.curation.report import file_owners
 
     return file_owners(graphs, nodes)
 
 
-def _owners(graphs: dict[str, Graph], results: Graph) -> dict:
+def _owners(graphs: dict[str, Graph], results: Graph) -> dict[Node, str]:
     from sahel_kg.curation.report import file_owners
 
     return file_owners(graphs, set(results.objects(None, SH.focusNode)))
@@ -335,7 +341,8 @@ def data_files(root: Path, files: Sequence[TurtleFile] | None = None) -> list[tu
 
 
 def validate_corpus(root: Path, *, store: pyoxigraph.Store | None = None, batch_subjects: int = BATCH_SUBJECTS,
-                    progress=None, sources_dir: Path | None = None) -> ValidationReport:  # type: ignore[no-untyped-def]
+                    progress: Callable[[int], object] | None = None,
+                    sources_dir: Path | None = None) -> ValidationReport:
     """Validate every data file in batches; memory bounded by the batch, not the corpus.
 
     Without ``store``, every file is first loaded into a scratch on-disk store;
@@ -353,7 +360,8 @@ def validate_corpus(root: Path, *, store: pyoxigraph.Store | None = None, batch_
 
 
 def _validate_in_batches(report: ValidationReport, store: pyoxigraph.Store, files: Sequence[TurtleFile],
-                         batch_subjects: int, progress, sources_dir: Path | None) -> None:  # type: ignore[no-untyped-def]
+                         batch_subjects: int, progress: Callable[[int], object] | None,
+                         sources_dir: Path | None) -> None:
     try:
         ctx = load_context(report.root, store, sources_dir=sources_dir)
     except ValueError as exc:  # an ontology or shapes file, or the reused-terms list, cannot be read
@@ -407,7 +415,7 @@ def revalidate_file(root: Path, path: Path, store: pyoxigraph.Store, *,
     return report
 
 
-def run_validate_batched(args) -> int:  # type: ignore[no-untyped-def]
+def run_validate_batched(args: argparse.Namespace) -> int:
     """``sahel-kg validate --batched``: the same report as ``validate``, in bounded memory."""
     import sys
 

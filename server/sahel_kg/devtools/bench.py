@@ -27,6 +27,7 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 
@@ -342,14 +343,15 @@ def validation_rows(opts: Options, label: str, pointer: Path) -> list[Row]:
     return rows
 
 
-def _run_json(cmd: list[str], *, timeout: float) -> dict:
+def _run_json(cmd: list[str], *, timeout: float) -> dict[str, Any]:
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    found: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return found
 
 
-def _validate_full(root: Path, budget: float, pointer: Path) -> dict:
+def _validate_full(root: Path, budget: float, pointer: Path) -> dict[str, Any]:
     """Batched validation of a whole corpus against its built store (the build loads the store
     first and validates with it, so loading is not counted here); stops after ``budget`` seconds."""
     from sahel_kg.curation.validate_batched import (
@@ -370,8 +372,8 @@ def _validate_full(root: Path, budget: float, pointer: Path) -> dict:
     total = sum(1 for _label, p in files for line in open(p, encoding="utf-8") if line.rstrip("\n") == ".")
     subjects = violations = 0
     for batch in batches(files):
-        found, problems, _ = validate_batch(batch, ctx)
-        violations += len(found) + len(problems)
+        outcome = validate_batch(batch, ctx)
+        violations += len(outcome.violations) + len(outcome.problems)
         subjects += batch.subjects
         if time.perf_counter() - start > budget:
             break
@@ -384,7 +386,7 @@ def _validate_full(root: Path, budget: float, pointer: Path) -> dict:
             "peak_mb": peak_rss_mb()}
 
 
-def _revalidate(root: Path, pointer: Path) -> dict:
+def _revalidate(root: Path, pointer: Path) -> dict[str, Any]:
     from sahel_kg.curation.validate_batched import revalidate_file
     from sahel_kg.store.ondisk import open_read_only
 

@@ -24,6 +24,7 @@ import pyoxigraph
 
 from sahel_kg.curation.build import load_files
 from sahel_kg.project import turtle_files
+from sahel_kg.rdf.oxigraph_types import solutions
 from sahel_kg.search.index import ensure_store_index
 from sahel_kg.store.ondisk import inputs_hash, point_to, store_dir_name
 
@@ -78,7 +79,7 @@ def _children(pid: int) -> list[int]:
 
 @contextmanager
 def server(cmd: Sequence[str], url: str, *, log: Path, env: dict[str, str] | None = None,
-           timeout: float = 600) -> Iterator[subprocess.Popen]:
+           timeout: float = 600) -> Iterator[subprocess.Popen[bytes]]:
     """Start a server process, wait until ``url`` answers, stop it (its process group) afterwards."""
     import httpx
 
@@ -263,9 +264,9 @@ def wait_for_search(url: str, *, budget: float) -> tuple[float, int]:
 def search_queries(store_dir: Path, n: int = 300, seed: int = 11) -> list[str]:
     """What people type: one to three consecutive words of a real label, some cut to a prefix, a few absent."""
     store = pyoxigraph.Store.read_only(str(store_dir))
-    labels = [str(r[0].value) for r in store.query(
+    labels = [str(r[0].value) for r in solutions(store.query(
         "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 20000",
-        use_default_graph_as_union=True)]
+        use_default_graph_as_union=True))]
     del store
     rng = random.Random(seed)
     queries = []
@@ -337,8 +338,9 @@ def oxigraph_load(root: Path, location: Path, *, budget: float = 240) -> tuple[i
 
 def count_incidents(store_dir: Path) -> int:
     store = pyoxigraph.Store.read_only(str(store_dir))
-    rows = list(store.query("SELECT (COUNT(?i) AS ?n) WHERE { ?i a <https://w3id.org/sahel-harm/ontology/Incident> }",
-                            use_default_graph_as_union=True))
+    rows = list(solutions(store.query(
+        "SELECT (COUNT(?i) AS ?n) WHERE { ?i a <https://w3id.org/sahel-harm/ontology/Incident> }",
+        use_default_graph_as_union=True)))
     del store
     return int(rows[0]["n"].value)
 
@@ -351,8 +353,9 @@ def sample_incidents(store_dir: Path, n: int = 2000, seed: int = 7) -> list[str]
     """
     store = pyoxigraph.Store.read_only(str(store_dir))
     rng, kept = random.Random(seed), []
-    for seen, row in enumerate(store.query("SELECT ?i WHERE { ?i a <https://w3id.org/sahel-harm/ontology/Incident> }",
-                                           use_default_graph_as_union=True)):
+    incidents = store.query("SELECT ?i WHERE { ?i a <https://w3id.org/sahel-harm/ontology/Incident> }",
+                            use_default_graph_as_union=True)
+    for seen, row in enumerate(solutions(incidents)):
         if seen < n:
             kept.append(row["i"].value)
         elif (slot := rng.randrange(seen + 1)) < n:

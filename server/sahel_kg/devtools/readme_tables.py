@@ -29,7 +29,7 @@ def settings_table() -> str:
     prefix = str(Settings.model_config.get("env_prefix", ""))
     rows = ["| environment variable | default | what it does |", "|---|---|---|"]
     for name, field in Settings.model_fields.items():
-        default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        default = field.get_default(call_default_factory=True)
         description = (field.description or "").replace("|", "\\|").replace("\n", " ")
         rows.append(f"| `{prefix}{name.upper()}` | {_default(default)} | {description} |")
     return "\n".join(rows)

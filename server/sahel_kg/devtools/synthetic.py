@@ -168,7 +168,7 @@ class Generator:
     def _open_incident(self, w: Writer) -> OpenIncident:
         i = self.next_incident
         self.next_incident += 1
-        itype = str(_weighted(self.rng, ITYPES))  # type: ignore[arg-type]
+        itype = _weighted(self.rng, ITYPES)
         place = self._village()
         where = place
         if self.rng.random() < 0.15 and place.parent is not None:  # the sources name only the area or region
@@ -177,7 +177,7 @@ class Generator:
                 where = where.parent
         day = date(2012, 1, 1) + timedelta(days=self.rng.randrange(365 * 13))
         slug = f"{itype.split('-')[0]}-{place.slug}-{day.isoformat()}-{i}"
-        tprec = str(_weighted(self.rng, [("day", 60), ("month", 22), ("year", 8), ("unknown", 10)]))
+        tprec = _weighted(self.rng, [("day", 60), ("month", 22), ("year", 8), ("unknown", 10)])
         begin, end = self._window(day, tprec)
         label = f"{itype.replace('-', ' ').capitalize()} in {where.label} ({day:%B %Y})"
         lines = [f"incident:{slug}\n    a shg:Incident ;\n    rdfs:label \"{_esc(label)}\"@en ;\n"
@@ -197,7 +197,7 @@ class Generator:
         lines.append(f"    shg:placePrecision pprec:{where.precision} ;\n    shg:timePrecision tprec:{tprec} ;\n.\n\n")
         w.block("".join(lines), n)
         self.stats.incidents += 1
-        coverage = int(_weighted(self.rng, [(1, 45), (2, 30), (3, 15), (4, 5), (5, 3), (6, 2)]))  # type: ignore[arg-type]
+        coverage = _weighted(self.rng, [(1, 45), (2, 30), (3, 15), (4, 5), (5, 3), (6, 2)])
         victims = max(1, int(self.rng.lognormvariate(1.8, 1.0)))
         perp = self.rng.choice(["malian-armed-forces", "wagner-group", "jnim", "islamic-state-sahel",
                                 "burkina-armed-forces", "volunteers-for-the-defence-of-the-homeland", "niger-armed-forces",
@@ -224,8 +224,8 @@ class Generator:
         if r < 0.3:
             return None
         v = max(0, int(victims * self.rng.uniform(0.5, 1.6)))
-        form = str(_weighted(self.rng, [("exact", 45), ("at-least", 20), ("more-than", 8), ("approximately", 15),
-                                        ("dozens", 4), ("unquantified", 8)]))
+        form = _weighted(self.rng, [("exact", 45), ("at-least", 20), ("more-than", 8), ("approximately", 15),
+                                    ("dozens", 4), ("unquantified", 8)])
         figures = {"exact": f"shg:low {v} ; shg:best {v} ; shg:high {v} ;", "at-least": f"shg:low {v} ;",
                    "more-than": f"shg:low {v + 1} ;", "approximately": f"shg:best {v} ;", "dozens": "shg:low 24 ;",
                    "unquantified": ""}[form]
@@ -327,7 +327,7 @@ class Generator:
 
     def _source(self, events: Writer, actors: Writer) -> None:
         rng = self.rng
-        kind = str(_weighted(rng, [("news", 65), ("roundup", 25), ("report", 10)]))
+        kind = _weighted(rng, [("news", 65), ("roundup", 25), ("report", 10)])
         covers = {"news": rng.choice([1, 1, 1, 2]), "roundup": rng.randint(2, 5), "report": rng.randint(5, 30)}[kind]
         while len(self.window) < max(covers, 40) and self.next_incident < self.n:
             self.window.append(self._open_incident(events))

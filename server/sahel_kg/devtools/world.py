@@ -5,10 +5,13 @@ observers, their source types, and the records the generator writes.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
+
+_T = TypeVar("_T")
 
 PREFIXES = {
     "acat": "https://w3id.org/sahel-harm/vocab/actor-category/",
@@ -123,7 +126,7 @@ def _esc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _weighted(rng: random.Random, pairs: list[tuple[object, int]]) -> object:
+def _weighted(rng: random.Random, pairs: Sequence[tuple[_T, int]]) -> _T:
     return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
 
 

@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 import pyoxigraph
 
 from sahel_kg.namespaces import BASE, ENTITY_BASE, GRAPH_BASE, PREFIXES
+from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.store.backend import GraphBackend
 
 #: Nested blank-node levels followed from the described IRI.
@@ -141,7 +142,7 @@ def bounded_inbound(iri: str, triples: list[pyoxigraph.Triple]) -> list[pyoxigra
 
     The link is ``<iri> rdfs:seeAlso <…/sparql?query=…>``: the :func:`inbound_query` on our endpoint.
     """
-    inbound = [t for t in triples if t.object == pyoxigraph.NamedNode(iri) and t.subject.value != iri]
+    inbound = [t for t in triples if t.object == pyoxigraph.NamedNode(iri) and value_of(t.subject) != iri]
     if len(inbound) <= MAX_INBOUND:
         return triples
     dropped = set(inbound[MAX_INBOUND:])
@@ -158,7 +159,7 @@ def context_query(iri: str, triples: list[pyoxigraph.Triple]) -> str | None:
     """
     node = _node(iri)
     types = {t.object.value for t in triples
-             if t.subject.value == iri and t.predicate.value == RDF_TYPE
+             if value_of(t.subject) == iri and t.predicate.value == RDF_TYPE
              and isinstance(t.object, pyoxigraph.NamedNode)}
     if not triples:
         return f"CONSTRUCT {{ ?s ?p {node} }} WHERE {{ ?s ?p {node} }} LIMIT 10000"
@@ -195,9 +196,9 @@ def _unique(triples: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
 
 
 def _retirement(iri: str, triples: list[pyoxigraph.Triple]) -> tuple[str | None, bool]:
-    replaced = [t.object.value for t in triples if t.subject.value == iri
+    replaced = [t.object.value for t in triples if value_of(t.subject) == iri
                 and t.predicate.value == REPLACED_BY and isinstance(t.object, pyoxigraph.NamedNode)]
-    deprecated = any(t.subject.value == iri and t.predicate.value == OWL_DEPRECATED
+    deprecated = any(value_of(t.subject) == iri and t.predicate.value == OWL_DEPRECATED
                      and isinstance(t.object, pyoxigraph.Literal) and t.object.value in ("true", "1")
                      for t in triples)
     return (sorted(replaced)[0] if replaced else None), deprecated

@@ -20,9 +20,11 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
+from sahel_kg.rdf.oxigraph_types import output
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.ondisk import current_store_dir
 
@@ -67,7 +69,7 @@ def _write_gzip(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-        write(gz)
+        write(output(gz))
     os.replace(tmp, path)
 
 
@@ -87,6 +89,6 @@ def write_dumps(backend: GraphBackend, folder: Path, *, quads: int, triples: int
     for name, media_type, count, writer in specs:
         path = folder / name
         if not path.is_file():
-            _write_gzip(path, lambda out, w=writer: w(backend, out))  # type: ignore[misc]
+            _write_gzip(path, partial(writer, backend))
         dumps[name] = Dump(name, path, media_type, count, path.stat().st_size)
     return dumps

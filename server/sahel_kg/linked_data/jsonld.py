@@ -14,8 +14,9 @@ Entity documents are made by PyLD from pyoxigraph's N-Quads (so that
 embedded in each document so that it reads the same with no network.
 Contexts are never fetched: the loader refuses every URL.
 
->>> ctx = context_document([{"p": pyoxigraph.NamedNode(PREFIXES["shg"] + "stance"),
-...                          "kind": pyoxigraph.NamedNode(PREFIXES["owl"] + "ObjectProperty")}])["@context"]
+>>> from pyoxigraph import NamedNode
+>>> ctx = context_document([{"p": NamedNode(PREFIXES["shg"] + "stance"),
+...                          "kind": NamedNode(PREFIXES["owl"] + "ObjectProperty")}])["@context"]
 >>> ctx["stance"], ctx["vocab"]
 ({'@id': 'shg:stance', '@type': '@id'}, 'https://w3id.org/sahel-harm/vocab/')
 """
@@ -23,12 +24,14 @@ Contexts are never fetched: the loader refuses every URL.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pyoxigraph
-from pyld import jsonld  # type: ignore[import-untyped]
+from pyld import jsonld
 
 from sahel_kg.namespaces import BASE, PREFIXES
+from sahel_kg.rdf.oxigraph_types import Term, value_of
+from sahel_kg.store.backend import GraphBackend
 
 #: The ontology's properties, their kind and range (one row each).
 PROPERTIES = f"""SELECT ?p ?kind (SAMPLE(?r) AS ?range) WHERE {{
@@ -54,17 +57,17 @@ COMMON_TERMS: dict[str, Any] = {
 }
 
 
-def context_document(properties: list[dict[str, pyoxigraph.NamedNode | pyoxigraph.Literal]]) -> dict[str, Any]:
+def context_document(properties: Sequence[Mapping[str, Term]]) -> dict[str, Any]:
     """The JSON-LD context from the ontology's properties (rows of :data:`PROPERTIES`)."""
     terms: dict[str, Any] = {}
     for row in properties:
-        local = row["p"].value[len(PREFIXES["shg"]):]
+        local = value_of(row["p"])[len(PREFIXES["shg"]):]
         term: dict[str, str] = {"@id": f"shg:{local}"}
-        rng = row.get("range")
-        if row["kind"].value.endswith("ObjectProperty"):
+        rng = value_of(row["range"]) if "range" in row else None
+        if value_of(row["kind"]).endswith("ObjectProperty"):
             term["@type"] = "@id"
-        elif rng is not None and rng.value.startswith(PREFIXES["xsd"]) and not rng.value.endswith("#string"):
-            term["@type"] = "xsd:" + rng.value[len(PREFIXES["xsd"]):]
+        elif rng is not None and rng.startswith(PREFIXES["xsd"]) and not rng.endswith("#string"):
+            term["@type"] = "xsd:" + rng[len(PREFIXES["xsd"]):]
         terms[local] = term
     for name, term in COMMON_TERMS.items():
         terms.setdefault(name, term)
@@ -93,13 +96,14 @@ def compact(nquads: bytes, context: dict[str, Any]) -> bytes:
     return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def cached_context(state: Any, backend: Any) -> dict[str, Any]:
+def cached_context(state: Any, backend: GraphBackend) -> dict[str, Any]:
     """The app's context document (``state.jsonld_context``), read from the ontology in ``backend`` once."""
     if state.jsonld_context is None:
         state.jsonld_context = context_document(backend.select(PROPERTIES))
-    return state.jsonld_context  # type: ignore[no-any-return]
+    context: dict[str, Any] = state.jsonld_context
+    return context
 
 
-def jsonld_body(nquads: bytes, state: Any, backend: Any) -> bytes:
+def jsonld_body(nquads: bytes, state: Any, backend: GraphBackend) -> bytes:
     """An entity document: its N-Quads as JSON-LD compacted with the app's context."""
     return compact(nquads, cached_context(state, backend))

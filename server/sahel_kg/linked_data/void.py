@@ -18,6 +18,7 @@ import pyoxigraph
 
 from sahel_kg.linked_data.dumps import Dump
 from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES
+from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.settings import Settings
 from sahel_kg.store.backend import GraphBackend
 
@@ -75,7 +76,7 @@ def _int(term: object) -> int:
 
 def statistics(backend: GraphBackend) -> Statistics:
     """Counts over the union and per named graph, and the vocabularies in use."""
-    graphs = {row["g"].value: _int(row["n"]) for row in backend.select(GRAPH_COUNTS)}
+    graphs = {value_of(row["g"]): _int(row["n"]) for row in backend.select(GRAPH_COUNTS)}
     (totals,) = backend.select(TOTALS)
     vocabularies = sorted({namespace_of(row["t"].value) for row in backend.select(TERMS)
                            if isinstance(row["t"], pyoxigraph.NamedNode)})

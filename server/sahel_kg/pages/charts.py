@@ -91,7 +91,9 @@ def nice_max(value: int) -> int:
 
 
 def _bar(item: RangeInput, y: float, scale: float, left: float, right: float) -> Bar:
-    x = lambda n: left + n * scale  # noqa: E731
+    def x(n: int) -> float:
+        return left + n * scale
+
     low, best, high = item.low, item.best, item.high
     if low is not None and high is not None:
         shape = "point" if low == high else "range"
@@ -184,7 +186,9 @@ def timeline(items: list[TimelineInput]) -> Timeline:
     last = date(max(days).year + 1, 1, 1)
     span_days = (last - first).days or 1
     scale = (chart.right - chart.left) / span_days
-    x = lambda d: chart.left + (d - first).days * scale  # noqa: E731
+    def x(d: date) -> float:
+        return chart.left + (d - first).days * scale
+
     for n, item in enumerate(items):
         x1 = x(item.start) if item.start else chart.left
         x2 = x(item.end) if item.end else chart.right

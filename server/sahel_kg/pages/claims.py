@@ -272,7 +272,7 @@ def rows_by_iri(backend: GraphBackend, links: Links, iris: list[str]) -> dict[st
 
 
 def claims_part(total: int, iris: list[str], claim_rows_: dict[str, ClaimRow], more: str | None,
-                cap: int = COUNT_CAP) -> Part:
+                cap: int = COUNT_CAP) -> Part[ClaimRow]:
     """A :class:`Part` of claim rows, by label."""
     return part(total, [claim_rows_[i] for i in iris if i in claim_rows_], more, key=lambda r: r.label.casefold(),
                 cap=cap)

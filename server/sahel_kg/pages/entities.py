@@ -95,7 +95,8 @@ def place_chain(backend: GraphBackend, links: Links, place: str) -> list[PlaceSt
     """
     found = cache_for(backend).chains.remember(place, lambda: chain_rows(backend, place))
     info = {r["a"]: r for r in found}
-    chain, current = [], place
+    chain: list[PlaceStep] = []
+    current = place
     while current in info and len(chain) < 20:
         row = info[current]
         point = parse_wkt(row.get("wkt"))
@@ -221,14 +222,14 @@ class ActorView:
     affiliation: list[Link]
     job: str | None
     honorific: str | None
-    members: Part
-    made: Part
-    denials: Part
-    by_members: Part
-    accused: Part
-    mentioned: Part
-    represented: Part
-    documents: Part
+    members: Part[Link]
+    made: Part[ClaimRow]
+    denials: Part[ClaimRow]
+    by_members: Part[ClaimRow]
+    accused: Part[ClaimRow]
+    mentioned: Part[ClaimRow]
+    represented: Part[ClaimRow]
+    documents: Part[Link]
 
 
 def actor_sections(a: str) -> dict[str, str]:
@@ -270,7 +271,7 @@ def actor_view(backend: GraphBackend, links: Links, actor: Resource) -> ActorVie
     claim_rows_ = dict(zip(claims, claim_rows(links, claims, related)))
     denial_stances = ",".join(sorted(RESPONSE_STANCES - {"confirms"}))
 
-    def claims_of(key: str) -> Part:
+    def claims_of(key: str) -> Part[ClaimRow]:
         extra = {"stance": denial_stances} if key == "denials" else {}
         built = claims_part(*found[key], claim_rows_, browse_href("claims", **{ACTOR_FILTERS[key]: a}, **extra))
         if key == "denials" and found["made"][0] > DENIAL_WINDOW:
@@ -315,10 +316,10 @@ class PlaceView:
     precision: Link | None
     chain: list[PlaceStep]
     map: MapView | None
-    children: Part
-    incidents: Part
-    events: Part
-    sources: Part
+    children: Part[Link]
+    incidents: Part[EventItem]
+    events: Part[EventItem]
+    sources: Part[Link]
 
 
 def place_sections(p: str) -> dict[str, str]:
@@ -387,7 +388,7 @@ class SourceView:
     language: str | None
     location: list[Link]
     graph: Link
-    claims: Part
+    claims: Part[ClaimRow]
 
 
 def source_view(backend: GraphBackend, links: Links, source: Resource) -> SourceView:

@@ -441,7 +441,10 @@ def browse_view(backend: GraphBackend, links: Links, name: str, chosen: dict[str
         if r["s"] in counts:
             r["count"] = counts[r["s"]]
     kept = {k: v for k, v in chosen.items() if v and k in spec.filters}
-    href = lambda p: f"{BROWSE}/{name}?" + urlencode({**kept, "page": p, **({"per_page": per_page} if per_page != 20 else {})})  # noqa: E731
+    def href(p: int) -> str:
+        return f"{BROWSE}/{name}?" + urlencode({**kept, "page": p,
+                                                **({"per_page": per_page} if per_page != 20 else {})})
+
     has_next = len(ids) == per_page if long_list else page < pages
     return BrowseView(
         page_meta(links, f"{BROWSE}/{name}", spec.title, "Browse"), name, spec.columns,

@@ -145,8 +145,10 @@ def class_view(backend: GraphBackend, links: Links, cls: Resource) -> ClassView:
       {{ SELECT (COUNT(*) AS ?direct) WHERE {{ SELECT DISTINCT ?i WHERE {{ ?i a <{c}> }} LIMIT {COUNT_CAP + 1} }} }}
       {{ SELECT (COUNT(*) AS ?all) WHERE {{ SELECT DISTINCT ?j WHERE {{ ?j a/<{RDFS}subClassOf>* <{c}> }}
          LIMIT {COUNT_CAP + 1} }} }} }}""")
-    pick = lambda prop: sorted((link_to(links, r.id, r.label) for r in around.values()  # noqa: E731
-                                if c in r.iris(prop)), key=lambda link: link.text)
+    def pick(prop: str) -> list[Link]:
+        return sorted((link_to(links, r.id, r.label) for r in around.values() if c in r.iris(prop)),
+                      key=lambda link: link.text)
+
     listed = {"Incident": "incidents", "Claim": "claims", "Actor": "actors",
               "Place": "places", "SourceDocument": "sources"}.get(local_name(c))
     browse = links.browse(listed) if listed else None
@@ -188,7 +190,9 @@ def ontology_view(backend: GraphBackend, links: Links, onto: Resource) -> Ontolo
         if group:
             kind = local_name(r["type"]).replace("Property", " property").lower()
             items[group][r["t"]] = TermItem(link_to(links, r["t"], r.get("l")), kind, r.get("def", ""))
-    ordered = lambda g: sorted(items[g].values(), key=lambda i: i.link.text.casefold())  # noqa: E731
+    def ordered(group: str) -> list[TermItem]:
+        return sorted(items[group].values(), key=lambda i: i.link.text.casefold())
+
     return OntologyView(
         entity_base(links, onto, "Ontology"), onto.text(P["dcterms"] + "description"),
         onto.text(OWL + "versionInfo"), links_of(links, onto, P["dcterms"] + "license"),

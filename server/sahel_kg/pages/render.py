@@ -16,7 +16,7 @@ knows HTTP: the routes (:mod:`sahel_kg.web.routes.pages`) pass in a backend and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from sahel_kg.pages import ontology as ov
 from sahel_kg.pages import views as v
 from sahel_kg.pages.lists import SPECS, page_meta
 from sahel_kg.pages.resources import facts_from_triples, facts_of, safe_iri
+from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.status import current_summary
 
@@ -51,7 +52,9 @@ def link_html(link: Any) -> Markup:
     """
     if not link:
         return Markup("")
-    get = link.get if isinstance(link, dict) else lambda key: getattr(link, key, None)
+    def get(key: str) -> Any:
+        return link.get(key) if isinstance(link, dict) else getattr(link, key, None)
+
     title = f' title="{escape(get("title"))}"' if get("title") else ""
     return Markup(f'<a href="{escape(get("href"))}"{title}>{escape(get("text"))}</a>')
 
@@ -112,7 +115,7 @@ def render(template: str, **context: Any) -> str:
 
 
 def build_view(backend: GraphBackend, links: Links, iri: str, *,
-               triples: list[pyoxigraph.Triple] | None = None) -> tuple[str, object] | None:
+               triples: list[pyoxigraph.Triple] | None = None) -> tuple[str, v.EntityPage] | None:
     """The template and view for an IRI, or None when the graph has nothing on it.
 
     ``triples``: its description, when already read (dereferencing reads it to
@@ -123,7 +126,7 @@ def build_view(backend: GraphBackend, links: Links, iri: str, *,
         return None
     resource = found[iri]
     template, kind = kind_of_types(resource.types)
-    builders = {
+    builders: dict[str, Callable[[], v.EntityPage]] = {
         "incident": lambda: entities.event_view(backend, links, resource, kind),
         "event": lambda: entities.event_view(backend, links, resource, kind),
         "claim": lambda: entities.claim_view(backend, links, resource),
@@ -153,7 +156,7 @@ def entity_page(backend: GraphBackend, links: Links, iri: str, *,
     if built is None:
         return None
     template, view = built
-    return render(f"{template}.html", page=view, meta=view.base.meta)  # type: ignore[attr-defined]
+    return render(f"{template}.html", page=view, meta=view.base.meta)
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ def _term_cell(links: Links, term: object, labels: dict[str, str]) -> v.Cell:
 def triples_view(links: Links, triples: list[pyoxigraph.Triple], title: str,
                  intro: str | None = None) -> TriplesView:
     """Statements grouped by subject, labels taken from the statements themselves."""
-    labels = {t.subject.value: t.object.value for t in triples
+    labels = {value_of(t.subject): t.object.value for t in triples
               if t.predicate.value in (RDFS_LABEL, SKOS + "prefLabel") and isinstance(t.object, pyoxigraph.Literal)}
     groups: dict[object, list[tuple[v.Link, v.Cell]]] = {}
     for t in triples[:TRIPLES_SHOWN]:

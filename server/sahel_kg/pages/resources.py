@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pyoxigraph
 
 from sahel_kg.labels import DC_TITLE, LABEL_PROPS, RDF_TYPE, RDFS_LABEL, SKOS_PREF, Label, best_label, lang_rank
+from sahel_kg.rdf.oxigraph_types import Term, value_of
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.cache import cache_for
 
@@ -164,7 +165,7 @@ def labels_of(backend: GraphBackend, iris: Iterable[str]) -> dict[str, Label]:
         for row in backend.select(labels_query([str(iri) for iri in missing])):
             label = row["l"]
             if isinstance(label, pyoxigraph.Literal):
-                read[row["x"].value].append((row["p"].value, label.value, label.language))
+                read[value_of(row["x"])].append((value_of(row["p"]), label.value, label.language))
         for iri, found in read.items():
             known[iri] = best_label(found)
             cache.put(iri, known[iri])
@@ -188,7 +189,7 @@ def own_label(resource: Resource) -> Label | None:
 def subjects(backend: GraphBackend, selector: str, *, limit: int = MAX_SUBJECTS) -> list[str]:
     """The IRIs ``selector`` binds to ``?s`` (blank nodes left out), at most ``limit`` of them."""
     found = backend.select(f"SELECT DISTINCT ?s WHERE {{ {selector} }} LIMIT {limit}")
-    return [row["s"].value for row in found if isinstance(row.get("s"), pyoxigraph.NamedNode)]
+    return [s.value for row in found if isinstance(s := row.get("s"), pyoxigraph.NamedNode)]
 
 
 def facts(backend: GraphBackend, selector: str, *, limit: int = MAX_SUBJECTS,
@@ -215,9 +216,9 @@ def facts_of(backend: GraphBackend, iris: Iterable[str], *, hop: str | None = No
     seen: dict[str, Value] = {}
     for row in backend.select(facts_query(wanted, hop, hop_props)):
         subject = found.setdefault(term_key(row["s"]), Resource(term_key(row["s"])))
-        value = _add_value(subject, seen, row["p"].value, row["o"])
+        value = _add_value(subject, seen, value_of(row["p"]), row["o"])
         if "bp" in row and value.node is not None:
-            _add_value(value.node, seen, row["bp"].value, row["bo"])
+            _add_value(value.node, seen, value_of(row["bp"]), row["bo"])
     remember_labels(backend, found.values())
     _add_labels(backend, found)
     return found
@@ -291,13 +292,13 @@ def _add_value(resource: Resource, seen: dict[str, Value], prop: str, term: obje
     return seen[key]
 
 
-def plain(term: object) -> str:
-    """The text of a term (IRI, blank node id or lexical form).
+def plain(term: Term) -> str:
+    """The text of a term (IRI, blank node id or lexical form; a quoted triple in N-Triples).
 
     >>> plain(pyoxigraph.Literal("x")), plain(pyoxigraph.NamedNode("http://e/a"))
     ('x', 'http://e/a')
     """
-    return term.value if hasattr(term, "value") else str(term)  # type: ignore[attr-defined]
+    return str(term) if isinstance(term, pyoxigraph.Triple) else term.value
 
 
 def rows(backend: GraphBackend, sparql: str) -> list[dict[str, str]]:

@@ -26,6 +26,7 @@ from sahel_kg.pages.examples import example_queries
 from sahel_kg.pages.render import render
 from sahel_kg.query.evaluation import TRUNCATED_HEADER, Head, kind_of
 from sahel_kg.rdf.formats import HTML, OFFERS, Kind
+from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.store.backend import GraphBackend
 
 XSD_STRING = PREFIXES["xsd"] + "string"
@@ -89,7 +90,8 @@ def cell_for(term: object, links: Links, labels: dict[str, str]) -> Cell:
     return Cell(str(term), kind="triple")
 
 
-def _rows(result: object, limit: int) -> tuple[list[str], list[list[object]], bool]:
+def _rows(result: pyoxigraph.QuerySolutions | list[pyoxigraph.Quad],
+          limit: int) -> tuple[list[str], list[list[object]], bool]:
     """Column names, the first ``limit`` rows of terms, and whether there were more."""
     if isinstance(result, pyoxigraph.QuerySolutions):
         columns = [v.value for v in result.variables]
@@ -100,7 +102,7 @@ def _rows(result: object, limit: int) -> tuple[list[str], list[list[object]], bo
             rows.append([solution[c] for c in columns])
         return columns, rows, False
     rows = []
-    for triple in result:  # type: ignore[attr-defined]
+    for triple in result:
         if len(rows) == limit:
             return ["subject", "predicate", "object"], rows, True
         rows.append([triple.subject, triple.predicate, triple.object])
@@ -117,8 +119,8 @@ def fetch_labels(backend: GraphBackend, iris: set[str]) -> dict[str, str]:
     found: dict[str, list[tuple[str, str, str | None]]] = {}
     for solution in backend.select(query):
         literal = solution["l"]
-        found.setdefault(solution["s"].value, []).append(
-            (solution["p"].value, literal.value, getattr(literal, "language", None)))
+        found.setdefault(value_of(solution["s"]), []).append(
+            (value_of(solution["p"]), value_of(literal), getattr(literal, "language", None)))
     return {iri: label[0] for iri, triples in found.items() if (label := best_label(triples))}
 
 
@@ -131,7 +133,11 @@ def downloads(query: str, default_graphs: tuple[str, ...], named_graphs: tuple[s
             for o in OFFERS[kind] if o is not HTML]
 
 
-def parse_page_result(head: Head, body: bytes) -> object:
+#: A result as the page reads it back: solutions, a boolean, or a graph's statements (as quads).
+PageResult = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | list[pyoxigraph.Quad]
+
+
+def parse_page_result(head: Head, body: bytes) -> PageResult:
     """The result a worker sent in a page format, read back by pyoxigraph."""
     media = head.media_type.split(";")[0].strip()
     if media == pyoxigraph.RdfFormat.N_TRIPLES.media_type:
@@ -152,7 +158,7 @@ def view_of(backend: GraphBackend, links: Links, row_limit: int, dataset: tuple[
     result = parse_page_result(head, body)
     kind = kind_of(result)
     view = ResultsView(kind=kind, downloads=downloads(*dataset, kind))
-    if kind == "boolean":
+    if isinstance(result, pyoxigraph.QueryBoolean):  # kind "boolean"
         view.boolean = bool(result)
         return view
     view.columns, terms, _ = _rows(result, row_limit)

@@ -13,8 +13,10 @@ Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali'
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from sahel_kg.links import BROWSE, Links
@@ -194,8 +196,11 @@ DENIAL_WINDOW = 250
 COUNT_CAP = 500
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
-class Part:
+class Part(Generic[_T]):
     """A bounded list on a page: how many in all, the first few, and where to see them all.
 
     ``total`` is exact up to :data:`COUNT_CAP`; ``capped`` says there are more than that.
@@ -203,7 +208,7 @@ class Part:
     """
 
     total: int
-    items: list  # type: ignore[type-arg]  # ClaimRow, Link or EventItem
+    items: list[_T]  # ClaimRow, Link or EventItem
     more: str | None = None
     capped: bool = False
     scope: str | None = None  # when only part of the matches were looked at
@@ -214,7 +219,7 @@ class Part:
         text = f"more than {self.total}" if self.capped else str(self.total)
         return f"{text} {self.scope}" if self.scope else text
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[_T]:
         return iter(self.items)
 
     def __bool__(self) -> bool:
@@ -268,15 +273,20 @@ def browse_href(name: str, **filters: str) -> str:
     return f"{BROWSE}/{name}?" + urlencode({k: short(k, v) for k, v in filters.items()})
 
 
-def part(total: int, items: list, more: str | None, key=lambda item: item.text.casefold(),  # type: ignore[no-untyped-def,type-arg]
-         cap: int = COUNT_CAP) -> Part:
+def part(total: int, items: list[_T], more: str | None, key: Callable[[_T], str],
+         cap: int = COUNT_CAP) -> Part[_T]:
     """A :class:`Part` of items sorted by ``key``, with its "more" link only when some are not shown."""
     return Part(min(total, cap), sorted(items, key=key), more if total > len(items) else None, total > cap)
 
 
-def links_part(links: Links, total: int, iris: list[str], found: dict[str, Resource], more: str | None) -> Part:
+def by_text(link: Link) -> str:
+    """The order of links in a list: by their text, case folded."""
+    return link.text.casefold()
+
+
+def links_part(links: Links, total: int, iris: list[str], found: dict[str, Resource], more: str | None) -> Part[Link]:
     """A :class:`Part` of links, labelled from ``found``."""
-    return part(total, [link_to(links, i, found[i].label if i in found else None) for i in iris], more)
+    return part(total, [link_to(links, i, found[i].label if i in found else None) for i in iris], more, key=by_text)
 
 
 # ---------------------------------------------------------------- entity pages
@@ -291,6 +301,13 @@ class EntityView:
     comment: str | None
     inferences: list[Inference]
     statements: list[Statement]
+
+
+class EntityPage(Protocol):
+    """The view of any entity page: its own fields and the common part, ``base``."""
+
+    @property
+    def base(self) -> EntityView: ...
 
 
 def entity_base(links: Links, resource: Resource, kind: str) -> EntityView:

@@ -33,13 +33,16 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pyoxigraph
 
 from sahel_kg.namespaces import PREFIXES
+from sahel_kg.rdf import oxigraph_types as ox
 from sahel_kg.rdf.formats import HTML, Kind, Offer, choose, offered
+from sahel_kg.rdf.oxigraph_types import Result
 from sahel_kg.rdf.xml_chars import NotRepresentable, XmlCheck, is_xml_media_type
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,31 @@ class Head:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class JobData(TypedDict):
+    """A :class:`QueryJob` as JSON-ready data (read back from JSON, the graphs are lists)."""
+
+    query: str
+    union: bool
+    default_graph: Sequence[str] | None
+    named_graphs: Sequence[str] | None
+    base_iri: str | None
+    accept: str | None
+    format: str | None
+    row_limit: int | None
+
+
+class DatasetOptions(TypedDict, total=False):
+    """The dataset keywords of ``pyoxigraph.Store.query``."""
+
+    use_default_graph_as_union: bool
+    default_graph: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph]
+    named_graphs: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode]
+
+
+def _graphs(names: Sequence[str] | None) -> tuple[str, ...] | None:
+    return tuple(names) if names is not None else None
+
+
 @dataclass(frozen=True)
 class QueryJob:
     """A query with its dataset and how its result is wanted, in plain data.
@@ -70,6 +98,9 @@ class QueryJob:
     Plain strings and numbers only, so a job crosses a process boundary as JSON.
 
     >>> QueryJob.from_dict(QueryJob("ASK {}").to_dict()) == QueryJob("ASK {}")
+    True
+    >>> from dataclasses import fields
+    >>> set(QueryJob("ASK {}").to_dict()) == {f.name for f in fields(QueryJob)}
     True
     """
 
@@ -82,18 +113,20 @@ class QueryJob:
     format: str | None = None
     row_limit: int | None = None
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> JobData:
         """The job as JSON-ready data."""
-        return asdict(self)
+        return {"query": self.query, "union": self.union, "default_graph": self.default_graph,
+                "named_graphs": self.named_graphs, "base_iri": self.base_iri, "accept": self.accept,
+                "format": self.format, "row_limit": self.row_limit}
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> QueryJob:
+    def from_dict(cls, data: JobData) -> QueryJob:
         """The job back from :meth:`to_dict`."""
-        graphs = {k: tuple(data[k]) if data.get(k) is not None else None  # type: ignore[arg-type]
-                  for k in ("default_graph", "named_graphs")}
-        return cls(**{**data, **graphs})  # type: ignore[arg-type]
+        return cls(query=data["query"], union=data["union"], default_graph=_graphs(data["default_graph"]),
+                   named_graphs=_graphs(data["named_graphs"]), base_iri=data["base_iri"], accept=data["accept"],
+                   format=data["format"], row_limit=data["row_limit"])
 
-    def options(self) -> dict[str, object]:
+    def options(self) -> DatasetOptions:
         """Keyword options of ``Store.query`` for this job's dataset."""
         if self.default_graph is not None or self.named_graphs is not None:
             return {"default_graph": [pyoxigraph.NamedNode(g) for g in self.default_graph or ()],
@@ -219,33 +252,36 @@ def kind_of(result: object) -> Kind:
     return "graph"
 
 
-Result = pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples | pyoxigraph.QueryBoolean
+#: A result as it is serialized: as the engine gave it, or read back after capping (a graph as quads).
+Rows = Result | list[pyoxigraph.Quad]
 
 
-def capped(result: Result, kind: Kind, cap: int | None) -> tuple[object, bool]:
+def capped(result: Result, kind: Kind, cap: int | None) -> tuple[Rows, bool]:
     """The result cut to ``cap`` rows (re-read by pyoxigraph) and whether it was cut."""
     if cap is None or kind == "boolean":
         return result, False
     if kind == "solutions":
         buffer = LineCapBuffer(cap + 1)  # the header line, then one line per row
         try:
-            result.serialize(buffer, pyoxigraph.QueryResultsFormat.TSV)  # type: ignore[union-attr]
+            ox.solutions(result).serialize(ox.output(buffer), pyoxigraph.QueryResultsFormat.TSV)
         except Capped:
             pass
         return pyoxigraph.parse_query_results(buffer.value(), pyoxigraph.QueryResultsFormat.TSV), buffer.overflowed
     buffer = LineCapBuffer(cap)
     try:
-        result.serialize(buffer, pyoxigraph.RdfFormat.N_TRIPLES)  # type: ignore[union-attr]
+        ox.triples(result).serialize(ox.output(buffer), pyoxigraph.RdfFormat.N_TRIPLES)
     except Capped:
         pass
     return list(pyoxigraph.parse(buffer.value(), pyoxigraph.RdfFormat.N_TRIPLES)), buffer.overflowed
 
 
-def _serialize(result: object, offer: Offer, writer: ChunkWriter) -> None:
-    if isinstance(result, list):  # triples read back after capping
-        pyoxigraph.serialize(result, writer, offer.rdf_format)  # type: ignore[arg-type]
+def _serialize(result: Rows, offer: Offer, writer: ChunkWriter) -> None:
+    if isinstance(result, list):  # a graph read back after capping
+        pyoxigraph.serialize(result, ox.output(writer), offer.rdf_format)
+    elif isinstance(result, pyoxigraph.QueryTriples):
+        result.serialize(ox.output(writer), offer.rdf_format)
     else:
-        result.serialize(writer, offer.results_format or offer.rdf_format)  # type: ignore[attr-defined]
+        result.serialize(ox.output(writer), offer.results_format)
 
 
 def offer_for(kind: Kind, job: QueryJob) -> Offer | Head:
@@ -269,7 +305,7 @@ def evaluate(store: pyoxigraph.Store, job: QueryJob, send: Send, chunk_bytes: in
     """
     try:
         try:
-            result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **job.options())  # type: ignore[arg-type]
+            result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES, **job.options())
         except SyntaxError as exc:
             send(failure(400, f"SPARQL syntax error: {exc}"))
             return

@@ -63,7 +63,8 @@ Resolver = Callable[[str], Iterable[str]]
 
 def resolve(host: str) -> list[str]:
     """Every address a host name resolves to (both families)."""
-    return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})  # type: ignore[misc]
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return sorted({address for *_, sockaddr in infos if isinstance(address := sockaddr[0], str)})  # IPv4 and IPv6: text
 
 
 def endpoint_refusal(url: str, allowed: Iterable[str], resolver: Resolver | None = None) -> str | None:

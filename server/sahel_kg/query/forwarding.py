@@ -43,6 +43,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterable, Iterator
 
 import httpx
 import pyoxigraph
@@ -61,6 +62,7 @@ from sahel_kg.query.evaluation import (
     offer_for,
 )
 from sahel_kg.query.runners import timed_out
+from sahel_kg.rdf import oxigraph_types as ox
 from sahel_kg.rdf.formats import Kind, Offer
 from sahel_kg.rdf.sparql_text import QueryText, read_query
 from sahel_kg.rdf.xml_chars import NotRepresentable
@@ -180,7 +182,7 @@ def _cut(why: str) -> Exception:
     return RuntimeError(f"stream cut: {why}")
 
 
-def _chunks(response: httpx.Response, deadline: float, url: str, limit: float):  # type: ignore[no-untyped-def]
+def _chunks(response: httpx.Response, deadline: float, url: str, limit: float) -> Iterator[bytes]:
     """The store's body in chunks, within the deadline."""
     from sahel_kg.store.remote import translate_errors
 
@@ -206,7 +208,7 @@ def _relay(response: httpx.Response, kind: Kind, offer: Offer, cap: int | None, 
     _reserialize(chunks, got, kind, offer, cap, writer)
 
 
-def _relay_capped(chunks, kind: Kind, offer: Offer, cap: int, writer: ChunkWriter) -> None:  # type: ignore[no-untyped-def]
+def _relay_capped(chunks: Iterable[bytes], kind: Kind, offer: Offer, cap: int, writer: ChunkWriter) -> None:
     buffer = LineCapBuffer(cap + 1 if kind == "solutions" else cap)  # TSV has a header line
     try:
         for chunk in chunks:
@@ -219,12 +221,14 @@ def _relay_capped(chunks, kind: Kind, offer: Offer, cap: int, writer: ChunkWrite
     if bare(offer.media_type) == wire_format(kind, offer, cap):
         writer.write(body)
     elif kind == "graph":
-        pyoxigraph.serialize(pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES), writer, offer.rdf_format)  # type: ignore[arg-type]
+        quads = pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES)
+        pyoxigraph.serialize(quads, ox.output(writer), offer.rdf_format)
     else:
-        pyoxigraph.parse_query_results(body, TSV).serialize(writer, offer.results_format)  # type: ignore[union-attr,arg-type]
+        pyoxigraph.parse_query_results(body, TSV).serialize(ox.output(writer), offer.results_format)
 
 
-def _reserialize(chunks, got: str, kind: Kind, offer: Offer, cap: int | None, writer: ChunkWriter) -> None:  # type: ignore[no-untyped-def]
+def _reserialize(chunks: Iterator[bytes], got: str, kind: Kind, offer: Offer, cap: int | None,
+                 writer: ChunkWriter) -> None:
     """The store answered in another format than asked: parse it and write the one wanted."""
     from sahel_kg.store.remote import ResponseReader
 
@@ -233,30 +237,30 @@ def _reserialize(chunks, got: str, kind: Kind, offer: Offer, cap: int | None, wr
         fmt = pyoxigraph.RdfFormat.from_media_type(got)
         if fmt is None:
             raise StoreUnavailable(502, f"the SPARQL store answered in {got or 'no format'}")
-        triples = pyoxigraph.parse(reader, fmt)
+        quads: Iterable[pyoxigraph.Quad] = pyoxigraph.parse(ox.source(reader), fmt)
         if cap is not None:
-            triples = _first(triples, cap, writer)
-        pyoxigraph.serialize(triples, writer, offer.rdf_format)  # type: ignore[arg-type]
+            quads = _first(quads, cap, writer)
+        pyoxigraph.serialize(quads, ox.output(writer), offer.rdf_format)
         return
     results_format = pyoxigraph.QueryResultsFormat.from_media_type(got)
     if results_format is None:
         raise StoreUnavailable(502, f"the SPARQL store answered in {got or 'no format'}")
-    result = pyoxigraph.parse_query_results(reader, results_format)
+    result = pyoxigraph.parse_query_results(ox.source(reader), results_format)
     if cap is not None and isinstance(result, pyoxigraph.QuerySolutions):
         buffer = LineCapBuffer(cap + 1)
         try:
-            result.serialize(buffer, TSV)
+            result.serialize(ox.output(buffer), TSV)
         except Capped:
             writer.add_header(TRUNCATED_HEADER, str(cap))
         result = pyoxigraph.parse_query_results(buffer.value(), TSV)
-    result.serialize(writer, offer.results_format)  # type: ignore[union-attr,arg-type]
+    result.serialize(ox.output(writer), offer.results_format)
 
 
-def _first(triples, cap: int, writer: ChunkWriter) -> list[pyoxigraph.Triple]:  # type: ignore[no-untyped-def]
-    kept = []
-    for triple in triples:
+def _first(quads: Iterable[pyoxigraph.Quad], cap: int, writer: ChunkWriter) -> list[pyoxigraph.Quad]:
+    kept: list[pyoxigraph.Quad] = []
+    for quad in quads:
         if len(kept) == cap:
             writer.add_header(TRUNCATED_HEADER, str(cap))
             break
-        kept.append(triple)
+        kept.append(quad)
     return kept

@@ -55,7 +55,8 @@ class FrameBuffer:
         """How many more bytes the next frame needs (at least one)."""
         if len(self._data) < 5:
             return 5 - len(self._data)
-        return max(1, 5 + LEN.unpack_from(self._data, 1)[0] - len(self._data))
+        size: int = LEN.unpack_from(self._data, 1)[0]
+        return max(1, 5 + size - len(self._data))
 
     def next_frame(self) -> tuple[bytes, bytes] | None:
         """The next complete frame, or None."""

@@ -37,8 +37,6 @@ import time
 from collections import deque
 from pathlib import Path
 
-import pyoxigraph
-
 from sahel_kg.metrics import Metrics
 from sahel_kg.query.evaluation import Head, QueryJob
 from sahel_kg.query.frames import LEN as _LEN
@@ -46,6 +44,7 @@ from sahel_kg.query.frames import FrameBuffer
 from sahel_kg.query.isolation import ISOLATED
 from sahel_kg.query.runners import Admission, Source, collect_all, saturated, timed_out
 from sahel_kg.settings import Settings
+from sahel_kg.store.ondisk import ServedStore
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +180,8 @@ class Worker:
             self._closed = True
             for stream in (self.proc.stdin, self.proc.stdout):
                 try:
-                    stream.close()  # type: ignore[union-attr]
+                    if stream is not None:  # never: both are pipes
+                        stream.close()
                 except OSError:
                     pass
         try:
@@ -205,7 +205,8 @@ class IdleWorkers:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._idle: deque[Worker] = deque()
-        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[Worker]]] = deque()
+        #: a waiter's future gets a worker, or None when the waiter's time is up
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[Worker | None]]] = deque()
 
     def __len__(self) -> int:
         return len(self._idle)
@@ -232,7 +233,7 @@ class IdleWorkers:
                 return
             self._idle.append(worker)
 
-    def _deliver(self, future: asyncio.Future[Worker], worker: Worker) -> None:
+    def _deliver(self, future: asyncio.Future[Worker | None], worker: Worker) -> None:
         if future.done():  # its waiter gave up meanwhile: the next one gets it
             self.put(worker)
         else:
@@ -244,14 +245,19 @@ class IdleWorkers:
         with self._lock:
             if self._idle:
                 return self._idle.popleft()
-            future: asyncio.Future[Worker] = loop.create_future()
+            future: asyncio.Future[Worker | None] = loop.create_future()
             self._waiters.append((loop, future))
-        timer = loop.call_later(timeout, lambda: future.done() or future.set_result(None))  # type: ignore[arg-type]
+
+        def time_up() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        timer = loop.call_later(timeout, time_up)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
-            if future.done() and future.result() is not None:
-                self.put(future.result())  # handed over just as the client left
+            if future.done() and (handed := future.result()) is not None:
+                self.put(handed)  # handed over just as the client left
             else:
                 future.cancel()
             raise
@@ -449,12 +455,12 @@ class ProcessRunner:
             return head, None
         return head, worker
 
-    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, Source]:
+    async def run(self, store: ServedStore, job: QueryJob) -> tuple[Head, Source]:
         """Evaluate a job in a worker process: its head, and the source of the rest of its body."""
         head, worker = await self._start(job)
         return head, _Done() if worker is None else WorkerStream(self, worker)
 
-    async def collect(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, bytes]:
+    async def collect(self, store: ServedStore, job: QueryJob) -> tuple[Head, bytes]:
         """The head and the whole body of a job's result."""
         head, worker = await self._start(job)
         if worker is None:

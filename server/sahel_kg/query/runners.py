@@ -29,11 +29,10 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
-import pyoxigraph
-
 from sahel_kg.metrics import Metrics
 from sahel_kg.query.evaluation import ClientGone, Head, QueryJob, Send, evaluate, failure
 from sahel_kg.settings import Settings
+from sahel_kg.store.ondisk import ServedStore
 
 #: What evaluates a job on a worker thread: (store, job, send, chunk_bytes).
 Evaluate = Callable[[Any, QueryJob, Send, int], None]
@@ -54,11 +53,11 @@ class Source(Protocol):
 class Runner(Protocol):
     """Evaluates jobs within the configured limits."""
 
-    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, Source]:
+    async def run(self, store: ServedStore, job: QueryJob) -> tuple[Head, Source]:
         """The head of a job's result and where the rest of its body comes from (the web layer streams it)."""
         ...
 
-    async def collect(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, bytes]:
+    async def collect(self, store: ServedStore, job: QueryJob) -> tuple[Head, bytes]:
         """The head and the whole body of a job's result (for small, capped results)."""
         ...
 
@@ -214,7 +213,7 @@ class ThreadRunner:
         """Plain facts for the health check."""
         return {"kind": self.kind, "size": self.settings.query_workers, "admitted": self.admission.count}
 
-    async def _start(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, ChunkBridge | None]:
+    async def _start(self, store: ServedStore, job: QueryJob) -> tuple[Head, ChunkBridge | None]:
         if not self.admission.enter():
             self.metrics.inc("sahel_rejections_total", reason="saturated")
             return saturated(), None
@@ -224,7 +223,12 @@ class ThreadRunner:
             return saturated(), None
         bridge = ChunkBridge(asyncio.get_running_loop(), self.settings.queue_chunks)
         future = self.pool.submit(self.evaluator, store, job, bridge.send, self.settings.chunk_bytes)
-        future.add_done_callback(lambda _: (self.slots.release(), self.admission.leave()))
+
+        def finished(_: object) -> None:
+            self.slots.release()
+            self.admission.leave()
+
+        future.add_done_callback(finished)
         try:
             head = await asyncio.wait_for(bridge.receive(), self.settings.query_timeout)
         except asyncio.TimeoutError:
@@ -237,12 +241,12 @@ class ThreadRunner:
         assert isinstance(head, Head)
         return head, bridge
 
-    async def run(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, Source]:
+    async def run(self, store: ServedStore, job: QueryJob) -> tuple[Head, Source]:
         """Evaluate a job on a worker thread: its head, and the source of the rest of its body."""
         head, bridge = await self._start(store, job)
         return head, _Nothing() if bridge is None else bridge
 
-    async def collect(self, store: pyoxigraph.Store, job: QueryJob) -> tuple[Head, bytes]:
+    async def collect(self, store: ServedStore, job: QueryJob) -> tuple[Head, bytes]:
         """The head and the whole body of a job's result."""
         head, bridge = await self._start(store, job)
         return head, await collect_all(head, bridge or _Nothing())

@@ -75,7 +75,7 @@ GRAPH_OFFERS: tuple[Offer, ...] = (
     _g("n3", RdfFormat.N3, "N3"),
     HTML,
 )
-OFFERS: dict[str, tuple[Offer, ...]] = {
+OFFERS: dict[Kind, tuple[Offer, ...]] = {
     "solutions": RESULTS_OFFERS, "boolean": BOOLEAN_OFFERS, "graph": GRAPH_OFFERS,
 }
 
@@ -165,7 +165,7 @@ def same_format(a: str, b: str) -> bool:
     >>> same_format("tsv", "text/tab-separated-values"), same_format("xml", "application/rdf+xml")
     (True, False)
     """
-    return all(by_name(kind, a) is by_name(kind, b) for kind in OFFERS)  # type: ignore[arg-type]
+    return all(by_name(kind, a) is by_name(kind, b) for kind in OFFERS)
 
 
 def choose(kind: Kind, accept: str | None, format_name: str | None = None) -> Offer | None:

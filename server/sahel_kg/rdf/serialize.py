@@ -53,8 +53,10 @@ def serialize(
         name = pyoxigraph.NamedNode(graph) if graph else pyoxigraph.DefaultGraph()
         quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in items]
         prefixes = _used_prefixes(items, {**PREFIXES, **(extra or {})}) if fmt in PREFIX_FORMATS else None
-        return pyoxigraph.serialize(quads, format=fmt, prefixes=prefixes)
-    if fmt in PREFIX_FORMATS:
-        return pyoxigraph.serialize(items, format=fmt,
-                                    prefixes=_used_prefixes(items, {**PREFIXES, **(extra or {})}))
-    return pyoxigraph.serialize(items, format=fmt)
+        data = pyoxigraph.serialize(quads, format=fmt, prefixes=prefixes)
+    elif fmt in PREFIX_FORMATS:
+        data = pyoxigraph.serialize(items, format=fmt, prefixes=_used_prefixes(items, {**PREFIXES, **(extra or {})}))
+    else:
+        data = pyoxigraph.serialize(items, format=fmt)
+    assert data is not None, "without an output, pyoxigraph returns the bytes"
+    return data

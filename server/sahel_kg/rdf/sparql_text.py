@@ -81,7 +81,7 @@ _STRINGS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     (quote, re.compile(rf"{quote}(?:{body})*+{quote}"), re.compile(rf"{quote}(?:{body})*+"))
     for quote, body in _STRING_FORMS
 ]
-_TERMINALS: list[tuple[str, str]] = [
+_TERMINALS: list[tuple[TokenKind, str]] = [
     ("ws", r"[ \t\r\n]+"),
     ("comment", r"#[^\r\n]*"),
     ("iri", rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*+>"),
@@ -185,9 +185,13 @@ class _Scanner:
         match = pattern.match(self.query, pos)
         if match is None or match.end() == pos:
             return Token("error", self.query[pos], pos)
-        kind: TokenKind = _TERMINALS[int(match.lastgroup[1:])][0]  # type: ignore[index, assignment]
+        group = match.lastgroup
+        assert group is not None, "every alternative of the token pattern is a named group"
+        kind = _TERMINALS[int(group[1:])][0]
         if kind != "pname" and pos >= self.no_pname_before and _NAME_START.match(self.query, pos):
-            self.no_pname_before = _NAME_RUN.match(self.query, pos).end()  # type: ignore[union-attr]
+            run = _NAME_RUN.match(self.query, pos)
+            assert run is not None, "a starred pattern matches anywhere"
+            self.no_pname_before = run.end()
         if kind == "iri" and not _valid_escapes(match.group()):
             return Token("error", "<", pos)  # the engine does not read it as an IRI: read what is inside
         return Token(kind, match.group(), pos)
@@ -203,7 +207,9 @@ class _Scanner:
             if match is not None and _valid_escapes(match.group()):
                 return Token("string", match.group(), pos)
             if match is None:
-                self.no_string_before[quote] = opened.match(self.query, pos).end()  # type: ignore[union-attr]
+                start = opened.match(self.query, pos)
+                assert start is not None, "the opening quote is there, and the rest is starred"
+                self.no_string_before[quote] = start.end()
         return Token("error", self.query[pos], pos)
 
 

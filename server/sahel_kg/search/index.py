@@ -39,6 +39,8 @@ import pyoxigraph
 
 from sahel_kg.labels import DC_TITLE, RDF_TYPE, RDFS_LABEL, SKOS_ALT, SKOS_PREF, lang_rank
 from sahel_kg.namespaces import BASE, PREFIXES, local_name
+from sahel_kg.rdf import oxigraph_types as ox
+from sahel_kg.rdf.oxigraph_types import Term
 from sahel_kg.store.backend import EmbeddedBackend, GraphBackend, RemoteBackend, virtuoso_bnode_chunks
 from sahel_kg.store.remote import JSON_RESULTS, ResponseReader, StoreUnavailable, translate_errors
 
@@ -90,7 +92,7 @@ def label_query(predicate: str) -> str:
 TYPE_QUERY = f"SELECT ?s ?t WHERE {{ ?s <{RDF_TYPE}> ?t }}"
 
 
-def stream(backend: GraphBackend, sparql: str) -> Iterator[tuple[pyoxigraph.NamedNode, pyoxigraph.Term]]:
+def stream(backend: GraphBackend, sparql: str) -> Iterator[tuple[Term, Term]]:
     """The two bound terms of each solution of a two-variable SELECT, read as they arrive.
 
     The embedded store's iterator is consumed on the calling thread; an
@@ -98,17 +100,17 @@ def stream(backend: GraphBackend, sparql: str) -> Iterator[tuple[pyoxigraph.Name
     Other backends (test doubles) answer through :meth:`GraphBackend.select`.
     """
     if isinstance(backend, EmbeddedBackend):
-        for solution in backend.store.query(sparql, use_default_graph_as_union=True):
-            yield solution[0], solution[1]  # type: ignore[misc]
+        for solution in ox.solutions(backend.store.query(sparql, use_default_graph_as_union=True)):
+            yield solution[0], solution[1]
     elif isinstance(backend, RemoteBackend):
         yield from _remote_stream(backend, sparql)
     else:
         for row in backend.select(sparql):
             first, second = row.values()
-            yield first, second  # type: ignore[misc]
+            yield first, second
 
 
-def _remote_stream(backend: RemoteBackend, sparql: str) -> Iterator[tuple[pyoxigraph.NamedNode, pyoxigraph.Term]]:
+def _remote_stream(backend: RemoteBackend, sparql: str) -> Iterator[tuple[Term, Term]]:
     remote = backend.remote
     timeout = max(remote.query_timeout, 600.0)
     with remote.open_query(sparql, remote.union_params(), JSON_RESULTS, timeout=timeout) as response:
@@ -116,8 +118,9 @@ def _remote_stream(backend: RemoteBackend, sparql: str) -> Iterator[tuple[pyoxig
             raise StoreUnavailable(502, f"the SPARQL store refused the search index query: {response.status_code}")
         with translate_errors(remote.query_url, timeout):
             reader = ResponseReader(virtuoso_bnode_chunks(response.iter_bytes()))
-            for solution in pyoxigraph.parse_query_results(reader, pyoxigraph.QueryResultsFormat.JSON):
-                yield solution[0], solution[1]  # type: ignore[index,misc]
+            results = pyoxigraph.parse_query_results(ox.source(reader), pyoxigraph.QueryResultsFormat.JSON)
+            for solution in ox.solutions(results):
+                yield solution[0], solution[1]
 
 
 def label_rows(backend: GraphBackend) -> Iterator[tuple[str, int, int, str]]:

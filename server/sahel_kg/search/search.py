@@ -162,10 +162,10 @@ Row = tuple[int, str, str, str, str, str, str]
 def candidates(conn: sqlite3.Connection, whole: str, words: list[str]) -> list[Row]:
     """A bounded set of labels matching the query, holding its best hits."""
     parts = [word_query(conn, w) for w in words]
-    if None in parts:  # some word begins no word of any label
+    matches = [part for part in parts if part is not None]
+    if len(matches) < len(parts):  # some word begins no word of any label
         return []
-    params = {"whole": whole, "upper": whole + "\U0010ffff", "match": " AND ".join(parts),  # type: ignore[arg-type]
-              "k": CANDIDATES}
+    params = {"whole": whole, "upper": whole + "\U0010ffff", "match": " AND ".join(matches), "k": CANDIDATES}
     return conn.execute(CANDIDATE_SQL, params).fetchall()
 
 
@@ -309,11 +309,11 @@ def index_for(state: object, backend: GraphBackend, *, wait: float | None = None
     """The app's index (``state`` is ``app.state``); :class:`SearchUnavailable` while it is
     built and not ready within ``wait`` seconds (default :data:`BUILD_WAIT`)."""
     with _LOCK:
-        lazy = getattr(state, "search_index", None)
+        lazy: LazyIndex | None = getattr(state, "search_index", None)
         if lazy is None:
             lazy = lazy_index(state, backend)
             setattr(state, "search_index", lazy)
-    return lazy.get(BUILD_WAIT if wait is None else wait)  # type: ignore[no-any-return]
+    return lazy.get(BUILD_WAIT if wait is None else wait)
 
 
 __all__ = ["Entry", "Hit", "LazyIndex", "SearchIndex", "SearchUnavailable", "index_for", "normalise", "parse"]

@@ -24,13 +24,15 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Protocol, TypeVar
 
 import pyoxigraph
 
 from sahel_kg.namespaces import PREFIXES
+from sahel_kg.rdf import oxigraph_types as ox
+from sahel_kg.rdf.oxigraph_types import Result, Term
 from sahel_kg.store.deadlines import check_deadline
 from sahel_kg.store.remote import (
     JSON_RESULTS,
@@ -41,8 +43,6 @@ from sahel_kg.store.remote import (
     translate_errors,
 )
 
-#: A term as pyoxigraph gives it.
-Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
 #: One solution of a SELECT: variable name to bound term (unbound variables are absent).
 Row = dict[str, Term]
 
@@ -87,7 +87,7 @@ class EmbeddedBackend:
     def __init__(self, store: pyoxigraph.Store) -> None:
         self.store = store
 
-    def _run(self, sparql: str) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryTriples | pyoxigraph.QueryBoolean:
+    def _run(self, sparql: str) -> Result:
         check_deadline()
         return self.store.query(sparql, use_default_graph_as_union=True)
 
@@ -117,8 +117,8 @@ class EmbeddedBackend:
 
     def write_union(self, out: IO[bytes]) -> None:
         """Read on this thread, as it is created."""
-        triples = self.store.query(UNION_TRIPLES, use_default_graph_as_union=True)
-        pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[arg-type]
+        triples = ox.triples(self.store.query(UNION_TRIPLES, use_default_graph_as_union=True))
+        pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 _T = TypeVar("_T")
@@ -196,7 +196,8 @@ class RemoteBackend:
     def construct(self, sparql: str) -> list[pyoxigraph.Triple]:
         check_deadline()
         body = self.remote.query_bytes(sparql, None, N_TRIPLES)
-        return list(pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES))
+        quads: Iterable[pyoxigraph.Quad] = pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES)
+        return [quad.triple for quad in quads]  # the parser gives quads in the default graph
 
     def ask(self, sparql: str) -> bool:
         return self._results(sparql, _boolean)
@@ -213,12 +214,12 @@ class RemoteBackend:
     def write_quads(self, out: IO[bytes]) -> None:
         """One streamed SELECT (one query, so blank nodes keep one identity)."""
         with self._streamed(ALL_QUADS, JSON_RESULTS) as reader:
-            rows = pyoxigraph.parse_query_results(reader, pyoxigraph.QueryResultsFormat.JSON)
-            quads = (pyoxigraph.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[arg-type,index,union-attr]
+            rows = ox.solutions(pyoxigraph.parse_query_results(ox.source(reader), pyoxigraph.QueryResultsFormat.JSON))
+            quads = (pyoxigraph.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
             pyoxigraph.serialize(quads, out, pyoxigraph.RdfFormat.N_QUADS)
 
     def write_union(self, out: IO[bytes]) -> None:
         """One streamed CONSTRUCT in N-Triples, re-serialized as Turtle."""
         with self._streamed(UNION_TRIPLES, N_TRIPLES) as reader:
-            triples = pyoxigraph.parse(reader, pyoxigraph.RdfFormat.N_TRIPLES)
-            pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[arg-type]
+            triples = pyoxigraph.parse(ox.source(reader), pyoxigraph.RdfFormat.N_TRIPLES)
+            pyoxigraph.serialize(triples, out, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)

@@ -23,16 +23,24 @@ still built from its own queries, and links are made per request.
 
 from __future__ import annotations
 
+import enum
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 
-_T = TypeVar("_T")
+from sahel_kg.labels import Label
+
+_V = TypeVar("_V")
+
+
+class _Missing(enum.Enum):
+    MISSING = enum.auto()
+
 
 #: Returned by :meth:`LRU.get` for a key it does not hold (None may be a cached value).
-MISSING: Any = object()
+MISSING: Final = _Missing.MISSING
 
 #: Labels remembered per store (IRI → best label or None): about 350 bytes each.
 LABELS = 50_000
@@ -42,19 +50,19 @@ CHAINS = 5_000
 CONSTANTS = 64
 
 
-class LRU:
+class LRU(Generic[_V]):
     """A thread-safe mapping that keeps the ``size`` most recently used keys."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._data: OrderedDict[Hashable, _V] = OrderedDict()
         self._lock = threading.Lock()
         self._pending: dict[Hashable, threading.Lock] = {}
 
     def __len__(self) -> int:
         return len(self._data)
 
-    def get(self, key: Hashable) -> Any:
+    def get(self, key: Hashable) -> _V | Literal[_Missing.MISSING]:
         """The value for ``key``, or :data:`MISSING`."""
         with self._lock:
             if key not in self._data:
@@ -62,7 +70,7 @@ class LRU:
             self._data.move_to_end(key)
             return self._data[key]
 
-    def put(self, key: Hashable, value: Any) -> None:
+    def put(self, key: Hashable, value: _V) -> None:
         """Remember ``value`` for ``key``, forgetting the least recently used key when full."""
         with self._lock:
             self._data[key] = value
@@ -70,9 +78,10 @@ class LRU:
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
-    def get_many(self, keys: Iterable[Hashable]) -> tuple[dict[Hashable, Any], list[Hashable]]:
+    def get_many(self, keys: Iterable[Hashable]) -> tuple[dict[Hashable, _V], list[Hashable]]:
         """The values held for ``keys``, and the keys not held."""
-        found, missing = {}, []
+        found: dict[Hashable, _V] = {}
+        missing: list[Hashable] = []
         with self._lock:
             for key in keys:
                 if key in self._data:
@@ -82,7 +91,7 @@ class LRU:
                     missing.append(key)
         return found, missing
 
-    def remember(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+    def remember(self, key: Hashable, compute: Callable[[], _V]) -> _V:
         """The value for ``key``, computed and kept when not held.
 
         Requests that ask for the same missing key at once wait for one
@@ -90,7 +99,7 @@ class LRU:
         """
         value = self.get(key)
         if value is not MISSING:
-            return value  # type: ignore[no-any-return]
+            return value
         with self._lock:
             pending = self._pending.setdefault(key, threading.Lock())
         try:
@@ -102,16 +111,18 @@ class LRU:
         finally:
             with self._lock:
                 self._pending.pop(key, None)
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 class StoreCache:
     """The bounded caches of one served store."""
 
     def __init__(self) -> None:
-        self.labels = LRU(LABELS)
-        self.chains = LRU(CHAINS)
-        self.constants = LRU(CONSTANTS)
+        self.labels: LRU[Label | None] = LRU(LABELS)
+        #: each place's chain of containing places, as rows (see :func:`sahel_kg.pages.entities.chain_rows`)
+        self.chains: LRU[tuple[dict[str, str], ...]] = LRU(CHAINS)
+        #: values of different kinds, each key's own (the home page's figures, ...)
+        self.constants: LRU[Any] = LRU(CONSTANTS)
 
 
 _CACHES: weakref.WeakKeyDictionary[object, StoreCache] = weakref.WeakKeyDictionary()

@@ -29,14 +29,18 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from sahel_kg.namespaces import BASE
 from sahel_kg.settings import Settings
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +152,11 @@ class RemoteStore:
             return cached[1]
         import pyoxigraph
 
+        from sahel_kg.rdf.oxigraph_types import solutions
+
         body = self.query_bytes(GRAPHS_QUERY, [], JSON_RESULTS, union=False)
-        names = [s["g"].value for s in pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)]  # type: ignore[index,union-attr]
+        found = solutions(pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON))
+        names = [s["g"].value for s in found]
         self._graphs = (time.monotonic(), names)
         return names
 
@@ -176,7 +183,7 @@ class RemoteStore:
         """POST a query and yield the (streamed, unread) response; transport errors become
         :class:`StoreUnavailable`, a time-out :class:`StoreTimeout`."""
         request = self.client().build_request(
-            "POST", self.query_url, data={"query": query, **_multi(params)},  # type: ignore[arg-type]
+            "POST", self.query_url, data={"query": query, **_multi(params)},
             headers={"Accept": accept}, timeout=self.timeout(timeout),
         )
         with translate_errors(self.query_url, timeout or self.query_timeout):
@@ -240,7 +247,7 @@ class _Bearer(httpx.Auth):
     def __init__(self, token: str) -> None:
         self._token = token
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 
@@ -254,12 +261,13 @@ class ResponseReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         while not self._pending:
             try:
                 self._pending = next(self._chunks)
             except StopIteration:
                 return 0
-        n = min(len(buffer), len(self._pending))
-        buffer[:n], self._pending = self._pending[:n], self._pending[n:]
+        with memoryview(buffer) as view, view.cast("B") as out:  # released before the caller resizes it
+            n = min(len(out), len(self._pending))
+            out[:n], self._pending = self._pending[:n], self._pending[n:]
         return n

@@ -53,29 +53,30 @@ class DataStatus:
 
     def summary(self) -> Summary:
         """``{"current": True|False|None, "reason": str|None, "store": name|None}``; None: cannot tell."""
-        built_from = inputs_hash_of(self.store_dir) if self.store_dir is not None else None
-        if built_from is None:
-            return _unknown(self.store_dir, "this store was not built from project files by `sahel-kg build`")
-        self.root = self.root or _installed_root()
-        if self.root is None or not (self.root / "data" / "ttl").is_dir():
-            return _unknown(self.store_dir, f"the project files are not at {self.root or 'a known place'}")
+        store_dir = self.store_dir
+        built_from = inputs_hash_of(store_dir) if store_dir is not None else None
+        if store_dir is None or built_from is None:
+            return _unknown(store_dir, "this store was not built from project files by `sahel-kg build`")
+        root = self.root = self.root or _installed_root()
+        if root is None or not (root / "data" / "ttl").is_dir():
+            return _unknown(store_dir, f"the project files are not at {root or 'a known place'}")
         with self._lock:
             if self._summary is None or time.monotonic() - self._checked_at >= self.interval:
-                self._summary = self._compare(built_from)
+                self._summary = self._compare(built_from, root, store_dir)
                 self._checked_at = time.monotonic()
             return dict(self._summary)
 
-    def _compare(self, built_from: str) -> Summary:
-        paths = [f.path for f in turtle_files(self.root)]  # type: ignore[arg-type]
+    def _compare(self, built_from: str, root: Path, store_dir: Path) -> Summary:
+        paths = [f.path for f in turtle_files(root)]
         fingerprint = _fingerprint(paths)
         if fingerprint == self._fingerprint and self._summary is not None:
             return self._summary
         self._fingerprint = fingerprint
-        current = inputs_hash(self.root, paths)[:16] == built_from  # type: ignore[arg-type]
-        return {"current": current, "reason": None if current else self._reason(), "store": self.store_dir.name}  # type: ignore[union-attr]
+        current = inputs_hash(root, paths)[:16] == built_from
+        return {"current": current, "reason": None if current else self._reason(store_dir), "store": store_dir.name}
 
-    def _reason(self) -> str:
-        why = f"the project's Turtle files have changed since {self.store_dir.name} was built"  # type: ignore[union-attr]
+    def _reason(self, store_dir: Path) -> str:
+        why = f"the project's Turtle files have changed since {store_dir.name} was built"
         if self.note:
             why += f"; the last build did not replace it: {self.note}"
         return why + "; run `sahel-kg validate`, fix what it reports, then `sahel-kg build` (or restart `sahel-kg serve`)."

@@ -1,7 +1,8 @@
 """The FastAPI dependencies: what a route may ask of the app, each read from a slot ``create_app`` made.
 
 Every ``app.state`` slot is created in :func:`sahel_kg.app.create_app`; routes
-reach them through these aliases, never through ``request.app.state``.
+reach them through these aliases, never through ``request.app.state``. Starlette's
+``State`` holds untyped attributes: each function here says what its slot holds.
 """
 
 from __future__ import annotations
@@ -19,27 +20,32 @@ from sahel_kg.store.ondisk import ServedStore
 
 def get_settings(request: Request) -> Settings:
     """The app's settings."""
-    return request.app.state.settings  # type: ignore[no-any-return]
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_store(request: Request) -> ServedStore:
     """The app's store: embedded, or a :class:`~sahel_kg.store.remote.RemoteStore`."""
-    return request.app.state.store  # type: ignore[no-any-return]
+    store: ServedStore = request.app.state.store
+    return store
 
 
 def get_backend(request: Request) -> GraphBackend:
     """The app's backend, which pages and descriptions query."""
-    return request.app.state.backend  # type: ignore[no-any-return]
+    backend: GraphBackend = request.app.state.backend
+    return backend
 
 
 def get_runner(request: Request) -> Runner:
     """The app's query runner (worker processes, threads, or forwarding)."""
-    return request.app.state.runner  # type: ignore[no-any-return]
+    runner: Runner = request.app.state.runner
+    return runner
 
 
 def get_links(request: Request) -> Links:
     """Where the app's pages link to."""
-    return request.app.state.links  # type: ignore[no-any-return]
+    links: Links = request.app.state.links
+    return links
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -217,7 +217,7 @@ def job_for(req: ProtocolRequest, settings: Settings, *, text: QueryText | None 
     ``text`` is the query as already read for this request, if it was.
     """
     options = dataset_options(req, text or read_request_query(req))
-    graphs = {k: tuple(t.value for t in v) for k, v in options.items() if isinstance(v, list)}  # type: ignore[attr-defined]
+    graphs = {k: tuple(t.value for t in v) for k, v in options.items() if isinstance(v, list)}
     return QueryJob(
         req.query or "", union=bool(options.get("use_default_graph_as_union")),
         default_graph=graphs.get("default_graph"), named_graphs=graphs.get("named_graphs"),

@@ -35,6 +35,7 @@ from sahel_kg.linked_data.void import DATASET, EXTRA_PREFIXES, Statistics, stati
 from sahel_kg.namespaces import BASE, ENTITY_BASE
 from sahel_kg.pages import render as pages
 from sahel_kg.rdf.formats import HTML, choose, offered
+from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.rdf.serialize import serialize
 from sahel_kg.settings import Settings
 from sahel_kg.store.backend import GraphBackend
@@ -61,7 +62,8 @@ class Discovery:
 
 def get_discovery(request: Request) -> Discovery:
     """The app's :class:`Discovery` cache (a FastAPI dependency; ``create_app`` made it)."""
-    return request.app.state.discovery  # type: ignore[no-any-return]
+    discovery: Discovery = request.app.state.discovery
+    return discovery
 
 
 DiscoveryDep = Annotated[Discovery, Depends(get_discovery)]
@@ -154,14 +156,15 @@ def sitemap_xml(urls: list[str]) -> bytes:
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
     for url in urls[:SITEMAP_LIMIT]:
         ET.SubElement(ET.SubElement(root, "url"), "loc").text = url
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return body
 
 
 @router.api_route("/sitemap.xml", methods=["GET", "HEAD"], name="sitemap")
 def sitemap(request: Request, backend: BackendDep, settings: SettingsDep, cache: DiscoveryDep) -> Response:
     """Every entity, ontology term and concept page, at its local URL."""
     if cache.sitemap is None:
-        iris = [row["s"].value for row in backend.select(PAGES)]
+        iris = [value_of(row["s"]) for row in backend.select(PAGES)]
         cache.sitemap = sitemap_xml([settings.local_url(i) for i in iris])
     return without_body(request, Response(cache.sitemap, media_type="application/xml"))
 
