@@ -32,12 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
-from sahel_kg import pages  # noqa: E402
 from sahel_kg.linked_data.describe import describe  # noqa: E402
+from sahel_kg.links import Links  # noqa: E402
 from sahel_kg.namespaces import BASE, PREFIXES  # noqa: E402
 from sahel_kg.pages import lists as listing  # noqa: E402
+from sahel_kg.pages.render import entity_page as render_entity  # noqa: E402
+from sahel_kg.pages.render import render  # noqa: E402
 from sahel_kg.pages.resources import rows  # noqa: E402
-from sahel_kg.settings import Settings  # noqa: E402
 from sahel_kg.store.backend import EmbeddedBackend, GraphBackend  # noqa: E402
 from sahel_kg.store.cache import forget  # noqa: E402
 from sahel_kg.store.ondisk import open_read_only  # noqa: E402
@@ -98,23 +99,22 @@ def samples(backend: GraphBackend, n: int) -> dict[str, list[str]]:
     }
 
 
-def entity_page(backend: GraphBackend, settings: Settings, iri: str) -> str:
+def entity_page(backend: GraphBackend, links: Links, iri: str) -> str:
     """An entity's HTML page as dereferencing serves it: description, view, template."""
     desc = describe(backend, iri, labels=False)
-    built = pages.build_view(backend, settings, iri, triples=desc.triples)
-    assert built is not None, iri
-    template, view = built
-    return pages.render(f"{template}.html", page=view, meta=view.base.meta)  # type: ignore[attr-defined]
+    page = render_entity(backend, links, iri, triples=desc.triples)
+    assert page is not None, iri
+    return page
 
 
-def home_page(backend: GraphBackend, settings: Settings) -> str:
-    view = listing.home_view(backend, settings)
-    return pages.render("home.html", page=view, meta=view.meta)
+def home_page(backend: GraphBackend, links: Links) -> str:
+    view = listing.home_view(backend, links)
+    return render("home.html", page=view, meta=view.meta)
 
 
-def browse_page(backend: GraphBackend, settings: Settings, name: str) -> str:
-    view = listing.browse_view(backend, settings, name, {})
-    return pages.render("browse.html", page=view, meta=view.meta)
+def browse_page(backend: GraphBackend, links: Links, name: str) -> str:
+    view = listing.browse_view(backend, links, name, {})
+    return render("browse.html", page=view, meta=view.meta)
 
 
 def time_one(build: Callable[[GraphBackend], object], backend: GraphBackend, repeat: int) -> tuple[list[float], int]:
@@ -133,11 +133,11 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def jobs_for(backend: GraphBackend, settings: Settings,
+def jobs_for(backend: GraphBackend, links: Links,
              args: argparse.Namespace) -> dict[str, tuple[list[tuple[str, Callable[[GraphBackend], object]]], int]]:
     """What to time: per row of the table, (name, build) pairs and how many times each is built."""
     def page(iri: str) -> Callable[[GraphBackend], object]:
-        return lambda b: entity_page(b, settings, iri)
+        return lambda b: entity_page(b, links, iri)
 
     wanted = lambda kind: not args.only or kind in args.only  # noqa: E731
     jobs = {kind: ([(iri, page(iri)) for iri in iris], args.repeat)
@@ -145,11 +145,11 @@ def jobs_for(backend: GraphBackend, settings: Settings,
     if args.incidents and wanted("incidents at random"):
         jobs["incidents at random"] = ([(i, page(i)) for i in at_random(backend, SHG + "Incident", args.incidents)], 1)
     if wanted("home"):
-        jobs["home, first of a store"] = ([("/", lambda b: (forget(b), home_page(b, settings)))], args.repeat)
-        jobs["home"] = ([("/", lambda b: home_page(b, settings))], args.repeat)
+        jobs["home, first of a store"] = ([("/", lambda b: (forget(b), home_page(b, links)))], args.repeat)
+        jobs["home"] = ([("/", lambda b: home_page(b, links))], args.repeat)
     for name in listing.SPECS:
         if wanted(f"browse {name}"):
-            jobs[f"browse {name}"] = ([(f"/browse/{name}", lambda b, name=name: browse_page(b, settings, name))],
+            jobs[f"browse {name}"] = ([(f"/browse/{name}", lambda b, name=name: browse_page(b, links, name))],
                                       args.repeat)
     return jobs
 
@@ -164,8 +164,8 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print the table alone")
     args = parser.parse_args()
     backend = EmbeddedBackend(open_read_only(args.store))
-    settings = Settings(root=ROOT)
-    jobs = jobs_for(backend, settings, args)
+    links = Links("http://localhost:8000/")
+    jobs = jobs_for(backend, links, args)
     if not args.markdown:
         triples = int(rows(backend, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
         print(f"store: {args.store} ({triples:,} triples); {args.repeat} builds per entity\n")
