@@ -24,8 +24,10 @@ from sahel_kg.app import create_app
 from sahel_kg.store.backend import EmbeddedBackend
 from sahel_kg.settings import Settings
 
-from conftest import ROOT, sahel_server
-from hardening_support import process_client
+from support.apps import process_client
+from support.project_data import ROOT
+from support.servers import sahel_server
+
 
 BIG = 60_000
 EVERYTHING = "SELECT * { ?s ?p ?o }"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import sahel_server
+from support.servers import sahel_server
 
 pytestmark = pytest.mark.browser
 

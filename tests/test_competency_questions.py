@@ -17,9 +17,10 @@ import pyoxigraph
 import pytest
 from rdflib import RDF, Graph, Namespace
 
-from curated_projects import Project, project  # noqa: F401  (project: the fixture)
-from project_data import select
 from sahel_kg.pages.examples import example_query, example_queries
+
+from support.curated_projects import Project
+from support.project_data import select
 
 ID = "https://w3id.org/sahel-harm/id/"
 SHG = "https://w3id.org/sahel-harm/ontology/"

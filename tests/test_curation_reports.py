@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from curation_project import edit, make_project
 from sahel_kg.cli import main
 from sahel_kg.curation.validate_batched import validate_corpus
 from sahel_kg.store.ondisk import current_store_dir
 from sahel_kg.curation.validate import validate_project
 from sahel_kg.curation.report import ValidationReport
+
+from support.curation_project import edit, make_project
 
 #: One whole-project validate or build per mistake, a second or more each: the curation commands' own lane.
 pytestmark = pytest.mark.slow

@@ -16,11 +16,12 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Namespace, URIRef
 
-from curated_projects import Project, project, run  # noqa: F401  (project: the fixture)
-from project_data import select
 from sahel_kg.project import turtle_files
 from sahel_kg.namespaces import BASE
 from sahel_kg.curation.terms import OA, SHG
+
+from support.curated_projects import Project, run
+from support.project_data import select
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -167,7 +168,7 @@ def test_the_project_data_is_in_canonical_form(project: Project) -> None:
 
 def test_a_generated_source_is_in_the_copy_and_only_there(project: Project) -> None:
     """Each copy has one more document than the checkout, and the IRIs its generator added are new and in its graph."""
-    from curated_projects import curated
+    from support.curated_projects import curated
 
     if project.name == "curated":
         assert project.added == []

@@ -19,13 +19,14 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from conftest import free_port
-from curation_project import edit, make_project
 from sahel_kg.app import create_app
 from sahel_kg.curation.build import build_store
 from sahel_kg.store.status import DataStatus
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import current_store_dir
+
+from support.curation_project import edit, make_project
+from support.servers import free_port
 
 BROWSER = "text/html,application/xhtml+xml"
 

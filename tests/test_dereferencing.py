@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 
-from fixture_project import fixture_turtle_files
 from sahel_kg.namespaces import BASE
 from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML
-from test_real_server import server  # noqa: F401  (the real-server fixture)
+
+from support.fixture_project import fixture_turtle_files
 
 PLACE = "/id/place/kossiba"  # a place with coordinates
 CLAIM = "/id/claim/tro-timbera-around-10-children"

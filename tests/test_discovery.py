@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 
-from conftest import make_client
 from sahel_kg.namespaces import BASE
 from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML
+
+from support.apps import make_client
 
 VOID = "http://rdfs.org/ns/void#"
 DATASET = URIRef(BASE + ".well-known/void#dataset")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from hardening_support import process_client
+from support.apps import process_client
 
 #: Queries that parse but fail while evaluating, and what the answer must name.
 FAILING = [

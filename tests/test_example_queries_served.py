@@ -17,8 +17,9 @@ from fastapi.testclient import TestClient
 
 from sahel_kg.pages.examples import ExampleQuery, example_queries
 
-from conftest import make_client
-from project_data import load_project_store, select
+from support.apps import make_client
+from support.project_data import load_project_store, select
+
 
 EXAMPLES = example_queries()
 

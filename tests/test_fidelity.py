@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import pyoxigraph
 import pytest
 
-from project_data import load_project_store, select
+from support.project_data import load_project_store, select
 
 P = """
 PREFIX shg: <https://w3id.org/sahel-harm/ontology/>

@@ -13,11 +13,12 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from fixture_project import FIXTURE_DIR, sources_dir
-from project_data import load_project_store, select
 from sahel_kg.curation.fmt import is_canonical
 from sahel_kg.curation.validate import validate_project
 from sahel_kg.curation.report import ValidationReport
+
+from support.fixture_project import FIXTURE_DIR, sources_dir
+from support.project_data import load_project_store, select
 
 ID = "https://w3id.org/sahel-harm/id/"
 PREFIXES = """

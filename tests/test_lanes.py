@@ -8,8 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-import conftest
-from conftest import LANE_MARKERS, ROOT
+from support import lanes
+from support.backends import BOTH_BACKENDS
+from support.lanes import LANE_MARKERS
+from support.project_data import ROOT
 
 
 def recipe(target: str) -> str:
@@ -44,19 +46,25 @@ def test_a_run_names_what_it_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     def item(nodeid: str, marker: str | None) -> SimpleNamespace:
         return SimpleNamespace(nodeid=nodeid, get_closest_marker=lambda name: name if name == marker else None)
 
-    monkeypatch.setattr(conftest, "_LEFT_OUT", [item("tests/test_a.py::x", "slow"), item("tests/test_b.py::y", "browser"),
+    monkeypatch.setattr(lanes, "_LEFT_OUT", [item("tests/test_a.py::x", "slow"), item("tests/test_b.py::y", "browser"),
                                                 item("tests/test_b.py::z", "browser"), item("tests/test_c.py::w", None)])
     lines: list[str] = []
     reporter = SimpleNamespace(write_line=lines.append, section=lambda title: lines.append(f"== {title}"))
     config = SimpleNamespace(getoption=lambda name: {"markexpr": "not slow", "keyword": ""}[name])
-    conftest.pytest_terminal_summary(reporter, 0, config)  # type: ignore[arg-type]
+    lanes.pytest_terminal_summary(reporter, 0, config)  # type: ignore[arg-type]
     assert lines[0] == "== left out of this run" and lines[1].startswith("4 tests deselected by -m 'not slow'")
     assert [line.split() for line in lines[2:]] == [["2", "browser:", "tests/test_b.py"], ["1", "slow:", "tests/test_a.py"],
                                                    ["1", "other:", "tests/test_c.py"]]
 
 
 def test_a_run_that_leaves_nothing_out_says_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(conftest, "_LEFT_OUT", [])
+    monkeypatch.setattr(lanes, "_LEFT_OUT", [])
     lines: list[str] = []
-    conftest.pytest_terminal_summary(SimpleNamespace(write_line=lines.append), 0, None)  # type: ignore[arg-type]
+    lanes.pytest_terminal_summary(SimpleNamespace(write_line=lines.append), 0, None)  # type: ignore[arg-type]
     assert lines == []
+
+
+def test_every_two_backend_module_is_a_test_module() -> None:
+    """The two-backend matrix names modules by file name: a moved or renamed module must not drop out of it."""
+    modules = {p.stem for p in (ROOT / "tests").rglob("test_*.py")}
+    assert BOTH_BACKENDS - modules == set()

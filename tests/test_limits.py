@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sahel_kg.app import create_app
 from sahel_kg.settings import Settings
 
-from conftest import ROOT
+from support.project_data import ROOT
 
 
 def test_long_url_is_414(client: TestClient) -> None:

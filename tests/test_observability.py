@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from sahel_kg.web.observability import query_digest
 
-from hardening_support import process_client
+from support.apps import process_client
 
 
 def test_access_log_is_json_with_a_query_digest_only(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:

@@ -15,10 +15,11 @@ from bs4 import BeautifulSoup
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from conftest import make_client
 from sahel_kg.pages import render as pages
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.namespaces import BASE
+
+from support.apps import make_client
 
 ID = BASE + "id/"
 #: The fixture's incidents, claims and denials (tests/fixtures/graph).

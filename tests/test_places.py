@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph
 import pytest
 
-from project_data import load_project_store, select
+from support.project_data import load_project_store, select
 
 P = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX geo: <http://www.opengis.net/ont/geosparql#>

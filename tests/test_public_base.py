@@ -14,7 +14,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import free_port
+from support.servers import free_port
 
 pytestmark = pytest.mark.real_server
 

@@ -24,7 +24,7 @@ from SPARQLWrapper import (
     XML, SPARQLWrapper,
 )
 
-from conftest import sahel_server
+from support.servers import sahel_server
 
 pytestmark = pytest.mark.real_server
 

@@ -1,11 +1,12 @@
-"""A real uvicorn process on a free loopback port, queried by real SPARQL clients."""
+"""A real uvicorn process on a free loopback port, queried by real SPARQL clients.
+
+The server is the ``server`` fixture (``tests/conftest.py``), one per module.
+"""
 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,16 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from conftest import sahel_server
-
 pytestmark = pytest.mark.real_server
-
-
-@pytest.fixture(scope="module")
-def server(store_pointer: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Base URL of a server over the test store, and its process; stopped afterwards."""
-    with sahel_server(store_pointer, env={"SAHEL_KG_CHUNK_BYTES": "2048", "SAHEL_KG_QUEUE_CHUNKS": "2"}) as running:
-        yield running
 
 
 def test_sparqlwrapper_select_ask_construct(server: tuple[str, subprocess.Popen[bytes]]) -> None:

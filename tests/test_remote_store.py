@@ -25,7 +25,9 @@ from sahel_kg.app import create_app
 from sahel_kg.store.remote import RemoteStore
 from sahel_kg.curation.load_remote import graph_counts, load_project
 
-from conftest import free_port, remote_settings
+from support.apps import remote_settings
+from support.servers import free_port
+
 
 COUNT_CLAIMS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a shg:Claim }"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -16,7 +16,6 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from conftest import make_client, remote_settings
 from sahel_kg.curation import build
 from sahel_kg.search import search
 from sahel_kg.app import create_app
@@ -26,6 +25,8 @@ from sahel_kg.search.search import LazyIndex, SearchIndex, index_for, served_sto
 from sahel_kg.search.index import build_index_file, index_path, is_current, prune
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import current_store_dir
+
+from support.apps import make_client, remote_settings
 
 E = "https://w3id.org/sahel-harm/id/"
 TTL = f"""

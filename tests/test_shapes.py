@@ -18,7 +18,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from sahel_kg.namespaces import PREFIXES
 from sahel_kg.curation.terms import SHAPES
 from sahel_kg.curation.report import run_shapes, union, violations_from
-from shape_examples import BASE, CASES, PASSING, PREFIX_LINES, Case
+
+from support.shape_examples import BASE, CASES, Case, PASSING, PREFIX_LINES
 
 ROOT = Path(__file__).resolve().parents[1]
 

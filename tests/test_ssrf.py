@@ -22,9 +22,10 @@ from sahel_kg.namespaces import PREFIXES
 from sahel_kg.query.federation import check_services, endpoint_refusal, forbidden_address, service_targets
 from sahel_kg.rdf.sparql_text import read_query
 
-from conftest import sahel_server
-from hardening_support import Canary, process_client
-from test_sparql_text import service_query
+from support.apps import process_client
+from support.hardening import Canary
+from support.query_strategies import service_query
+from support.servers import sahel_server
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sahel_kg.rdf.xml_chars import forbidden_in_xml
 
-from conftest import make_client
+from support.apps import make_client
+
 
 ROUND_TRIP = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"

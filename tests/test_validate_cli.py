@@ -21,8 +21,9 @@ from sahel_kg.cli import main
 from sahel_kg.namespaces import PREFIXES
 from sahel_kg.curation.fmt import format_turtle
 from sahel_kg.curation.validate import validate_project
-from curation_project import make_project
-from shape_examples import BASE, PREFIX_LINES
+
+from support.curation_project import make_project
+from support.shape_examples import BASE, PREFIX_LINES
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 DCTERMS_SOURCE = URIRef(PREFIXES["dcterms"] + "source")

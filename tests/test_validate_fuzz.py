@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from curation_project import make_project
 from sahel_kg.cli import main
+
+from support.curation_project import make_project
 
 #: Fuzzing: many mutated files through validate, whole-graph and batched.
 pytestmark = pytest.mark.slow

@@ -21,7 +21,8 @@ from rdflib.collection import Collection
 from sahel_kg.app import create_app
 from sahel_kg.settings import Settings
 
-from conftest import ROOT
+from support.project_data import ROOT
+
 
 W3C = ROOT.parent / "shared" / "w3c-sparql11"
 PROTOCOL = W3C / "protocol" / "manifest.ttl"

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 from sahel_kg.curation.fmt import format_turtle
-from shape_examples import BASE_FILES, CAPTURES
 
-CHECKOUT = Path(__file__).resolve().parents[1]
+from support.project_data import ROOT as CHECKOUT
+from support.shape_examples import BASE_FILES, CAPTURES
 
 
 def make_project(parent: Path) -> Path:

@@ -1,37 +1,16 @@
-"""Helpers shared by the hardening tests: apps over the on-disk test store with
-worker processes, a canary HTTP server that records every hit, process checks."""
+"""Helpers shared by the hardening tests: queries that never end, process checks, and a
+canary HTTP server that records every hit. (Apps with worker processes: :mod:`support.apps`.)"""
 
 from __future__ import annotations
 
 import http.server
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-from fastapi.testclient import TestClient
-
-from sahel_kg.app import create_app
-from sahel_kg.settings import Settings
-from sahel_kg.store.ondisk import current_store_dir, open_read_only
-
-from conftest import ROOT
 
 #: Counts every pair of triples of every triple: never finishes on the project store.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: An endless stream of rows (a cross product), when no row cap stops it.
 ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
-
-
-@contextmanager
-def process_client(pointer: Path, **overrides: object) -> Iterator[TestClient]:
-    """A client of an app whose queries run in worker processes over the store at ``pointer``."""
-    settings = Settings(root=ROOT, store=pointer, **overrides)  # type: ignore[arg-type]
-    app = create_app(settings, open_read_only(pointer), store_dir=current_store_dir(pointer))
-    with TestClient(app) as client:
-        assert app.state.runner.wait_ready(), "the query workers did not start"
-        yield client
 
 
 def alive(pid: int) -> bool:

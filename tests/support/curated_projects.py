@@ -11,7 +11,8 @@ files, and the captured text goes beside the others.
 Two kinds of additions (:data:`SCENARIOS`): a document about a new incident
 (one incident, one place, three actors, one claim: the case that broke the
 suite once), and a document that adds a conflicting figure and a denial to
-an incident the competency questions name.
+an incident the competency questions name. The ``project`` fixture
+(``tests/conftest.py``) gives the checkout, then a copy with each.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pyoxigraph
-import pytest
 
-from fixture_project import sources_dir
-from project_data import ROOT, SOURCES_DIR, load_project_store
 from sahel_kg.cli import main as sahel_kg
+
+from support.fixture_project import sources_dir
+from support.project_data import ROOT, SOURCES_DIR, load_project_store
 
 #: The additions a copy can receive, each a function of (root, seed) in :data:`GENERATORS`.
 SCENARIOS = ("new-incident", "known-incident")
@@ -224,10 +225,3 @@ def curated() -> Project:
     """The checkout itself."""
     return Project("curated", ROOT, SOURCES_DIR)
 
-
-@pytest.fixture(scope="module", params=("curated", *SCENARIOS))
-def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The checkout, then a copy of it with each kind of generated source document added."""
-    if request.param == "curated":
-        return curated()
-    return with_generated_source(tmp_path_factory.mktemp(request.param) / "project", request.param)

@@ -23,7 +23,7 @@ from pathlib import Path
 from sahel_kg.project import TurtleFile, project_root, turtle_files
 
 #: The fixture project's own files: data/ttl/ and the captured documents.
-FIXTURE_DIR: Path = Path(__file__).resolve().parent / "fixtures" / "graph"
+FIXTURE_DIR: Path = Path(__file__).resolve().parents[1] / "fixtures" / "graph"
 FIXTURE_CAPTURES: Path = FIXTURE_DIR / "captures"
 ID = "https://w3id.org/sahel-harm/id/"
 
