@@ -261,7 +261,7 @@ def _small_chunks_app(store: pyoxigraph.Store):
     return create_app(Settings(root=ROOT, chunk_bytes=4096, queue_chunks=2, query_workers=4), store)
 
 
-@pytest.mark.embedded_only(reason="builds its own 60 000-triple in-memory store; streaming over a remote store is tests/test_remote_store.py")
+@pytest.mark.embedded_only(reason="builds its own 60 000-triple in-memory store; streaming over a remote store is tests/store/test_remote_store.py")
 def test_large_result_streams_in_chunks(big_store: pyoxigraph.Store) -> None:
     with TestClient(_small_chunks_app(big_store)) as c:
         with c.stream("GET", "/sparql", params={"query": "SELECT * { ?s ?p ?o }", "format": "csv"}) as r:

@@ -23,9 +23,10 @@ from sahel_kg.curation.fmt import format_turtle
 from sahel_kg.curation.validate import validate_project
 
 from support.curation_project import make_project
+from support.project_data import ROOT
 from support.shape_examples import BASE, PREFIX_LINES
 
-CHECKOUT = Path(__file__).resolve().parents[1]
+CHECKOUT = ROOT
 DCTERMS_SOURCE = URIRef(PREFIXES["dcterms"] + "source")
 
 #: A claim with two problems: no source document, and a count without a qualifier

@@ -1,14 +1,13 @@
 """Every shape has a passing and a failing example, and each failing example
 produces exactly the violations it names: ``(focus node, path, source shape)``.
 
-The examples live in ``tests/shape_examples.py``; the ontology and concept
+The examples live in ``tests/support/shape_examples.py``; the ontology and concept
 schemes are loaded into every data graph, as ``sahel-kg validate`` does.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from pyshacl.shapes_graph import ShapesGraph
@@ -19,9 +18,8 @@ from sahel_kg.namespaces import PREFIXES
 from sahel_kg.curation.terms import SHAPES
 from sahel_kg.curation.report import run_shapes, union, violations_from
 
+from support.project_data import ROOT
 from support.shape_examples import BASE, CASES, Case, PASSING, PREFIX_LINES
-
-ROOT = Path(__file__).resolve().parents[1]
 
 Key = tuple[str, "str | None", str]
 

@@ -2,7 +2,7 @@
 
 The steps are the guide's: save the capture in the sources folder, scaffold
 with ``new-source``, add the reference entities, describe the document and
-its claim (``tests/walkthrough/``), ``fmt``, ``validate``, ``build``. If a
+its claim (``tests/fixtures/walkthrough/``), ``fmt``, ``validate``, ``build``. If a
 step of the guide stops working, this test fails.
 """
 
@@ -18,8 +18,10 @@ from sahel_kg.cli import main
 from sahel_kg.settings import load_settings
 from sahel_kg.store.ondisk import open_read_only
 
-CHECKOUT = Path(__file__).resolve().parents[1]
-EXAMPLE = CHECKOUT / "tests" / "walkthrough"
+from support.project_data import ROOT
+
+CHECKOUT = ROOT
+EXAMPLE = CHECKOUT / "tests" / "fixtures" / "walkthrough"
 SLUG = "fictional-sahel-courier-inefictive-well"
 CAPTURE = f"{SLUG}.txt"
 GRAPH = f"https://w3id.org/sahel-harm/graph/sources/{SLUG}"
