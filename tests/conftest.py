@@ -1,15 +1,23 @@
-"""Shared fixtures: the fixture graph built into a temporary store, the app, a client.
+"""The fixtures every test folder shares: the fixture graph built into a store, the app, a client.
+
+Fixtures only; what the tests share that is not a fixture is in ``tests/support/``
+(importable as ``support``: ``tests/`` is on the path through ``pythonpath`` in
+``pyproject.toml``), and two pytest plugins from there are loaded here: the lane
+report of ``make test-fast`` (:mod:`support.lanes`) and the two-backend matrix
+(:mod:`support.backends`).
 
 The server, page and protocol tests run on the fixture graph of
-``tests/fixtures/graph/`` (see :mod:`fixture_project`), never on the curated
+``tests/fixtures/graph/`` (see :mod:`support.fixture_project`), never on the curated
 data, so that adding a source document to ``data/ttl/`` changes none of their
 answers. ``fixture_root`` is a temporary project root holding the checkout's
 ontology and shapes and the fixture's data; ``store_pointer`` builds it once
 per session with validation skipped (``test_fixture_graph`` validates it), so
-these fixtures work whatever state the validator is in. ``ROOT`` stays the
-checkout, for the tests of the curated data and the curation commands.
+these fixtures work whatever state the validator is in. ``repo_root`` stays the
+checkout, for the tests of the curated data and the curation commands, and
+``project`` is the checkout and copies of it with a generated new source
+(:mod:`support.curated_projects`; modules with a ``project`` of their own override it).
 
-Two backends. In the modules of :data:`BOTH_BACKENDS`, every test that uses
+Two backends. In the modules of :data:`support.backends.BOTH_BACKENDS`, every test that uses
 ``app`` or ``client`` runs twice: over the embedded store, and over a real
 ``oxigraph serve`` process (``remote``) on a free loopback port, with its own
 temporary store loaded by our Graph Store Protocol loader; it is started once
@@ -18,153 +26,29 @@ per session and stopped at the end. Elsewhere those fixtures are embedded.
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
-import sys
-import os
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-import httpx
 
 import pyoxigraph
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sahel_kg.curation import build
 from sahel_kg.app import create_app
-from sahel_kg.project import project_root
-from sahel_kg.store.remote import RemoteStore
+from sahel_kg.curation import build
 from sahel_kg.curation.load_remote import load_project
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import open_read_only
+from sahel_kg.store.remote import RemoteStore
 
-from fixture_project import make_fixture_root
+from support.apps import remote_settings
+from support.curated_projects import SCENARIOS, Project, curated, with_generated_source
+from support.fixture_project import make_fixture_root
+from support.project_data import ROOT
+from support.servers import sahel_server, start_oxigraph
 
-ROOT = project_root()
-#: Test modules whose app/client tests run over both backends.
-BOTH_BACKENDS = {"test_sparql_protocol", "test_w3c_protocol", "test_query_page", "test_pages",
-                 "test_dereferencing", "test_discovery", "test_ssrf", "test_jsonld",
-                 "test_follow_your_nose", "test_canonical_paths", "test_link_crawl",
-                 "test_keywords_never_change_answers"}
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Markers of the two-backend suites."""
-    config.addinivalue_line("markers", "integration: needs an external engine (Virtuoso); skipped with a reason when absent")
-    config.addinivalue_line("markers", "embedded_only(reason): runs over the embedded store only, for the reason given")
-
-
-#: What a ``-m`` expression left out of this run, reported at the end (see :func:`pytest_terminal_summary`).
-_LEFT_OUT: list[pytest.Item] = []
-#: The markers that make the lanes: ``make test-fast`` leaves out the tests carrying any of them.
-LANE_MARKERS = ("real_server", "browser", "slow")
-
-
-def pytest_deselected(items: list[pytest.Item]) -> None:
-    """Remember what was deselected, so that the run can say it."""
-    _LEFT_OUT.extend(items)
-
-
-def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: pytest.Config) -> None:
-    """Name what this run left out, by lane marker and by file: a lane never drops tests silently."""
-    if not _LEFT_OUT:
-        return
-    write = terminalreporter.write_line  # type: ignore[attr-defined]
-    terminalreporter.section("left out of this run")  # type: ignore[attr-defined]
-    write(f"{len(_LEFT_OUT)} tests deselected by -m {config.getoption('markexpr')!r}"
-          f"{' -k ' + repr(config.getoption('keyword')) if config.getoption('keyword') else ''};"
-          " `make test` runs them all:")
-    for marker in (*LANE_MARKERS, None):
-        items = [i for i in _LEFT_OUT if _lane(i) == marker]
-        files = sorted({i.nodeid.split("::", 1)[0] for i in items})
-        if items:
-            write(f"  {len(items):4d} {marker or 'other'}: {', '.join(files)}")
-
-
-def _lane(item: pytest.Item) -> str | None:
-    return next((m for m in LANE_MARKERS if item.get_closest_marker(m)), None)
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run the app/client tests of :data:`BOTH_BACKENDS` over both backends."""
-    if "backend_kind" in metafunc.fixturenames and metafunc.module.__name__ in BOTH_BACKENDS:
-        metafunc.parametrize("backend_kind", ["embedded", "remote"], indirect=True, scope="session")
-
-
-def free_port() -> int:
-    """A TCP port free on the loopback interface just now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def sahel_server(store_pointer: Path, *, env: dict[str, str] | None = None,
-                 ready_path: str = "/-/health", timeout: float = 30) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Our server (uvicorn, as deployed) over a built store on a free loopback port: its base URL and process.
-
-    Waits until ``ready_path`` answers 200; terminates the server on exit.
-    """
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    full_env = {**os.environ, "SAHEL_KG_ROOT": str(ROOT), "SAHEL_KG_STORE": str(store_pointer),
-                "SAHEL_KG_PUBLIC_BASE_URL": base + "/", **(env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "sahel_kg.serve:app_from_env",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(base + ready_path, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stdout.read().decode() if proc.stdout else ''}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not start within {timeout} s")
-            time.sleep(0.1)
-        yield base, proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def start_oxigraph(location: Path, *extra: str) -> tuple[str, subprocess.Popen[bytes]]:
-    """``oxigraph serve`` on a free loopback port, read-write; its base URL.
-
-    Not ``--union-default-graph``: that would override FROM clauses too; the app
-    asks for the union per query instead (``store_union="parameter"``).
-    """
-    executable = OXIGRAPH if OXIGRAPH.exists() else shutil.which("oxigraph")
-    if executable is None:
-        pytest.fail("the oxigraph CLI is missing: install the test extras (pip install -e '.[test]')")
-    port = free_port()
-    proc = subprocess.Popen([str(executable), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                return base, proc
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    proc.kill()
-    pytest.fail(f"oxigraph serve did not start on port {port}")
+pytest_plugins = ("support.lanes", "support.backends")
 
 
 @pytest.fixture(scope="session")
@@ -182,13 +66,8 @@ def remote_url(tmp_path_factory: pytest.TempPathFactory, fixture_root: Path) -> 
 
 @pytest.fixture(scope="session")
 def backend_kind(request: pytest.FixtureRequest) -> str:
-    """``embedded`` or ``remote`` (see :func:`pytest_generate_tests`)."""
+    """``embedded`` or ``remote`` (see :mod:`support.backends`)."""
     return str(getattr(request, "param", "embedded"))
-
-
-def remote_settings(url: str, **overrides: object) -> Settings:
-    """Settings of an app over the external store at ``url``."""
-    return Settings(root=ROOT, store_url=url, **{"store_union": "parameter", **overrides})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -252,6 +131,16 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield c
 
 
-def make_client(store: pyoxigraph.Store, **overrides: object) -> TestClient:
-    """A client of an app over any store, with settings overridden (enter it with ``with``)."""
-    return TestClient(create_app(Settings(root=ROOT, **overrides), store))  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def server(store_pointer: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Base URL of our server (uvicorn) over the fixture store, and its process; stopped after the module."""
+    with sahel_server(store_pointer, env={"SAHEL_KG_CHUNK_BYTES": "2048", "SAHEL_KG_QUEUE_CHUNKS": "2"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=("curated", *SCENARIOS))
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The checkout, then a copy of it with each kind of generated source document added."""
+    if request.param == "curated":
+        return curated()
+    return with_generated_source(tmp_path_factory.mktemp(request.param) / "project", request.param)

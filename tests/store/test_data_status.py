@@ -1,0 +1,125 @@
+"""A server whose store is older than the project's files says so, and stays up.
+
+``/-/health`` answers 200 with ``"data": {"current": false, "reason": …}`` and
+every page shows a banner; a current store shows neither.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from sahel_kg.app import create_app
+from sahel_kg.curation.build import build_store
+from sahel_kg.store.status import DataStatus
+from sahel_kg.settings import Settings
+from sahel_kg.store.ondisk import current_store_dir
+
+from support.curation_project import edit, make_project
+from support.servers import free_port
+
+BROWSER = "text/html,application/xhtml+xml"
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    """A project and its built store directory."""
+    root = make_project(tmp_path)
+    result = build_store(root, root / "var" / "store", log=lambda m: None)
+    assert result.status == "built", result.message
+    return root, result.store_dir  # type: ignore[return-value]
+
+
+def client_over(root: Path, store_dir: Path | None, note: str | None = None) -> TestClient:
+    app = create_app(Settings(root=root), pyoxigraph.Store())
+    app.state.data_status = DataStatus(root, store_dir, note=note, interval=0)
+    return TestClient(app)
+
+
+def banner(page: str) -> str | None:
+    found = BeautifulSoup(page, "html.parser").select_one("p.stale-data")
+    return found.get_text(" ", strip=True) if found else None
+
+
+def test_a_current_store_says_so_and_shows_no_banner(built: tuple[Path, Path]) -> None:
+    root, store_dir = built
+    with client_over(root, store_dir) as client:
+        health = client.get("/-/health")
+        assert health.status_code == 200
+        assert health.json()["data"] == {"current": True, "reason": None, "store": store_dir.name}
+        assert banner(client.get("/", headers={"accept": BROWSER}).text) is None
+
+
+def test_a_store_older_than_the_files_is_stale_on_health_and_every_page(built: tuple[Path, Path]) -> None:
+    root, store_dir = built
+    edit(root / "data/ttl/base.ttl", '"Village"@en', '"The village"@en')
+    with client_over(root, store_dir, note="validation failed; fix the data or use --force") as client:
+        health = client.get("/-/health")
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        data = health.json()["data"]
+        assert data["current"] is False and data["store"] == store_dir.name
+        assert data["reason"] == (
+            f"the project's Turtle files have changed since {store_dir.name} was built; the last build did not "
+            "replace it: validation failed; fix the data or use --force; run `sahel-kg validate`, fix what it "
+            "reports, then `sahel-kg build` (or restart `sahel-kg serve`).")
+        for path in ("/", "/query", "/browse", "/search?q=mali", "/id/place/nowhere"):
+            page = client.get(path, headers={"accept": BROWSER}).text
+            assert banner(page) == f"This server shows an older build of the data. {data['reason']}", path
+
+
+def test_a_store_not_built_from_files_cannot_tell(tmp_path: Path) -> None:
+    with client_over(tmp_path, None) as client:
+        data = client.get("/-/health").json()["data"]
+        assert data["current"] is None and "not built from project files" in data["reason"]
+        assert banner(client.get("/", headers={"accept": BROWSER}).text) is None
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+    """`sahel-kg serve` (as `make serve` runs it) over a project whose file broke after a good build."""
+    root = make_project(tmp_path)
+    assert build_store(root, root / "var" / "store", log=lambda m: None).status == "built"
+    (root / "data/ttl/base.ttl").write_text("this is not Turtle\n", encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "SAHEL_KG_ROOT": str(root), "SAHEL_KG_WORKER_PROCESSES": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "sahel_kg.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(base + "/-/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        yield root, base, proc
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
+@pytest.mark.real_server
+def test_serve_with_a_broken_file_serves_the_previous_store_and_says_so(
+    served: tuple[Path, str, subprocess.Popen[str]]
+) -> None:
+    root, base, proc = served
+    assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+    health = httpx.get(base + "/-/health")
+    assert health.status_code == 200
+    data = health.json()["data"]
+    assert data["current"] is False and data["store"] == current_store_dir(root / "var" / "store").name
+    assert "the last build did not replace it: cannot load data/ttl/base.ttl:1: " in data["reason"]
+    assert banner(httpx.get(base + "/", headers={"accept": BROWSER}).text).startswith(
+        "This server shows an older build of the data.")
