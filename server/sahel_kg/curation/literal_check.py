@@ -23,11 +23,9 @@ the properties a shape names.
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
@@ -107,28 +105,6 @@ def message_for(value: Literal) -> str:
     if value.datatype == XSD.boolean:  # rdflib rewrites an ill-typed boolean's text as "false"
         return f"a value that is not true, false, 1 or 0 is not a valid xsd:boolean: write {how_to_write(XSD.boolean)}."
     return f'"{value}" is not a valid {datatype}: write {how_to_write(value.datatype)}.'
-
-
-def line_of(path: Path | None, value: Literal) -> int | None:
-    """The first line of ``path`` that writes ``value`` as a typed literal, when found.
-
-    >>> import tempfile
-    >>> with tempfile.NamedTemporaryFile("w", suffix=".ttl", delete=False) as f:
-    ...     _ = f.write('<urn:a> <urn:b> 1 ;\\n    <urn:c> "x"^^<urn:t> .\\n')
-    >>> line_of(Path(f.name), Literal("x", datatype=URIRef("urn:t")))
-    2
-    """
-    if path is None:
-        return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    pattern = re.compile(r"(\"|')" + re.escape(str(value)) + r"\1\^\^")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.search(line):
-            return number
-    return None
 
 
 def unrepresentable_triples(graph: Graph) -> Iterator[tuple[Node, URIRef, Literal, str]]:

@@ -64,6 +64,9 @@ class Violation:
 
     ``file`` is the project-relative path of the file that describes the focus
     node (``None`` when no file does); ``focus_term`` keeps the raw node.
+    ``node_line`` is the line of that file where the focus node's block starts;
+    ``line`` is where the problem is: the triple's own line when the message is
+    about one value of it, else ``node_line`` (see :func:`sahel_kg.curation.project_checks.with_lines`).
     """
 
     file: str | None
@@ -77,6 +80,7 @@ class Violation:
     line: int | None = field(compare=False, default=None)
     path_term: Node | None = field(compare=False, repr=False, default=None)
     value_term: Node | None = field(compare=False, repr=False, default=None)
+    node_line: int | None = field(compare=False, default=None)
 
     def key(self) -> tuple[str, str | None, str]:
         """``(focus node, path, source shape)``, blank focus nodes shown as ``_:``.
@@ -149,7 +153,9 @@ class ValidationReport:
         for file, nodes in self.by_file().items():
             lines.append(file or "(not described in any file)")
             for violations in nodes.values():
-                lines.append(f"  {violations[0].focus_node}")
+                first = violations[0]
+                at = f" (line {first.node_line})" if first.node_line is not None else ""
+                lines.append(f"  {first.focus_node}{at}")
                 lines.extend(f"    {_text_line(v)}" for v in violations)
             lines.append("")
         if self.stopped:
@@ -349,7 +355,7 @@ def violations_from(results: Graph, data: Graph, owners: dict[Node, str] | None 
             source_shape=_show(results.value(result, SH.sourceShape), nm),
             severity=SEVERITY_NAMES.get(results.value(result, SH.resultSeverity), "Violation"),
             message=str(message) if message is not None else "(no message)",
-            focus_term=focus,
+            focus_term=focus, path_term=path, value_term=value,
         ))
     return found
 
