@@ -439,6 +439,8 @@ def shape_results(data: Graph, shapes: Graph) -> tuple[Graph, str | None]:
         _conforms, results = run_shapes(data, shapes)
     except Exception as exc:  # pyshacl fails on some inputs; the curator gets a report, not a traceback
         return _bound_graph(), f"the SHACL engine failed ({type(exc).__name__}: {exc})"
+    if not isinstance(results, Graph):  # pyshacl returns, not raises, a failure on shapes it refuses
+        return _bound_graph(), f"the SHACL engine failed ({type(results).__name__}: {results})"
     drop_results(results, keep=lambda r: not is_ill_typed(results.value(r, SH.value)))
     return results, None
 
