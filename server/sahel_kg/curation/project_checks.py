@@ -30,7 +30,9 @@ from sahel_kg.curation import literal_check
 from sahel_kg.curation import quote_check
 
 from sahel_kg.curation import term_check
-from sahel_kg.curation.report import LoadedProject, Violation, _bound_graph, describe_node, file_owners
+from sahel_kg.curation.report import (
+    LoadedProject, Violation, _bound_graph, _show, describe_node, drop_results, file_owners,
+)
 from sahel_kg.curation.turtle_lines import LineIndex
 
 CHECK_NAMESPACE = "urn:sahel-kg:check:"
@@ -147,6 +149,47 @@ def python_findings(loaded: LoadedProject, data: Graph, context: CheckContext) -
     found += [replace(v, file=owners.get(v.focus_term)) for v in quotes]
     facts = [file_check.facts_of(label, graph) for label, graph in loaded.of_kind("data").items()]
     return found + layout_findings(facts, data)
+
+
+def follow_ons(violations: Iterable[Violation], data: Graph | None = None) -> list[Violation]:
+    """The shape results that only follow from a class typo reported with them.
+
+    A node typed with an undeclared class (``a shg:Cliam``, reported by ``check:DeclaredTerm`` with the
+    nearest declared name) is out of every shape of the class it was meant to have; the shapes then also
+    report, elsewhere, what that node would have given: the events it is about and the document it is
+    derived from as having no claim, a response pointing at it as pointing at no claim. Those results name
+    the mistyped node as their value, or reach it through an inverse path (``^shg:about``) in ``data``;
+    fixing the typo removes them, so they are left out and the typo is reported alone.
+    """
+    violations = list(violations)
+    mistyped = {v.focus_term for v in violations if v.source_shape == "check:DeclaredTerm" and v.path_term == RDF.type}
+    if not mistyped:
+        return []
+
+    def follows(v: Violation) -> bool:
+        if v.source_shape.startswith("check:") or v.focus_term in mistyped:
+            return False
+        if v.value_term in mistyped:
+            return True
+        if data is None or not (v.path or "").startswith("^"):
+            return False
+        inverse = URIRef(term_check.expand((v.path or "")[1:].removeprefix("<").removesuffix(">")))
+        return any((node, inverse, v.focus_term) in data for node in mistyped)
+
+    return [v for v in violations if follows(v)]
+
+
+def without_follow_ons(violations: list[Violation], results: Graph, data: Graph | None = None) -> list[Violation]:
+    """``violations`` without the results that only follow from a class typo
+    (:func:`follow_ons`), which also leave ``results``."""
+    dropped = follow_ons(violations, data)
+    if not dropped:
+        return violations
+    nm = _bound_graph().namespace_manager
+    gone = {(v.focus_term, v.value_term, v.source_shape) for v in dropped}
+    drop_results(results, keep=lambda r: (results.value(r, SH.focusNode), results.value(r, SH.value),
+                                          _show(results.value(r, SH.sourceShape), nm)) not in gone)
+    return [v for v in violations if v not in dropped]
 
 
 def add_results(results: Graph, violations: Iterable[Violation]) -> Graph:

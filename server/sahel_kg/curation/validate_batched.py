@@ -421,7 +421,7 @@ def _rows_as_violations(rows: Iterable[pyoxigraph.QuerySolution], focus: str, pa
         found[(str(node), str(value) if value else None)] = Violation(
             file=_graph_file(row["file"].value), focus_node=node.n3(nm), path=path,
             value=value.n3(nm) if value is not None else None, source_shape=shape, severity="Violation",
-            message=message, focus_term=node,
+            message=message, focus_term=node, value_term=value,
         )
     return list(found.values())
 
@@ -541,7 +541,8 @@ def _validate_in_batches(report: ValidationReport, store: pyoxigraph.Store, file
         if progress:
             progress(done)
     violations += cross_file_violations(store) + layout_violations(store)
-    report.violations = project_checks.with_lines(deduplicated(violations), {}, ctx.paths)
+    violations = project_checks.without_follow_ons(deduplicated(violations), results)
+    report.violations = project_checks.with_lines(violations, {}, ctx.paths)
     report.results_graph = project_checks.add_results(_tag_files(results, report.violations), report.violations)
 
 
