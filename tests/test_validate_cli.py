@@ -7,6 +7,7 @@ the checkout never changes the outcome.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -234,6 +235,23 @@ def test_fmt_check_lists_files_and_says_how_to_fix(root: Path, capsys: pytest.Ca
     assert f"1 Turtle file is not in canonical form:\n  {base}\n" in err
     assert f"sahel-kg fmt {base}" in err
     assert "drops # comments" in err
+    command = err.split("Fix it by running:\n  ", 1)[1].split(" fmt ", 1)[0]
+    assert shutil.which(command) or (Path.cwd() / command).is_file(), f"{command!r} cannot be run from here"
+
+
+def test_fmt_check_names_the_command_as_it_can_be_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not `sahel-kg` when it is not on PATH (an environment that is not activated): its path."""
+    from sahel_kg.curation.fmt import check_message
+
+    checkout = tmp_path / "checkout"
+    (checkout / ".venv" / "bin").mkdir(parents=True)
+    (checkout / ".venv" / "bin" / "sahel-kg").write_text("#!/bin/sh\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "executable", str(checkout / ".venv" / "bin" / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    monkeypatch.chdir(checkout)
+    message = check_message([checkout / "data" / "ttl" / "events.ttl"])
+    assert "Fix it by running:\n  .venv/bin/sahel-kg fmt data/ttl/events.ttl\n" in message
+    assert "(or `.venv/bin/sahel-kg fmt` to rewrite" in message
 
 
 def test_fmt_rewrites_keeps_the_graph_and_is_idempotent(root: Path, capsys: pytest.CaptureFixture[str]) -> None:

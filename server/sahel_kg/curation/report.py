@@ -32,6 +32,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node
 
+from sahel_kg.command_name import command_name
 from sahel_kg.project import TurtleFile, turtle_files
 from sahel_kg.curation.literal_check import is_ill_typed, quiet_rdflib
 from sahel_kg.namespaces import PREFIXES
@@ -161,7 +162,8 @@ class ValidationReport:
         if self.stopped:
             lines += [f"Not checked: {self.not_checked}", ""]
         count = sum(v.severity == "Violation" for v in self.violations)
-        lines.append(f"{count} violation(s) in {len(self.by_file())} file(s); fix the data or the shapes and run `sahel-kg validate` again.")
+        lines.append(f"{count} violation(s) in {len(self.by_file())} file(s); fix the data or the shapes and run "
+                     f"`{command_name()} validate` again.")
         return "\n".join(lines)
 
     def to_turtle(self) -> str:
