@@ -41,7 +41,6 @@ from sahel_kg.curation.load_remote import load_project
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import open_read_only
 from sahel_kg.store.remote import RemoteStore
-
 from support.apps import remote_settings
 from support.curated_projects import SCENARIOS, Project, curated, with_generated_source
 from support.fixture_project import make_fixture_root

@@ -17,8 +17,7 @@ import pyoxigraph
 import pytest
 from rdflib import RDF, Graph, Namespace
 
-from sahel_kg.pages.examples import example_query, example_queries
-
+from sahel_kg.pages.examples import example_queries, example_query
 from support.curated_projects import Project
 from support.project_data import select
 

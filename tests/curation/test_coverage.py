@@ -15,9 +15,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from sahel_kg.cli import main
-from sahel_kg.curation.coverage import (Passage, Sentence, covers, locate, read_data, source_coverage,
-                               split_sentences)
-
+from sahel_kg.curation.coverage import Passage, Sentence, covers, locate, read_data, source_coverage, split_sentences
 from support.project_data import ROOT, SOURCES_DIR
 
 needs_captures = pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason=f"captured source documents not found at {SOURCES_DIR}")

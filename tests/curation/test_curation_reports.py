@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 
 from sahel_kg.cli import main
+from sahel_kg.curation.report import ValidationReport
+from sahel_kg.curation.validate import validate_project
 from sahel_kg.curation.validate_batched import validate_corpus
 from sahel_kg.store.ondisk import current_store_dir
-from sahel_kg.curation.validate import validate_project
-from sahel_kg.curation.report import ValidationReport
-
 from support.curation_project import edit, make_project
 
 #: One whole-project validate or build per mistake, a second or more each: the curation commands' own lane.
@@ -103,7 +102,7 @@ def test_ill_typed_values_never_give_a_traceback_in_any_command(root: Path) -> N
         no_traceback(done)
         assert done.returncode == 1, done.stdout
         assert expected in done.stdout.splitlines()
-        assert "  incident:i" in done.stdout.splitlines()
+        assert f"  incident:i (line {line_of(root, BASE_TTL, 'incident:i a shg:Incident')})" in done.stdout.splitlines()
     refused = sahel_kg(root, "build")
     no_traceback(refused)
     assert refused.returncode == 1 and expected in refused.stderr.splitlines()
@@ -112,6 +111,35 @@ def test_ill_typed_values_never_give_a_traceback_in_any_command(root: Path) -> N
     no_traceback(forced)
     assert forced.returncode == 0 and "validation failed; loading anyway because of --force" in forced.stderr
     assert current_store_dir(root / "var" / "store") is not None
+
+
+#: One figure of an exact count (5, 5, 5) changed, and what is then reported: (path, value, source).
+CHANGED_FIGURES = {
+    '"12"': {("shg:low", '"12"', "shapes:CountLow"), ("shg:low", '"12"', "shapes:ExactCountFigures")},
+    "-3": {("shg:low", '"-3"^^xsd:integer', "shapes:CountLow"), ("shg:low", '"-3"^^xsd:integer', "shapes:ExactCountFigures")},
+    "12.5": {("shg:low", '"12.5"^^xsd:decimal', "shapes:CountLow"), ("shg:low", '"12.5"^^xsd:decimal', "shapes:ExactCountFigures")},
+    "12": {("shg:low", '"12"^^xsd:integer', "shapes:ExactCountFigures")},
+}
+
+
+@pytest.mark.parametrize("low", CHANGED_FIGURES)
+def test_a_changed_figure_of_an_exact_count_is_reported_once_at_its_property(root: Path, low: str) -> None:
+    """Each problem once, at shg:low, never another property's value under shg:low's name."""
+    edit(root / DOC, "            shg:low 5 ;\n", f"            shg:low {low} ;\n")
+    report = validate_project(root)
+    assert {(v.path, v.value, v.source_shape) for v in report.violations} == CHANGED_FIGURES[low]
+    exact = next(v for v in report.violations if v.source_shape == "shapes:ExactCountFigures")
+    assert exact.message.startswith(f"A count qualified cqual:exact gives one number, but its shg:low is {low.strip(chr(34))}, "
+                                    "its shg:best 5 and its shg:high 5:")
+
+
+def test_an_impossible_date_says_which_day_does_not_exist(root: Path) -> None:
+    edit(root / BASE_TTL, 'sem:hasEarliestBeginTimeStamp "2023-01-01"^^xsd:date',
+         'sem:hasEarliestBeginTimeStamp "2024-02-30"^^xsd:date')
+    (v,) = validate_project(root).violations
+    assert (v.file, v.key()) == (BASE_TTL, ("incident:i", "sem:hasEarliestBeginTimeStamp", "check:WellFormedLiteral"))
+    assert v.message == ('"2024-02-30" is not a valid xsd:date: February 2024 has 29 days, so there is no 30 February; '
+                         "check the day against the source.")
 
 
 # ---------------------------------------------------------------- 3. a forced build of broken Turtle
@@ -180,6 +208,17 @@ def test_a_capture_file_is_a_name_not_a_path(root: Path) -> None:
     assert "is a path; shg:captureFile holds only a file name in the sources folder" in v.message
 
 
+def test_batched_validation_reports_the_same_lines(root: Path) -> None:
+    """Blank nodes are found by what they hold, so a file read in blocks gives the lines of a file read whole."""
+    edit(root / DOC, 'shg:speakerWords "They killed them all"@en', 'shg:speakerWords "Spokesman alleges killings"@en')
+    edit(root / DOC, "            shg:low 60 ;\n", "            shg:low 60 ;\n            shg:high 50 ;\n")
+    edit(root / BASE_TTL, "POINT(-0.5 16.25)", "POINT(16.25 -0.5)")
+    whole = {(v.file, v.key(), v.node_line, v.line) for v in validate_project(root).violations}
+    assert len(whole) == 4 and all(line for *_, line in whole)
+    for size in (3, 1000):
+        assert {(v.file, v.key(), v.node_line, v.line) for v in validate_corpus(root, batch_subjects=size).violations} == whole
+
+
 # ---------------------------------------------------------------- 5. typos
 
 
@@ -208,8 +247,9 @@ def test_a_class_typo_is_reported_at_the_node_that_has_it(root: Path) -> None:
     assert typo[(DOC2, ("claim:c", "rdf:type", "check:DeclaredTerm"))].message == (
         "shg:Cliam is not a class of our ontology nor of a vocabulary we reuse (ontology/reused-terms.csv): "
         "did you mean shg:Claim?")
-    # What follows from it is reported too, each at its own node: no line without a file.
-    assert all(v.file for v in report.violations)
+    # Nothing that only follows from it: the events it is about and its document are not said to lack a claim.
+    assert found(report) == {(DOC2, "claim:c", "rdf:type", "check:DeclaredTerm")}
+    assert found(validate_corpus(root, batch_subjects=3)) == found(report)
     assert "(not described in any file)" not in report.to_text()
 
 

@@ -16,10 +16,9 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Namespace, URIRef
 
-from sahel_kg.project import turtle_files
-from sahel_kg.namespaces import BASE
 from sahel_kg.curation.terms import OA, SHG
-
+from sahel_kg.namespaces import BASE
+from sahel_kg.project import turtle_files
 from support.curated_projects import Project, run
 from support.project_data import select
 

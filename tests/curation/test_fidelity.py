@@ -321,8 +321,8 @@ def test_retired_incident_slugs_answer_with_their_replacement(store: pyoxigraph.
 
 
 def test_retired_iris_answer_301_to_their_replacement(store: pyoxigraph.Store) -> None:
-    from sahel_kg.store.backend import EmbeddedBackend
     from sahel_kg.linked_data.describe import describe
+    from sahel_kg.store.backend import EmbeddedBackend
 
     backend = EmbeddedBackend(store)
     found = describe(backend, "https://w3id.org/sahel-harm/id/incident/ersane-beheadings")
@@ -365,3 +365,156 @@ def test_an_anonymous_source_is_affiliated_no_narrower_than_the_source_says(stor
     narrower = [(short(r["a"]), short(r["x"])) for r in rows
                 if not any(_words(_phrase(r["n"])) & _words(name) for name in names[r["x"]])]
     assert narrower == []
+
+
+# ---------------------------------------------------------------- the newcomer's review (issue 14): one check per defect, by IRI
+
+ID = "https://w3id.org/sahel-harm/id/"
+SERIES = f"<{ID}event/alleged-abuses-malian-forces-wagner>"
+
+
+def _counts(store: pyoxigraph.Store, claim: str, harm: str) -> list[dict[str, str]]:
+    """The counts of one harm on one claim: qualifier and figures, short names."""
+    rows = q(store, f"""SELECT ?n ?ql ?low ?best ?high ?sub {{ <{ID}claim/{claim}> shg:count ?n .
+        ?n shg:countType ctype:{harm} ; shg:countQualifier ?ql .
+        OPTIONAL {{ ?n shg:low ?low }} OPTIONAL {{ ?n shg:best ?best }} OPTIONAL {{ ?n shg:high ?high }}
+        OPTIONAL {{ ?n shg:subtotal ?sub }} }}""")
+    return [{k: short(v) for k, v in r.items() if k != "n"} for r in rows]
+
+
+def _values(store: pyoxigraph.Store, subject: str, prop: str) -> set[str]:
+    return {short(r["o"]) for r in q(store, f"SELECT ?o {{ <{ID}{subject}> {prop} ?o }}")}
+
+
+def test_one_injured_woman_is_at_least_one_injured(store: pyoxigraph.Store) -> None:
+    """Source 003: "a pregnant woman injured in the blast suffered a miscarriage" says nothing of others injured."""
+    assert _counts(store, "tlr-amnesty-two-drone-strikes-13-killed", "injured") == [{"ql": "at-least", "low": "1"}]
+
+
+def test_the_russian_mercenaries_accompany_the_raids_not_the_drone_attacks(store: pyoxigraph.Store) -> None:
+    """Source 003: "launching deadly drone attacks on civilian gatherings and conducting raids accompanied by
+    Russian mercenaries that have killed civilians"."""
+    drones, raids = "claim/tlr-junta-deadly-drone-attacks-on-civilian-gatherings", "claim/tlr-junta-raids-accompanied-by-russian-mercenaries"
+    assert (_values(store, drones, "shg:allegedPerpetrator"), _values(store, drones, "shg:method")) == (
+        {"government-of-mali"}, {"drone-strike"})
+    roles = {(short(r["a"]), short(r["role"])) for r in q(store, f"""SELECT ?a ?role {{
+        <{ID}{raids}> shg:qualifiedPerpetrator [ rdf:value ?a ; sem:roleType ?role ] }}""")}
+    assert roles == {("government-of-mali", "principal"), ("wagner-group", "accompanying")}
+    assert _values(store, raids, "shg:method") == {"raid"}
+    escalated = "claim/tlr-violence-escalated-since-russians-arrived"
+    assert not _values(store, escalated, "shg:allegedPerpetrator") and not _values(store, escalated, "shg:method")
+    for claim in (drones, raids):
+        assert [c["ql"] for c in _counts(store, claim.removeprefix("claim/"), "killed")] == ["unquantified"]
+
+
+def test_drone_strikes_with_no_one_named_are_not_put_on_the_army_and_wagner_series(store: pyoxigraph.Store) -> None:
+    """Source 003: "The group has also documented how drone strikes have killed civilians." names no one; the
+    lede ("Wagner is helping government forces in central and northern Mali carry out raids and drone strikes …,
+    human rights groups said") covers Amnesty's northern strikes and Human Rights Watch's Ségou strikes alike."""
+    turkish = "claim/tlr-hrw-turkish-drones"
+    assert _values(store, turkish, "shg:about|shg:allegedPartOf") == {"civilian-casualties-in-mali"}
+    for claim in ("tlr-amnesty-two-drone-strikes-13-killed", "tlr-hrw-segou-wedding-at-least-7",
+                  "tlr-hrw-segou-funeral-strike"):
+        assert _values(store, f"claim/{claim}", "shg:allegedPartOf") == {"alleged-abuses-malian-forces-wagner"}, claim
+        assert not _values(store, f"claim/{claim}", "shg:allegedPerpetrator"), claim
+
+
+def _series_accused_names(store: pyoxigraph.Store) -> list[str]:
+    """The names of those the army-and-Wagner series accuses: the army, Mali's government and the Wagner Group."""
+    names = _names(store)
+    return [n for a in ("malian-armed-forces", "government-of-mali", "wagner-group") for n in names[f"{ID}actor/{a}"]]
+
+
+def test_a_claim_put_on_the_series_names_those_it_accuses_or_says_which_words_do(store: pyoxigraph.Store) -> None:
+    """A claim about or alleged part of the series of abuses by Malian forces and Wagner, with no perpetrator of
+    its own, says in its comment which words of the source (its lede, the paragraph it continues) name them."""
+    rows = q(store, f"""SELECT ?c ?note {{ ?c shg:about|shg:allegedPartOf {SERIES} ; shg:stance ?s .
+        FILTER (?s IN (stance:alleges, stance:reports)) FILTER NOT EXISTS {{ ?c shg:allegedPerpetrator ?a }}
+        OPTIONAL {{ ?c rdfs:comment ?note }} }}""")
+    accused = _series_accused_names(store)
+    assert sorted(short(r["c"]) for r in rows if not _mentions_any(r.get("note", ""), accused)) == []
+
+
+def test_an_incident_window_is_not_bounded_by_when_it_was_denounced(store: pyoxigraph.Store) -> None:
+    """Source 001 dates neither the incident nor itself; the FLA's founding bounds the accusation only."""
+    gao = "incident/gao-algeria-road-killings"
+    assert _values(store, gao, "sem:hasEarliestBeginTimeStamp|sem:hasLatestEndTimeStamp|shg:curatorInference") == set()
+    assert _values(store, gao, "shg:timePrecision") == {"unknown"}
+
+
+def test_a_killing_without_a_number_has_an_unquantified_killed_count(store: pyoxigraph.Store) -> None:
+    """Source 002: "alleged involvement in the killing of civilians … leading to numerous casualties"."""
+    assert sorted(c["ql"] for c in _counts(store, "csp-dpa-army-wagner-targeted-civilians", "killed")) == ["unquantified"]
+    assert [c["ql"] for c in _counts(store, "csp-dpa-army-wagner-targeted-civilians", "casualties")] == ["unquantified"]
+
+
+#: Words that state people were killed.
+KILLED_WORDS = r"\bkill(?:ed|ing|ings)\b|\bdeadly\b"
+#: Killings a quote mentions that are not the harm it states: another event's victims, a death in a crash.
+OTHER_DEATHS = r"\b(?:those|was) killed in\b"
+
+
+def test_a_claim_that_states_killings_counts_them(store: pyoxigraph.Store) -> None:
+    """Every allegation, report or confirmation whose quote says people were killed has a killed count
+    (without a number when none is given): source 002's "the killing of civilians", source 000's "reported
+    the killings", source 003's "deadly drone attacks"."""
+    stated = {c for c, text in claim_quotes(store).items()
+              if re.search(KILLED_WORDS, re.sub(OTHER_DEATHS, "", text, flags=re.I), re.I)}
+    counted = claims_with(store, "?c shg:count/shg:countType ctype:killed")
+    answers = claims_with(store, "?c shg:stance ?s . FILTER (?s NOT IN (stance:alleges, stance:reports, stance:confirms))")
+    assert sorted(map(short, stated - counted - answers - _about_responses_only(store))) == []
+
+
+def test_a_call_on_both_sides_mentions_both(store: pyoxigraph.Store) -> None:
+    """Source 001: "urging both the Malian government and rebel groups"."""
+    assert _values(store, "claim/mali-inv-un-concern-civilian-casualties", "shg:mentions") == {
+        "government-of-mali", "unnamed-rebel-groups-in-mali"}
+    rebels = "actor/unnamed-rebel-groups-in-mali"
+    assert (_values(store, rebels, "shg:actorCategory"), _values(store, rebels, "shg:sourceType"),
+            _values(store, rebels, "shg:sourceScale")) == ({"rebel-group"}, {"armed-group"}, {"subnational"})
+
+
+def test_an_appeal_is_addressed_to_everyone_it_names(store: pyoxigraph.Store) -> None:
+    """Source 004: appealed to "independent international jurisdictions," including the International Criminal
+    Court, and human rights organizations"."""
+    assert _values(store, "event/csp-appeal-international-jurisdictions", "shg:addressee") == {
+        "international-criminal-court", "unnamed-international-jurisdictions-csp-appeal",
+        "unnamed-human-rights-organisations-csp-appeal"}
+
+
+def test_looting_and_arson_are_ascribed_to_whom_their_sentence_names(store: pyoxigraph.Store) -> None:
+    """Source 004: "The soldiers allegedly looted shops and set homes on fire." — the Malian soldiers, not Wagner's
+    "operatives"; source 000: "He described rampant looting of valuables from campsites" names no one."""
+    looted = "claim/wa24-csp-sources-soldiers-looted-and-burned"
+    assert _values(store, looted, "shg:allegedPerpetrator") == {"malian-armed-forces"}
+    assert _values(store, looted, "shg:count/shg:countType") == {"looting", "arson"}
+    assert not _values(store, "claim/wa24-csp-sources-over-30-civilians-killed", "shg:count/shg:countType") & {
+        "looting", "arson"}
+    campsites = "claim/ap-abeibara-village-chief-spokesman-looting"
+    assert _values(store, campsites, "shg:count/shg:countType") == {"looting"}
+    assert not _values(store, campsites, "shg:allegedPerpetrator")
+
+
+def test_a_property_harm_is_ascribed_only_to_whom_its_own_sentence_names(store: pyoxigraph.Store) -> None:
+    """For looting and arson, the sentence of the quote that states the harm names each alleged perpetrator, or
+    the claim's comment says which words do: a harm in the next sentence does not inherit the accused."""
+    from sahel_kg.curation.coverage import split_sentences
+
+    names = _names(store)
+    rows = q(store, """SELECT ?c ?a ?e ?note { ?c shg:count/shg:countType ?t ; shg:allegedPerpetrator ?a ;
+        shg:quote/oa:exact ?e . FILTER (?t IN (ctype:looting, ctype:arson)) OPTIONAL { ?c rdfs:comment ?note } }""")
+    unnamed = set()
+    for r in rows:
+        harmed = [s.text for s in split_sentences(r["e"]) if re.search(r"\bloot|on fire\b|\barson|\bburn", s.text, re.I)]
+        if harmed and not any(_mentions_any(s + " " + r.get("note", ""), names[r["a"]]) for s in harmed):
+            unnamed.add((short(r["c"]), short(r["a"])))
+    assert sorted(unnamed) == []
+
+
+def test_an_allegation_made_in_response_points_at_what_it_answers(store: pyoxigraph.Store) -> None:
+    """Source 000: "In response to the allegations, … Kal akal, condemned …"."""
+    assert _values(store, "claim/ap-abeibara-kal-akal-at-least-60", "shg:respondsTo") == {
+        "ap-abeibara-residents-report-killings", "ap-abeibara-village-chief-spokesman-46-executed"}
+    assert _values(store, "claim/ap-abeibara-kal-akal-at-least-60", "shg:stance") == {"alleges"}
+    said = {c for c, text in claim_quotes(store).items() if re.search(r"\bin response to\b", text, re.I)}
+    assert sorted(map(short, said - claims_with(store, "?c shg:respondsTo ?x"))) == []

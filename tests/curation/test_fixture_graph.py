@@ -14,9 +14,8 @@ import pyoxigraph
 import pytest
 
 from sahel_kg.curation.fmt import is_canonical
-from sahel_kg.curation.validate import validate_project
 from sahel_kg.curation.report import ValidationReport
-
+from sahel_kg.curation.validate import validate_project
 from support.fixture_project import FIXTURE_DIR, sources_dir
 from support.project_data import load_project_store, select
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sahel_kg.curation.validate_batched import load_store, revalidate_file, validate_corpus
-from sahel_kg.project import project_root
-from sahel_kg.devtools.synthetic import generate
 from sahel_kg.curation.validate import validate_project
+from sahel_kg.curation.validate_batched import load_store, revalidate_file, validate_corpus
+from sahel_kg.devtools.synthetic import generate
+from sahel_kg.project import project_root
 
 ROOT = project_root()
 #: Large corpora: a synthetic one validated whole and in batches, and the curated data in batches (about a minute).

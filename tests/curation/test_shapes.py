@@ -14,15 +14,14 @@ from functools import lru_cache
 import pytest
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import BNode, Graph, URIRef
-from rdflib.term import Node
 from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
 
-from sahel_kg.namespaces import ENTITY_BASE, PREFIXES
-from sahel_kg.curation.terms import SHAPES
 from sahel_kg.curation.report import run_shapes, union, violations_from
-
+from sahel_kg.curation.terms import SHAPES
+from sahel_kg.namespaces import ENTITY_BASE, PREFIXES
 from support.project_data import ROOT
-from support.shape_examples import BASE, CASES, Case, PASSING, PREFIX_LINES
+from support.shape_examples import BASE, CASES, PASSING, PREFIX_LINES, Case
 
 Key = tuple[str, "str | None", str]
 

@@ -9,9 +9,9 @@ import pyoxigraph
 import pytest
 
 from sahel_kg.cli import main
-from sahel_kg.project import project_root, turtle_files
-from sahel_kg.devtools.synthetic import generate
 from sahel_kg.curation.validate import validate_project
+from sahel_kg.devtools.synthetic import generate
+from sahel_kg.project import project_root, turtle_files
 
 ROOT = project_root()
 

@@ -7,6 +7,7 @@ the checkout never changes the outcome.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -18,11 +19,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
 from sahel_kg.cli import main
-from sahel_kg.namespaces import PREFIXES
 from sahel_kg.curation.fmt import format_turtle
 from sahel_kg.curation.validate import validate_project
-
-from support.curation_project import make_project
+from sahel_kg.namespaces import PREFIXES
+from support.curation_project import edit, make_project
 from support.project_data import ROOT
 from support.shape_examples import BASE, PREFIX_LINES
 
@@ -93,8 +93,11 @@ def test_text_report_groups_by_file_then_focus_node(root: Path, capsys: pytest.C
     assert run(root, "validate") == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "data/ttl/sources/doc.ttl"
-    assert "  claim:bad" in lines
-    assert "  claim:bad shg:count []" in lines
+    written = (root / "data/ttl/sources/doc.ttl").read_text(encoding="utf-8").splitlines()
+    claim = next(n for n, text in enumerate(written, start=1) if text.startswith("claim:bad"))
+    count = next(n for n, text in enumerate(written, start=1) if n >= claim and "shg:count [" in text)
+    assert f"  claim:bad (line {claim})" in lines
+    assert f"  claim:bad shg:count [] (line {count})" in lines
     derived = next(line for line in lines if "[shapes:ClaimDerivedFrom]" in line)
     assert derived.startswith("    prov:wasDerivedFrom: A claim must name exactly one source document")
     assert lines[-1].startswith("2 violation(s) in 1 file(s)")
@@ -179,6 +182,50 @@ def test_missing_extra_file_exits_2(root: Path, tmp_path: Path, capsys: pytest.C
     assert "cannot read file" in capsys.readouterr().out
 
 
+def line_of(path: Path, text: str, *, after: int = 0) -> int:
+    """The first line of ``path`` after line ``after`` that holds ``text``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if n > after and text in line)
+
+
+def block_of(path: Path, subject: str) -> int:
+    """The line where the block of ``subject`` starts (it opens the line)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if line == subject or line.startswith(subject + " "))
+
+
+def test_every_message_names_the_line_of_its_node_and_of_its_value(root: Path) -> None:
+    """Six curator mistakes at once, each reported at its node's block and at the triple it is about, even where
+    the same words are written earlier in the file (a label holding a speaker's words)."""
+    doc, doc2, base = (root / "data/ttl/sources/doc.ttl", root / "data/ttl/sources/doc2.ttl", root / "data/ttl/base.ttl")
+    edit(doc2, "    dcterms:publisher actor:agency ;\n", "")  # a source without its publisher
+    edit(base, "POINT(-0.5 16.25)", "POINT(16.25 -0.5)")  # latitude and longitude swapped
+    edit(base, 'rdfs:label "News Agency"@en', 'rdfs:label "News Agency"')  # a label without its language
+    edit(doc, "            shg:low 60 ;\n", "            shg:low 60 ;\n            shg:high 50 ;\n")  # bad figures
+    edit(doc2, "shg:stance stance:reports", "shg:stance stance:report")  # a stance typo
+    edit(doc, "shg:mentions actor:group", "shg:mentions actor:grup")  # a dangling actor IRI
+    edit(doc, 'shg:speakerWords "They killed them all"@en', 'shg:speakerWords "Spokesman alleges killings"@en')
+    claim_a = block_of(doc, "claim:a")
+    count = line_of(doc, "[", after=line_of(doc, "shg:count", after=claim_a))  # the at-least count, the first
+    assert line_of(doc, "Spokesman alleges killings") < line_of(doc, "shg:speakerWords")  # the label comes first
+    expected = {
+        ("data/ttl/sources/doc2.ttl", "source:doc2", "shapes:SourcePublisher"): (block_of(doc2, "source:doc2"),) * 2,
+        ("data/ttl/base.ttl", "_:", "shapes:GeometryInArea"): (line_of(base, "geo:hasGeometry"), line_of(base, "POINT(16.25")),
+        ("data/ttl/base.ttl", "actor:agency", "shapes:LabelLanguage"): (block_of(base, "actor:agency"),) * 2,
+        ("data/ttl/base.ttl", "actor:agency", "shapes:ActorLabel"): (block_of(base, "actor:agency"),) * 2,
+        ("data/ttl/sources/doc.ttl", "_:", "shapes:AtLeastCountNoHigh"): (count, line_of(doc, "shg:high 50")),
+        ("data/ttl/sources/doc.ttl", "_:", "shapes:CountLowNotAboveHigh"): (count, line_of(doc, "shg:low 60")),
+        ("data/ttl/sources/doc2.ttl", "claim:c", "shapes:ClaimStance"): (block_of(doc2, "claim:c"), line_of(doc2, "stance:report ;")),
+        ("data/ttl/sources/doc2.ttl", "stance:report", "shapes:DescribedIriType"): (line_of(doc2, "stance:report ;"),) * 2,
+        ("data/ttl/sources/doc.ttl", "claim:a", "shapes:ClaimMentions"): (claim_a, line_of(doc, "actor:grup")),
+        ("data/ttl/sources/doc.ttl", "actor:grup", "shapes:DescribedIriType"): (line_of(doc, "actor:grup"),) * 2,
+        ("data/ttl/sources/doc.ttl", "claim:a", "check:QuoteInCapture"): (claim_a, line_of(doc, "shg:speakerWords")),
+    }
+    report = validate_project(root)
+    got = {(v.file, v.key()[0], v.source_shape): (v.node_line, v.line) for v in report.violations}
+    assert got == expected
+
+
 # ---------------------------------------------------------------- fmt
 
 
@@ -189,6 +236,23 @@ def test_fmt_check_lists_files_and_says_how_to_fix(root: Path, capsys: pytest.Ca
     assert f"1 Turtle file is not in canonical form:\n  {base}\n" in err
     assert f"sahel-kg fmt {base}" in err
     assert "drops # comments" in err
+    command = err.split("Fix it by running:\n  ", 1)[1].split(" fmt ", 1)[0]
+    assert shutil.which(command) or (Path.cwd() / command).is_file(), f"{command!r} cannot be run from here"
+
+
+def test_fmt_check_names_the_command_as_it_can_be_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not `sahel-kg` when it is not on PATH (an environment that is not activated): its path."""
+    from sahel_kg.curation.fmt import check_message
+
+    checkout = tmp_path / "checkout"
+    (checkout / ".venv" / "bin").mkdir(parents=True)
+    (checkout / ".venv" / "bin" / "sahel-kg").write_text("#!/bin/sh\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "executable", str(checkout / ".venv" / "bin" / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    monkeypatch.chdir(checkout)
+    message = check_message([checkout / "data" / "ttl" / "events.ttl"])
+    assert "Fix it by running:\n  .venv/bin/sahel-kg fmt data/ttl/events.ttl\n" in message
+    assert "(or `.venv/bin/sahel-kg fmt` to rewrite" in message
 
 
 def test_fmt_rewrites_keeps_the_graph_and_is_idempotent(root: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sahel_kg.devtools.bench import Options, append_results, render_markdown, run_suite
-from sahel_kg.project import project_root
 from sahel_kg.devtools.synthetic import generate
+from sahel_kg.project import project_root
 
 pytestmark = pytest.mark.real_server
 

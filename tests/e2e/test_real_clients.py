@@ -20,8 +20,23 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import (
-    ASK, CONSTRUCT, CSV, DESCRIBE, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, SELECT, TSV, TURTLE, URLENCODED,
-    XML, SPARQLWrapper,
+    ASK,
+    CONSTRUCT,
+    CSV,
+    DESCRIBE,
+    GET,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    RDFXML,
+    SELECT,
+    TSV,
+    TURTLE,
+    URLENCODED,
+    XML,
+    SPARQLWrapper,
 )
 
 from support.servers import sahel_server

@@ -17,7 +17,6 @@ from rdflib import Graph, URIRef
 
 from sahel_kg.namespaces import BASE
 from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML
-
 from support.fixture_project import fixture_turtle_files
 
 PLACE = "/id/place/kossiba"  # a place with coordinates
@@ -338,7 +337,7 @@ def test_entity_routes_do_not_shadow_other_routes(client: TestClient) -> None:
 # ---------------------------------------------------------------- over real HTTP
 
 @pytest.mark.real_server
-def test_rdflib_dereferences_an_entity_over_http(server: tuple[str, subprocess.Popen[bytes]]) -> None:  # noqa: F811
+def test_rdflib_dereferences_an_entity_over_http(server: tuple[str, subprocess.Popen[bytes]]) -> None:
     g = Graph().parse(server[0] + PLACE)
     place = URIRef(BASE + "id/place/kossiba")
     assert (place, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), None) in g

@@ -13,7 +13,6 @@ from rdflib import Graph, Literal, URIRef
 
 from sahel_kg.namespaces import BASE
 from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML
-
 from support.apps import make_client
 
 VOID = "http://rdfs.org/ns/void#"

@@ -16,10 +16,8 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from sahel_kg.pages.examples import ExampleQuery, example_queries
-
 from support.apps import make_client
 from support.project_data import load_project_store, select
-
 
 EXAMPLES = example_queries()
 

@@ -10,9 +10,7 @@ from fastapi.testclient import TestClient
 
 from sahel_kg.linked_data.describe import MAX_INBOUND
 from sahel_kg.namespaces import BASE
-
 from support.apps import make_client
-
 
 SHG = rdflib.Namespace(BASE + "ontology/")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 NOISY = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 BASE_QUERY = ("PREFIX shg: <https://w3id.org/sahel-harm/ontology/> "

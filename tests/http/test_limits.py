@@ -8,7 +8,6 @@ from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
 from sahel_kg.settings import Settings
-
 from support.project_data import ROOT
 
 

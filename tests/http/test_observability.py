@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sahel_kg.web.observability import query_digest
-
 from support.apps import process_client
 
 

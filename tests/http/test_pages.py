@@ -15,10 +15,9 @@ from bs4 import BeautifulSoup
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from sahel_kg.namespaces import BASE
 from sahel_kg.pages import render as pages
 from sahel_kg.store.backend import GraphBackend
-from sahel_kg.namespaces import BASE
-
 from support.apps import make_client
 
 ID = BASE + "id/"
@@ -281,7 +280,7 @@ def test_head_has_canonical_and_alternates(aghazar: BeautifulSoup) -> None:
     assert aghazar.find("meta", attrs={"name": "viewport"})
     url = aghazar.find("link", rel="canonical")["href"]
     assert url == "http://localhost:8000/id/incident/aghazar-killings"
-    alternates = {l["type"]: l["href"] for l in aghazar.find_all("link", rel="alternate")}
+    alternates = {link["type"]: link["href"] for link in aghazar.find_all("link", rel="alternate")}
     assert alternates == {"text/turtle": url + ".ttl", "application/ld+json": url + ".jsonld",
                           "application/n-triples": url + ".nt", "application/rdf+xml": url + ".rdf"}
     for tag in ("header", "nav", "main", "article"):
@@ -606,9 +605,9 @@ def test_labels_and_places_are_remembered_per_store() -> None:
 
 @pytest.mark.embedded_only(reason="two small stores of its own, in memory")
 def test_home_figures_are_remembered_per_store() -> None:
+    from sahel_kg.links import Links
     from sahel_kg.pages import lists as listing
     from sahel_kg.store.backend import EmbeddedBackend
-    from sahel_kg.links import Links
 
     links = Links("http://localhost:8000/")
     one, three = EmbeddedBackend(labelled_store("P", 1)), EmbeddedBackend(labelled_store("P", 3))

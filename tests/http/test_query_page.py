@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from sahel_kg.pages.examples import example_queries
 from sahel_kg.namespaces import PREFIXES
+from sahel_kg.pages.examples import example_queries
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

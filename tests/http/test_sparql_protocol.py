@@ -16,9 +16,7 @@ from fastapi.testclient import TestClient
 from sahel_kg.app import create_app
 from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML, RESULTS_OFFERS
 from sahel_kg.settings import Settings
-
 from support.project_data import ROOT
-
 
 COUNT_CLAIMS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/sahel-harm/ontology/Claim> }"
 #: Claims in the fixture graph: all of them, and those of its two first documents.

@@ -13,15 +13,14 @@ import httpx
 import pyoxigraph
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from sahel_kg.query import federation
-
-from sahel_kg.web import sparql_request
 from sahel_kg.namespaces import PREFIXES
+from sahel_kg.query import federation
 from sahel_kg.query.federation import check_services, endpoint_refusal, forbidden_address, service_targets
 from sahel_kg.rdf.sparql_text import read_query
-
+from sahel_kg.web import sparql_request
 from support.apps import process_client
 from support.hardening import Canary
 from support.query_strategies import service_query

@@ -19,12 +19,11 @@ import pyoxigraph
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sahel_kg.rdf.xml_chars import forbidden_in_xml
-
 from support.apps import make_client
-
 
 ROUND_TRIP = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"

@@ -20,9 +20,7 @@ from rdflib.collection import Collection
 
 from sahel_kg.app import create_app
 from sahel_kg.settings import Settings
-
 from support.project_data import ROOT
-
 
 W3C = ROOT.parent / "shared" / "w3c-sparql11"
 PROTOCOL = W3C / "protocol" / "manifest.ttl"

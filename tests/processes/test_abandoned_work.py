@@ -21,13 +21,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
-from sahel_kg.store.backend import EmbeddedBackend
 from sahel_kg.settings import Settings
-
+from sahel_kg.store.backend import EmbeddedBackend
 from support.apps import process_client
 from support.project_data import ROOT
 from support.servers import sahel_server
-
 
 BIG = 60_000
 EVERYTHING = "SELECT * { ?s ?p ?o }"

@@ -16,10 +16,8 @@ import pytest
 from sahel_kg.curation import build
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import current_store_dir, is_read_only, open_read_only
-
 from support.project_data import ROOT
 from support.servers import sahel_server
-
 
 BUILD = """
 import sys

@@ -8,15 +8,13 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
 from sahel_kg.settings import Settings
-
 from support.apps import process_client
 from support.hardening import ENDLESS, RUNAWAY, alive, cpu_seconds
 from support.project_data import ROOT
-from fastapi.testclient import TestClient
-
 
 LIMIT = 1.5
 #: Each test waits for a time limit and kills the worker process that ran past it.

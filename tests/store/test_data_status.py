@@ -21,10 +21,9 @@ from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
 from sahel_kg.curation.build import build_store
-from sahel_kg.store.status import DataStatus
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import current_store_dir
-
+from sahel_kg.store.status import DataStatus
 from support.curation_project import edit, make_project
 from support.servers import free_port
 

@@ -22,12 +22,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
-from sahel_kg.store.remote import RemoteStore
 from sahel_kg.curation.load_remote import graph_counts, load_project
-
+from sahel_kg.store.remote import RemoteStore
 from support.apps import remote_settings
 from support.servers import free_port
-
 
 COUNT_CLAIMS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a shg:Claim }"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -16,16 +16,15 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
+from sahel_kg.app import create_app
 from sahel_kg.curation import build
 from sahel_kg.search import search
-from sahel_kg.app import create_app
-from sahel_kg.store.backend import EmbeddedBackend
-from sahel_kg.store.remote import RemoteStore, StoreUnavailable
-from sahel_kg.search.search import LazyIndex, SearchIndex, index_for, served_store_dir
 from sahel_kg.search.index import build_index_file, index_path, is_current, prune
+from sahel_kg.search.search import LazyIndex, SearchIndex, index_for, served_store_dir
 from sahel_kg.settings import Settings
+from sahel_kg.store.backend import EmbeddedBackend
 from sahel_kg.store.ondisk import current_store_dir
-
+from sahel_kg.store.remote import RemoteStore, StoreUnavailable
 from support.apps import make_client, remote_settings
 
 E = "https://w3id.org/sahel-harm/id/"

@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sahel_kg.app import create_app
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import current_store_dir, open_read_only
-
 from support.project_data import ROOT
 
 

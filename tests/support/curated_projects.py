@@ -28,7 +28,6 @@ from pathlib import Path
 import pyoxigraph
 
 from sahel_kg.cli import main as sahel_kg
-
 from support.fixture_project import sources_dir
 from support.project_data import ROOT, SOURCES_DIR, load_project_store
 

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from sahel_kg.curation.fmt import format_turtle
-
 from support.project_data import ROOT as CHECKOUT
 from support.shape_examples import BASE_FILES, CAPTURES
 

@@ -428,7 +428,7 @@ CASES: list[Case] = [
          f"WHERE {{ {_count('exact')} ?c shg:high ?h }}",
          ("_:", "shg:low", _sh("ExactCountFigures"))),
     case("exact-count-missing-best", f"DELETE {{ ?c shg:best ?b }} WHERE {{ {_count('exact')} ?c shg:best ?b }}",
-         ("_:", "shg:low", _sh("ExactCountFigures"))),
+         ("_:", "shg:best", _sh("ExactCountFigures"))),
     case("exact-count-two-highs",
          f'INSERT {{ ?c shg:high 6 }} WHERE {{ {_count("exact")} }}',
          ("_:", "shg:high", _sh("CountHigh")), ("_:", "shg:low", _sh("ExactCountFigures"))),

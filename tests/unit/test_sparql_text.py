@@ -24,12 +24,12 @@ from collections.abc import Iterator
 
 import pyoxigraph
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sahel_kg.namespaces import PREFIXES
 from sahel_kg.query.federation import unread_service_refusal
 from sahel_kg.rdf.sparql_text import keyword_split, read_query, tokenize
-
 from support.hardening import Canary
 from support.query_strategies import case_variants, separators, service_query, string_literal
 

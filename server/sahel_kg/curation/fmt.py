@@ -155,23 +155,28 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def check_message(paths: Sequence[Path]) -> str:
-    """What ``fmt --check`` prints when files are not canonical: which, and how to fix it.
+def check_message(paths: Sequence[Path], *, command: str | None = None) -> str:
+    """What ``fmt --check`` prints when files are not canonical: which, and how to fix it, naming the
+    command as it can be run from here (``command``; by default :func:`~sahel_kg.command_name.command_name`,
+    ``.venv/bin/sahel-kg`` from a checkout whose environment is not activated).
 
-    >>> print(check_message([Path("data/ttl/events.ttl")]))
+    >>> print(check_message([Path("data/ttl/events.ttl")], command=".venv/bin/sahel-kg"))
     1 Turtle file is not in canonical form:
       data/ttl/events.ttl
     Fix it by running:
-      sahel-kg fmt data/ttl/events.ttl
-    (or `sahel-kg fmt` to rewrite every file under data/ttl/). Formatting drops # comments; keep notes as rdfs:comment.
+      .venv/bin/sahel-kg fmt data/ttl/events.ttl
+    (or `.venv/bin/sahel-kg fmt` to rewrite every file under data/ttl/). Formatting drops # comments; keep notes as rdfs:comment.
     """
+    from sahel_kg.command_name import command_name
+
+    command = command or command_name()
     noun, them = ("file is", "it") if len(paths) == 1 else ("files are", "them")
     listed = "\n".join(f"  {shown(p)}" for p in paths)
-    command = "sahel-kg fmt " + " ".join(shown(p) for p in paths)
+    fix = f"{command} fmt " + " ".join(shown(p) for p in paths)
     return (
         f"{len(paths)} Turtle {noun} not in canonical form:\n{listed}\n"
-        f"Fix {them} by running:\n  {command}\n"
-        "(or `sahel-kg fmt` to rewrite every file under data/ttl/). "
+        f"Fix {them} by running:\n  {fix}\n"
+        f"(or `{command} fmt` to rewrite every file under data/ttl/). "
         "Formatting drops # comments; keep notes as rdfs:comment."
     )
 

@@ -22,12 +22,12 @@ the properties a shape names.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TypeGuard
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -107,29 +107,40 @@ def message_for(value: Literal) -> str:
     datatype = str(value.datatype).replace(str(XSD), "xsd:")
     if value.datatype == XSD.boolean:  # rdflib rewrites an ill-typed boolean's text as "false"
         return f"a value that is not true, false, 1 or 0 is not a valid xsd:boolean: write {how_to_write(XSD.boolean)}."
+    impossible = impossible_day(str(value)) if value.datatype in (XSD.date, XSD.dateTime) else None
+    if impossible:
+        return f'"{value}" is not a valid {datatype}: {impossible}.'
     return f'"{value}" is not a valid {datatype}: write {how_to_write(value.datatype)}.'
 
 
-def line_of(path: Path | None, value: Literal) -> int | None:
-    """The first line of ``path`` that writes ``value`` as a typed literal, when found.
+_DATE = re.compile(r"(-?\d{4,})-(\d{2})-(\d{2})(?=$|T|Z|[+-]\d{2}:\d{2})")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 
-    >>> import tempfile
-    >>> with tempfile.NamedTemporaryFile("w", suffix=".ttl", delete=False) as f:
-    ...     _ = f.write('<urn:a> <urn:b> 1 ;\\n    <urn:c> "x"^^<urn:t> .\\n')
-    >>> line_of(Path(f.name), Literal("x", datatype=URIRef("urn:t")))
-    2
+
+def impossible_day(text: str) -> str | None:
+    """For a date written as YYYY-MM-DD whose month or day does not exist, what is wrong; else None.
+
+    >>> impossible_day("2024-02-30")
+    'February 2024 has 29 days, so there is no 30 February; check the day against the source'
+    >>> impossible_day("2023-13-01")
+    'there is no month 13 (months run from 01 to 12); check the date against the source'
+    >>> impossible_day("2024-02-29") is None, impossible_day("30/02/2024") is None
+    (True, True)
     """
-    if path is None:
+    found = _DATE.match(text)
+    if found is None:
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    year, month, day = (int(g) for g in found.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {found.group(2)} (months run from 01 to 12); check the date against the source"
+    length = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+    if 1 <= day <= length:
         return None
-    pattern = re.compile(r"(\"|')" + re.escape(str(value)) + r"\1\^\^")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.search(line):
-            return number
-    return None
+    if day < 1:
+        return f"there is no day {found.group(3)} (days start at 01); check the date against the source"
+    name = _MONTHS[month - 1]
+    return f"{name} {year} has {length} days, so there is no {day} {name}; check the day against the source"
 
 
 def unrepresentable_triples(graph: Graph) -> Iterator[tuple[Node, Node, Literal, str]]:

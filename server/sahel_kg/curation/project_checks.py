@@ -24,7 +24,16 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from sahel_kg.curation import file_check, literal_check, quote_check, term_check
-from sahel_kg.curation.report import LoadedProject, Violation, _bound_graph, describe_node, file_owners
+from sahel_kg.curation.report import (
+    LoadedProject,
+    Violation,
+    _bound_graph,
+    _show,
+    describe_node,
+    drop_results,
+    file_owners,
+)
+from sahel_kg.curation.turtle_lines import LineIndex
 
 CHECK_NAMESPACE = "urn:sahel-kg:check:"
 CHECKS = {name: CHECK_NAMESPACE + name for name in (
@@ -50,7 +59,7 @@ def check_context(root: Path, loaded: LoadedProject, sources_dir: Path) -> Check
 
 
 def finding(check: str, data: Graph, node: Node, path: Node | None, value: Node | None, message: str, *,
-            file: str | None = None, line: int | None = None) -> Violation:
+            file: str | None = None) -> Violation:
     """A Python check's finding as a report line, terms shown in the project's prefixes."""
     nm = _bound_graph().namespace_manager
     return Violation(
@@ -58,43 +67,55 @@ def finding(check: str, data: Graph, node: Node, path: Node | None, value: Node 
         path=path.n3(nm) if path is not None else None,
         value=value.n3(nm) if value is not None and not isinstance(value, BNode) else None,
         source_shape=f"check:{check}", severity="Violation", message=message,
-        focus_term=node, line=line, path_term=path, value_term=value,
+        focus_term=node, path_term=path, value_term=value,
     )
 
 
-def first_line(path: Path | None, needle: str) -> int | None:
-    """The first line of ``path`` holding ``needle``, when found."""
-    if path is None or not needle:
-        return None
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return next((n for n, text in enumerate(lines, start=1) if needle in text), None)
+def with_lines(violations: Iterable[Violation], graphs: dict[str, Graph], paths: dict[str, Path]) -> list[Violation]:
+    """Each violation with the lines of its file: where its focus node's block starts (``node_line``), and
+    where the problem is (``line``): the triple ``focus path value`` when the message is about one value
+    and the file writes that triple; for a message about a property with no value named (one value too
+    many, a label without a language), the first value of it the file writes; else the focus node's block.
+
+    ``graphs`` holds each file's triples as validated (a blank focus node is found by what it holds and
+    what points at it there); a file is read for its lines only when one of its nodes has a problem.
+    """
+    indexes: dict[str, LineIndex] = {}
+    placed = []
+    for v in violations:
+        path = paths.get(v.file or "")
+        if path is None or v.node_line is not None:  # no file to read, or placed already (one batch's findings)
+            placed.append(v)
+            continue
+        if v.file not in indexes:
+            indexes[v.file or ""] = LineIndex.of_file(path)
+        index, graph = indexes[v.file or ""], graphs.get(v.file or "")
+        node_line = index.subject_line(v.focus_term, graph)
+        line = None
+        if v.path_term is not None:
+            line = index.triple_line(v.focus_term, v.path_term, v.value_term, graph)
+        placed.append(replace(v, node_line=node_line, line=line or node_line))
+    return placed
 
 
 # ---------------------------------------------------------------- one check each
 
 
-def literal_findings(label: str, graph: Graph, path: Path | None, data: Graph) -> list[Violation]:
+def literal_findings(label: str, graph: Graph, data: Graph) -> list[Violation]:
     """Every ill-typed literal of one file, and every literal holding a character XML cannot carry."""
-    found = [finding("WellFormedLiteral", data, s, p, o, literal_check.message_for(o), file=label,
-                     line=literal_check.line_of(path, o))
+    found = [finding("WellFormedLiteral", data, s, p, o, literal_check.message_for(o), file=label)
              for s, p, o in literal_check.ill_typed_triples(graph)]
     return found + [finding("WellFormedLiteral", data, s, p, o, literal_check.unrepresentable_message(c),
-                            file=label, line=first_line(path, str(o)[:20]))
+                            file=label)
                     for s, p, o, c in literal_check.unrepresentable_triples(graph)]
 
 
-def term_findings(label: str, graph: Graph, path: Path | None, declared: term_check.DeclaredTerms,
-                  data: Graph) -> list[Violation]:
+def term_findings(label: str, graph: Graph, declared: term_check.DeclaredTerms, data: Graph) -> list[Violation]:
     """Every undeclared property, class or datatype one file uses, once per subject."""
     found = []
     for use in term_check.undeclared_uses(graph, declared):
-        name = term_check.compact(use.term)
         found.append(finding("DeclaredTerm", data, use.subject, use.predicate, use.value,
-                             term_check.message_for(use, declared), file=label,
-                             line=first_line(path, name.split(":", 1)[-1].strip("<>"))))
+                             term_check.message_for(use, declared), file=label))
     return found
 
 
@@ -121,20 +142,54 @@ def python_findings(loaded: LoadedProject, data: Graph, context: CheckContext) -
     """Every Python check over a loaded project (``data`` is the union of its non-shapes files)."""
     found: list[Violation] = []
     for label, graph in loaded.data.items():
-        path = loaded.paths.get(label)
-        found += literal_findings(label, graph, path, data)
-        found += term_findings(label, graph, path, context.declared, data)
+        found += literal_findings(label, graph, data)
+        found += term_findings(label, graph, context.declared, data)
     quotes = quote_findings(data, context.captures)
     owners = file_owners(loaded.data, {v.focus_term for v in quotes})
-    found += [with_file(v, owners.get(v.focus_term), loaded.paths) for v in quotes]
+    found += [replace(v, file=owners.get(v.focus_term)) for v in quotes]
     facts = [file_check.facts_of(label, graph) for label, graph in loaded.of_kind("data").items()]
     return found + layout_findings(facts, data)
 
 
-def with_file(v: Violation, file: str | None, paths: dict[str, Path]) -> Violation:
-    """``v`` assigned to ``file``, with the line where its value is written there."""
-    needle = str(v.value_term)[:40] if isinstance(v.value_term, Literal) else ""
-    return replace(v, file=file, line=first_line(paths.get(file or ""), needle))
+def follow_ons(violations: Iterable[Violation], data: Graph | None = None) -> list[Violation]:
+    """The shape results that only follow from a class typo reported with them.
+
+    A node typed with an undeclared class (``a shg:Cliam``, reported by ``check:DeclaredTerm`` with the
+    nearest declared name) is out of every shape of the class it was meant to have; the shapes then also
+    report, elsewhere, what that node would have given: the events it is about and the document it is
+    derived from as having no claim, a response pointing at it as pointing at no claim. Those results name
+    the mistyped node as their value, or reach it through an inverse path (``^shg:about``) in ``data``;
+    fixing the typo removes them, so they are left out and the typo is reported alone.
+    """
+    violations = list(violations)
+    mistyped = {v.focus_term for v in violations if v.source_shape == "check:DeclaredTerm" and v.path_term == RDF.type}
+    if not mistyped:
+        return []
+
+    def follows(v: Violation) -> bool:
+        if v.source_shape.startswith("check:") or v.focus_term in mistyped:
+            return False
+        if v.value_term in mistyped:
+            return True
+        if data is None or not (v.path or "").startswith("^"):
+            return False
+        inverse = URIRef(term_check.expand((v.path or "")[1:].removeprefix("<").removesuffix(">")))
+        return any((node, inverse, v.focus_term) in data for node in mistyped)
+
+    return [v for v in violations if follows(v)]
+
+
+def without_follow_ons(violations: list[Violation], results: Graph, data: Graph | None = None) -> list[Violation]:
+    """``violations`` without the results that only follow from a class typo
+    (:func:`follow_ons`), which also leave ``results``."""
+    dropped = follow_ons(violations, data)
+    if not dropped:
+        return violations
+    nm = _bound_graph().namespace_manager
+    gone = {(v.focus_term, v.value_term, v.source_shape) for v in dropped}
+    drop_results(results, keep=lambda r: (results.value(r, SH.focusNode), results.value(r, SH.value),
+                                          _show(results.value(r, SH.sourceShape), nm)) not in gone)
+    return [v for v in violations if v not in dropped]
 
 
 def add_results(results: Graph, violations: Iterable[Violation]) -> Graph:

@@ -32,6 +32,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node
 
+from sahel_kg.command_name import command_name
 from sahel_kg.curation.literal_check import is_ill_typed, quiet_rdflib
 from sahel_kg.namespaces import PREFIXES
 from sahel_kg.project import TurtleFile, turtle_files
@@ -64,6 +65,9 @@ class Violation:
 
     ``file`` is the project-relative path of the file that describes the focus
     node (``None`` when no file does); ``focus_term`` keeps the raw node.
+    ``node_line`` is the line of that file where the focus node's block starts;
+    ``line`` is where the problem is: the triple's own line when the message is
+    about one value of it, else ``node_line`` (see :func:`sahel_kg.curation.project_checks.with_lines`).
     """
 
     file: str | None
@@ -77,6 +81,7 @@ class Violation:
     line: int | None = field(compare=False, default=None)
     path_term: Node | None = field(compare=False, repr=False, default=None)
     value_term: Node | None = field(compare=False, repr=False, default=None)
+    node_line: int | None = field(compare=False, default=None)
 
     def key(self) -> tuple[str, str | None, str]:
         """``(focus node, path, source shape)``, blank focus nodes shown as ``_:``.
@@ -149,13 +154,16 @@ class ValidationReport:
         for file, nodes in self.by_file().items():
             lines.append(file or "(not described in any file)")
             for violations in nodes.values():
-                lines.append(f"  {violations[0].focus_node}")
+                first = violations[0]
+                at = f" (line {first.node_line})" if first.node_line is not None else ""
+                lines.append(f"  {first.focus_node}{at}")
                 lines.extend(f"    {_text_line(v)}" for v in violations)
             lines.append("")
         if self.stopped:
             lines += [f"Not checked: {self.not_checked}", ""]
         count = sum(v.severity == "Violation" for v in self.violations)
-        lines.append(f"{count} violation(s) in {len(self.by_file())} file(s); fix the data or the shapes and run `sahel-kg validate` again.")
+        lines.append(f"{count} violation(s) in {len(self.by_file())} file(s); fix the data or the shapes and run "
+                     f"`{command_name()} validate` again.")
         return "\n".join(lines)
 
     def to_turtle(self) -> str:
@@ -352,7 +360,7 @@ def violations_from(results: Graph, data: Graph, owners: dict[Node, str] | None 
             source_shape=_show(results.value(result, SH.sourceShape), nm),
             severity=SEVERITY_NAMES.get(severity, "Violation") if severity is not None else "Violation",
             message=str(message) if message is not None else "(no message)",
-            focus_term=focus,
+            focus_term=focus, path_term=path, value_term=value,
         ))
     return found
 
@@ -436,6 +444,8 @@ def shape_results(data: Graph, shapes: Graph) -> tuple[Graph, str | None]:
         _conforms, results = run_shapes(data, shapes)
     except Exception as exc:  # pyshacl fails on some inputs; the curator gets a report, not a traceback
         return _bound_graph(), f"the SHACL engine failed ({type(exc).__name__}: {exc})"
+    if not isinstance(results, Graph):  # pyshacl returns, not raises, a failure on shapes it refuses
+        return _bound_graph(), f"the SHACL engine failed ({type(results).__name__}: {results})"
     drop_results(results, keep=lambda r: not is_ill_typed(results.value(r, SH.value)))
     return results, None
 

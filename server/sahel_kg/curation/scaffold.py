@@ -32,6 +32,7 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, URIRef
 
+from sahel_kg.command_name import command_name
 from sahel_kg.curation.fmt import format_graph
 from sahel_kg.curation.terms import SHG
 from sahel_kg.namespaces import PREFIXES
@@ -125,7 +126,7 @@ def next_steps(path: str, slug: str, capture: Path) -> str:
         "     data/ttl/actors.ttl), dcterms:issued or shg:earliestPublication / shg:latestPublication,\n"
         "     and set shg:timePrecision to how precisely the date is known;\n"
         "  3. add one claim per (speaker, proposition), following the commented example;\n"
-        f"  4. run `sahel-kg fmt {path}` and `sahel-kg validate`: it lists what is still missing."
+        f"  4. run `{command_name()} fmt {path}` and `{command_name()} validate`: it lists what is still missing."
     )
 
 

@@ -152,7 +152,7 @@ def _rows_as_violations(rows: Iterable[pyoxigraph.QuerySolution], focus: str, pa
         found[(str(node), str(value) if value else None)] = Violation(
             file=_graph_file(row["file"].value), focus_node=node.n3(nm), path=path,
             value=value.n3(nm) if value is not None else None, source_shape=shape, severity="Violation",
-            message=message, focus_term=node,
+            message=message, focus_term=node, value_term=value,
         )
     return list(found.values())
 

@@ -14,7 +14,13 @@ from pathlib import Path
 from rdflib.namespace import SH
 
 from sahel_kg.curation.literal_check import quiet_rdflib
-from sahel_kg.curation.project_checks import add_results, check_context, python_findings
+from sahel_kg.curation.project_checks import (
+    add_results,
+    check_context,
+    python_findings,
+    with_lines,
+    without_follow_ons,
+)
 from sahel_kg.curation.report import (
     LoadedProject,
     SyntaxProblem,
@@ -68,7 +74,8 @@ def _check(report: ValidationReport, loaded: LoadedProject, sources_dir: Path) -
     results = _shape_results(report, data, union(loaded.shapes.values()))
     focus_nodes = set(results.objects(None, SH.focusNode))
     report.violations += violations_from(results, data, file_owners(loaded.data, focus_nodes))
-    report.violations = deduplicated(report.violations)
+    report.violations = with_lines(without_follow_ons(deduplicated(report.violations), results, data),
+                                   loaded.data, loaded.paths)
     report.results_graph = add_results(_tag_files(results, report.violations), report.violations)
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -214,8 +214,8 @@ def validate_schema(root: Path, ctx: "Context") -> tuple[list[Violation], Graph,
         parsed = parse_file(path, label=_label(path, root))
         if not isinstance(parsed, SyntaxProblem):
             schema_graphs[_label(path, root)] = parsed
-    found = _file_findings(schema_graphs, ctx, data, {label: root / label for label in schema_graphs})
-    return found + violations_from(results, data, _owners(schema_graphs, results)), results, stopped
+    found = _file_findings(schema_graphs, ctx, data) + violations_from(results, data, _owners(schema_graphs, results))
+    return project_checks.with_lines(found, schema_graphs, {label: root / label for label in schema_graphs}), results, stopped
 
 
 @dataclass
@@ -257,19 +257,19 @@ def validate_batch(batch: Batch, ctx: Context) -> BatchOutcome:
     described = set(stub_graph.subjects(RDF.type, None))
     data = union([ctx.schema, *graphs.values(), stub_graph])
     with quiet_rdflib():
-        found = _file_findings(graphs, ctx, data, ctx.paths) + _quote_findings(graphs, ctx, data, own | own_blank)
+        found = _file_findings(graphs, ctx, data) + _quote_findings(graphs, ctx, data, own | own_blank)
         results, stopped = shape_results(data, ctx.shapes)
     drop_results(results, keep=lambda r: _keep(results, r, own, own_blank, described))
     found += violations_from(results, data, _owners(graphs, results))
-    return BatchOutcome(found, [], results, stopped)
+    return BatchOutcome(project_checks.with_lines(found, graphs, ctx.paths), [], results, stopped)
 
 
-def _file_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, paths: dict[str, Path]) -> list[Violation]:
+def _file_findings(graphs: dict[str, Graph], ctx: Context, data: Graph) -> list[Violation]:
     """The Python checks of each file's own triples: literals and terms."""
     found: list[Violation] = []
     for label, graph in graphs.items():
-        found += project_checks.literal_findings(label, graph, paths.get(label), data)
-        found += project_checks.term_findings(label, graph, paths.get(label), ctx.declared, data)
+        found += project_checks.literal_findings(label, graph, data)
+        found += project_checks.term_findings(label, graph, ctx.declared, data)
     return found
 
 
@@ -279,7 +279,7 @@ def _quote_findings(graphs: dict[str, Graph], ctx: Context, data: Graph, own: se
         return []
     mine = [v for v in project_checks.quote_findings(data, ctx.captures) if v.focus_term in own]
     owners = _owners_of(graphs, {v.focus_term for v in mine})
-    return [project_checks.with_file(v, owners.get(v.focus_term), ctx.paths) for v in mine]
+    return [replace(v, file=owners.get(v.focus_term)) for v in mine]
 
 
 def _keep(results: Graph, result: Node, own: set[URIRef], own_blank: set[BNode], described: set[Node]) -> bool:
@@ -379,7 +379,8 @@ def _validate_in_batches(report: ValidationReport, store: pyoxigraph.Store, file
         if progress:
             progress(done)
     violations += cross_file_violations(store) + layout_violations(store)
-    report.violations = deduplicated(violations)
+    violations = project_checks.without_follow_ons(deduplicated(violations), results)
+    report.violations = project_checks.with_lines(violations, {}, ctx.paths)
     report.results_graph = project_checks.add_results(_tag_files(results, report.violations), report.violations)
 
 
@@ -411,7 +412,7 @@ def revalidate_file(root: Path, path: Path, store: pyoxigraph.Store, *,
     report.violations += _orphaned_events(store, graph_iri, new_about)
     report.violations += project_checks.layout_findings([file_check.facts_of(label, new_graph)], new_graph)
     report.violations += _documents_without_claims(store, graph_iri, label, new_graph)
-    report.violations = deduplicated(report.violations)
+    report.violations = project_checks.with_lines(deduplicated(report.violations), {}, {label: path})
     return report
 
 
