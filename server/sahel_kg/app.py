@@ -14,24 +14,26 @@ for an external SPARQL store, nothing connects before the first request).
 
 from __future__ import annotations
 
-import html
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pyoxigraph
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sahel_kg.links import Links
+from sahel_kg.pages.render import error_page
 from sahel_kg.rdf.formats import wants_html
 from sahel_kg.settings import Settings
 from sahel_kg.store.backend import EmbeddedBackend, GraphBackend, RemoteBackend
 from sahel_kg.store.deadlines import PageTimeout
 from sahel_kg.store.remote import RemoteStore, StoreUnavailable
 from sahel_kg.store.status import DataStatus
-from sahel_kg.web import hardening
+from sahel_kg.web import errors, hardening
 from sahel_kg.web.routes import discovery
 from sahel_kg.web.routes import entities as dereference
 from sahel_kg.web.routes import pages as pages_routes
@@ -55,10 +57,7 @@ async def store_unavailable(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StoreUnavailable)
     headers = {"Retry-After": "5", "Cache-Control": "no-store"}
     if wants_html(request.headers.get("accept")):
-        title = "Bad gateway" if exc.status == 502 else "Gateway timeout"
-        body = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
-                f"<h1>{title}</h1><p>{html.escape(exc.message)}.</p><p><a href=\"/\">Home</a></p></html>")
-        return HTMLResponse(body, exc.status, headers=headers)
+        return HTMLResponse(error_page(exc.status, f"{exc.message}."), exc.status, headers=headers)
     return PlainTextResponse(exc.message + "\n", exc.status, headers=headers)
 
 
@@ -68,10 +67,7 @@ async def page_timed_out(request: Request, exc: Exception) -> Response:
     message = f"{exc}; try again later, or narrow it (fewer rows per page, a filter)"
     headers = {"Retry-After": "5", "Cache-Control": "no-store"}
     if wants_html(request.headers.get("accept")):
-        body = (f"<!doctype html><html lang=en><meta charset=utf-8><title>Page timed out</title>"
-                f"<link rel=stylesheet href=/static/style.css><h1>Page timed out</h1><p>{html.escape(message)}.</p>"
-                f"<p><a href=\"/\">Home</a></p></html>")
-        return HTMLResponse(body, 503, headers=headers)
+        return HTMLResponse(error_page(503, f"{message}.", title="Page timed out"), 503, headers=headers)
     return PlainTextResponse(message + "\n", 503, headers=headers)
 
 
@@ -108,6 +104,8 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(PageTimeout, page_timed_out)
+    app.add_exception_handler(StarletteHTTPException, errors.http_error)  # HTML 404, 405… for browsers
+    app.add_exception_handler(RequestValidationError, errors.invalid_parameters)
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)
     app.include_router(dereference.router)

@@ -87,7 +87,7 @@ def test_incident_comparison_figures(aghazar: BeautifulSoup) -> None:
     assert "at least 60" in text(row(aghazar, "ko-aghazar-observatory-at-least-60"))
     assert "dozens" in text(row(aghazar, "ko-aghazar-accused-of-killing-dozens"))
     spokesman = row(aghazar, "ko-aghazar-chief-spokesman-46-executed")
-    who = text(spokesman.find("th"))
+    who = text(spokesman.find("th")) + " " + text(spokesman.find("td", class_="speaking-as"))  # the name, then as whom
     assert "Tayeb Ag Imizdar" in who and "village chief of Aghazar" in who and "The Kossiba Observer" in who
     assert "spoke on behalf of" in who and "relayed by" in who
     assert "Zembaran Armed Forces" in text(spokesman) and "execution" in text(spokesman) and "civilians" in text(spokesman)
@@ -100,7 +100,7 @@ def test_incident_disclaimer_beside_what_it_answers(aghazar: BeautifulSoup) -> N
     disclaimer = row(aghazar, "ko-aghazar-army-spokesman-no-knowledge")
     assert "response" in disclaimer["class"]
     assert "disclaims knowledge" in text(disclaimer) and "Zéphirin Okolobé" in text(disclaimer)
-    assert "Zembaran Armed Forces" in text(disclaimer.find("th"))  # the speaker's affiliation
+    assert "Zembaran Armed Forces" in text(disclaimer.find("td", class_="speaking-as"))  # the speaker's affiliation
     answered = {a["href"] for a in disclaimer.select(".answers a")}
     assert answered == {"#claim-ko-aghazar-chief-spokesman-46-executed", "#claim-ko-aghazar-observatory-at-least-60",
                         "#claim-ko-aghazar-residents-report-killings"}

@@ -2,12 +2,21 @@
 
 Functions here compute numbers only; the templates draw them (autoescaped).
 
+Each picture is laid out twice: wide (labels beside the bars) and narrow
+(labels above them), and the page shows the one that fits (``pages.css``), so
+that chart text is never drawn below :data:`TEXT_PX` CSS pixels: the wide
+layout is shown only where it is drawn at least at its own size, the narrow
+one is made for a 300-pixel-wide box. Labels are shortened to fit their room
+(the full label is the bar's tooltip, and the table beside the chart).
+
 >>> chart = range_chart([RangeInput("a", "#a", "46", 46, 46, 46, "exact"),
 ...                      RangeInput("b", "#b", "at least 60", 60, None, None, "at-least")])
 >>> [bar.shape for bar in chart.bars]
 ['point', 'open']
 >>> chart.axis_max, chart.bars[1].x2 == chart.plot_right
 (80, True)
+>>> chart.narrow.width, [bar.shape for bar in chart.narrow.bars]
+(300, ['point', 'open'])
 """
 
 from __future__ import annotations
@@ -15,6 +24,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+
+#: The smallest chart text, in CSS pixels as drawn (WCAG 1.4.4 asks nothing less of a phone).
+TEXT_PX = 12
+#: Font sizes in SVG units: the wide layouts are shown at scale 1 or more, the narrow ones at 0.92 or more.
+WIDE_TEXT, NARROW_TEXT = 12, 13.5
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,16 @@ class RangeInput:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A piece of chart text where it is drawn: its (perhaps shortened) text, position and anchor."""
+
+    text: str
+    x: float
+    y: float
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
 class Bar:
     """One row of the range chart, in SVG user units."""
 
@@ -42,14 +66,17 @@ class Bar:
     x2: float
     shape: str  # range, point, open (no upper bound), approx (best only), none
     marker: float | None = None
+    name: Label | None = None  # where the row's label is drawn
+    value: Label | None = None  # where its figure is drawn
 
 
 @dataclass(frozen=True)
 class Tick:
-    """An axis tick: its position and label."""
+    """An axis tick: its position and label (empty where labels would collide)."""
 
     x: float
     label: str
+    anchor: str = "middle"
 
 
 @dataclass
@@ -64,6 +91,9 @@ class RangeChart:
     axis_max: int = 10
     bars: list[Bar] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
+    text_size: float = WIDE_TEXT
+    narrow: RangeChart | None = None  # the same bars laid out for a phone
+    summary: str = ""  # the chart in words: its text alternative
 
     @property
     def height(self) -> int:
@@ -74,6 +104,36 @@ class RangeChart:
     def axis_y(self) -> float:
         """Where the axis line is drawn."""
         return float(self.top + self.row_height * len(self.bars) + 6)
+
+
+#: Approximate advance widths of a wide sans-serif (DejaVu Sans), in ems, to keep text inside the picture.
+_NARROW_CHARS = {**dict.fromkeys("ijlI'|!.,:;", 0.3), **dict.fromkeys("ftr ()[]-", 0.42)}
+_WIDE_CHARS = {**dict.fromkeys("mwMW—…", 1.0), **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ&", 0.78)}
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A generous estimate of the width of ``text`` at font size ``size`` (a bold face is wider).
+
+    >>> round(text_width("46", 12), 1), round(text_width("46", 12, bold=True), 1)
+    (16.1, 18.1)
+    """
+    return (1.18 if bold else 1.05) * size * sum(_NARROW_CHARS.get(c, _WIDE_CHARS.get(c, 0.64)) for c in text)
+
+
+def fit(text: str, size: float, room: float, bold: bool = False) -> str:
+    """``text``, shortened with an ellipsis to fit ``room`` units at ``size``.
+
+    >>> fit("Tessoura Rights Observatory", 12, 100)
+    'Tessoura Ri…'
+    >>> fit("46", 12, 100)
+    '46'
+    """
+    if text_width(text, size, bold) <= room:
+        return text
+    n = len(text)
+    while n > 1 and text_width(text[:n].rstrip(" ,;:-–") + "…", size, bold) > room:
+        n -= 1
+    return text[:n].rstrip(" ,;:-–") + "…"
 
 
 def nice_max(value: int) -> int:
@@ -107,18 +167,57 @@ def _bar(item: RangeInput, y: float, scale: float, left: float, right: float) ->
     return Bar(item.label, item.href, item.text, y, left, left, "none", None)
 
 
-def range_chart(items: list[RangeInput]) -> RangeChart:
-    """Bars for each claim's total figure on one axis from 0."""
-    chart = RangeChart()
+def _value_beside(bar: Bar, chart: RangeChart) -> Label:
+    """The figure (drawn bold) right of the bar; above it where it would leave the picture (and always for open bars)."""
+    size, room = chart.text_size, chart.width - 4
+    ends = max(bar.x1, bar.x2) + (7 if bar.shape == "approx" else 0)
+    text = fit(bar.text, size, room - chart.label_width, bold=True)
+    if bar.shape != "open" and ends + 10 + text_width(text, size, bold=True) <= room:
+        return Label(text, ends + 10, bar.y + 4)
+    x = max(bar.x1 - 2, float(chart.label_width))
+    if x + text_width(text, size, bold=True) > room:
+        return Label(text, room, bar.y - 9, "end")
+    return Label(text, x, bar.y - 9)
+
+
+def _range_layout(items: list[RangeInput], chart: RangeChart, *, beside: bool) -> RangeChart:
     top = max((n for i in items for n in (i.low, i.best, i.high) if n is not None), default=0)
     chart.axis_max = nice_max(top)
     left = float(chart.label_width)
     scale = (chart.plot_right - left) / chart.axis_max
-    chart.bars = [_bar(item, chart.top + n * chart.row_height + chart.row_height / 2, scale, left, chart.plot_right)
-                  for n, item in enumerate(items)]
+    size = chart.text_size
+    bars = []
+    for n, item in enumerate(items):
+        row = chart.top + n * chart.row_height
+        if beside:  # the label right-aligned left of the plot, the bar mid-row
+            bar = _bar(item, row + chart.row_height / 2, scale, left, chart.plot_right)
+            name = Label(fit(item.label, size, left - 12), left - 8, bar.y + 4, "end")
+        else:  # the label on its own line, the figure on the next, the bar below
+            bar = _bar(item, row + chart.row_height - 12, scale, left, chart.plot_right)
+            name = Label(fit(item.label, size, chart.width - 8), 4, row + size)
+        value = (_value_beside(bar, chart) if beside
+                 else Label(fit(item.text, size, chart.width - 8, bold=True), 4, row + 2 * size + 4))
+        bars.append(Bar(bar.label, bar.href, bar.text, bar.y, bar.x1, bar.x2, bar.shape, bar.marker, name, value))
+    chart.bars = bars
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10 ** 9)
                 if chart.axis_max / s <= 6 and chart.axis_max % s == 0)
-    chart.ticks = [Tick(left + n * scale, str(n)) for n in range(0, chart.axis_max + 1, step)]
+    chart.ticks = []
+    for n in range(0, chart.axis_max + 1, step):
+        tx, half = left + n * scale, text_width(str(n), size) / 2
+        anchor = "start" if tx - half < 0 else "end" if tx + half > chart.width else "middle"  # inside the picture
+        chart.ticks.append(Tick(tx, str(n), anchor))
+    return chart
+
+
+def range_chart(items: list[RangeInput]) -> RangeChart:
+    """Bars for each claim's total figure on one axis from 0, laid out wide and narrow."""
+    chart = _range_layout(items, RangeChart(), beside=True)
+    narrow = RangeChart(width=300, row_height=int(2 * NARROW_TEXT + 26), label_width=6, plot_right=290.0, top=4,
+                        text_size=NARROW_TEXT)
+    chart.narrow = _range_layout(items, narrow, beside=False)
+    n = len(items)
+    chart.summary = (f"The death tolls that {n} claim{'s' if n != 1 else ''} give, on one axis from 0 to "
+                     f"{chart.axis_max} people killed; the table below gives each claim's figure and words.")
     return chart
 
 
@@ -134,6 +233,7 @@ class Span:
     x2: float
     open_start: bool
     open_end: bool
+    name: Label | None = None  # where the incident's label is drawn
 
 
 @dataclass
@@ -147,6 +247,9 @@ class Timeline:
     right: float = 750.0
     spans: list[Span] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
+    text_size: float = WIDE_TEXT
+    narrow: Timeline | None = None  # the same spans laid out for a phone
+    summary: str = ""  # the timeline in words
 
     @property
     def height(self) -> int:
@@ -170,15 +273,7 @@ class TimelineInput:
     end: date | None
 
 
-def timeline(items: list[TimelineInput]) -> Timeline:
-    """Incidents as spans on a shared time axis, with a tick per year.
-
-    >>> t = timeline([TimelineInput("a", "/a", "", date(2024, 1, 1), date(2024, 1, 31)),
-    ...               TimelineInput("b", "/b", "", None, date(2024, 12, 31))])
-    >>> [s.open_start for s in t.spans], [tick.label for tick in t.ticks]
-    ([False, True], ['2024', '2025'])
-    """
-    chart = Timeline()
+def _timeline_layout(items: list[TimelineInput], chart: Timeline) -> Timeline:
     days = [d for i in items for d in (i.start, i.end) if d is not None]
     if not days:
         return chart
@@ -189,10 +284,46 @@ def timeline(items: list[TimelineInput]) -> Timeline:
     def x(d: date) -> float:
         return chart.left + (d - first).days * scale
 
+    size = chart.text_size
     for n, item in enumerate(items):
         x1 = x(item.start) if item.start else chart.left
         x2 = x(item.end) if item.end else chart.right
-        chart.spans.append(Span(item.label, item.href, item.text, n * chart.row_height + 8,
-                                x1, max(x2, x1 + 3), item.start is None, item.end is None))
-    chart.ticks = [Tick(x(date(y, 1, 1)), str(y)) for y in range(first.year, last.year + 1)]
+        y = n * chart.row_height + chart.row_height - 18
+        text = fit(item.label, size, chart.width - 8)
+        narrow = chart.width < 400  # a phone's: every label from the left edge, with the whole width to fill
+        name = Label(text, 4.0 if narrow else max(4.0, min(x1, chart.width - 4 - text_width(text, size))), y + 5)
+        chart.spans.append(Span(item.label, item.href, item.text, y, x1, max(x2, x1 + 3),
+                                item.start is None, item.end is None, name))
+    ticks, shown_until = [], -math.inf
+    years = list(range(first.year, last.year + 1))
+    for k, year in enumerate(years):
+        tx = x(date(year, 1, 1))
+        anchor = "end" if k == len(years) - 1 else "start"
+        label_left = tx - 3 - text_width(str(year), size) if anchor == "end" else tx + 3
+        shown = label_left > shown_until + 6
+        ticks.append(Tick(tx, str(year) if shown else "", anchor))
+        if shown:
+            shown_until = label_left + text_width(str(year), size)
+    chart.ticks = ticks
+    return chart
+
+
+def timeline(items: list[TimelineInput]) -> Timeline:
+    """Incidents as spans on a shared time axis, with a tick per year, laid out wide and narrow.
+
+    >>> t = timeline([TimelineInput("a", "/a", "", date(2024, 1, 1), date(2024, 1, 31)),
+    ...               TimelineInput("b", "/b", "", None, date(2024, 12, 31))])
+    >>> [s.open_start for s in t.spans], [tick.label for tick in t.ticks]
+    ([False, True], ['2024', '2025'])
+    >>> t.narrow.width, len(t.narrow.spans)
+    (300, 2)
+    """
+    chart = _timeline_layout(items, Timeline())
+    chart.narrow = _timeline_layout(items, Timeline(width=300, row_height=int(NARROW_TEXT + 18), left=4.0, right=296.0,
+                                                    text_size=NARROW_TEXT))
+    years = sorted(d.year for i in items for d in (i.start, i.end) if d is not None)
+    if years:
+        n, when = len(items), str(years[0]) if years[0] == years[-1] else f"{years[0]} to {years[-1]}"
+        chart.summary = (f"The time windows of the {n} latest incident{'s' if n != 1 else ''}, {when}; "
+                         "the list below names each, with its dates.")
     return chart

@@ -269,9 +269,11 @@ def _date_filter(pattern: str) -> Callable[[str], str | None]:
 
 
 #: The places offered as region filters: countries, regions and wider (a gazetteer has
-#: thousands of villages; a filter still takes any place's slug).
+#: thousands of villages; a filter still takes any place's slug). Places only: events carry
+#: a place precision too (how closely their place is known), and are no region.
 LARGE_PLACES = (f"VALUES ?pr {{ <{VOCAB}place-precision/supranational> <{VOCAB}place-precision/country> "
-                f"<{VOCAB}place-precision/region> }} ?x <{SHG}placePrecision> ?pr ; <{RDFS_LABEL}> ?xl FILTER(LANG(?xl) IN ('en', '')) .")
+                f"<{VOCAB}place-precision/region> }} ?x <{SHG}placePrecision> ?pr ; a <{SHG}Place> ; "
+                f"<{RDFS_LABEL}> ?xl FILTER(LANG(?xl) IN ('en', '')) .")
 
 SPECS: dict[str, ListSpec] = {
     "incidents": ListSpec(

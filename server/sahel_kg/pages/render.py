@@ -263,3 +263,26 @@ def gone_page(links: Links, iri: str, replacement: str | None) -> str:
     link = v.link_to(links, replacement) if replacement else None
     return render("gone.html", meta=meta, iri=iri, replacement=link, guess=_guess(iri),
                   lists=[v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()])
+
+
+#: The titles of the error pages browsers are shown, by HTTP status.
+ERROR_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable",
+                410: "Gone", 413: "Request too large", 414: "Address too long", 422: "Invalid parameters",
+                431: "Headers too large", 500: "Server error", 502: "Bad gateway", 503: "Unavailable",
+                504: "Gateway timeout"}
+
+
+def error_page(status: int, message: str | list[str], *, title: str | None = None, path: str = "") -> str:
+    """The HTML page of an error (an unknown path, a method not allowed, …) on the site's layout.
+
+    ``message``: what went wrong, a paragraph per item; ``path``: the path asked for, its last
+    segment offered as a search.
+
+    >>> page = error_page(404, "Nothing is served at /nope.", path="/nope")
+    >>> '<html lang="en">' in page and "<title>Not found — Sahel Harm Graph</title>" in page and 'value="nope"' in page
+    True
+    """
+    lines = [message] if isinstance(message, str) else message
+    guess = path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ") if path else ""
+    return render("error.html", meta=None, status=status, title=title or ERROR_TITLES.get(status, "Error"),
+                  message=lines, guess=guess, lists=[v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()])

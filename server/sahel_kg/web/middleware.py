@@ -22,6 +22,8 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sahel_kg.metrics import Metrics
+from sahel_kg.pages.render import error_page
+from sahel_kg.rdf.formats import wants_html
 from sahel_kg.settings import Settings
 from sahel_kg.store.deadlines import page_deadline
 from sahel_kg.store.status import CURRENT
@@ -46,8 +48,15 @@ def preflight_headers(request_headers: dict[bytes, bytes]) -> list[tuple[bytes, 
     return headers
 
 
-async def send_noncanonical(send: Send, status: int, detail: str) -> None:
-    """301 to the canonical path (``detail``), or 404 saying why (see :mod:`sahel_kg.web.canonical`)."""
+async def send_noncanonical(send: Send, status: int, detail: str, *, browser: bool = False, path: str = "") -> None:
+    """301 to the canonical path (``detail``), or 404 saying why (see :mod:`sahel_kg.web.canonical`):
+    an HTML page for a browser, plain text for other clients."""
+    if status != 301 and browser:
+        page = error_page(status, [f"Nothing is served at {path}.", f"{detail[:1].upper()}{detail[1:]}."]).encode()
+        await send({"type": "http.response.start", "status": status, "headers": [
+            (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(page)).encode())]})
+        await send({"type": "http.response.body", "body": page})
+        return
     if status != 301:
         await send_plain(send, status, detail)
         return
@@ -106,10 +115,12 @@ class Edge:
             await send_plain(send, *refused)
             return None
         noncanonical = canonical_answer(scope.get("raw_path") or b"", scope.get("query_string", b""))
-        if noncanonical:
-            await send_noncanonical(send, *noncanonical)
-            return None
         headers = dict(scope.get("headers", []))
+        if noncanonical:
+            browser = wants_html(headers.get(b"accept", b"").decode("latin-1") or None)
+            await send_noncanonical(send, *noncanonical, browser=browser,
+                                    path=(scope.get("raw_path") or b"").decode("latin-1"))
+            return None
         if b"origin" not in headers:
             return False
         if scope.get("method") == "OPTIONS" and b"access-control-request-method" in headers:

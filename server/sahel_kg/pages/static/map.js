@@ -14,15 +14,16 @@
     Array.prototype.forEach.call(boxes, function (box) {
       var lat = parseFloat(box.dataset.lat), lon = parseFloat(box.dataset.lon);
       if (isNaN(lat) || isNaN(lon) || !window.L) { return; }
-      var text = box.innerHTML;
+      // the map goes above the box's text (the coordinates and the link), which stays for everyone
+      var canvas = document.createElement("div");
+      canvas.className = "map-canvas";
+      box.insertBefore(canvas, box.firstChild);
       box.classList.add("enhanced");
-      box.innerHTML = "";
-      var map = window.L.map(box).setView([lat, lon], 7);
+      var map = window.L.map(canvas).setView([lat, lon], 7);
       window.L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
         maxZoom: 18, attribution: "&copy; OpenStreetMap contributors"
       }).addTo(map);
       window.L.marker([lat, lon]).addTo(map).bindPopup(box.dataset.label || "");
-      box.setAttribute("data-fallback", text.length);
     });
   };
   document.head.appendChild(script);

@@ -41,6 +41,7 @@ from sahel_kg.settings import Settings
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.deadlines import no_deadline
 from sahel_kg.web.deps import BackendDep, SettingsDep, get_links
+from sahel_kg.web.errors import error_response
 from sahel_kg.web.routes.entities import SUFFIXES, link_header, without_body
 
 router = APIRouter()
@@ -117,7 +118,7 @@ def void_file(ext: str, request: Request, backend: BackendDep, settings: Setting
               cache: DiscoveryDep) -> Response:
     """The VoID description in the format its suffix names."""
     if ext not in SUFFIXES:
-        return without_body(request, PlainTextResponse("no such format\n", 404))
+        return without_body(request, error_response(request, 404, f"no such format: .{ext}"))
     return without_body(request, _void(request, backend, settings, cache, ext))
 
 
@@ -129,12 +130,12 @@ def dumps_index(request: Request, backend: BackendDep, settings: SettingsDep, ca
 
 
 @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], name="dump")
-def dump(name: str, backend: BackendDep, settings: SettingsDep, cache: DiscoveryDep) -> Response:
+def dump(name: str, request: Request, backend: BackendDep, settings: SettingsDep, cache: DiscoveryDep) -> Response:
     """A full dump, as a gzip file to save (not a compressed transfer of its content)."""
     ensure_dumps(cache, backend, settings)
     found = cache.dumps.get(name)
     if found is None:
-        return PlainTextResponse(f"no such dump; there are: {', '.join(sorted(cache.dumps))}\n", 404)
+        return without_body(request, error_response(request, 404, f"no such dump; there are: {', '.join(sorted(cache.dumps))}"))
     return FileResponse(found.path, media_type="application/gzip", filename=found.name,
                         headers={"Cache-Control": "public, max-age=3600"})
 

@@ -34,6 +34,7 @@ from sahel_kg.rdf.xml_chars import forbidden_in_xml, is_xml_media_type, not_repr
 from sahel_kg.settings import Settings
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.web.deps import BackendDep, SettingsDep, get_backend, get_links
+from sahel_kg.web.errors import error_response
 
 router = APIRouter()
 
@@ -180,7 +181,7 @@ def dereference(request: Request, backend: BackendDep, settings: SettingsDep) ->
     try:
         target = target_of(request, settings)
     except BadPath as bad:
-        return without_body(request, PlainTextResponse(bad.message + "\n", bad.status))
+        return without_body(request, error_response(request, bad.status, bad.message))
     headers = {"Link": link_header(target.iri, target.url)}
     offer = target.suffix or choose("graph", request.headers.get("accept"))
     if target.suffix is None:
