@@ -7,26 +7,17 @@ Screenshots go to a temporary folder, named in the test output.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from support.browsers import headless_chromium, require_chromium
 from support.servers import sahel_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = "/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else shutil.which("chromedriver")
-webdriver = pytest.importorskip("selenium.webdriver", reason="pip install selenium (in the test extras)")
-if not (CHROMIUM and DRIVER) and os.environ.get("SAHEL_KG_REQUIRE_BROWSER"):
-    pytest.fail("Chromium or chromedriver is missing and SAHEL_KG_REQUIRE_BROWSER is set (as in CI): "
-                "scripts/install-test-deps.sh should have installed them", pytrace=False)
-if not (CHROMIUM and DRIVER):
-    pytest.skip("Chromium or chromedriver is missing: run scripts/install-test-deps.sh as root, "
-                "or apt-get install chromium chromium-driver", allow_module_level=True)
+require_chromium()
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
@@ -51,16 +42,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Headless Chromium, isolated from the network services it would otherwise call."""
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}", "--window-size=1280,1600"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = headless_chromium(tmp_path_factory.mktemp("chromium-profile"), width=1280, height=1600)
     yield driver
     driver.quit()
 
