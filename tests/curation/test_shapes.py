@@ -200,6 +200,7 @@ def test_shared_runs_leave_no_violation_unassigned() -> None:
     assert {key for updates in shared_runs() for key in shared_run(updates)[1]} == set()
 
 
+@pytest.mark.slow  # it plans the shared runs: every example's update applied, about 7 s
 def test_most_examples_share_runs() -> None:
     """Those that change the ontology run alone: a few concept and term examples, not the rest."""
     alone = [name for name, update in [*PASSING.items(), *((c.name, c.update) for c in CASES)]
