@@ -17,7 +17,7 @@ string is still seen.
 
 The engine that evaluates (pyoxigraph 0.5, a PEG parser) reads some text
 differently from the grammar. What matters is what gets evaluated, so these
-readers follow the engine, and ``tests/test_sparql_text.py`` checks each point
+readers follow the engine, and ``tests/unit/test_sparql_text.py`` checks each point
 against it:
 
 1. ``<`` is less-than where an expression expects an operator
