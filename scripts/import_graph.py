@@ -42,7 +42,39 @@ def imported(tree: ast.AST, module: str, is_package: bool, known: set[str]) -> s
             submodules = {f"{base}.{alias.name}" for alias in node.names} & known
             # ``from pkg import module`` depends on the module; ``from module import name`` on the module
             found.update(submodules if len(submodules) == len(node.names) else {base, *submodules})
+    found.update(dynamic_imports(tree, package))
     return {name for name in found if name in known and name != module}
+
+
+#: Calls that import a module named by a string.
+DYNAMIC = {"import_module", "__import__"}
+
+
+def dynamic_imports(tree: ast.AST, package: str) -> set[str]:
+    """Modules imported by name through ``importlib.import_module("…")`` or ``__import__("…")``.
+
+    A relative name resolves against ``package`` (or the call's own package
+    argument); a name built at run time cannot be read and is not counted.
+    """
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        first = node.args[0]
+        if name not in DYNAMIC or not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+            continue
+        target = first.value
+        if target.startswith("."):
+            given = node.args[1] if len(node.args) > 1 else None
+            anchor = given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else package
+            level, rest = len(target) - len(target.lstrip(".")), target.lstrip(".")
+            parts = anchor.split(".")
+            target = ".".join(parts[: len(parts) - level + 1] + ([rest] if rest else []))
+        parts = target.split(".")
+        found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return found
 
 
 def graph() -> dict[str, set[str]]:

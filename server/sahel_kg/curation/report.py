@@ -20,8 +20,6 @@ Turtle syntax errors: 1 file(s) could not be read; shapes were not checked.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -483,21 +481,3 @@ def _tag_files(results: Graph, violations: list[Violation]) -> Graph:
     return results
 
 
-RENDERERS = {
-    "text": ValidationReport.to_text,
-    "turtle": ValidationReport.to_turtle,
-    "junit": ValidationReport.to_junit,
-}
-
-
-def write_report(report: ValidationReport, args: argparse.Namespace) -> int:
-    """Print or write the report in the format asked for; returns its exit code."""
-    output = RENDERERS[getattr(args, "format", "text") or "text"](report)
-    if getattr(args, "output", None):
-        Path(args.output).write_text(output + "\n", encoding="utf-8")
-        print(f"validation report written to {args.output}", file=sys.stderr)
-    else:
-        print(output)
-    if report.exit_code and getattr(args, "format", "text") != "text" and not getattr(args, "output", None):
-        print(f"validation failed (exit {report.exit_code})", file=sys.stderr)
-    return report.exit_code

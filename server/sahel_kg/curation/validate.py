@@ -8,6 +8,7 @@ pyshacl, and the report is written in the format asked for.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,7 +33,6 @@ from sahel_kg.curation.report import (
     load_project,
     union,
     violations_from,
-    write_report,
 )
 
 
@@ -87,3 +87,23 @@ def run_validate(args: argparse.Namespace) -> int:
     report = validate_project(settings.project_root, extra_files=list(getattr(args, "files", []) or []),
                               sources_dir=settings.sources_dir)
     return write_report(report, args)
+
+
+RENDERERS = {
+    "text": ValidationReport.to_text,
+    "turtle": ValidationReport.to_turtle,
+    "junit": ValidationReport.to_junit,
+}
+
+
+def write_report(report: ValidationReport, args: argparse.Namespace) -> int:
+    """Print or write the report in the format asked for; returns its exit code."""
+    output = RENDERERS[getattr(args, "format", "text") or "text"](report)
+    if getattr(args, "output", None):
+        Path(args.output).write_text(output + "\n", encoding="utf-8")
+        print(f"validation report written to {args.output}", file=sys.stderr)
+    else:
+        print(output)
+    if report.exit_code and getattr(args, "format", "text") != "text" and not getattr(args, "output", None):
+        print(f"validation failed (exit {report.exit_code})", file=sys.stderr)
+    return report.exit_code

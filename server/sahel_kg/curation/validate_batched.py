@@ -420,7 +420,7 @@ def run_validate_batched(args: argparse.Namespace) -> int:
     """``sahel-kg validate --batched``: the same report as ``validate``, in bounded memory."""
     import sys
 
-    from sahel_kg.curation.report import write_report
+    from sahel_kg.curation.validate import write_report
     from sahel_kg.settings import settings_of
 
     if getattr(args, "files", None):

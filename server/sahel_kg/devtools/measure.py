@@ -288,10 +288,6 @@ def search_queries(store_dir: Path, n: int = 300, seed: int = 11) -> list[str]:
 # ---------------------------------------------------------------- the corpus and its store
 
 
-def count_triples(store: pyoxigraph.Store) -> int:
-    return len(store)
-
-
 def build_for_bench(root: Path, pointer: Path) -> tuple[Path, float, int]:
     """Load the corpus the way ``sahel-kg build`` does (without validation); (store dir, seconds, triples)."""
     files = turtle_files(root)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
-log = logging.getLogger("sahel_kg.security")
+log = logging.getLogger(__name__)
 
 #: The one outside host place pages load the map library (Leaflet: script, styles, icons) from.
 MAP_LIBRARY_HOST = "https://unpkg.com"

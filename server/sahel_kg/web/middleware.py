@@ -1,7 +1,7 @@
 """The one middleware every HTTP request crosses: limits, canonical paths, CORS, headers, access log.
 
 Each concern lives in its own module — the size limits in
-:mod:`sahel_kg.web.limits`, one spelling per path in :mod:`sahel_kg.web.canonical`, the security headers in :mod:`sahel_kg.security`, the
+:mod:`sahel_kg.web.limits`, one spelling per path in :mod:`sahel_kg.web.canonical`, the security headers in :mod:`sahel_kg.web.headers`, the
 access log and metrics in :mod:`sahel_kg.web.observability` — and :class:`Edge`
 applies them in one pass, with one wrapper around ``send``. Four ASGI layers
 doing the same cost a quarter of a small query's time in the server.

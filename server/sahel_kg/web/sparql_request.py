@@ -12,7 +12,7 @@ fits in one chunk is sent as a plain response with a Content-Length; larger
 ones stream. Over an external store, :func:`sahel_kg.query.forwarding.forward`
 takes evaluation's place on the same threads. Before anything runs, a query
 that calls a SERVICE is refused unless federation is enabled and safe
-(:mod:`sahel_kg.security`).
+(:mod:`sahel_kg.query.federation`).
 """
 
 from __future__ import annotations
