@@ -40,17 +40,22 @@ def subjects(store: pyoxigraph.Store, predicate: str, obj: str | None = None) ->
     return {q.subject.value for q in store.quads_for_pattern(None, pyoxigraph.NamedNode(predicate), node)}
 
 
+def reaches(store: pyoxigraph.Store, start: str, goal: str, predicate: str) -> bool:
+    """Whether ``start`` is ``goal`` or reaches it by following ``predicate`` any number of times."""
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo += objects(store, node, predicate)
+    return False
+
+
 def within(store: pyoxigraph.Store, place: str, container: str) -> bool:
     """Whether ``place`` is ``container`` or lies in it, following geo:sfWithin up."""
-    seen, todo = set(), [place]
-    while todo:
-        p = todo.pop()
-        if p == container:
-            return True
-        if p not in seen:
-            seen.add(p)
-            todo += objects(store, p, "http://www.opengis.net/ont/geosparql#sfWithin")
-    return False
+    return reaches(store, place, container, "http://www.opengis.net/ont/geosparql#sfWithin")
 
 
 def totals(store: pyoxigraph.Store, claim: str) -> list[tuple[int | None, int | None, int | None]]:
@@ -144,15 +149,7 @@ def test_every_denial_by_the_malian_army_or_its_people_is_listed(project: Projec
 
 def within_affiliation(store: pyoxigraph.Store, actor: str, organisation: str) -> bool:
     """Whether ``actor`` is ``organisation`` or affiliated with it, at any remove."""
-    seen, todo = set(), [actor]
-    while todo:
-        a = todo.pop()
-        if a == organisation:
-            return True
-        if a not in seen:
-            seen.add(a)
-            todo += objects(store, a, "https://schema.org/affiliation")
-    return False
+    return reaches(store, actor, organisation, "https://schema.org/affiliation")
 
 
 # ---------------------------------------------------------------- claims about a place
