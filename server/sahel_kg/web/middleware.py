@@ -18,6 +18,7 @@ the methods the server has.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,6 +29,17 @@ from sahel_kg.settings import Settings
 from sahel_kg.store.deadlines import page_deadline
 from sahel_kg.store.status import CURRENT
 from sahel_kg.web.canonical import canonical_answer
+from sahel_kg.web.conditional import (
+    STATIC_CACHE,
+    RememberedHeaders,
+    code_fingerprint,
+    entity_tag,
+    is_taggable_answer,
+    not_modified_headers,
+    tag_matches,
+    with_cache_control,
+    with_tag,
+)
 from sahel_kg.web.headers import security_headers
 from sahel_kg.web.limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from sahel_kg.web.observability import record_request
@@ -36,6 +48,9 @@ ALLOWED_METHODS = b"GET, HEAD, POST, OPTIONS"
 #: Response headers a script on another origin may read.
 EXPOSED_HEADERS = b"Sahel-Result-Truncated, Sahel-Query-Timeout, Link, Content-Location, Retry-After"
 PREFLIGHT_MAX_AGE = b"86400"
+#: Paths whose answers may come from another endpoint when federation is on (never tagged then).
+FEDERATED_PATHS = ("/sparql", "/query", "/q/")
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def preflight_headers(request_headers: dict[bytes, bytes]) -> list[tuple[bytes, bytes]]:
@@ -68,12 +83,14 @@ async def send_noncanonical(send: Send, status: int, detail: str, *, browser: bo
 
 
 class Edge:
-    """ASGI middleware: request limits, CORS, security headers, access log and metrics."""
+    """ASGI middleware: request limits, CORS, conditional GETs, security headers, access log and metrics."""
 
     def __init__(self, app: ASGIApp, *, settings: Settings, metrics: Metrics, csp: str | None = None):
         self.app, self.settings, self.metrics = app, settings, metrics
         self.headers = security_headers(csp)
         self.names = {name for name, _ in self.headers}
+        self.remembered = RememberedHeaders()
+        self._code: str | None = None  # the package's fingerprint, read on the first tagged request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,12 +98,27 @@ class Edge:
             return
         started, status, responded, cors = time.perf_counter(), 500, False, False
         data_status = CURRENT.set(getattr(getattr(scope.get("app"), "state", None), "data_status", None))  # for pages
+        tag: str | None = None
+        not_modified = False  # the client holds this answer: send its headers, drop its body
 
         async def edge_send(message: Message) -> None:
             nonlocal status, responded
             if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                if message["status"] == 200 and scope.get("path", "").startswith("/static/"):
+                    headers = with_cache_control(headers, STATIC_CACHE)
+                if tag is not None and is_taggable_answer(message["status"], headers):
+                    headers = with_tag(headers, tag)
+                    self.remembered.put(tag, not_modified_headers(headers))
+                    if not_modified:
+                        headers = not_modified_headers(headers)
+                        message = {"type": "http.response.start", "status": 304}
                 status, responded = message["status"], True
-                message = {**message, "headers": self._with_headers(message.get("headers", []), cors)}
+                message = {**message, "headers": self._with_headers(headers, cors)}
+            elif not_modified and status == 304:
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
             await send(message)
 
         try:
@@ -94,6 +126,15 @@ class Edge:
             if early is None:
                 return
             cors = early
+            tag = self._tag_for(scope)
+            if_none_match = dict(scope.get("headers", [])).get(b"if-none-match")
+            if tag is not None and if_none_match is not None and tag_matches(if_none_match, tag):
+                remembered = self.remembered.get(tag)
+                if remembered is not None:
+                    await edge_send({"type": "http.response.start", "status": 304, "headers": remembered})
+                    await edge_send({"type": "http.response.body", "body": b""})
+                    return
+                not_modified = True
             try:
                 with page_deadline(self.settings.page_timeout):  # the server's own queries for this request
                     await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
@@ -104,6 +145,24 @@ class Edge:
         finally:
             record_request(self.metrics, scope, status, time.perf_counter() - started)
             CURRENT.reset(data_status)
+
+    def _tag_for(self, scope: Scope) -> str | None:
+        """The entity tag of a GET or HEAD to a built store, or None when its answer is never tagged."""
+        path = scope.get("path", "")
+        if scope.get("method") not in ("GET", "HEAD") or path.startswith(("/-/", "/static/")):
+            return None
+        if self.settings.federation and path.startswith(FEDERATED_PATHS):
+            return None
+        state = getattr(scope.get("app"), "state", None)
+        store_dir = getattr(state, "store_dir", None)
+        if store_dir is None:
+            return None
+        if self._code is None:
+            self._code = code_fingerprint(PACKAGE_DIR)
+        status = getattr(state, "data_status", None)
+        current = status.summary().get("current") if status is not None else None
+        target = (scope.get("raw_path") or path.encode()) + b"?" + scope.get("query_string", b"")
+        return entity_tag(Path(store_dir).name, self._code, current, target, scope.get("headers", []))
 
     async def _answer_early(self, scope: Scope, send: Send) -> bool | None:
         """None when the request was answered here (a limit, a preflight); else whether it is cross-origin."""
