@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         description="Seconds the server may spend on its own queries for one page (entity pages, lists, "
         "search, VoID); past it the page answers 503 and its work stops before its next query.",
     )
+    response_cache_bytes: int = Field(
+        default=64 << 20, ge=0,
+        description="Bytes of answers (pages, small query results) kept in memory by entity tag over a "
+        "built store and sent again without running their route; 0 turns the cache off. Answers over "
+        "1 MiB are never kept.",
+    )
     query_timeout: float = Field(
         default=30.0,
         description="Seconds a query may run, serialization included; past it the query "

@@ -126,3 +126,36 @@ def test_a_caching_http_client_revalidates_against_the_real_server(
         assert held.status_code == 304 and held.content == b""
         head = http.head(INCIDENT, headers={"Accept": "text/turtle", "If-None-Match": first.headers["etag"]})
         assert head.status_code == 304
+
+
+def test_a_repeat_answer_comes_from_the_cache_unchanged(built: TestClient) -> None:
+    path = "/id/incident/aghazar-killings"
+    before = built.get("/-/health").json()["response_cache"]
+    first = built.get(path, headers={"Accept": "text/turtle"})
+    second = built.get(path, headers={"Accept": "text/turtle"})
+    after = built.get("/-/health").json()["response_cache"]
+    assert second.content == first.content and second.headers["etag"] == first.headers["etag"]
+    assert second.headers["content-type"] == first.headers["content-type"]
+    assert second.headers["content-security-policy"]  # the edge's headers, added again
+    assert after["hits"] >= before["hits"] + 1
+    assert 0 < after["bytes"] <= after["capacity_bytes"]
+    head = built.head(path, headers={"Accept": "text/turtle"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == first.headers["content-length"]
+
+
+def test_a_head_is_never_kept_as_the_answer_to_a_get(built: TestClient) -> None:
+    path = "/id/incident/northern-zembara-vehicle-executions"
+    assert built.head(path).content == b""
+    assert built.get(path).content  # not the empty body of the HEAD
+
+
+def test_the_cache_can_be_turned_off_and_is_bounded(store_pointer: Path) -> None:
+    with process_client(store_pointer, response_cache_bytes=0) as off:
+        off.get(INCIDENT)
+        assert off.get("/-/health").json()["response_cache"] is None
+        assert off.get(INCIDENT).headers["etag"]  # tags and 304s do not need the cache
+    with process_client(store_pointer, response_cache_bytes=20_000) as small:
+        for path in (INCIDENT, "/id/incident/aghazar-killings", "/", "/browse/incidents", "/.well-known/void"):
+            assert small.get(path).status_code == 200
+        assert small.get("/-/health").json()["response_cache"]["bytes"] <= 20_000

@@ -28,6 +28,7 @@ from sahel_kg.settings import Settings
 from sahel_kg.web import observability
 from sahel_kg.web.headers import plain_500
 from sahel_kg.web.middleware import Edge
+from sahel_kg.web.response_cache import ResponseCache
 
 
 def make_runner(settings: Settings, store_dir: Path | None, metrics: Metrics, *, remote: bool = False) -> Runner:
@@ -45,10 +46,12 @@ def make_runner(settings: Settings, store_dir: Path | None, metrics: Metrics, *,
 
 
 def install(app: FastAPI, settings: Settings, *, store_dir: Path | None, remote: bool = False) -> None:
-    """Add the runner, the metrics, the edge middleware, the catch-all handler and /-/ routes."""
+    """Add the runner, the metrics, the response cache, the edge middleware, the catch-all handler
+    and /-/ routes."""
     metrics = Metrics()
     app.state.metrics = metrics
     app.state.runner = make_runner(settings, store_dir, metrics, remote=remote)
-    app.add_middleware(Edge, settings=settings, metrics=metrics)
+    app.state.response_cache = ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
+    app.add_middleware(Edge, settings=settings, metrics=metrics, cache=app.state.response_cache)
     app.add_exception_handler(Exception, plain_500)
     app.include_router(observability.router)

@@ -43,6 +43,7 @@ from sahel_kg.web.conditional import (
 from sahel_kg.web.headers import security_headers
 from sahel_kg.web.limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from sahel_kg.web.observability import record_request
+from sahel_kg.web.response_cache import KeptAnswer, ResponseCache
 
 ALLOWED_METHODS = b"GET, HEAD, POST, OPTIONS"
 #: Response headers a script on another origin may read.
@@ -85,8 +86,9 @@ async def send_noncanonical(send: Send, status: int, detail: str, *, browser: bo
 class Edge:
     """ASGI middleware: request limits, CORS, conditional GETs, security headers, access log and metrics."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings, metrics: Metrics, csp: str | None = None):
-        self.app, self.settings, self.metrics = app, settings, metrics
+    def __init__(self, app: ASGIApp, *, settings: Settings, metrics: Metrics, csp: str | None = None,
+                 cache: ResponseCache | None = None):
+        self.app, self.settings, self.metrics, self.cache = app, settings, metrics, cache
         self.headers = security_headers(csp)
         self.names = {name for name, _ in self.headers}
         self.remembered = RememberedHeaders()
@@ -100,15 +102,19 @@ class Edge:
         data_status = CURRENT.set(getattr(getattr(scope.get("app"), "state", None), "data_status", None))  # for pages
         tag: str | None = None
         not_modified = False  # the client holds this answer: send its headers, drop its body
+        keep = False  # a GET whose answer the cache may keep (decided again once it starts)
+        kept_headers: list[tuple[bytes, bytes]] = []
+        kept_body: list[bytes] = []
 
         async def edge_send(message: Message) -> None:
-            nonlocal status, responded
+            nonlocal status, responded, keep, kept_headers
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
                 if message["status"] == 200 and scope.get("path", "").startswith("/static/"):
                     headers = with_cache_control(headers, STATIC_CACHE)
+                keep = keep and tag is not None and is_taggable_answer(message["status"], headers)
                 if tag is not None and is_taggable_answer(message["status"], headers):
-                    headers = with_tag(headers, tag)
+                    headers = kept_headers = with_tag(headers, tag)
                     self.remembered.put(tag, not_modified_headers(headers))
                     if not_modified:
                         headers = not_modified_headers(headers)
@@ -119,6 +125,13 @@ class Edge:
                 if message.get("more_body", False):
                     return
                 message = {"type": "http.response.body", "body": b""}
+            elif keep and self.cache is not None and tag is not None:
+                kept_body.append(message.get("body", b""))
+                if sum(map(len, kept_body)) > self.cache.max_entry_bytes:
+                    keep = False
+                    kept_body.clear()
+                elif not message.get("more_body", False):
+                    self.cache.put(tag, kept_headers, b"".join(kept_body))
             await send(message)
 
         try:
@@ -135,6 +148,12 @@ class Edge:
                     await edge_send({"type": "http.response.body", "body": b""})
                     return
                 not_modified = True
+            elif tag is not None and self.cache is not None:
+                kept = self.cache.get(tag)
+                if kept is not None:
+                    await self._send_kept(edge_send, kept, head=scope.get("method") == "HEAD")
+                    return
+                keep = scope.get("method") == "GET"
             try:
                 with page_deadline(self.settings.page_timeout):  # the server's own queries for this request
                     await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
@@ -145,6 +164,12 @@ class Edge:
         finally:
             record_request(self.metrics, scope, status, time.perf_counter() - started)
             CURRENT.reset(data_status)
+
+    @staticmethod
+    async def _send_kept(send: Send, kept: KeptAnswer, *, head: bool) -> None:
+        """A kept answer, as its route sent it (without the body to a HEAD)."""
+        await send({"type": "http.response.start", "status": 200, "headers": kept.headers})
+        await send({"type": "http.response.body", "body": b"" if head else kept.body})
 
     def _tag_for(self, scope: Scope) -> str | None:
         """The entity tag of a GET or HEAD to a built store, or None when its answer is never tagged."""

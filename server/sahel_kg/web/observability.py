@@ -115,5 +115,7 @@ async def health(request: Request) -> Response:
         store.update(kind="remote", reachable=store_ok)
     data = await asyncio.to_thread(state.data_status.summary) if hasattr(state, "data_status") else None
     # A stale store still answers: health stays 200 and says so, for people, not for restarts.
-    body = {"status": "ok" if ok else "unavailable", "store": store, "workers": workers, "data": data}
+    cache = getattr(state, "response_cache", None)
+    body = {"status": "ok" if ok else "unavailable", "store": store, "workers": workers, "data": data,
+            "response_cache": cache.summary() if cache is not None else None}
     return JSONResponse(body, 200 if ok else 503, headers={"Cache-Control": "no-store"})
