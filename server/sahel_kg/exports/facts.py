@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from sahel_kg.labels import RDFS_LABEL, best_label
+from sahel_kg.labels import best_label
 from sahel_kg.namespaces import BASE
+from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.store.backend import GraphBackend
 
 #: IRIs named in one VALUES block: small enough for any SPARQL store's query length.
@@ -100,13 +101,13 @@ def fetch(backend: GraphBackend, facts: Facts, iris: Iterable[str]) -> list[str]
         query = (f"SELECT ?s ?p ?o ?bp ?bo WHERE {{ VALUES ?s {{ {_values_block(chunk)} }} ?s ?p ?o "
                  "OPTIONAL { FILTER(isBlank(?o)) ?o ?bp ?bo } }")
         for row in backend.select(query):
-            subject, prop, obj = row["s"].value, row["p"].value, _value(row["o"], scope)
+            subject, prop, obj = value_of(row["s"]), value_of(row["p"]), _value(row["o"], scope)
             if obj is None:
                 continue
             facts.add(subject, prop, obj)
             inner, inner_prop = _value(row.get("bo"), scope), row.get("bp")
             if obj.kind == "blank" and inner is not None and inner_prop is not None:
-                facts.add(obj.text, inner_prop.value, inner)
+                facts.add(obj.text, value_of(inner_prop), inner)
         facts.fetched.update(chunk)
     return todo
 
@@ -140,5 +141,5 @@ def subjects_of(backend: GraphBackend, prop: str, objects: list[str]) -> list[tu
     for start in range(0, len(objects), VALUES_CHUNK):
         chunk = objects[start:start + VALUES_CHUNK]
         query = f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?o {{ {_values_block(chunk)} }} ?s <{prop}> ?o FILTER(isIRI(?s)) }}"
-        pairs += [(row["s"].value, row["o"].value) for row in backend.select(query)]
+        pairs += [(value_of(row["s"]), value_of(row["o"])) for row in backend.select(query)]
     return sorted(pairs)

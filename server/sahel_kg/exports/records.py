@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sahel_kg.exports.facts import Facts, fetch_around, subjects_of
 from sahel_kg.labels import RDF_TYPE
 from sahel_kg.namespaces import GEO, OA, PREFIXES, SEM, SHG, local_name
+from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.store.backend import GraphBackend
 
 #: Incidents read per batch: bounds the memory of an export, whatever the store's size.
@@ -281,7 +282,7 @@ def incident_iris(backend: GraphBackend, after: str = "", limit: int = BATCH) ->
     """Up to ``limit`` incident IRIs that sort after ``after``, in order."""
     bound = f'FILTER(STR(?i) > "{after}")' if after else ""
     query = f"SELECT DISTINCT ?i WHERE {{ ?i a <{SHG}Incident> {bound} }} ORDER BY STR(?i) LIMIT {limit}"
-    return [row["i"].value for row in backend.select(query)]
+    return [value_of(row["i"]) for row in backend.select(query)]
 
 
 def incident_records(backend: GraphBackend, batch: int = BATCH) -> Iterator[IncidentRecord]:
