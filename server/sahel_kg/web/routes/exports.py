@@ -85,10 +85,18 @@ def table_response(kind: str, columns: Sequence[str], rows: list[list[str]], fil
 
 
 def _streamed(backend: GraphBackend, write: Writer) -> Iterator[bytes]:
-    """The export's chunks as UTF-8, computed without a page deadline (the file grows with the store)."""
-    with no_deadline():
-        for chunk in write(backend):
-            yield chunk.encode("utf-8")
+    """The export's chunks as UTF-8, computed without a page deadline (the file grows with the store).
+
+    Each chunk is computed on its own call from the response, each in a copy of
+    the request's context: the deadline is lifted for each, not once around all.
+    """
+    chunks = write(backend)
+    while True:
+        with no_deadline():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk.encode("utf-8")
 
 
 @router.api_route("/exports", methods=["GET", "HEAD"], name="exports", response_class=HTMLResponse)
