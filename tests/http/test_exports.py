@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -149,3 +150,9 @@ def test_the_command_says_to_build_first_when_there_is_no_store(fixture_root: Pa
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(fixture_root), "export", "acled", "--store", str(tmp_path / "none")]) == 2
     assert "sahel-kg build" in capsys.readouterr().err
+
+
+def test_the_incident_page_offers_its_claims_as_csv_and_other_pages_do_not(client: TestClient) -> None:
+    page = client.get(f"/id/incident/{INCIDENT}", headers={"Accept": "text/html"}).text
+    assert re.search(rf'<a href="[^"]*/id/incident/{INCIDENT}\.csv" rel="alternate" type="text/csv">', page)
+    assert 'type="text/csv"' not in client.get("/id/place/kossiba", headers={"Accept": "text/html"}).text
