@@ -7,8 +7,9 @@ included (a claim's counts, quotes and qualified influences), then of the
 IRIs those statements point at, and so on for a fixed number of hops.
 
 >>> f = Facts()
->>> f.add("http://e/a", RDFS_LABEL, Value("A", "en"))
->>> f.add("http://e/a", RDFS_LABEL, Value("Â", "fr"))
+>>> label = "http://www.w3.org/2000/01/rdf-schema#label"
+>>> f.add("http://e/a", label, Value("A", "en"))
+>>> f.add("http://e/a", label, Value("Â", "fr"))
 >>> f.label("http://e/a"), f.label("http://e/none")
 ('A', '')
 """
