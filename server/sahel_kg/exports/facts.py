@@ -62,6 +62,20 @@ class Facts:
         self.by_subject: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
         self.fetched: set[str] = set()
 
+    def only_under(self, prefix: str) -> Facts:
+        """A copy holding only what was read about IRIs under ``prefix`` (with their blank nodes)."""
+        kept = Facts()
+        for subject in [s for s in self.fetched if s.startswith(prefix)]:
+            for prop, values in self.by_subject.get(subject, {}).items():
+                for value in values:
+                    kept.add(subject, prop, value)
+                    if value.kind == "blank":
+                        for inner_prop, inner in self.by_subject.get(value.text, {}).items():
+                            for v in inner:
+                                kept.add(value.text, inner_prop, v)
+            kept.fetched.add(subject)
+        return kept
+
     def add(self, subject: str, prop: str, value: Value) -> None:
         """Record one statement (duplicates are kept once)."""
         values = self.by_subject[subject][prop]
@@ -99,8 +113,9 @@ def fetch(backend: GraphBackend, facts: Facts, iris: Iterable[str]) -> list[str]
     for start in range(0, len(todo), VALUES_CHUNK):
         chunk = todo[start:start + VALUES_CHUNK]
         scope = chunk[0]
-        query = (f"SELECT ?s ?p ?o ?bp ?bo WHERE {{ VALUES ?s {{ {_values_block(chunk)} }} ?s ?p ?o "
-                 "OPTIONAL { FILTER(isBlank(?o)) ?o ?bp ?bo } }")
+        # a UNION, not an OPTIONAL: the store would read every object's statements before filtering
+        query = (f"SELECT ?s ?p ?o ?bp ?bo WHERE {{ VALUES ?s {{ {_values_block(chunk)} }} "
+                 "{ ?s ?p ?o } UNION { ?s ?p ?o FILTER(isBlank(?o)) ?o ?bp ?bo } }")
         for row in backend.select(query):
             subject, prop, obj = value_of(row["s"]), value_of(row["p"]), _value(row["o"], scope)
             if obj is None:

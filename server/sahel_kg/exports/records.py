@@ -1,8 +1,8 @@
 """Incidents and the claims about them, read from the graph into plain records, a batch at a time.
 
 :func:`incident_records` walks every ``shg:Incident`` in IRI order, :data:`BATCH`
-at a time (keyset paging: each page asks for IRIs after the last one seen, so
-no page costs more than the first), and yields one :class:`IncidentRecord` per
+at a time (the IRIs read once, as strings; the facts of each batch read with a
+few ``VALUES`` queries and let go), and yields one :class:`IncidentRecord` per
 incident with its :class:`ClaimRecord` list. Nothing is summarised here: the
 export modules apply their own rules (:mod:`sahel_kg.exports.fatalities`).
 """
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from sahel_kg.exports.facts import Facts, fetch_around, subjects_of
 from sahel_kg.labels import RDF_TYPE
-from sahel_kg.namespaces import GEO, OA, PREFIXES, SEM, SHG, local_name
+from sahel_kg.namespaces import GEO, OA, PREFIXES, SEM, SHG, VOCAB, local_name
 from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.store.backend import GraphBackend
 
-#: Incidents read per batch: bounds the memory of an export, whatever the store's size.
+#: Incidents read per batch: with the list of incident IRIs, bounds the memory of an export.
 BATCH = 200
 PROV = PREFIXES["prov"]
 DCT = PREFIXES["dcterms"]
@@ -257,9 +257,9 @@ def incident_record(facts: Facts, iri: str) -> IncidentRecord:
     )
 
 
-def records_for(backend: GraphBackend, iris: list[str]) -> list[IncidentRecord]:
-    """The records of these incidents, claims included, in the order given."""
-    facts = Facts()
+def records_for(backend: GraphBackend, iris: list[str], facts: Facts | None = None) -> list[IncidentRecord]:
+    """The records of these incidents, claims included, in the order given (``facts``: what is already read)."""
+    facts = facts if facts is not None else Facts()
     fetch_around(backend, facts, iris, hops=3)  # place → region → country
     about = subjects_of(backend, SHG + "about", iris)
     claims = [c for c, _ in about]
@@ -278,19 +278,27 @@ def records_for(backend: GraphBackend, iris: list[str]) -> list[IncidentRecord]:
     return records
 
 
-def incident_iris(backend: GraphBackend, after: str = "", limit: int = BATCH) -> list[str]:
-    """Up to ``limit`` incident IRIs that sort after ``after``, in order."""
-    bound = f'FILTER(STR(?i) > "{after}")' if after else ""
-    query = f"SELECT DISTINCT ?i WHERE {{ ?i a <{SHG}Incident> {bound} }} ORDER BY STR(?i) LIMIT {limit}"
+def incident_iris(backend: GraphBackend) -> list[str]:
+    """Every incident IRI, in order: one query, kept as plain strings (about 100 bytes an incident).
+
+    One sorted read, not a keyset page per batch: each page would sort the rest
+    of the incidents again.
+    """
+    query = f"SELECT DISTINCT ?i WHERE {{ ?i a <{SHG}Incident> }} ORDER BY STR(?i)"
     return [value_of(row["i"]) for row in backend.select(query)]
 
 
 def incident_records(backend: GraphBackend, batch: int = BATCH) -> Iterator[IncidentRecord]:
-    """Every incident's record, in IRI order, read ``batch`` incidents at a time."""
-    after = ""
-    while iris := incident_iris(backend, after, batch):
-        yield from records_for(backend, iris)
-        after = iris[-1]
+    """Every incident's record, in IRI order, read ``batch`` incidents at a time.
+
+    What the vocabularies say (labels of types, stances, qualifiers) is read once
+    and kept across batches; everything else is read per batch and let go.
+    """
+    iris = incident_iris(backend)
+    kept = Facts()
+    for start in range(0, len(iris), batch):
+        kept = kept.only_under(VOCAB)
+        yield from records_for(backend, iris[start:start + batch], kept)
 
 
 def is_incident(backend: GraphBackend, iri: str) -> bool:
