@@ -257,3 +257,61 @@ def test_ged_row_has_as_many_cells_as_columns(synthetic: tuple[EmbeddedBackend, 
     for record in incident_records(backend, batch=7):
         assert len(ged.row(record)) == len(ged.COLUMNS) and len(acled.row(record)) == len(acled.COLUMNS)
         assert all(len(r) == len(claims.COLUMNS) for r in claims.rows(record))
+
+
+# ---------------------------------------------------------------- precision codes, case by case
+
+def _incident(begin: str | None, end: str | None, tprec: str, pprec: str = "", place_prec: str = "") -> IncidentRecord:
+    from sahel_kg.exports.records import PlaceStep
+    places = [PlaceStep("x/p", "P", place_prec, None, None)] if place_prec else []
+    return IncidentRecord("x/i", "", "", None, None, begin, end, tprec, pprec, places)
+
+
+@pytest.mark.parametrize(("begin", "end", "tprec", "acled_code", "ged_code"), [
+    ("2024-05-19", "2024-05-19", "day", "1", "1"),
+    ("2024-06-20", "2024-06-23", "day", "2", "2"),
+    ("2024-06-20", "2024-06-26", "day", "2", "3"),
+    ("2024-06-20", "2024-06-29", "day", "3", "4"),
+    ("2024-01-01", "2024-01-31", "month", "3", "4"),
+    ("2024-01-01", "2024-12-31", "year", "", "5"),
+    ("2021-01-01", "2024-12-31", "multi-year", "", ""),
+    (None, "2024-12-31", "unknown", "", ""),
+])
+def test_time_precision_codes(begin: str | None, end: str | None, tprec: str, acled_code: str, ged_code: str) -> None:
+    incident = _incident(begin, end, tprec)
+    assert str(acled.time_precision(incident) or "") == acled_code
+    assert str(ged.date_prec(incident) or "") == ged_code
+
+
+@pytest.mark.parametrize(("pprec", "place_prec", "acled_code", "ged_code"), [
+    ("village", "village", "1", "1"), ("town", "town", "1", "1"), ("area", "village", "2", "2"),
+    ("area", "area", "3", "5"), ("region", "region", "3", "4"), ("country", "country", "", "6"),
+    ("supranational", "supranational", "", ""), ("", "", "", ""),
+])
+def test_place_precision_codes(pprec: str, place_prec: str, acled_code: str, ged_code: str) -> None:
+    incident = _incident(None, None, "", pprec, place_prec)
+    assert str(acled.geo_precision(incident) or "") == acled_code
+    assert str(ged.where_prec(incident) or "") == ged_code
+
+
+def test_unknowns_stay_empty_never_zero() -> None:
+    """An incident with no claims, no dates and no place: every computed column of both files is empty."""
+    incident = _incident(None, None, "")
+    a = dict(zip(acled.COLUMNS, acled.row(incident), strict=True))
+    g = dict(zip(ged.COLUMNS, ged.row(incident), strict=True))
+    assert a["fatalities"] == a["event_date"] == a["inter1"] == a["actor1"] == a["latitude"] == ""
+    assert g["low"] == g["best"] == g["high"] == g["deaths_civilians"] == g["deaths_unknown"] == g["date_prec"] == ""
+    assert g["number_of_sources"] == "0"
+
+
+def test_unquantified_and_subtotal_and_denied_counts_give_no_figure() -> None:
+    from sahel_kg.exports.fatalities import acled_fatalities, ged_estimates, toll_counts
+    unq = Count("killed", Term("x/unquantified", ""), None, None, None, False)
+    part = Count("killed", Term("x/exact", ""), 4, 4, 4, True)
+    denied = Count("killed", Term("x/exact", ""), 2, 2, 2, False)
+    def claim(stance: str, *counts: Count) -> ClaimRecord:
+        return ClaimRecord("c", "", [], [], [], Term("x/" + stance, stance), list(counts), [], [], [], [], [], [],
+                           None, [])
+    tolls = toll_counts([claim("alleges", unq, part), claim("denies", denied)])
+    assert tolls == [unq]
+    assert acled_fatalities(tolls) is None and ged_estimates(tolls) == (None, None, None)
