@@ -16,6 +16,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 
 from sahel_kg.cli import main
 from sahel_kg.exports.registry import EXPORTS
+from sahel_kg.store.backend import EmbeddedBackend
+from support.apps import make_client
 from support.project_data import select
 
 SHG = "https://w3id.org/sahel-harm/ontology/"
@@ -156,3 +158,12 @@ def test_the_incident_page_offers_its_claims_as_csv_and_other_pages_do_not(clien
     page = client.get(f"/id/incident/{INCIDENT}", headers={"Accept": "text/html"}).text
     assert re.search(rf'<a href="[^"]*/id/incident/{INCIDENT}\.csv" rel="alternate" type="text/csv">', page)
     assert 'type="text/csv"' not in client.get("/id/place/kossiba", headers={"Accept": "text/html"}).text
+
+
+def test_a_long_export_is_not_cut_by_the_page_deadline(store: pyoxigraph.Store) -> None:
+    """A page deadline far shorter than the export: the file still comes whole, while a page is stopped."""
+    with make_client(store, page_timeout=1e-6) as short:
+        r = short.get("/exports/claims.csv")
+        whole = "".join(EXPORTS["claims"].write(EmbeddedBackend(store)))
+        assert r.status_code == 200 and r.text == whole
+        assert short.get("/browse/incidents").status_code == 503
