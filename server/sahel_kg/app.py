@@ -36,6 +36,7 @@ from sahel_kg.store.status import DataStatus
 from sahel_kg.web import errors, hardening
 from sahel_kg.web.routes import discovery
 from sahel_kg.web.routes import entities as dereference
+from sahel_kg.web.routes import exports as export_routes
 from sahel_kg.web.routes import pages as pages_routes
 from sahel_kg.web.routes import query_page as query_routes
 from sahel_kg.web.routes import sparql as sparql_routes
@@ -111,5 +112,6 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.include_router(dereference.router)
     app.include_router(discovery.router)
     app.include_router(pages_routes.router)
+    app.include_router(export_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -65,6 +65,24 @@ def _synth(args: argparse.Namespace) -> int:
     return run_synth(args)
 
 
+def _export_table(args: argparse.Namespace) -> int:
+    from sahel_kg.exports.command import run_export
+
+    return run_export(args)
+
+
+#: What ``sahel-kg export NAME`` can write: name → (help, handler). Adding an export is one line.
+EXPORTS: dict[str, tuple[str, Handler]] = {
+    "acled": ("ACLED-shaped events, one row per incident (CSV)", _export_table),
+    "ucdp-ged": ("UCDP-GED-shaped events, one row per incident (CSV)", _export_table),
+    "claims": ("every claim about every incident, one row each (CSV)", _export_table),
+}
+
+
+def _export(args: argparse.Namespace) -> int:
+    return EXPORTS[args.name][1](args)
+
+
 def _store_url_options(p: argparse.ArgumentParser) -> None:
     """Options naming an external SPARQL store (credentials come from SAHEL_KG_STORE_* only)."""
     p.add_argument("--store-url", default=None, help="SPARQL query endpoint of an external store to use instead of the embedded one")
@@ -129,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="load the data even if the shapes find violations (never unreadable Turtle)")
     _store_url_options(p)
     p.set_defaults(handler=_serve)
+
+    p = sub.add_parser("export", help="write an export of the built store: " + ", ".join(EXPORTS))
+    p.add_argument("name", choices=list(EXPORTS), metavar="NAME",
+                   help="; ".join(f"{name}: {what}" for name, (what, _) in EXPORTS.items()))
+    p.add_argument("--out", "-o", type=Path, default=None, help="file to write (default: standard output)")
+    p.add_argument("--store", type=Path, default=None, help="store pointer (default: SAHEL_KG_STORE, else var/store)")
+    _store_url_options(p)
+    p.set_defaults(handler=_export)
 
     p = sub.add_parser("synth", help="write a synthetic corpus (a project root using this checkout's ontology and shapes)")
     p.add_argument("--incidents", type=int, required=True, help="number of incidents to generate")

@@ -282,7 +282,8 @@ def test_head_has_canonical_and_alternates(aghazar: BeautifulSoup) -> None:
     assert url == "http://localhost:8000/id/incident/aghazar-killings"
     alternates = {link["type"]: link["href"] for link in aghazar.find_all("link", rel="alternate")}
     assert alternates == {"text/turtle": url + ".ttl", "application/ld+json": url + ".jsonld",
-                          "application/n-triples": url + ".nt", "application/rdf+xml": url + ".rdf"}
+                          "application/n-triples": url + ".nt", "application/rdf+xml": url + ".rdf",
+                          "text/csv": url + ".csv"}  # an incident's claims as a table
     for tag in ("header", "nav", "main", "article"):
         assert aghazar.find(tag), tag
     nav = [text(a) for a in aghazar.find("nav").find_all("a")]

@@ -16,7 +16,7 @@ import pytest
 BOTH_BACKENDS = {"test_sparql_protocol", "test_w3c_protocol", "test_query_page", "test_pages",
                  "test_dereferencing", "test_discovery", "test_ssrf", "test_jsonld",
                  "test_follow_your_nose", "test_canonical_paths", "test_link_crawl",
-                 "test_keywords_never_change_answers"}
+                 "test_keywords_never_change_answers", "test_exports"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -12,6 +12,7 @@ turns the figures, the dumps and the settings into the VoID graph served at
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph
@@ -111,8 +112,32 @@ def _dump_triples(dump: Dump, url: str) -> list[pyoxigraph.Triple]:
     ]
 
 
-def void_triples(stats: Statistics, dumps: list[Dump], settings: Settings) -> list[pyoxigraph.Triple]:
-    """The VoID description of the dataset."""
+@dataclass(frozen=True)
+class TableDump:
+    """An export of the dataset as a table (``/exports/…``): where it is, its media type, what it holds."""
+
+    path: str  # below the public base URL, e.g. "exports/acled.csv"
+    media_type: str
+    title: str
+    description: str
+
+
+def _table_triples(table: TableDump, url: str) -> list[pyoxigraph.Triple]:
+    dct, en = PREFIXES["dcterms"], "en"
+    return [
+        _t(DATASET, VOID + "dataDump", _iri(url)),
+        _t(DATASET, DCAT + "distribution", _iri(url)),
+        _t(url, PREFIXES["rdf"] + "type", _iri(DCAT + "Distribution")),
+        _t(url, DCAT + "downloadURL", _iri(url)),
+        _t(url, DCAT + "mediaType", _iri(IANA + table.media_type)),
+        _t(url, dct + "title", pyoxigraph.Literal(table.title, language=en)),
+        _t(url, dct + "description", pyoxigraph.Literal(table.description, language=en)),
+    ]
+
+
+def void_triples(stats: Statistics, dumps: list[Dump], settings: Settings,
+                 tables: Sequence[TableDump] = ()) -> list[pyoxigraph.Triple]:
+    """The VoID description of the dataset, its full dumps and its table exports (``tables``)."""
     base, dct, en = settings.public_base_url, PREFIXES["dcterms"], "en"
     out = [
         _t(DATASET, PREFIXES["rdf"] + "type", _iri(VOID + "Dataset")),
@@ -141,4 +166,6 @@ def void_triples(stats: Statistics, dumps: list[Dump], settings: Settings) -> li
                 _t(graph, VOID + "dataDump", _iri(settings.local_url(graph) + ".nq"))]
     for dump in dumps:
         out += _dump_triples(dump, f"{base}dumps/{dump.name}")
+    for table in tables:
+        out += _table_triples(table, base + table.path)
     return out

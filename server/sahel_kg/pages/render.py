@@ -241,6 +241,22 @@ def dumps_page(links: Links, dumps: list[Any]) -> str:
     return render("dumps.html", meta=meta, dumps=items)
 
 
+@dataclass(frozen=True)
+class ExportItem:
+    """One row of the exports page."""
+
+    name: str
+    filename: str
+    href: str
+    title: str
+    description: str
+
+
+def exports_page(links: Links, exports: list[ExportItem]) -> str:
+    """The page listing the CSV exports (``/exports``)."""
+    return render("exports.html", meta=page_meta(links, "/exports", "Exports", "Exports"), exports=exports)
+
+
 def _guess(iri: str) -> str:
     """Words to search for, from the last segment of an IRI.
 

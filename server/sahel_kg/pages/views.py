@@ -29,6 +29,8 @@ SHG, PROV, SEM, GEO = P["shg"], P["prov"], P["sem"], P["geo"]
 DCT, SCHEMA, SKOS, RDFS = P["dcterms"], P["schema"], P["skos"], P["rdfs"]
 RDF_FORMATS = (("text/turtle", ".ttl", "Turtle"), ("application/ld+json", ".jsonld", "JSON-LD"),
                ("application/n-triples", ".nt", "N-Triples"), ("application/rdf+xml", ".rdf", "RDF/XML"))
+#: An incident is also served as the table of the claims about it (``/id/incident/{slug}.csv``).
+CLAIMS_CSV = ("text/csv", ".csv", "CSV (its claims)")
 FRIENDLY_PROPS = {
     SEM + "hasEarliestBeginTimeStamp": "earliest start", SEM + "hasLatestEndTimeStamp": "latest end",
     SHG + "earliestPublication": "earliest publication date", SHG + "latestPublication": "latest publication date",
@@ -118,7 +120,8 @@ def texts(resource: Resource, prop: str) -> list[str]:
 def meta_for(links: Links, iri: str, title: str, kind: str) -> Meta:
     """Head data for the page of ``iri``: canonical URL and RDF alternates."""
     url = links.local_url(iri)
-    return Meta(title, kind, url, iri, [Alternate(t, url + suffix, label) for t, suffix, label in RDF_FORMATS])
+    formats = RDF_FORMATS + ((CLAIMS_CSV,) if iri.startswith(BASE + "id/incident/") else ())
+    return Meta(title, kind, url, iri, [Alternate(t, url + suffix, label) for t, suffix, label in formats])
 
 
 def human_date(text: str | None) -> str:

@@ -38,10 +38,13 @@ class Offer:
     results_format: QueryResultsFormat | None = None
     rdf_format: RdfFormat | None = None
     aliases: tuple[str, ...] = ()  # other media types and names that select it
+    suffix: str | None = None  # file extension of a format that is neither RDF nor SPARQL results
 
     @property
     def extension(self) -> str:
         """File extension for downloads."""
+        if self.suffix:
+            return self.suffix
         fmt = self.results_format or self.rdf_format
         return fmt.file_extension if fmt is not None else "html"
 
@@ -75,6 +78,10 @@ GRAPH_OFFERS: tuple[Offer, ...] = (
     _g("n3", RdfFormat.N3, "N3"),
     HTML,
 )
+#: An incident's claims as a table (one row per claim), offered on incident IRIs only.
+CLAIMS_CSV = Offer("csv", "text/csv; charset=utf-8", "CSV (the claims, one per row)", suffix="csv")
+#: What an incident IRI is served as: its description in every RDF format, its claims as CSV, its page.
+INCIDENT_OFFERS: tuple[Offer, ...] = (*GRAPH_OFFERS[:-1], CLAIMS_CSV, HTML)
 OFFERS: dict[Kind, tuple[Offer, ...]] = {
     "solutions": RESULTS_OFFERS, "boolean": BOOLEAN_OFFERS, "graph": GRAPH_OFFERS,
 }
@@ -172,9 +179,20 @@ def choose(kind: Kind, accept: str | None, format_name: str | None = None) -> Of
     """The best offer for this kind of result, or None when nothing is acceptable."""
     if format_name:
         return by_name(kind, format_name)
+    return choose_among(OFFERS[kind], accept)
+
+
+def choose_among(offers: tuple[Offer, ...], accept: str | None) -> Offer | None:
+    """The best of ``offers`` for an Accept header (the first wins ties), or None when none is acceptable.
+
+    >>> choose_among(INCIDENT_OFFERS, "text/csv").name, choose_among(INCIDENT_OFFERS, "*/*").name
+    ('csv', 'ttl')
+    >>> choose_among(GRAPH_OFFERS, "text/csv") is None
+    True
+    """
     ranges = parse_accept(accept)
     best, best_q = None, 0.0
-    for offer in OFFERS[kind]:
+    for offer in offers:
         q = _quality(offer, ranges)
         if q > best_q:
             best, best_q = offer, q
@@ -196,4 +214,9 @@ def wants_html(accept: str | None, format_name: str | None = None) -> bool:
 
 def offered(kind: Kind) -> list[str]:
     """Media types offered for a kind of result, for 406 answers."""
-    return [_bare(o.media_type) for o in OFFERS[kind]]
+    return offered_among(OFFERS[kind])
+
+
+def offered_among(offers: tuple[Offer, ...]) -> list[str]:
+    """The media types of ``offers``, for 406 answers."""
+    return [_bare(o.media_type) for o in offers]

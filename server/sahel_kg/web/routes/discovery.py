@@ -29,9 +29,10 @@ import pyoxigraph
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
+from sahel_kg.exports.registry import EXPORTS
 from sahel_kg.linked_data.dumps import Dump, cache_folder, write_dumps
 from sahel_kg.linked_data.jsonld import cached_context, jsonld_body
-from sahel_kg.linked_data.void import DATASET, EXTRA_PREFIXES, Statistics, statistics, void_triples
+from sahel_kg.linked_data.void import DATASET, EXTRA_PREFIXES, Statistics, TableDump, statistics, void_triples
 from sahel_kg.namespaces import BASE, ENTITY_BASE
 from sahel_kg.pages import render as pages
 from sahel_kg.rdf.formats import HTML, choose, offered
@@ -93,7 +94,8 @@ def _void(request: Request, backend: GraphBackend, settings: Settings, cache: Di
                                  headers=headers)
     ensure_dumps(cache, backend, settings)
     assert cache.stats is not None
-    triples = void_triples(cache.stats, list(cache.dumps.values()), settings)
+    tables = [TableDump(f"exports/{e.filename}", e.media_type, e.title, e.description) for e in EXPORTS.values()]
+    triples = void_triples(cache.stats, list(cache.dumps.values()), settings, tables)
     if offer is HTML:
         html = pages.triples_page(get_links(request), DATASET, triples, title="The dataset", kind="Dataset description (VoID)",
                                   intro="What the dataset holds, graph by graph, and where to get all of it.",

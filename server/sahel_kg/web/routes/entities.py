@@ -4,12 +4,16 @@
 ``/vocab/…`` and ``/graph/…`` (see ``docs/uris.md``). One URL per thing, its
 format chosen by ``Accept`` (with q-values; a browser gets HTML, ``*/*``
 Turtle) or fixed by a suffix (``.ttl``, ``.jsonld``, ``.nt``, ``.nq``,
-``.trig``, ``.rdf``, ``.n3``, ``.html``) that overrides ``Accept``.
+``.trig``, ``.rdf``, ``.n3``, ``.html``) that overrides ``Accept``. An incident
+is also served as the table of the claims about it (``text/csv``, or ``.csv``);
+asking any other IRI for CSV is a 406.
 
 >>> split_suffix("id/place/kidal.ttl")
 ('id/place/kidal', 'ttl')
 >>> split_suffix("ontology/0.1.0")
 ('ontology/0.1.0', None)
+>>> split_suffix("id/incident/amassine-killings.csv")
+('id/incident/amassine-killings', 'csv')
 >>> print(link_header("https://w3id.org/sahel-harm/id/place/kidal", "http://h/id/place/kidal").split(", ")[0])
 <http://h/id/place/kidal.ttl>; rel="alternate"; type="text/turtle"
 """
@@ -24,11 +28,14 @@ import pyoxigraph
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from sahel_kg.exports import claims as claims_table
+from sahel_kg.exports.records import records_for
+from sahel_kg.exports.table import csv_chunks
 from sahel_kg.linked_data.describe import AREAS, MAX_PATH, Description, describe, iri_for_path, with_labels
 from sahel_kg.linked_data.jsonld import jsonld_body
-from sahel_kg.namespaces import BASE, GRAPH_BASE
+from sahel_kg.namespaces import BASE, ENTITY_BASE, GRAPH_BASE
 from sahel_kg.pages import render as pages
-from sahel_kg.rdf.formats import GRAPH_OFFERS, HTML, Offer, choose, offered
+from sahel_kg.rdf.formats import CLAIMS_CSV, GRAPH_OFFERS, HTML, INCIDENT_OFFERS, Offer, choose_among, offered_among
 from sahel_kg.rdf.serialize import serialize
 from sahel_kg.rdf.xml_chars import forbidden_in_xml, is_xml_media_type, not_representable
 from sahel_kg.settings import Settings
@@ -40,6 +47,9 @@ router = APIRouter()
 
 #: Suffix to offer: each format's file extension.
 SUFFIXES: dict[str, Offer] = {o.extension: o for o in GRAPH_OFFERS}
+#: Suffixes of an incident: the RDF formats and HTML, and its claims as CSV.
+INCIDENT_SUFFIXES: dict[str, Offer] = {**SUFFIXES, CLAIMS_CSV.extension: CLAIMS_CSV}
+INCIDENT_BASE = ENTITY_BASE + "incident/"
 _BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 
 
@@ -63,7 +73,7 @@ class Target:
 def split_suffix(path: str) -> tuple[str, str | None]:
     """The path without a known format suffix, and that suffix."""
     stem, dot, ext = path.rpartition(".")
-    if dot and "/" not in ext and ext in SUFFIXES:
+    if dot and "/" not in ext and ext in INCIDENT_SUFFIXES:
         return stem, ext
     return path, None
 
@@ -94,14 +104,26 @@ def target_of(request: Request, settings: Settings) -> Target:
     iri = iri_for_path(stem)
     if iri is None:
         raise BadPath(404, "no IRI of this dataset has this path")
-    return Target(iri, settings.local_url(iri), SUFFIXES[ext] if ext else None)
+    return Target(iri, settings.local_url(iri), INCIDENT_SUFFIXES[ext] if ext else None)
+
+
+def offers_for(iri: str) -> tuple[Offer, ...]:
+    """What an IRI is served as: an incident also as the CSV of its claims."""
+    return INCIDENT_OFFERS if iri.startswith(INCIDENT_BASE) else GRAPH_OFFERS
 
 
 def link_header(iri: str, url: str) -> str:
     """``Link``: every format's URL as ``alternate`` (with its type), and the IRI as ``canonical``."""
     links = [f'<{url}.{o.extension}>; rel="alternate"; type="{o.media_type.split(";")[0]}"'
-             for o in GRAPH_OFFERS]
+             for o in offers_for(iri)]
     return ", ".join([*links, f'<{iri}>; rel="canonical"'])
+
+
+def claims_csv(backend: GraphBackend, iri: str) -> Response:
+    """The claims about one incident, one row per claim (:mod:`sahel_kg.exports.claims`)."""
+    (record,) = records_for(backend, [iri])
+    body = "".join(csv_chunks(claims_table.COLUMNS, claims_table.rows(record)))
+    return Response(body, media_type=CLAIMS_CSV.media_type)
 
 
 def _text_or_html(offer: Offer | None, status: int, text: str, html: str,
@@ -116,6 +138,10 @@ def _found(request: Request, backend: GraphBackend, desc: Description, offer: Of
     """The description in the format chosen; an entity's HTML page is built from the triples already read
     (a named graph's content is not its description: its page reads its own)."""
     triples = desc.triples
+    if offer is CLAIMS_CSV:
+        response = claims_csv(backend, desc.iri)
+        response.headers.update(headers)
+        return response
     if offer is HTML:
         page = None if desc.graph else pages.entity_page(get_backend(request), get_links(request), desc.iri, triples=triples)
         return HTMLResponse(page or _statements_page(request, backend, desc), headers=headers)
@@ -183,13 +209,15 @@ def dereference(request: Request, backend: BackendDep, settings: SettingsDep) ->
     except BadPath as bad:
         return without_body(request, error_response(request, bad.status, bad.message))
     headers = {"Link": link_header(target.iri, target.url)}
-    offer = target.suffix or choose("graph", request.headers.get("accept"))
+    offers = offers_for(target.iri)
+    offer = target.suffix or choose_among(offers, request.headers.get("accept"))
     if target.suffix is None:
         headers["Vary"] = "Accept"
-    if offer is None:
-        listing = "\n".join(offered("graph"))
+    if offer is None or offer not in offers:
+        listing = "\n".join(offered_among(offers))
+        what = "CSV is served for incidents only. " if offer is CLAIMS_CSV else ""
         return without_body(request, PlainTextResponse(
-            f"none of the formats asked for is available; this resource is served as:\n{listing}\n",
+            f"{what}none of the formats asked for is available; this resource is served as:\n{listing}\n",
             406, headers=headers))
     if target.suffix is None and offer is not HTML:
         headers["Content-Location"] = f"{target.url}.{offer.extension}"

@@ -1,19 +1,45 @@
-"""The routes of the site's own pages: ``/``, ``/browse``, ``/browse/{list}`` and ``/search``."""
+"""The routes of the site's own pages: ``/``, ``/browse``, ``/browse/{list}`` and ``/search``.
+
+A list and the search results are also served as CSV or JSON (``?format=csv``,
+``?format=json``, or ``Accept``), with the same rows as the HTML table; each
+linked cell gets a ``… url`` column beside it.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from sahel_kg.links import BROWSE
+from sahel_kg.pages import lists
 from sahel_kg.pages import views as v
 from sahel_kg.pages.lists import SPECS, browse_view, home_view, page_meta
 from sahel_kg.pages.render import render
 from sahel_kg.search.search import SearchUnavailable, index_for
 from sahel_kg.web.deps import get_backend as _backend
 from sahel_kg.web.deps import get_links as _links
+from sahel_kg.web.routes.exports import not_acceptable, table_format, table_response
+
+
+def _absolute(request: Request, href: str | None) -> str:
+    return str(request.base_url).rstrip("/") + href if href and href.startswith("/") else href or ""
+
+
+def table_of(request: Request, columns: list[str], cells: list[list[lists.TableCell]]) -> tuple[list[str], list[list[str]]]:
+    """Columns and rows of plain text for a table of cells: each column that links anywhere gets its URLs beside it."""
+    linked = [any(len(row) > i and row[i].href for row in cells) for i in range(len(columns))]
+    header = [name for i, c in enumerate(columns) for name in ([c, f"{c} url"] if linked[i] else [c])]
+    rows = []
+    for row in cells:
+        out: list[str] = []
+        for i, cell in enumerate(row[:len(columns)]):
+            out.append(cell.text)
+            if linked[i]:
+                out.append(_absolute(request, cell.href))
+        rows.append(out)
+    return header, rows
 
 router = APIRouter()
 
@@ -38,21 +64,32 @@ def browse(
     request: Request, name: str,
     page: Annotated[int, Query(ge=1, description="page number, from 1")] = 1,
     per_page: Annotated[int, Query(ge=1, le=200, description="rows per page")] = 20,
-) -> HTMLResponse:
+    format: Annotated[str | None, Query(description="html, csv or json (default: by Accept)")] = None,
+) -> Response:
     """A list of incidents, actors, places, sources or claims; other query parameters filter it."""
     if name not in SPECS:
         raise HTTPException(404, f"no list named {name!r}; try one of {', '.join(SPECS)}")
-    chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page")}
+    kind = table_format(format, request.headers.get("accept"))
+    if kind is None:
+        return not_acceptable(request, format or "")
+    chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page", "format")}
     view = browse_view(_backend(request), _links(request), name, chosen, page, per_page)
-    return HTMLResponse(render("browse.html", page=view, meta=view.meta))
+    if kind != "html":
+        header, rows = table_of(request, view.columns, view.rows)
+        return table_response(kind, header, rows, f"{name}-page-{view.page}")
+    return HTMLResponse(render("browse.html", page=view, meta=view.meta), headers={"Vary": "Accept"})
 
 
 @router.get("/search", name="search", response_class=HTMLResponse)
-def search(request: Request, q: Annotated[str, Query(description="words to find in labels")] = "") -> HTMLResponse:
+def search(request: Request, q: Annotated[str, Query(description="words to find in labels")] = "",
+           format: Annotated[str | None, Query(description="html, csv or json (default: by Accept)")] = None) -> Response:
     """Resources with a label in which every word begins a word, ignoring case and accents.
 
     503 with Retry-After while the search index is being built.
     """
+    kind = table_format(format, request.headers.get("accept"))
+    if kind is None:
+        return not_acceptable(request, format or "")
     links = _links(request)
     meta = page_meta(links, links.search(q), "Search", "Search")
     try:
@@ -62,4 +99,8 @@ def search(request: Request, q: Annotated[str, Query(description="words to find 
         return HTMLResponse(body, 503, headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"})
     results = [(v.link_to(links, h.entry.iri, h.entry.name), h.entry.kind,
                 None if h.entry.main or h.entry.text == h.entry.name else h.entry.text) for h in hits]
-    return HTMLResponse(render("search.html", meta=meta, q=q, results=results))
+    if kind != "html":
+        rows = [[link.text, _absolute(request, link.href), h.entry.iri, what, matched or ""]
+                for (link, what, matched), h in zip(results, hits, strict=True)]
+        return table_response(kind, ["label", "url", "iri", "kind", "matched"], rows, "search")
+    return HTMLResponse(render("search.html", meta=meta, q=q, results=results), headers={"Vary": "Accept"})
