@@ -59,6 +59,18 @@ def _coverage(args: argparse.Namespace) -> int:
     return run_coverage(args)
 
 
+def _release(args: argparse.Namespace) -> int:
+    from sahel_kg.curation.release import run_release
+
+    return run_release(args)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sahel_kg.curation.nanopub import run_export_nanopub
+
+    return run_export_nanopub(args)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from sahel_kg.devtools.synthetic import run_synth
 
@@ -129,6 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="load the data even if the shapes find violations (never unreadable Turtle)")
     _store_url_options(p)
     p.set_defaults(handler=_serve)
+
+    p = sub.add_parser("release", help="build, then write versioned dumps and a changelog since the last release")
+    p.add_argument("version", help="the release's version, MAJOR.MINOR.PATCH (Semantic Versioning 2.0.0), above the latest")
+    p.add_argument("--store", type=Path, default=None, help="store pointer (default: SAHEL_KG_STORE, else var/store)")
+    p.set_defaults(handler=_release)
+
+    p = sub.add_parser("export", help="write the graph in another shape: nanopub (each claim a nanopublication, TriG)")
+    p.add_argument("kind", choices=["nanopub"], help="what to write")
+    p.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
+    p.set_defaults(handler=_export)
 
     p = sub.add_parser("synth", help="write a synthetic corpus (a project root using this checkout's ontology and shapes)")
     p.add_argument("--incidents", type=int, required=True, help="number of incidents to generate")
