@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph
 
@@ -58,6 +59,7 @@ from sahel_kg.linked_data.releases import (
     version_key,
 )
 from sahel_kg.namespaces import BASE, GRAPH_BASE
+from sahel_kg.rdf.oxigraph_types import output
 from sahel_kg.rdf.serialize import serialize
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import inputs_hash_of
@@ -96,7 +98,7 @@ def entity_digests(nquads_gz: Path, *, skip_graphs: frozenset[str] = frozenset({
     """
     statements: dict[object, set[tuple[str, object]]] = {}
     with gzip.open(nquads_gz, "rb") as stream:
-        for quad in pyoxigraph.parse(stream, format=pyoxigraph.RdfFormat.N_QUADS):
+        for quad in pyoxigraph.parse(cast(IO[bytes], stream), format=pyoxigraph.RdfFormat.N_QUADS):
             graph = quad.graph_name
             if isinstance(graph, pyoxigraph.NamedNode) and graph.value in skip_graphs:
                 continue
@@ -138,14 +140,14 @@ def _write_gzip(path: Path, chunks: Iterator[bytes] | None = None, *, store: pyo
                 rdf_format: pyoxigraph.RdfFormat | None = None) -> None:
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
         if store is not None and rdf_format is not None:
-            store.dump(gz, rdf_format)
+            store.dump(output(gz), rdf_format)
         for chunk in chunks or ():
             gz.write(chunk)
 
 
 def _count_quads(nquads_gz: Path) -> int:
     with gzip.open(nquads_gz, "rb") as stream:
-        return sum(1 for _ in pyoxigraph.parse(stream, format=pyoxigraph.RdfFormat.N_QUADS))
+        return sum(1 for _quad in pyoxigraph.parse(cast(IO[bytes], stream), format=pyoxigraph.RdfFormat.N_QUADS))
 
 
 def check_version(version: str, releases: list[Release]) -> Outcome | None:

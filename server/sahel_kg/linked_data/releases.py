@@ -29,10 +29,12 @@ from typing import Any
 
 import pyoxigraph
 
-from sahel_kg.dataset import DATASET_TITLE
+from sahel_kg.dataset import DATASET_TITLE, DATASET_VERSION
 from sahel_kg.namespaces import BASE, PREFIXES
 
 RELEASES = BASE + "releases"
+#: The dataset as VoID describes it (``/.well-known/void``); each release is a version of it.
+DATASET = BASE + ".well-known/void#dataset"
 RELEASE_FILE = "release.json"
 ENTITIES_FILE = "entities.tsv.gz"
 CHANGELOG_FILE = "changelog.ttl"
@@ -161,6 +163,18 @@ class Edition:
     inputs_hash: str | None
 
 
+def edition_version(edition: Edition) -> str:
+    """The version of the served data: its release's; else the checkout's ``DATASET_VERSION`` with the
+    build's inputs hash as SemVer build metadata (``0.2.0+build.bc6424562975fbf0``): not a release.
+
+    >>> edition_version(Edition(None, None, "bc6424562975fbf0")) == DATASET_VERSION + "+build.bc6424562975fbf0"
+    True
+    """
+    if edition.release is not None:
+        return edition.release.version
+    return f"{DATASET_VERSION}+build.{edition.inputs_hash}" if edition.inputs_hash else DATASET_VERSION
+
+
 def edition_of(releases: list[Release], inputs_hash: str | None) -> Edition:
     """The newest release made from a store with this inputs hash, and the latest release."""
     same = [r for r in releases if inputs_hash is not None and r.inputs_hash == inputs_hash]
@@ -211,7 +225,7 @@ def release_triples(release: Release, *, license_iri: str, publisher: str | None
         _t(iri, DCT + "issued", issued),
         _t(iri, PROV + "generatedAtTime", issued),
         _t(iri, DCT + "license", _iri(license_iri)),
-        _t(iri, DCT + "isVersionOf", _iri(BASE)),
+        _t(iri, DCAT + "isVersionOf", _iri(DATASET)),
         _t(iri, DCAT + "inCatalog", _iri(RELEASES)),
     ]
     if publisher:
