@@ -34,9 +34,8 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 
 from sahel_kg.linked_data.dumps import Dump, cache_folder, write_dumps
 from sahel_kg.linked_data.jsonld import cached_context, jsonld_body
-from sahel_kg.linked_data.releases import edition_version
+from sahel_kg.linked_data.releases import DATASET, edition_version
 from sahel_kg.linked_data.void import (
-    DATASET,
     EXTRA_PREFIXES,
     Statistics,
     dataset_dates,
