@@ -18,6 +18,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, XSD
 
 from sahel_kg.app import create_app
+from sahel_kg.curation import build
 from sahel_kg.dataset import DATASET_TITLE
 from sahel_kg.settings import Settings
 from sahel_kg.store.ondisk import current_store_dir, open_read_only
@@ -66,8 +67,15 @@ def _remove_block(path: Path, subject: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
-    root = copy_project(tmp_path_factory.mktemp("release") / "project")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Released]:
+    """Releases 0.1.0 and 0.2.0 of a copy of the project, edited between them. The builds skip the
+    shapes (checked by their own tests, and a third of a minute each): the edits are valid Turtle."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "check", lambda root, **_: (True, "not checked"))
+        yield _release_twice(copy_project(tmp_path_factory.mktemp("release") / "project"))
+
+
+def _release_twice(root: Path) -> Released:
     code, said = run("--root", root, "--sources", sources_dir(root), "release", "0.1.0")
     assert code == 0, said
     places = root / "data" / "ttl" / "places.ttl"  # its prefixes hold those the new place uses
@@ -148,6 +156,23 @@ def test_refused_versions(released: Released, version: str, status: int, says: s
     code, said = run("--root", released.root, "release", version)
     assert code == status and says in said and "Traceback" not in said
     assert sorted(p.name for p in released.releases.iterdir()) == before
+
+
+def test_a_folder_that_is_no_release_blocks_its_version(released: Released) -> None:
+    (released.releases / "0.3.0").mkdir()
+    try:
+        code, said = run("--root", released.root, "release", "0.3.0")
+        assert code == 1 and "exists already" in said
+    finally:
+        (released.releases / "0.3.0").rmdir()
+
+
+def test_a_refused_build_makes_no_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(tmp_path / "project")
+    monkeypatch.setattr(build, "check", lambda root, **_: (False, "shapes:Something violated"))
+    code, said = run("--root", root, "release", "0.1.0")
+    assert code == 1 and "no release made" in said and "validation failed" in said
+    assert not (root / "var" / "releases" / "0.1.0").exists()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ when it is a subject in only the new or only the previous release. The derived
 graph is left out because it follows from the rest (a summary changes when its
 incident's claims do) and names each build.
 
-The folder is written as ``.VERSION.partial`` and renamed when complete, so a
+The folder is written as ``.VERSION.PID.partial`` and renamed when complete, so a
 release either exists whole or not at all. Exit status: 0 released; 1 the
 version exists or is not above the latest, or the build was refused; 2 not a
 version string (Semantic Versioning 2.0.0: ``MAJOR.MINOR.PATCH``).
@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -150,13 +151,16 @@ def _count_quads(nquads_gz: Path) -> int:
         return sum(1 for _quad in pyoxigraph.parse(cast(IO[bytes], stream), format=pyoxigraph.RdfFormat.N_QUADS))
 
 
-def check_version(version: str, releases: list[Release]) -> Outcome | None:
-    """Why ``version`` cannot be released (an :class:`Outcome` to report), or None when it can."""
+def check_version(version: str, releases: list[Release], releases_dir: Path | None = None) -> Outcome | None:
+    """Why ``version`` cannot be released (an :class:`Outcome` to report), or None when it can.
+
+    ``releases_dir``: where the releases are, to refuse a folder of that name that is no readable release.
+    """
     if not is_version(version):
         return Outcome(2, f"sahel-kg release: {version!r} is not a version: use MAJOR.MINOR.PATCH as in "
                           "Semantic Versioning 2.0.0 (e.g. 0.2.0, 1.0.0-rc.1)")
     known = {r.version for r in releases}
-    if version in known:
+    if version in known or (releases_dir is not None and (releases_dir / version).exists()):
         return Outcome(1, f"sahel-kg release: release {version} exists already; a release is never rewritten: "
                           "choose a new version")
     if releases and version_key(version) <= version_key(releases[-1].version):
@@ -170,7 +174,7 @@ def make_release(settings: Settings, version: str, *, log: Callable[[str], None]
     say: Callable[[str], None] = log or (lambda m: print(m, file=sys.stderr))
     releases_dir = settings.releases_dir
     releases = list_releases(releases_dir)
-    refused = check_version(version, releases)
+    refused = check_version(version, releases, releases_dir)
     if refused is not None:
         return refused
     if settings.store_url:
@@ -179,12 +183,15 @@ def make_release(settings: Settings, version: str, *, log: Callable[[str], None]
     if EXIT_STATUS[built.status] or built.store_dir is None:
         return Outcome(1, f"sahel-kg release: no release made: the build did not succeed: {built.message}")
     store_dir = built.store_dir
-    partial = releases_dir / f".{version}.partial"
+    partial = releases_dir / f".{version}.{os.getpid()}.partial"  # a folder of its own per process
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
         release = _write_release(settings, version, store_dir, partial, releases[-1] if releases else None)
-        partial.rename(releases_dir / version)
+        try:
+            partial.rename(releases_dir / version)  # fails when another release of this version got there first
+        except OSError:
+            return Outcome(1, f"sahel-kg release: release {version} exists already (made while this one ran)")
         release = replace(release, folder=releases_dir / version)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
