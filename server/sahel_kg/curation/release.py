@@ -38,7 +38,7 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,13 +144,10 @@ def read_digests(path: Path) -> dict[str, str]:
         return dict(line.rstrip("\n").split("\t", 1) for line in lines if line.strip())
 
 
-def _write_gzip(path: Path, chunks: Iterator[bytes] | None = None, *, store: pyoxigraph.Store | None = None,
-                rdf_format: pyoxigraph.RdfFormat | None = None) -> None:
+def _write_gzip(path: Path, store: pyoxigraph.Store, rdf_format: pyoxigraph.RdfFormat) -> None:
+    """Every quad of ``store`` in ``rdf_format``, gzipped (no time stamp, so the same data give the same bytes)."""
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz:
-        if store is not None and rdf_format is not None:
-            store.dump(output(gz), rdf_format)
-        for chunk in chunks or ():
-            gz.write(chunk)
+        store.dump(output(gz), rdf_format)
 
 
 def check_version(version: str, releases: list[Release], releases_dir: Path | None = None) -> Outcome | None:
@@ -207,8 +204,8 @@ def _write_release(settings: Settings, version: str, store_dir: Path, folder: Pa
                    previous: Release | None) -> Release:
     nquads, trig = f"sahel-harm-{version}.nq.gz", f"sahel-harm-{version}.trig.gz"
     store = pyoxigraph.Store.read_only(str(store_dir))
-    _write_gzip(folder / nquads, store=store, rdf_format=pyoxigraph.RdfFormat.N_QUADS)
-    _write_gzip(folder / trig, store=store, rdf_format=pyoxigraph.RdfFormat.TRIG)
+    _write_gzip(folder / nquads, store, pyoxigraph.RdfFormat.N_QUADS)
+    _write_gzip(folder / trig, store, pyoxigraph.RdfFormat.TRIG)
     quads = len(store)
     digests = entity_digests(store.quads_for_pattern(None, None, None, None))
     del store

@@ -35,6 +35,8 @@ from sahel_kg.namespaces import BASE, PREFIXES
 RELEASES = BASE + "releases"
 #: The dataset as VoID describes it (``/.well-known/void``); each release is a version of it.
 DATASET = BASE + ".well-known/void#dataset"
+#: Who publishes the dataset and its releases (a foaf:Agent described in VoID from the settings).
+PUBLISHER = BASE + ".well-known/void#publisher"
 RELEASE_FILE = "release.json"
 ENTITIES_FILE = "entities.tsv.gz"
 CHANGELOG_FILE = "changelog.ttl"
@@ -210,7 +212,7 @@ def dump_iri(release: Release, dump: ReleaseDump) -> str:
     return f"{release.iri}/{dump.name}"
 
 
-def release_triples(release: Release, *, license_iri: str, publisher: str | None = None) -> list[pyoxigraph.Triple]:
+def release_triples(release: Release, *, license_iri: str) -> list[pyoxigraph.Triple]:
     """The release as a ``dcat:Dataset`` and ``prov:Entity``: version, date, dumps, ``prov:wasRevisionOf``
     its previous release, and one ``cs:ChangeSet`` per entity added, changed or retracted since then."""
     iri, en = release.iri, "en"
@@ -226,10 +228,8 @@ def release_triples(release: Release, *, license_iri: str, publisher: str | None
         _t(iri, PROV + "generatedAtTime", issued),
         _t(iri, DCT + "license", _iri(license_iri)),
         _t(iri, DCAT + "isVersionOf", _iri(DATASET)),
-        _t(iri, DCAT + "inCatalog", _iri(RELEASES)),
+        _t(iri, DCT + "publisher", _iri(PUBLISHER)),
     ]
-    if publisher:
-        out.append(_t(iri, DCT + "publisher", _iri(publisher)))
     if release.previous:
         out += [_t(iri, PROV + "wasRevisionOf", _iri(release_iri(release.previous))),
                 _t(iri, DCAT + "previousVersion", _iri(release_iri(release.previous)))]

@@ -21,7 +21,7 @@ import pyoxigraph
 
 from sahel_kg.dataset import DATASET_DESCRIPTION, DATASET_TITLE, DATASET_VERSION
 from sahel_kg.linked_data.dumps import Dump
-from sahel_kg.linked_data.releases import DATASET, RELEASES, Release
+from sahel_kg.linked_data.releases import DATASET, PUBLISHER, RELEASES, Release
 from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES
 from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.settings import Settings
@@ -32,8 +32,7 @@ DCAT = "http://www.w3.org/ns/dcat#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 EXTRA_PREFIXES = {"void": VOID, "dcat": DCAT, "foaf": FOAF, "vcard": VCARD}
-#: The publisher (a foaf:Agent) and the contact point (a vCard) of the dataset, described in VoID.
-PUBLISHER = BASE + ".well-known/void#publisher"
+#: The contact point (a vCard) of the dataset, described in VoID (so is its publisher, a foaf:Agent).
 CONTACT = BASE + ".well-known/void#contact"
 IANA = "https://www.iana.org/assignments/media-types/"
 
