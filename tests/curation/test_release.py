@@ -220,6 +220,8 @@ def test_release_changelog_page_and_rdf(client: TestClient, released: Released) 
     page = BeautifulSoup(client.get("/releases/0.2.0", headers={"Accept": "text/html"}).text, "html.parser")
     added = {a["href"] for a in page.select("#added-h ~ ul a")}
     assert added == {"http://localhost:8000/" + iri.removeprefix(BASE) for iri in recorded["added"]}  # type: ignore[attr-defined]
+    hamlet = page.select_one('#added-h ~ ul a[href$="/id/place/release-test-hamlet"]')
+    assert hamlet is not None and hamlet.get_text() == "Release test hamlet"  # named by its label
     retracted = {c.get("title") for c in page.select("section[aria-labelledby=retracted-h] code")}
     assert retracted == set(recorded["retracted"])  # type: ignore[call-overload]
     assert client.get("/releases/0.2.0/sahel-harm-0.2.0.trig.gz").content == \

@@ -1,9 +1,9 @@
 """The releases pages: the list of releases, and one release's changelog (views for their templates).
 
 Fed :class:`~sahel_kg.linked_data.releases.Release` records, they give plain
-view objects; entity IRIs are shown in short form (``incident:amassine-killings``),
-linked to this server when the entity still exists (added, changed), not when it
-was retracted.
+view objects; entities added or changed are shown by their label in the served
+data (else in short form, ``incident:amassine-killings``) and linked to this
+server; retracted ones, no longer served, by their short form alone.
 
 >>> short_date("2026-11-29T21:23:38+00:00")
 '29 November 2026'
@@ -17,7 +17,9 @@ from sahel_kg.dataset import DATASET_TITLE
 from sahel_kg.linked_data.releases import CHANGE_KINDS, Release
 from sahel_kg.links import Links
 from sahel_kg.namespaces import compact
+from sahel_kg.pages.resources import labels_of
 from sahel_kg.pages.views import RDF_FORMATS, Alternate, Link, Meta, human_date
+from sahel_kg.store.backend import GraphBackend
 
 #: Entities one changelog section lists on the page (the Turtle and JSON hold them all).
 CHANGES_SHOWN = 1000
@@ -102,15 +104,17 @@ def releases_context(links: Links, iri: str, releases: list[Release], current: R
     return {"meta": meta, "rows": rows, "title": DATASET_TITLE}
 
 
-def release_context(links: Links, release: Release, current: Release | None) -> dict[str, object]:
-    """What ``release.html`` is rendered with."""
+def release_context(links: Links, release: Release, current: Release | None,
+                    labels: dict[str, str] | None = None) -> dict[str, object]:
+    """What ``release.html`` is rendered with (``labels``: of the entities that are still there, by IRI)."""
+    named = labels or {}
     title = f"{DATASET_TITLE} {release.version}"
     meta = _meta(links, links.releases(release.version), release.iri, title, "Release")
     sections = []
     for kind in CHANGE_KINDS:
         iris = release.changes(kind)
-        shown = [Link(compact(i), links.local_url(i), i) if kind != "retracted" else Link(compact(i), "", i)
-                 for i in iris[:CHANGES_SHOWN]]
+        shown = [Link(named.get(i) or compact(i), links.local_url(i), compact(i)) if kind != "retracted"
+                 else Link(compact(i), "", i) for i in iris[:CHANGES_SHOWN]]
         sections.append(ChangeSection(kind, KIND_TITLES[kind], KIND_INTROS[kind], len(iris), shown))
     view = ReleaseView(release_row(links, release, current), release.entities, sections, CHANGES_SHOWN)
     return {"meta": meta, "page": view}
@@ -123,8 +127,10 @@ def releases_page(links: Links, iri: str, releases: list[Release], current: Rele
     return render("releases.html", **releases_context(links, iri, releases, current))
 
 
-def release_page(links: Links, release: Release, current: Release | None) -> str:
-    """The HTML page of one release and its changelog."""
+def release_page(backend: GraphBackend, links: Links, release: Release, current: Release | None) -> str:
+    """The HTML page of one release and its changelog, entities named by their labels in the served data."""
     from sahel_kg.pages.render import render
 
-    return render("release.html", **release_context(links, release, current))
+    present = [i for kind in ("added", "changed") for i in release.changes(kind)[:CHANGES_SHOWN]]
+    labels = {iri: label[0] for iri, label in labels_of(backend, present).items()}
+    return render("release.html", **release_context(links, release, current, labels))

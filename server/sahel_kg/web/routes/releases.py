@@ -102,7 +102,7 @@ def release(version: str, request: Request, backend: BackendDep, settings: Setti
     if found is None:
         return without_body(request, _unknown(request, name))
     triples = release_triples(found, license_iri=settings.license)
-    html = pages.release_page(get_links(request), found, current_edition(request).release)
+    html = pages.release_page(backend, get_links(request), found, current_edition(request).release)
     return without_body(request, _rdf_or_html(request, backend, ext, found.iri, settings.local_url(found.iri),
                                               triples, html))
 
