@@ -39,6 +39,7 @@ from sahel_kg.web.routes import entities as dereference
 from sahel_kg.web.routes import exports as export_routes
 from sahel_kg.web.routes import pages as pages_routes
 from sahel_kg.web.routes import query_page as query_routes
+from sahel_kg.web.routes import releases as releases_routes
 from sahel_kg.web.routes import sparql as sparql_routes
 
 STATIC_DIR = Path(__file__).parent / "pages" / "static"
@@ -100,6 +101,7 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.state.store_dir = None if remote else store_dir  # where the search index of a built store lives
     app.state.jsonld_context = None  # read from the ontology on first use (sahel_kg.linked_data.jsonld)
     app.state.discovery = discovery.Discovery()  # VoID statistics, dumps and sitemap, made on first use
+    app.state.releases = None  # the releases folder as last read (sahel_kg.web.routes.releases)
     app.state.search_index = None  # the search index, opened or built on first use (sahel_kg.search.search)
     app.state.data_status = DataStatus(settings.root, None if remote else store_dir)  # is it the files' build?
     hardening.install(app, settings, store_dir=None if remote else store_dir, remote=remote)
@@ -111,6 +113,7 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.include_router(query_routes.router)
     app.include_router(dereference.router)
     app.include_router(discovery.router)
+    app.include_router(releases_routes.router)
     app.include_router(pages_routes.router)
     app.include_router(export_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -59,6 +59,18 @@ def _coverage(args: argparse.Namespace) -> int:
     return run_coverage(args)
 
 
+def _release(args: argparse.Namespace) -> int:
+    from sahel_kg.curation.release import run_release
+
+    return run_release(args)
+
+
+def _export_nanopub(args: argparse.Namespace) -> int:
+    from sahel_kg.curation.nanopub import run_export_nanopub
+
+    return run_export_nanopub(args)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from sahel_kg.devtools.synthetic import run_synth
 
@@ -76,6 +88,8 @@ EXPORTS: dict[str, tuple[str, Handler]] = {
     "acled": ("ACLED-shaped events, one row per incident (CSV)", _export_table),
     "ucdp-ged": ("UCDP-GED-shaped events, one row per incident (CSV)", _export_table),
     "claims": ("every claim about every incident, one row each (CSV)", _export_table),
+    "nanopub": ("every claim as a nanopublication: head, assertion, provenance, pubinfo graphs (TriG); unsigned",
+                _export_nanopub),
 }
 
 
@@ -147,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="load the data even if the shapes find violations (never unreadable Turtle)")
     _store_url_options(p)
     p.set_defaults(handler=_serve)
+
+    p = sub.add_parser("release", help="build, then write versioned dumps and a changelog since the last release")
+    p.add_argument("version", help="the release's version, MAJOR.MINOR.PATCH (Semantic Versioning 2.0.0), above the latest")
+    p.add_argument("--store", type=Path, default=None, help="store pointer (default: SAHEL_KG_STORE, else var/store)")
+    p.set_defaults(handler=_release)
 
     p = sub.add_parser("export", help="write an export of the built store: " + ", ".join(EXPORTS))
     p.add_argument("name", choices=list(EXPORTS), metavar="NAME",

@@ -26,6 +26,7 @@ BROWSE = "/browse"
 QUERY = "/query"
 SEARCH = "/search"
 DUMPS = "/dumps"
+RELEASES = "/releases"
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,12 @@ class Links:
     def dumps(self, name: str | None = None) -> str:
         """The dumps page, or one dump file."""
         return f"{DUMPS}/{name}" if name else DUMPS
+
+    def releases(self, version: str | None = None, name: str | None = None) -> str:
+        """The list of releases, one release's page, or one of its files.
+
+        >>> Links("http://h/").releases("0.2.0", "sahel-harm-0.2.0.nq.gz")
+        '/releases/0.2.0/sahel-harm-0.2.0.nq.gz'
+        """
+        path = f"{RELEASES}/{version}" if version else RELEASES
+        return f"{path}/{name}" if name else path

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,6 +53,44 @@ class Settings(BaseSettings):
         description="Folder of the captured source documents that shg:captureFile names; "
         "`sahel-kg validate` checks every quote against them. A relative path is taken "
         "from the project root.",
+    )
+    releases: Path | None = Field(
+        default=None,
+        description="Folder `sahel-kg release VERSION` writes each release into (VERSION/: its dumps, "
+        "changelog and description) and the server lists at /releases (default: <root>/var/releases). "
+        "A relative path is taken from the project root.",
+    )
+    license: str = Field(
+        default="https://creativecommons.org/licenses/by/4.0/",
+        description="IRI of the licence the data are published under (dcterms:license in VoID, the "
+        "releases and the nanopublications).",
+    )
+    publisher_name: str = Field(
+        default="Sahel Harm Graph maintainers",
+        description="Who publishes this copy of the dataset (dcterms:publisher in VoID and the releases).",
+    )
+    publisher_url: str = Field(
+        default="https://w3id.org/sahel-harm/",
+        description="Home page of the publisher (foaf:homepage of dcterms:publisher).",
+    )
+    contact_name: str = Field(
+        default="Sahel Harm Graph maintainers",
+        description="Name of the contact point for questions and corrections (dcat:contactPoint, a vCard).",
+    )
+    contact_email: str = Field(
+        default="",
+        description="E-mail address of the contact point (vcard:hasEmail); empty: none is published, "
+        "set it on a public deployment.",
+    )
+    contact_url: str = Field(
+        default="",
+        description="Web page of the contact point, e.g. an issue tracker (vcard:hasURL); empty: the "
+        "server's own home page.",
+    )
+    issued: str = Field(
+        default="",
+        description="Date the dataset was first published, YYYY-MM-DD (dcterms:issued); empty: the "
+        "date of the first release, else of the current build.",
     )
     host: str = Field(default="127.0.0.1", description="Interface the server listens on.")
     port: int = Field(default=8000, description="TCP port the server listens on.")
@@ -210,6 +249,13 @@ class Settings(BaseSettings):
         description="Most open HTTP connections to the external store (a pool, kept alive and reused).",
     )
 
+    @field_validator("issued")
+    @classmethod
+    def _is_a_date(cls, value: str) -> str:
+        if value:
+            date.fromisoformat(value)  # ValueError names what is wrong
+        return value
+
     @field_validator("public_base_url")
     @classmethod
     def _ends_with_slash(cls, value: str) -> str:
@@ -248,6 +294,16 @@ class Settings(BaseSettings):
         PosixPath('/captures')
         """
         return Path(os.path.normpath(self.project_root / self.sources))
+
+    @property
+    def releases_dir(self) -> Path:
+        """The releases folder, relative paths taken from the project root.
+
+        >>> Settings(root=Path("/p")).releases_dir
+        PosixPath('/p/var/releases')
+        """
+        folder = self.releases if self.releases is not None else Path("var/releases")
+        return Path(os.path.normpath(self.project_root / folder))
 
     def local_url(self, iri: str) -> str:
         """Where an IRI of the project namespace is served locally; others unchanged."""

@@ -36,6 +36,7 @@ PAGES: dict[str, str] = {
     "invalid parameters (422)": "/browse/incidents?page=0",
     "retired IRI (410)": "/id/place/tessoura-plateau",
     "dumps": "/dumps",
+    "releases": "/releases",
     "triples (named graph)": "/graph/sources/kossiba-observer-aghazar-killings",
     "dataset description": "/.well-known/void",
 }

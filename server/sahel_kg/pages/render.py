@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,13 @@ import pyoxigraph
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from sahel_kg.linked_data.releases import Edition
 from sahel_kg.links import BROWSE, DUMPS, Links
 from sahel_kg.namespaces import BASE, PREFIXES, compact, local_name
 from sahel_kg.pages import entities
 from sahel_kg.pages import ontology as ov
 from sahel_kg.pages import views as v
+from sahel_kg.pages.citation import citation_view
 from sahel_kg.pages.lists import SPECS, page_meta
 from sahel_kg.pages.resources import facts_from_triples, facts_of, safe_iri
 from sahel_kg.rdf.oxigraph_types import value_of
@@ -145,10 +148,11 @@ def build_view(backend: GraphBackend, links: Links, iri: str, *,
 
 
 def entity_page(backend: GraphBackend, links: Links, iri: str, *,
-                triples: list[pyoxigraph.Triple] | None = None) -> str | None:
+                triples: list[pyoxigraph.Triple] | None = None, edition: Edition | None = None) -> str | None:
     """The HTML page of an IRI of our namespace, or None if the graph knows nothing about it.
 
-    ``triples``: its description when already read (see :func:`build_view`).
+    ``triples``: its description when already read (see :func:`build_view`); ``edition``: which
+    release the served data is, for "How to cite" (default: none, no release yet).
     """
     if not iri.startswith(BASE) or not safe_iri(iri):
         return None
@@ -156,7 +160,8 @@ def entity_page(backend: GraphBackend, links: Links, iri: str, *,
     if built is None:
         return None
     template, view = built
-    return render(f"{template}.html", page=view, meta=view.base.meta)
+    cite = citation_view(links, iri, view.base.label, edition or Edition(None, None, None), datetime.now(UTC).date())
+    return render(f"{template}.html", page=view, meta=view.base.meta, cite=cite)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph
@@ -32,7 +35,15 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 from sahel_kg.exports.registry import EXPORTS
 from sahel_kg.linked_data.dumps import Dump, cache_folder, write_dumps
 from sahel_kg.linked_data.jsonld import cached_context, jsonld_body
-from sahel_kg.linked_data.void import DATASET, EXTRA_PREFIXES, Statistics, TableDump, statistics, void_triples
+from sahel_kg.linked_data.releases import DATASET, edition_version
+from sahel_kg.linked_data.void import (
+    EXTRA_PREFIXES,
+    Statistics,
+    TableDump,
+    dataset_dates,
+    statistics,
+    void_triples,
+)
 from sahel_kg.namespaces import BASE, ENTITY_BASE
 from sahel_kg.pages import render as pages
 from sahel_kg.rdf.formats import HTML, choose, offered
@@ -41,7 +52,7 @@ from sahel_kg.rdf.serialize import serialize
 from sahel_kg.settings import Settings
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.deadlines import no_deadline
-from sahel_kg.web.deps import BackendDep, SettingsDep, get_links
+from sahel_kg.web.deps import BackendDep, SettingsDep, current_edition, current_releases, get_links
 from sahel_kg.web.errors import error_response
 from sahel_kg.web.routes.entities import SUFFIXES, link_header, without_body
 
@@ -82,6 +93,15 @@ def ensure_dumps(cache: Discovery, backend: GraphBackend, settings: Settings) ->
     return cache
 
 
+def built_at(store_dir: Path | None) -> str:
+    """When the served store was built (its folder's modification time), else now: ISO 8601, UTC."""
+    try:
+        stamp = store_dir.stat().st_mtime if store_dir is not None else time.time()
+    except OSError:
+        stamp = time.time()
+    return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
+
+
 def _void(request: Request, backend: GraphBackend, settings: Settings, cache: Discovery,
           ext: str | None) -> Response:
     url = settings.public_base_url + ".well-known/void"
@@ -95,7 +115,11 @@ def _void(request: Request, backend: GraphBackend, settings: Settings, cache: Di
     ensure_dumps(cache, backend, settings)
     assert cache.stats is not None
     tables = [TableDump(f"exports/{e.filename}", e.media_type, e.title, e.description) for e in EXPORTS.values()]
-    triples = void_triples(cache.stats, list(cache.dumps.values()), settings, tables)
+    edition = current_edition(request)
+    releases = current_releases(request)
+    dates = dataset_dates(settings, releases, built_at(request.app.state.store_dir))
+    triples = void_triples(cache.stats, list(cache.dumps.values()), settings, tables, releases=releases, dates=dates,
+                           version=edition_version(edition))
     if offer is HTML:
         html = pages.triples_page(get_links(request), DATASET, triples, title="The dataset", kind="Dataset description (VoID)",
                                   intro="What the dataset holds, graph by graph, and where to get all of it.",

@@ -40,7 +40,7 @@ from sahel_kg.rdf.serialize import serialize
 from sahel_kg.rdf.xml_chars import forbidden_in_xml, is_xml_media_type, not_representable
 from sahel_kg.settings import Settings
 from sahel_kg.store.backend import GraphBackend
-from sahel_kg.web.deps import BackendDep, SettingsDep, get_backend, get_links
+from sahel_kg.web.deps import BackendDep, SettingsDep, current_edition, get_backend, get_links
 from sahel_kg.web.errors import error_response
 
 router = APIRouter()
@@ -143,7 +143,8 @@ def _found(request: Request, backend: GraphBackend, desc: Description, offer: Of
         response.headers.update(headers)
         return response
     if offer is HTML:
-        page = None if desc.graph else pages.entity_page(get_backend(request), get_links(request), desc.iri, triples=triples)
+        page = None if desc.graph else pages.entity_page(get_backend(request), get_links(request), desc.iri,
+                                                         triples=triples, edition=current_edition(request))
         return HTMLResponse(page or _statements_page(request, backend, desc), headers=headers)
     assert offer.rdf_format is not None
     if desc.graph is None:
