@@ -63,6 +63,16 @@ def test_a_stale_or_wrong_tag_gets_the_answer(built: TestClient) -> None:
     assert answer.status_code == 200 and answer.content
 
 
+def test_a_new_release_changes_every_tag(store_pointer: Path, tmp_path: Path) -> None:
+    """Pages cite the latest release: a release made while serving must not be hidden by a 304."""
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    with process_client(store_pointer, releases=releases) as c:
+        before = c.get(INCIDENT).headers["etag"]
+        (releases / "0.1.0").mkdir()
+        assert c.get(INCIDENT, headers={"If-None-Match": before}).status_code == 200
+
+
 def test_a_restarted_server_honours_the_tags_it_gave(store_pointer: Path, built: TestClient) -> None:
     """The tag depends on the build and the request, not on the process: after a restart
     (nothing remembered yet) the route runs and its 200 becomes a 304."""
@@ -99,9 +109,11 @@ def test_if_none_match_is_compared_weakly() -> None:
 
 
 def test_the_tag_changes_with_each_input() -> None:
-    base = dict(build="store-0-1", code="c", data_current=True, method_free_target=b"/x?", headers=[])
+    base = dict(build="store-0-1", code="c", context=(True, "2026-11-29", 0), method_free_target=b"/x?",
+                headers=[])
     tag = entity_tag(**base)  # type: ignore[arg-type]
-    for key, other in [("build", "store-0-2"), ("code", "d"), ("data_current", False),
+    for key, other in [("build", "store-0-2"), ("code", "d"), ("context", (False, "2026-11-29", 0)),
+                       ("context", (True, "2026-11-30", 0)), ("context", (True, "2026-11-29", 1)),
                        ("method_free_target", b"/x?a=1"), ("headers", [(b"Accept", b"text/turtle")])]:
         assert entity_tag(**{**base, key: other}) != tag, key  # type: ignore[arg-type]
     assert entity_tag(**{**base, "headers": [(b"user-agent", b"x")]}) == tag  # type: ignore[arg-type]

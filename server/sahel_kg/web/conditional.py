@@ -1,8 +1,9 @@
 """Entity tags and conditional GETs (RFC 9110 §8.8.3, §13.1.2): a repeat request costs a 304.
 
 A built store never changes while it is served, so every answer to a GET is
-a function of the build, the code, the data status banner and the request
-(its path, query string and the headers it negotiates on). :func:`entity_tag`
+a function of the build, the code, what pages say beside the data (the data
+status banner, the day a citation is accessed, the releases made) and the
+request (its path, query string and the headers it negotiates on). :func:`entity_tag`
 hashes exactly those into a strong tag, before the route runs; a request whose
 ``If-None-Match`` holds that tag is answered 304 without running the route,
 when the headers its 200 carried (``Vary``, ``Content-Location``, …) are
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 #: Request headers an answer may vary on; each is part of the tag.
@@ -56,11 +57,11 @@ def code_fingerprint(package_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def entity_tag(build: str, code: str, data_current: object, method_free_target: bytes,
+def entity_tag(build: str, code: str, context: Sequence[object], method_free_target: bytes,
                headers: Iterable[tuple[bytes, bytes]]) -> str:
-    """The strong tag of an answer: ``"<16 hex>"`` from the build, code, data status, target and
-    the negotiating request headers (``Accept``, ``Accept-Language``)."""
-    digest = hashlib.sha256(f"{build}\0{code}\0{data_current}\0".encode())
+    """The strong tag of an answer: ``"<24 hex>"`` from the build, code, page context (data status,
+    day, releases), target and the negotiating request headers (``Accept``, ``Accept-Language``)."""
+    digest = hashlib.sha256(f"{build}\0{code}\0{context!r}\0".encode())
     digest.update(method_free_target)
     negotiated = {name.lower(): value for name, value in headers if name.lower() in NEGOTIATING}
     for name in NEGOTIATING:

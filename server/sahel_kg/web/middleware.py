@@ -18,6 +18,7 @@ the methods the server has.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -186,8 +187,16 @@ class Edge:
             self._code = code_fingerprint(PACKAGE_DIR)
         status = getattr(state, "data_status", None)
         current = status.summary().get("current") if status is not None else None
+        context = (current, datetime.now(UTC).date().isoformat(), self._releases_stamp())
         target = (scope.get("raw_path") or path.encode()) + b"?" + scope.get("query_string", b"")
-        return entity_tag(Path(store_dir).name, self._code, current, target, scope.get("headers", []))
+        return entity_tag(Path(store_dir).name, self._code, context, target, scope.get("headers", []))
+
+    def _releases_stamp(self) -> int:
+        """When the releases folder last changed (0: none yet): pages cite the latest release."""
+        try:
+            return self.settings.releases_dir.stat().st_mtime_ns
+        except (OSError, ValueError):
+            return 0
 
     async def _answer_early(self, scope: Scope, send: Send) -> bool | None:
         """None when the request was answered here (a limit, a preflight); else whether it is cross-origin."""
