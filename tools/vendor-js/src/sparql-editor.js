@@ -1,0 +1,101 @@
+// Entry of the vendored SPARQL editor bundle (built by scripts/vendor-js.sh with esbuild).
+// Exposes window.SahelSparqlEditor.mount(textarea, options): a CodeMirror 6 editor that keeps the
+// textarea's value in step (so the form submits it), with SPARQL highlighting, completion of the
+// terms passed in, a declared PREFIX added when a prefixed name is completed, and an error mark.
+import { basicSetup } from "codemirror";
+import { EditorView, keymap } from "@codemirror/view";
+import { EditorState } from "@codemirror/state";
+import { StreamLanguage } from "@codemirror/language";
+import { sparql } from "@codemirror/legacy-modes/mode/sparql";
+import { autocompletion } from "@codemirror/autocomplete";
+import { setDiagnostics, lintGutter } from "@codemirror/lint";
+
+const KEYWORDS = ["SELECT", "DISTINCT", "WHERE", "OPTIONAL", "FILTER", "FILTER NOT EXISTS", "BIND", "VALUES",
+  "GROUP BY", "ORDER BY", "LIMIT", "OFFSET", "UNION", "MINUS", "GRAPH", "CONSTRUCT", "DESCRIBE", "ASK",
+  "COUNT", "SAMPLE", "GROUP_CONCAT", "LANG", "STR", "YEAR", "HAVING", "PREFIX", "DESC", "ASC"];
+
+function declaredPrefixes(text) {
+  const found = new Set();
+  const re = /PREFIX\s+([A-Za-z][\w.-]*)?:/gi;
+  let m;
+  while ((m = re.exec(text)) !== null) { found.add(m[1] || ""); }
+  return found;
+}
+
+// Where a new PREFIX line goes: after the last one, or at the very start.
+function prefixInsertAt(text) {
+  const re = /^\s*PREFIX\s+[^\n]*\n/gim;
+  let end = 0, m;
+  while ((m = re.exec(text)) !== null) { end = m.index + m[0].length; }
+  return end;
+}
+
+function termSource(terms, prefixes) {
+  const options = terms.map((t) => ({
+    label: t.curie, detail: t.kind, info: t.label ? t.label + (t.comment ? " — " + t.comment : "") : t.comment,
+    type: t.kind === "class" ? "class" : t.kind === "property" ? "property" : "constant",
+    apply: (view, completion, from, to) => {
+      const prefix = completion.label.split(":")[0];
+      const changes = [{ from, to, insert: completion.label }];
+      const text = view.state.doc.toString();
+      let shift = 0;
+      if (prefixes[prefix] && !declaredPrefixes(text).has(prefix)) {
+        const line = "PREFIX " + prefix + ": <" + prefixes[prefix] + ">\n";
+        const at = prefixInsertAt(text);
+        changes.push({ from: at, insert: at === 0 && text.trim() ? line : line });
+        if (at <= from) { shift = line.length; }
+      }
+      view.dispatch({ changes, selection: { anchor: from + completion.label.length + shift } });
+    },
+  }));
+  const words = KEYWORDS.map((k) => ({ label: k, type: "keyword" }));
+  return (context) => {
+    const word = context.matchBefore(/[A-Za-z_][\w-]*:?[\w.-]*/);
+    if (!word || (word.from === word.to && !context.explicit)) { return null; }
+    const typed = word.text;
+    const pool = typed.includes(":") ? options : options.concat(words);
+    return { from: word.from, options: pool, validFor: /^[\w:.-]*$/ };
+  };
+}
+
+function mount(textarea, opts) {
+  const options = opts || {};
+  const prefixes = options.prefixes || {};
+  let terms = [];
+  const sync = EditorView.updateListener.of((update) => {
+    if (update.docChanged) {
+      textarea.value = update.state.doc.toString();
+      view.dispatch(setDiagnostics(update.state, []));
+    }
+  });
+  const run = keymap.of([{ key: "Mod-Enter", run: () => { if (options.onRun) { options.onRun(); } return true; } }]);
+  const view = new EditorView({
+    state: EditorState.create({
+      doc: textarea.value,
+      extensions: [
+        run, basicSetup, StreamLanguage.define(sparql), lintGutter(),
+        autocompletion({ override: [(ctx) => termSource(terms, prefixes)(ctx)] }),
+        sync, EditorView.lineWrapping,
+        EditorView.contentAttributes.of({ "aria-label": "SPARQL query", "aria-describedby": "query-keys" }),
+      ],
+    }),
+  });
+  textarea.parentNode.insertBefore(view.dom, textarea);
+  textarea.hidden = true;
+  return {
+    view,
+    setTerms(list) { terms = list; },
+    value() { return view.state.doc.toString(); },
+    // Marks the parser's error at a 1-based line and column (the column clamped to the line).
+    showError(line, column, message) {
+      const doc = view.state.doc;
+      const l = doc.line(Math.max(1, Math.min(line, doc.lines)));
+      const from = Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
+      const to = Math.min(Math.max(from + 1, l.to), doc.length);
+      view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message }]));
+      view.dispatch({ selection: { anchor: from }, scrollIntoView: true });
+    },
+  };
+}
+
+window.SahelSparqlEditor = { mount };
