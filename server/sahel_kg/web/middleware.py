@@ -28,7 +28,7 @@ from sahel_kg.settings import Settings
 from sahel_kg.store.deadlines import page_deadline
 from sahel_kg.store.status import CURRENT
 from sahel_kg.web.canonical import canonical_answer
-from sahel_kg.web.headers import security_headers
+from sahel_kg.web.headers import TILE_HOSTS, content_security_policy, security_headers
 from sahel_kg.web.limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from sahel_kg.web.observability import record_request
 
@@ -72,7 +72,7 @@ class Edge:
 
     def __init__(self, app: ASGIApp, *, settings: Settings, metrics: Metrics, csp: str | None = None):
         self.app, self.settings, self.metrics = app, settings, metrics
-        self.headers = security_headers(csp)
+        self.headers = security_headers(csp or content_security_policy(TILE_HOSTS if settings.online_tiles else ()))
         self.names = {name for name, _ in self.headers}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

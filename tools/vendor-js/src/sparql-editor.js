@@ -42,7 +42,7 @@ function termSource(terms, prefixes) {
       if (prefixes[prefix] && !declaredPrefixes(text).has(prefix)) {
         const line = "PREFIX " + prefix + ": <" + prefixes[prefix] + ">\n";
         const at = prefixInsertAt(text);
-        changes.push({ from: at, insert: at === 0 && text.trim() ? line : line });
+        changes.push({ from: at, insert: line });
         if (at <= from) { shift = line.length; }
       }
       view.dispatch({ changes, selection: { anchor: from + completion.label.length + shift } });
@@ -60,7 +60,7 @@ function termSource(terms, prefixes) {
 
 function mount(textarea, opts) {
   const options = opts || {};
-  const prefixes = options.prefixes || {};
+  let prefixes = options.prefixes || {};
   let terms = [];
   const sync = EditorView.updateListener.of((update) => {
     if (update.docChanged) {
@@ -85,6 +85,7 @@ function mount(textarea, opts) {
   return {
     view,
     setTerms(list) { terms = list; },
+    setPrefixes(map) { prefixes = map; },
     value() { return view.state.doc.toString(); },
     // Marks the parser's error at a 1-based line and column (the column clamped to the line).
     showError(line, column, message) {
