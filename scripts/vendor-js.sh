@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the browser files vendored under server/sahel_kg/pages/static/vendor from the npm
-# registry: the SPARQL editor (CodeMirror 6 and its legacy SPARQL mode, bundled by esbuild),
+# registry: the SPARQL editor (CodeMirror 6 and its legacy SPARQL mode, bundled by esbuild with one
+# patch so it styles itself without inline <style>: tools/vendor-js/src/build-editor.mjs),
 # Leaflet as released, and the offline base map of Mali (Natural Earth). Versions are pinned by
 # tools/vendor-js/package-lock.json; the output is committed, so the server needs no network.
 set -euo pipefail
@@ -11,8 +12,7 @@ cd "$tools"
 npm ci --no-audit --no-fund --silent
 rm -rf "$out" && mkdir -p "$out/sparql-editor" "$out/leaflet/images" "$out/geo"
 
-npx esbuild src/sparql-editor.js --bundle --minify --format=iife --target=es2019 --legal-comments=none \
-  --outfile="$out/sparql-editor/sparql-editor.js" --log-level=warning
+node src/build-editor.mjs "$out/sparql-editor/sparql-editor.js"
 {
   echo "The SPARQL editor bundle holds these packages from the npm registry (MIT licence each):"
   for pkg in codemirror @codemirror/view @codemirror/state @codemirror/language @codemirror/legacy-modes \

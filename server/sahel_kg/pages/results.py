@@ -25,8 +25,8 @@ from sahel_kg.labels import LABEL_PROPS, best_label
 from sahel_kg.links import QUERY, Links
 from sahel_kg.namespaces import PREFIXES, compact
 from sahel_kg.pages.examples import example_groups, example_queries
-from sahel_kg.pages.result_views import chosen_view, suitable_views
 from sahel_kg.pages.render import render
+from sahel_kg.pages.result_views import chosen_view, suitable_views
 from sahel_kg.query.evaluation import TRUNCATED_HEADER, Head, kind_of
 from sahel_kg.rdf.formats import HTML, OFFERS, Kind
 from sahel_kg.rdf.oxigraph_types import value_of

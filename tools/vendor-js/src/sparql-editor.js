@@ -82,7 +82,7 @@ function mount(textarea, opts) {
   });
   textarea.parentNode.insertBefore(view.dom, textarea);
   textarea.hidden = true;
-  return {
+  const api = {
     view,
     setTerms(list) { terms = list; },
     setPrefixes(map) { prefixes = map; },
@@ -91,12 +91,19 @@ function mount(textarea, opts) {
     showError(line, column, message) {
       const doc = view.state.doc;
       const l = doc.line(Math.max(1, Math.min(line, doc.lines)));
-      const from = Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
-      const to = Math.min(Math.max(from + 1, l.to), doc.length);
+      let from = Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
+      const to = Math.min(from + 1, l.to);
+      if (to === from && from > l.from) { from -= 1; }  // past the line's end: mark its last character
       view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message }]));
       view.dispatch({ selection: { anchor: from }, scrollIntoView: true });
     },
+    // Replaces the whole text (as typing would; the textarea follows).
+    setValue(text) { view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }); },
   };
+  editors.push(api);
+  return api;
 }
 
-window.SahelSparqlEditor = { mount };
+// Every editor mounted on the page, for scripts that drive it (browser tests).
+const editors = [];
+window.SahelSparqlEditor = { mount, editors };

@@ -208,6 +208,7 @@
   }
 
   function show(view) {
+    setParam("view", view === "table" ? null : view);  // the URL names the view shown, chosen or clicked
     holder.textContent = "";
     section.dataset.view = view;
     Array.prototype.forEach.call(section.querySelectorAll(".view-switch a[data-view]"), function (a) {
@@ -240,7 +241,6 @@
   Array.prototype.forEach.call(section.querySelectorAll(".view-switch a[data-view]"), function (a) {
     a.addEventListener("click", function (event) {
       event.preventDefault();
-      setParam("view", a.dataset.view === "table" ? null : a.dataset.view);
       setParam("page", null);
       show(a.dataset.view);
     });
