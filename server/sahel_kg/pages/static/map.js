@@ -42,7 +42,7 @@
       return marker.bindPopup(popup).addTo(map);
     });
     if (points.length === 1) {
-      map.setView([points[0].lat, points[0].lon], opts.zoom || 7);
+      map.setView([points[0].lat, points[0].lon], opts.zoom || 5);  // the country and its regions around the point
     } else if (points.length) {
       map.fitBounds(L.latLngBounds(points.map(function (p) { return [p.lat, p.lon]; })).pad(0.2), { maxZoom: 9 });
     } else {

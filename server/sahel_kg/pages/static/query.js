@@ -166,14 +166,17 @@
       return { label: labelOf(r, vars, numeric), value: parseFloat(r[value].value), href: hrefOf(r, vars) };
     });
     var top = Math.max.apply(null, data.map(function (d) { return d.value; }).concat([0]));
-    var rowH = 28, labelW = 260, width = 760, barW = width - labelW - 60;
+    // drawn at the width it is shown at, so its text keeps its size on a phone
+    var width = Math.max(Math.min(holder.clientWidth || 760, 960), 300);
+    var rowH = 28, labelW = Math.min(260, Math.round(width * 0.42)), barW = width - labelW - 50;
+    var chars = Math.max(Math.floor(labelW / 7), 12);
     var svg = el("svg:svg", { "class": "chart", viewBox: "0 0 " + width + " " + (data.length * rowH + 10),
       role: "img", "aria-label": value + " by row, " + (line ? "line" : "bar") + " chart" });
     var points = [];
     data.forEach(function (d, i) {
       var y = i * rowH + 5, w = top ? d.value / top * barW : 0;
       var text = el("svg:text", { x: labelW - 8, y: y + rowH / 2 + 4, "text-anchor": "end", "class": "chart-label" },
-        d.label.length > 40 ? d.label.slice(0, 39) + "…" : d.label);
+        d.label.length > chars ? d.label.slice(0, chars - 1) + "…" : d.label);
       text.appendChild(el("svg:title", {}, d.label));
       svg.appendChild(text);
       if (line) {
