@@ -69,17 +69,30 @@ function mount(textarea, opts) {
     }
   });
   const run = keymap.of([{ key: "Mod-Enter", run: () => { if (options.onRun) { options.onRun(); } return true; } }]);
+  // Tab moves focus on, as everywhere (WCAG 2.1.2, no keyboard trap), unless the page's "Tab key
+  // indents" choice is on (options.tabIndents()); even then Escape followed by Tab, or Shift+Tab, moves on.
+  let escaped = false, leave = false;
+  const tab = keymap.of([{ key: "Tab", run: (v) => {
+    if (!options.tabIndents || !options.tabIndents() || leave) { return false; }
+    v.dispatch(v.state.replaceSelection("  "));
+    return true;
+  } }]);
   const view = new EditorView({
     state: EditorState.create({
       doc: textarea.value,
       extensions: [
-        run, basicSetup, StreamLanguage.define(sparql), lintGutter(),
+        run, tab, basicSetup, StreamLanguage.define(sparql), lintGutter(),
         autocompletion({ override: [(ctx) => termSource(terms, prefixes)(ctx)] }),
         sync, EditorView.lineWrapping,
         EditorView.contentAttributes.of({ "aria-label": "SPARQL query", "aria-describedby": "query-keys" }),
       ],
     }),
   });
+  view.contentDOM.addEventListener("keydown", (event) => {  // capture: before the keymap reads `leave`
+    if (event.key === "Tab") { leave = escaped; }
+    if (event.key === "Escape") { escaped = true; } else if (!["Shift", "Control", "Alt", "Meta"].includes(event.key)) { escaped = false; }
+  }, true);
+  view.contentDOM.addEventListener("blur", () => { escaped = false; });
   textarea.parentNode.insertBefore(view.dom, textarea);
   textarea.hidden = true;
   const api = {

@@ -32,9 +32,9 @@
   // ------------------------------------------------------------ the editor
   var editor = null;
   if (window.SahelSparqlEditor) {
-    var toggle = form.querySelector(".tab-toggle");
-    if (toggle) { toggle.hidden = true; }  // the editor never traps Tab
-    editor = window.SahelSparqlEditor.mount(area, { onRun: run, prefixes: {} });
+    var indents = document.getElementById("tab-indents");
+    editor = window.SahelSparqlEditor.mount(area, { onRun: run, prefixes: {},
+      tabIndents: function () { return Boolean(indents && indents.checked); } });
     fetch("/query/terms.json").then(function (r) { return r.json(); }).then(function (doc) {
       editor.setTerms(doc.terms || []);
       editor.setPrefixes(doc.prefixes || {});
@@ -44,10 +44,23 @@
       var err = document.querySelector("pre.error");
       editor.showError(parseInt(at.dataset.line, 10), parseInt(at.dataset.column, 10), err ? err.textContent : "error");
     }
-  } else {
+  } else {  // the editor bundle did not load: the plain box, with the same keys
+    var toggle = document.getElementById("tab-indents");
+    var escaped = false;  // Escape was the last key: the next Tab leaves the box
     area.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); run(); }
+      var key = event.key, leave = escaped;
+      if (key === "Escape") { escaped = true; return; }
+      if (key !== "Shift" && key !== "Control" && key !== "Alt" && key !== "Meta") { escaped = false; }
+      if (key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        run();
+      } else if (key === "Tab" && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey
+                 && toggle && toggle.checked && !leave) {
+        event.preventDefault();
+        area.setRangeText("  ", area.selectionStart, area.selectionEnd, "end");
+      }
     });
+    area.addEventListener("blur", function () { escaped = false; });
   }
 
   // ------------------------------------------------------------ result views
