@@ -3,6 +3,8 @@ completion terms, error positions and short links (content-addressed, kept acros
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -196,3 +198,19 @@ def test_short_link_survives_a_server_restart(store_pointer: Path, tmp_path: Pat
         page = _soup(httpx.get(f"{base}/q/{key}", timeout=30))
         assert page.find("textarea").get_text() == query
         assert page.select_one("#results")["data-view"] == "chart"
+
+
+def test_a_long_query_downloads_by_post_in_every_format(small_pages: TestClient) -> None:
+    filters = " ".join(f"FILTER(?i != <https://example.org/not-an-incident/{n}>)" for n in range(80))
+    long = f"SELECT ?i WHERE {{ ?i a shg:Incident . {filters} }}"
+    page = _soup(small_pages.post("/query", data={"query": long}))
+    forms = page.select(".downloads form")
+    assert forms and not page.select(".downloads a"), "no download link too long for a URL"
+    expected = {r["i"]["value"] for r in sparql_rows(small_pages, long)}
+    for form in forms:
+        fields = {i["name"]: i["value"] for i in form.select("input")}
+        assert fields["query"] == long
+        response = small_pages.post(form["action"], data=fields)
+        assert response.status_code == 200 and not response.headers["content-type"].startswith("text/html")
+        if fields["format"] == "csv":
+            assert {r["i"] for r in csv.DictReader(io.StringIO(response.text))} == expected

@@ -101,10 +101,12 @@ class Cell:
 
 @dataclass(frozen=True)
 class Download:
-    """A link to the same result in a data format."""
+    """A link to the same result in a data format; ``fields`` are the same request as a form to POST
+    to ``/sparql``, for a query too long for a URL."""
 
     label: str
     href: str
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -179,7 +181,7 @@ def downloads(query: str, default_graphs: tuple[str, ...], named_graphs: tuple[s
     base = [("query", query)]
     base += [("default-graph-uri", g) for g in default_graphs]
     base += [("named-graph-uri", g) for g in named_graphs]
-    return [Download(o.label, "/sparql?" + urlencode([*base, ("format", o.name)]))
+    return [Download(o.label, "/sparql?" + urlencode([*base, ("format", o.name)]), (*base, ("format", o.name)))
             for o in OFFERS[kind] if o is not HTML]
 
 
