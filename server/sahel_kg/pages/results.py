@@ -77,7 +77,7 @@ def default_query() -> str:
 def error_position(query: str, message: str) -> tuple[int, int, str] | None:
     """Line, column and the text of that line, for a parser error that names its position.
 
-    >>> error_position("SELECT *\nWHERE { ?s ?p }", "SPARQL syntax error: error at 2:15: expected")
+    >>> error_position("SELECT *\\nWHERE { ?s ?p }", "SPARQL syntax error: error at 2:15: expected")
     (2, 15, 'WHERE { ?s ?p }')
     """
     found = ERROR_AT.search(message)
