@@ -126,6 +126,11 @@ def test_chart_view_has_a_bar_per_row_sized_by_its_number(browser: object, base_
     browser.find_element(By.CSS_SELECTOR, "a.chart-kind").click()  # type: ignore[attr-defined]
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg.chart circle.point")) == len(rows))
     assert "chart=line" in browser.current_url and "view=chart" in browser.current_url  # type: ignore[attr-defined]
+    browser.get(browser.current_url)  # type: ignore[attr-defined]  # the URL gives the line again
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg.chart circle.point")) == len(rows))
+    browser.find_element(By.ID, "share").click()  # type: ignore[attr-defined]  # and so does its short link
+    wait.until(lambda d: "/q/" in d.current_url)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg.chart circle.point")) == len(rows))
 
 
 def test_views_switch_and_the_url_names_the_view(browser: object, base_url: str) -> None:

@@ -155,6 +155,26 @@ def test_short_link_round_trip_and_same_link_for_same_query(small_pages: TestCli
     assert page.select_one("#results")["data-view"] == "map" and _rows(page)
 
 
+def test_short_link_keeps_only_known_view_parameters(small_pages: TestClient) -> None:
+    query = example_query("highest-toll-per-incident").sparql
+    link = small_pages.post("/q", data={"query": query, "view": "chart", "chart": "line", "junk": "x"},
+                            headers={"accept": "application/json"}).json()
+    same = small_pages.post("/q", data={"chart": "line", "view": "chart", "query": query, "page": "1"},
+                            headers={"accept": "application/json"}).json()
+    assert link == same, "the same view however its form was written"
+    results = _soup(small_pages.get(link["url"].replace("http://testserver", ""))).select_one("#results")
+    assert results["data-view"] == "chart" and results["data-chart"] == "line"
+
+
+def test_short_link_not_saved_is_a_503_with_advice(settings: Settings, store: pyoxigraph.Store, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the links' folder should be", encoding="utf-8")
+    app = create_app(settings.model_copy(update={"short_links": blocked / "links.sqlite"}), store)
+    with TestClient(app) as client:
+        response = client.post("/q", data={"query": "ASK {}"})
+    assert response.status_code == 503 and "share the page's URL" in response.text
+
+
 def test_short_link_refusals(small_pages: TestClient) -> None:
     assert small_pages.post("/q", data={"query": "  "}).status_code == 400
     missing = small_pages.get("/q/aaaaaaaaaaaa", headers={"accept": "text/html"})

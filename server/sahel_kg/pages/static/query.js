@@ -174,7 +174,7 @@
     var vars = doc.head.vars, rows = doc.results.bindings;
     var numeric = columnWhere(doc, function (t) { return isType(t, NUMERIC); });
     var value = numeric[numeric.length - 1];
-    var line = new URLSearchParams(location.search).get("chart") === "line";
+    var line = section.dataset.chart === "line";
     var data = rows.filter(function (r) { return r[value]; }).map(function (r) {
       return { label: labelOf(r, vars, numeric), value: parseFloat(r[value].value), href: hrefOf(r, vars) };
     });
@@ -207,7 +207,9 @@
     var switchTo = el("a", { href: "#", "class": "chart-kind" }, line ? "Show as bars" : "Show as a line");
     switchTo.addEventListener("click", function (e) {
       e.preventDefault();
+      section.dataset.chart = line ? "" : "line";
       setParam("chart", line ? null : "line");
+      formField("chart", line ? "" : "line");  // "Short link" and "Run query" keep the chart's kind
       show("chart");
     });
     holder.appendChild(switchTo);
@@ -215,6 +217,14 @@
   }
 
   var drawers = { map: drawMap, timeline: drawTimeline, chart: drawChart };
+
+  // The editor form's hidden field `name` holds `value` (disabled when empty, so the URL stays short).
+  function formField(name, value) {
+    var hidden = form.querySelector("input[name=" + name + "]");
+    if (!hidden) { hidden = el("input", { type: "hidden", name: name }); form.appendChild(hidden); }
+    hidden.value = value;
+    hidden.disabled = !value;
+  }
 
   function setParam(name, value) {
     if (!/[?&]query=/.test(location.search)) { return; }  // a POSTed page or a short link: no URL to update
@@ -230,10 +240,7 @@
     Array.prototype.forEach.call(section.querySelectorAll(".view-switch a[data-view]"), function (a) {
       if (a.dataset.view === view) { a.setAttribute("aria-current", "true"); } else { a.removeAttribute("aria-current"); }
     });
-    var hidden = form.querySelector("input[name=view]");
-    if (!hidden) { hidden = el("input", { type: "hidden", name: "view" }); form.appendChild(hidden); }
-    hidden.value = view === "table" ? "" : view;
-    hidden.disabled = view === "table";
+    formField("view", view === "table" ? "" : view);
     if (view === "table" || !drawers[view]) {
       holder.hidden = true;
       if (tableWrap) { tableWrap.hidden = false; }

@@ -47,20 +47,22 @@ MAX_PAGE = 1000
 
 @dataclass(frozen=True)
 class PageAsk:
-    """What the page is asked to show of a query: a view (None: chosen from the result), a page, datatypes."""
+    """What the page is asked to show of a query: a view (None: chosen from the result), a page,
+    datatypes, and the chart's kind (bars unless ``line``)."""
 
     view: str | None = None
     page: int = 1
     types: bool = False
+    line: bool = False
 
 
-def page_ask(view: str | None, page: str | int | None, types: str | None) -> PageAsk:
+def page_ask(view: str | None, page: str | int | None, types: str | None, chart: str | None = None) -> PageAsk:
     """The page's parameters, each read leniently: an unknown view or a bad page number falls back."""
     try:
         number = min(max(int(page or 1), 1), MAX_PAGE)
     except ValueError:
         number = 1
-    return PageAsk(view if view in VIEWS else None, number, types in ("1", "true", "on", "yes"))
+    return PageAsk(view if view in VIEWS else None, number, types in ("1", "true", "on", "yes"), chart == "line")
 
 
 async def evaluate_for_page(store: ServedStore, settings: Settings, req: ProtocolRequest, runner: Runner,
@@ -84,7 +86,8 @@ def render(request: Request, query: str, results: ResultsView | None, status: in
            ask: PageAsk = PageAsk()) -> HTMLResponse:
     """The page with the editor holding ``query`` and, if run, its results."""
     settings = get_settings(request)
-    html = query_page_html(query, results, show_types=ask.types, online_tiles=settings.online_tiles)
+    html = query_page_html(query, results, show_types=ask.types, line_chart=ask.line,
+                           online_tiles=settings.online_tiles)
     return HTMLResponse(html, status, headers={"Vary": "Accept"})
 
 
@@ -124,12 +127,13 @@ async def query_page(
     view: Annotated[str | None, Query(description="result view: table, map, timeline or chart")] = None,
     page: Annotated[str | None, Query(description="page of the results table, from 1")] = None,
     types: Annotated[str | None, Query(description="1 to show each value's datatype or language")] = None,
+    chart: Annotated[str | None, Query(description="'line' to draw the chart as a line, not bars")] = None,
 ) -> HTMLResponse:
     """The query page; with ``query`` it also shows the results."""
     if query is None:
         chosen = {e.slug: e.sparql for e in example_queries()}.get(example or "")
         return editor_page(request, settings, chosen)
-    return await run_query_page(request, settings, store, runner, query, page_ask(view, page, types))
+    return await run_query_page(request, settings, store, runner, query, page_ask(view, page, types, chart))
 
 
 @router.post("/query", name="query_page_post", response_class=HTMLResponse)
@@ -143,7 +147,7 @@ async def query_page_post(request: Request, settings: SettingsDep, store: StoreD
     query = fields.get("query")
     if not query:
         return render(request, default_query(), ResultsView(error="no query was sent: type one and run it"), 400)
-    ask = page_ask(fields.get("view"), fields.get("page"), fields.get("types"))
+    ask = page_ask(fields.get("view"), fields.get("page"), fields.get("types"), fields.get("chart"))
     return await run_query_page(request, settings, store, runner, query, ask)
 
 

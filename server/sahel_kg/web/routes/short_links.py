@@ -8,7 +8,9 @@ the query page with that query run, whatever its length (no URL limit).
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+import sqlite3
 from typing import Annotated
 from urllib.parse import parse_qsl
 
@@ -20,15 +22,14 @@ from sahel_kg.web.deps import RunnerDep, SettingsDep, StoreDep
 from sahel_kg.web.routes.query_page import page_ask, run_query_page
 
 router = APIRouter()
-
-#: The view parameters a short link keeps, besides the query.
-VIEW_PARAMS = ("view", "page", "types")
-
+log = logging.getLogger(__name__)
 
 def view_params(fields: dict[str, str]) -> str:
-    """The link's view as canonical URL parameters: known keys only, in a fixed order, empty ones left out."""
-    ask = page_ask(fields.get("view"), fields.get("page"), fields.get("types"))
-    parts = [("view", ask.view or ""), ("page", str(ask.page) if ask.page > 1 else ""), ("types", "1" if ask.types else "")]
+    """The link's view as canonical URL parameters (view, page, types, chart): known keys and values only,
+    in a fixed order, empty ones left out, so the same view always gives the same link."""
+    ask = page_ask(fields.get("view"), fields.get("page"), fields.get("types"), fields.get("chart"))
+    parts = [("view", ask.view or ""), ("page", str(ask.page) if ask.page > 1 else ""), ("types", "1" if ask.types else ""),
+             ("chart", "line" if ask.line else "")]
     return "&".join(f"{k}={v}" for k, v in parts if v)
 
 
@@ -43,7 +44,12 @@ async def new_short_link(request: Request, settings: SettingsDep) -> Response:
     query = fields.get("query", "")
     if not query.strip():
         raise HTTPException(400, "no query to link to: send the form field 'query'")
-    key = await asyncio.to_thread(save_link, settings.short_links_path, SharedQuery(query, view_params(fields)))
+    try:
+        key = await asyncio.to_thread(save_link, settings.short_links_path, SharedQuery(query, view_params(fields)))
+    except (sqlite3.Error, OSError) as exc:
+        log.error("short link not saved in %s: %s", settings.short_links_path, exc)
+        raise HTTPException(503, "short links cannot be saved on this server just now; share the page's URL "
+                                 "instead", headers={"Retry-After": "30"}) from None
     url = str(request.url_for("short_link", key=key))
     accept = request.headers.get("accept", "")
     if "json" in accept and "html" not in accept:
@@ -64,4 +70,4 @@ async def short_link(
         raise HTTPException(404, f"no short link {key!r}: it was never made here (links are made by 'Share')")
     fields = dict(parse_qsl(shared.view))
     return await run_query_page(request, settings, store, runner, shared.query,
-                                page_ask(fields.get("view"), fields.get("page"), fields.get("types")))
+                                page_ask(fields.get("view"), fields.get("page"), fields.get("types"), fields.get("chart")))
