@@ -226,3 +226,24 @@ def test_incident_map_box_draws_offline(browser: object, base_url: str, shots: P
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".map.enhanced .leaflet-overlay-pane path"))
     browser.save_screenshot(str(shots / "incident-map.png"))  # type: ignore[attr-defined]
     assert_same_origin(browser, base_url)
+
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+AXE_WCAG = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
+  .then(r => done(r.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "))))
+  .catch(e => done(["axe failed: " + e]));
+"""
+
+
+@pytest.mark.parametrize(("slug", "drawn"), [("incidents-on-a-map", ".result-map .leaflet-marker-icon"),
+                                             ("incidents-through-time", ".timeline-item"),
+                                             ("highest-toll-per-incident", "svg.chart rect.bar")])
+def test_each_drawn_view_passes_wcag_checks(browser: object, base_url: str, slug: str, drawn: str) -> None:
+    """axe-core (WCAG 2.1 A and AA) on the page once the view is drawn, not before."""
+    wait = open_example(browser, base_url, slug)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, drawn))
+    browser.execute_script(AXE.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    violations = browser.execute_async_script(AXE_WCAG)  # type: ignore[attr-defined]
+    assert violations == [], violations
