@@ -234,3 +234,17 @@ def test_a_long_query_downloads_by_post_in_every_format(small_pages: TestClient)
         assert response.status_code == 200 and not response.headers["content-type"].startswith("text/html")
         if fields["format"] == "csv":
             assert {r["i"] for r in csv.DictReader(io.StringIO(response.text))} == expected
+
+
+@pytest.mark.parametrize("online", [False, True])
+def test_maps_add_online_tiles_only_by_the_setting(settings: Settings, store: pyoxigraph.Store, online: bool) -> None:
+    app = create_app(settings.model_copy(update={"online_tiles": online}), store)
+    with TestClient(app) as client:
+        incident = client.get("/id/incident/kossiba-market-killings", headers={"accept": "text/html"})
+        query = client.get("/query", params={"query": example_query("incidents-on-a-map").sparql})
+    body = _soup(incident).body
+    assert (body.get("data-online-tiles") == "yes") is online
+    assert _soup(incident).select_one(".map[data-lat][data-lon]") is not None, "the incident's map box has coordinates"
+    assert (_soup(query).select_one("#results")["data-online-tiles"] == "yes") is online
+    img_src = incident.headers["content-security-policy"].split("img-src")[1].split(";")[0]
+    assert ("tile.openstreetmap.org" in img_src) is online

@@ -238,15 +238,13 @@ def page_link(query: str, **params: str | int) -> str:
 
 
 def query_page_html(query: str, results: ResultsView | None, *, show_types: bool = False,
-                    line_chart: bool = False, online_tiles: bool = False) -> str:
+                    line_chart: bool = False) -> str:
     """The page with the editor holding ``query`` and, if run, its results.
 
     ``show_types``: print each literal's datatype or language under it.
     ``line_chart``: the chart view draws a line, not bars.
-    ``online_tiles``: maps may add OpenStreetMap tiles (the ``online_tiles`` setting).
     """
     return render("query.html", query=query, results=results, show_types=show_types, line_chart=line_chart,
-                  online_tiles=online_tiles,
                   groups=example_groups(), long_url=LONG_URL, page_link=page_link,
                   example_links={e.slug: page_link(e.sparql) for e in example_queries()},
                   prefixes=PREFIXES)

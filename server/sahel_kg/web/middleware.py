@@ -22,7 +22,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sahel_kg.metrics import Metrics
-from sahel_kg.pages.render import error_page
+from sahel_kg.pages.render import ONLINE_TILES, error_page
 from sahel_kg.rdf.formats import wants_html
 from sahel_kg.settings import Settings
 from sahel_kg.store.deadlines import page_deadline
@@ -81,6 +81,7 @@ class Edge:
             return
         started, status, responded, cors = time.perf_counter(), 500, False, False
         data_status = CURRENT.set(getattr(getattr(scope.get("app"), "state", None), "data_status", None))  # for pages
+        tiles = ONLINE_TILES.set(self.settings.online_tiles)  # for the maps of pages
 
         async def edge_send(message: Message) -> None:
             nonlocal status, responded
@@ -104,6 +105,7 @@ class Edge:
         finally:
             record_request(self.metrics, scope, status, time.perf_counter() - started)
             CURRENT.reset(data_status)
+            ONLINE_TILES.reset(tiles)
 
     async def _answer_early(self, scope: Scope, send: Send) -> bool | None:
         """None when the request was answered here (a limit, a preflight); else whether it is cross-origin."""

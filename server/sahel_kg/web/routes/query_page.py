@@ -29,7 +29,7 @@ from sahel_kg.query.runners import Runner
 from sahel_kg.settings import Settings
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.ondisk import ServedStore
-from sahel_kg.web.deps import BackendDep, RunnerDep, SettingsDep, StoreDep, get_settings
+from sahel_kg.web.deps import BackendDep, RunnerDep, SettingsDep, StoreDep
 from sahel_kg.web.observability import note_query
 from sahel_kg.web.sparql_request import (
     ProtocolError,
@@ -85,9 +85,7 @@ async def evaluate_for_page(store: ServedStore, settings: Settings, req: Protoco
 def render(request: Request, query: str, results: ResultsView | None, status: int = 200,
            ask: PageAsk = PageAsk()) -> HTMLResponse:
     """The page with the editor holding ``query`` and, if run, its results."""
-    settings = get_settings(request)
-    html = query_page_html(query, results, show_types=ask.types, line_chart=ask.line,
-                           online_tiles=settings.online_tiles)
+    html = query_page_html(query, results, show_types=ask.types, line_chart=ask.line)
     return HTMLResponse(html, status, headers={"Vary": "Accept"})
 
 
