@@ -161,6 +161,7 @@ def test_editor_completes_our_terms_and_adds_the_prefix(browser: object, base_ur
     text = browser.find_element(By.ID, "query").get_attribute("value")  # type: ignore[attr-defined]
     assert text.startswith("PREFIX shg: <https://w3id.org/sahel-harm/ontology/>\n"), text
     assert "?i a shg:Incident" in text
+    assert not [u for u in resources_loaded(browser) if "leaflet" in u], "the map library waits for a map"
 
 
 def test_parser_error_is_marked_at_its_line(browser: object, base_url: str) -> None:

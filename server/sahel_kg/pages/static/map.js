@@ -58,7 +58,26 @@
     return { map: map, markers: markers };
   }
 
-  window.SahelMap = { draw: draw };
+  // Leaflet, loaded when a map is first drawn (the query page shows a map only for some results).
+  var leafletPromise = null;
+  function loadLeaflet() {
+    if (window.L) { return Promise.resolve(window.L); }
+    if (!leafletPromise) {
+      leafletPromise = new Promise(function (resolve, reject) {
+        var css = document.createElement("link");
+        css.rel = "stylesheet"; css.href = "/static/vendor/leaflet/leaflet.css";
+        document.head.appendChild(css);
+        var script = document.createElement("script");
+        script.src = "/static/vendor/leaflet/leaflet.js";
+        script.onload = function () { resolve(window.L); };
+        script.onerror = function () { reject(new Error("the map library did not load")); };
+        document.head.appendChild(script);
+      });
+    }
+    return leafletPromise;
+  }
+
+  window.SahelMap = { draw: draw, load: loadLeaflet };
 
   var boxes = document.querySelectorAll(".map[data-lat][data-lon]");
   var online = document.body.getAttribute("data-online-tiles") === "yes";

@@ -136,7 +136,9 @@
     var canvas = el("div", { "class": "result-map", "role": "region", "aria-label": points.length + " places on a map" });
     holder.appendChild(canvas);
     holder.appendChild(el("p", { "class": "view-note" }, points.length + " of " + rows.length + " rows have coordinates."));
-    window.SahelMap.draw(canvas, points, { onlineTiles: section.dataset.onlineTiles === "yes" });
+    return window.SahelMap.load().then(function () {
+      window.SahelMap.draw(canvas, points, { onlineTiles: section.dataset.onlineTiles === "yes" });
+    });
   }
 
   function drawTimeline(doc) {
@@ -253,7 +255,7 @@
     holder.appendChild(el("p", { "class": "view-note loading" }, "Reading the full result…"));
     fullResult().then(function (doc) {
       holder.textContent = "";
-      drawers[view](doc);
+      return drawers[view](doc);
     }).catch(function (error) {
       holder.textContent = "";
       holder.appendChild(el("p", { "class": "error" }, "The " + view + " could not be drawn: " + error.message));
