@@ -18,6 +18,7 @@ when a short result pairs a number with a label, else the table.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,7 +55,7 @@ class Cell:
     kind: str = "literal"
 
 
-def _column(rows: list[list[CellLike | None]], i: int) -> list[CellLike]:
+def _column(rows: Sequence[Sequence[CellLike | None]], i: int) -> list[CellLike]:
     return [c for row in rows if i < len(row) and (c := row[i]) is not None]
 
 
@@ -62,7 +63,7 @@ def _all(cells: list[CellLike], kinds: set[str]) -> bool:
     return bool(cells) and all(c.note in kinds for c in cells)
 
 
-def has_coordinates(columns: list[str], rows: list[list[CellLike | None]]) -> bool:
+def has_coordinates(columns: Sequence[str], rows: Sequence[Sequence[CellLike | None]]) -> bool:
     """A column of WKT points, or a latitude and a longitude column."""
     for i in range(len(columns)):
         cells = _column(rows, i)
@@ -71,7 +72,7 @@ def has_coordinates(columns: list[str], rows: list[list[CellLike | None]]) -> bo
     return any(LAT.match(c) for c in columns) and any(LONG.match(c) for c in columns)
 
 
-def suitable_views(columns: list[str], rows: list[list[CellLike | None]]) -> list[str]:
+def suitable_views(columns: Sequence[str], rows: Sequence[Sequence[CellLike | None]]) -> list[str]:
     """The views this result can feed, the table first."""
     found = ["table"]
     if has_coordinates(columns, rows):

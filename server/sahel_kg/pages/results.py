@@ -227,7 +227,7 @@ def view_of(backend: GraphBackend, links: Links, row_limit: int, dataset: tuple[
     iris = {t.value for row in terms for t in row if isinstance(t, pyoxigraph.NamedNode)}
     labels = fetch_labels(backend, iris)
     view.rows = [[cell_for(t, links, labels) if t is not None else None for t in row] for row in terms]
-    view.views = suitable_views(view.columns, view.rows)  # type: ignore[arg-type]
+    view.views = suitable_views(view.columns, view.rows)
     view.view = chosen_view(asked_view, view.views)
     return view
 
