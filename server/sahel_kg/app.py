@@ -40,6 +40,7 @@ from sahel_kg.web.routes import exports as export_routes
 from sahel_kg.web.routes import pages as pages_routes
 from sahel_kg.web.routes import query_page as query_routes
 from sahel_kg.web.routes import releases as releases_routes
+from sahel_kg.web.routes import short_links as short_link_routes
 from sahel_kg.web.routes import sparql as sparql_routes
 
 STATIC_DIR = Path(__file__).parent / "pages" / "static"
@@ -111,6 +112,7 @@ def create_app(settings: Settings, store: pyoxigraph.Store | RemoteStore | None 
     app.add_exception_handler(RequestValidationError, errors.invalid_parameters)
     app.include_router(sparql_routes.router)
     app.include_router(query_routes.router)
+    app.include_router(short_link_routes.router)
     app.include_router(dereference.router)
     app.include_router(discovery.router)
     app.include_router(releases_routes.router)

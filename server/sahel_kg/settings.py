@@ -244,6 +244,18 @@ class Settings(BaseSettings):
         description="Seconds to wait for a connection to the external store before answering "
         "504; a store that refuses connections is answered 502 at once.",
     )
+    short_links: Path | None = Field(
+        default=None,
+        description="SQLite file of the query page's short links (/q/{id}); it sits beside the store "
+        "pointer, not inside a built store, so links outlive restarts and rebuilds "
+        "(default: short-links.sqlite in the store pointer's folder).",
+    )
+    online_tiles: bool = Field(
+        default=False,
+        description="Whether maps add OpenStreetMap tiles over the packaged offline base map of Mali "
+        "(and the Content-Security-Policy lets images come from the tile host); off, maps load "
+        "nothing from another origin.",
+    )
     store_connections: int = Field(
         default=16,
         description="Most open HTTP connections to the external store (a pool, kept alive and reused).",
@@ -283,6 +295,15 @@ class Settings(BaseSettings):
     def store_path(self) -> Path:
         """The store pointer path (a symlink to the current store directory)."""
         return self.store if self.store is not None else self.project_root / "var" / "store"
+
+    @property
+    def short_links_path(self) -> Path:
+        """The short links' SQLite file: set, or beside the store pointer.
+
+        >>> Settings(root=Path("/p")).short_links_path
+        PosixPath('/p/var/short-links.sqlite')
+        """
+        return self.short_links if self.short_links is not None else self.store_path.parent / "short-links.sqlite"
 
     @property
     def sources_dir(self) -> Path:

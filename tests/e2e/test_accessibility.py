@@ -268,7 +268,8 @@ FOCUS = """
 const el = document.activeElement;
 if (!el || el === document.body) return null;
 const s = getComputedStyle(el);
-return {id: el.getAttribute("data-kbd"), tag: el.tagName.toLowerCase(), text: (el.textContent || el.value || "").trim().slice(0, 40),
+return {id: el.getAttribute("data-kbd"), tag: el.tagName.toLowerCase(),
+        query_box: el.id === "query" || el.classList.contains("cm-content"), text: (el.textContent || el.value || "").trim().slice(0, 40),
         visible: el.matches(":focus-visible"), outline: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor,
         shadow: s.boxShadow};
 """
@@ -309,30 +310,32 @@ def test_keyboard_query_page(driver: object, base_url: str, width: int) -> None:
         ".map(e => e.outerHTML.slice(0, 120))", sorted(x for x in reached if x is not None))
     assert not missing, f"not reachable by Tab on /query: {missing}"
     assert_focus_styled(stops)
-    order = [s["tag"] for s in stops]
-    assert order.index("textarea") + 1 < len(order), "Tab leaves the query box"
-    after = stops[order.index("textarea") + 1]
-    assert after["tag"] != "textarea"
+    boxes = [i for i, s in enumerate(stops) if s["query_box"]]
+    assert len(boxes) == 1, "the query box (the editor's text, or the plain box) is one Tab stop"
+    assert boxes[0] + 1 < len(stops) and not stops[boxes[0] + 1]["query_box"], "Tab leaves the query box"
 
-    area = driver.find_element(By.ID, "query")  # type: ignore[attr-defined]
-    before = area.get_attribute("value")
+    # the editor's text takes the keys; the textarea it replaces keeps the query for the form
+    area = driver.find_element(By.CSS_SELECTOR, ".cm-content")  # type: ignore[attr-defined]
+    source = driver.find_element(By.ID, "query")  # type: ignore[attr-defined]
+    before = source.get_attribute("value")
     area.click()
     area.send_keys(Keys.TAB)
-    assert driver.switch_to.active_element.get_attribute("id") != "query"  # type: ignore[attr-defined]
-    assert area.get_attribute("value") == before, "Tab moved focus without typing into the query"
+    assert "cm-content" not in driver.switch_to.active_element.get_attribute("class")  # type: ignore[attr-defined]
+    assert source.get_attribute("value") == before, "Tab moved focus without typing into the query"
     # the documented toggle: with "Tab key indents" on, Tab indents; Escape then Tab leaves the box
     toggle = driver.find_element(By.ID, "tab-indents")  # type: ignore[attr-defined]
     assert toggle.is_displayed() and not toggle.is_selected()
     label = driver.find_element(By.CSS_SELECTOR, "label[for=tab-indents]")  # type: ignore[attr-defined]
     label.click()
     assert toggle.is_selected()
-    driver.execute_script("const a = arguments[0]; a.focus(); a.setSelectionRange(0, 0)", area)  # type: ignore[attr-defined]
+    driver.execute_script(  # type: ignore[attr-defined]
+        "const v = SahelSparqlEditor.editors[0].view; v.focus(); v.dispatch({selection: {anchor: 0}})")
     area.send_keys(Keys.TAB)
-    assert driver.switch_to.active_element.get_attribute("id") == "query"  # type: ignore[attr-defined]
-    assert area.get_attribute("value") == "  " + before
+    assert "cm-content" in driver.switch_to.active_element.get_attribute("class")  # type: ignore[attr-defined]
+    assert source.get_attribute("value") == "  " + before
     area.send_keys(Keys.ESCAPE, Keys.TAB)
-    assert driver.switch_to.active_element.get_attribute("id") != "query", "Escape, then Tab, leaves the box"
-    assert area.get_attribute("value") == "  " + before
+    assert "cm-content" not in driver.switch_to.active_element.get_attribute("class"), "Escape, then Tab, leaves"  # type: ignore[attr-defined]
+    assert source.get_attribute("value") == "  " + before
     area.send_keys(Keys.SHIFT, Keys.TAB)  # Shift+Tab always leaves
     hint = driver.find_element(By.ID, "query-keys").text  # type: ignore[attr-defined]
     assert "Escape" in hint and "Tab" in hint

@@ -20,14 +20,24 @@ def _soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
     return BeautifulSoup(response.text, "html.parser")
 
 
-def test_editor_has_prefixes_and_examples(client: TestClient) -> None:
+def test_editor_has_only_the_prefixes_its_query_uses_and_grouped_examples(client: TestClient) -> None:
     page = _soup(client.get("/query"))
     editor = page.find("textarea", attrs={"name": "query"}).get_text()
-    for prefix, iri in PREFIXES.items():
-        assert f"PREFIX {prefix}: <{iri}>" in editor
+    declared = re.findall(r"^PREFIX (\w+): <([^>]+)>$", editor, re.M)
+    body = editor.split("\n\n", 1)[1]
+    assert declared and all(PREFIXES[p] == iri and f"{p}:" in body for p, iri in declared)
+    assert len(declared) < len(PREFIXES) / 2, "the prefixes are predeclared, not all written out"
+    listed = {dt.get_text().rstrip(":") for dt in page.select(".prefixes dt")}
+    assert listed == set(PREFIXES)
     titles = [a.get_text() for a in page.select(".examples a")]
-    assert titles == [e.title for e in example_queries()]
+    assert sorted(titles) == sorted(e.title for e in example_queries())
+    groups = [h.get_text() for h in page.select(".examples h3")]
+    assert len(groups) == len(set(groups)) > 1
+    for example in example_queries():
+        item = page.find("a", attrs={"data-slug": example.slug}).find_parent("ul").find_previous_sibling("h3")
+        assert item.get_text() == example.group
     assert page.find("form")["method"] == "get"
+    assert client.get("/query", params={"query": editor}).status_code == 200
 
 
 def test_browser_at_sparql_without_query_gets_the_editor(client: TestClient) -> None:
@@ -101,4 +111,4 @@ def test_row_limit(client: TestClient) -> None:
     q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
     page = _soup(client.get("/query", params={"query": q}))
     assert len(page.select("table tbody tr")) == 1000
-    assert "first 1000 shown" in page.select_one(".meta").get_text()
+    assert "Rows 1–1000 of more" in " ".join(page.select_one(".meta").get_text().split())

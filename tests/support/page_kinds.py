@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from sahel_kg.pages.examples import example_query
+
 QUERY = "SELECT ?incident ?label WHERE { ?incident a shg:Incident ; rdfs:label ?label } ORDER BY ?label LIMIT 5"
 #: One page of each kind the site serves as HTML, on the fixture graph (errors included: a browser gets a page).
 PAGES: dict[str, str] = {
@@ -15,6 +17,9 @@ PAGES: dict[str, str] = {
     "query editor": "/query",
     "query results": "/query?query=" + quote(QUERY),
     "query error": "/query?query=" + quote("SELECT nonsense"),
+    "query results as a map": "/query?query=" + quote(example_query("incidents-on-a-map").sparql),
+    "query results as a timeline": "/query?query=" + quote(example_query("incidents-through-time").sparql),
+    "query results as a chart": "/query?query=" + quote(example_query("highest-toll-per-incident").sparql),
     "incident": "/id/incident/aghazar-killings",
     "incident with an approximate figure": "/id/incident/kossiba-market-killings",
     "event series": "/id/event/alleged-abuses-by-zembaran-forces",

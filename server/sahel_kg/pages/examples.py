@@ -1,7 +1,7 @@
 """Example SPARQL queries shipped with the server, one ``queries/*.rq`` file each.
 
-Each file starts with ``# title:`` and ``# description:`` comment lines; the
-rest is the query. They feed the query page's menu and are the competency
+Each file starts with ``# title:``, ``# description:`` and ``# group:`` comment
+lines; the rest is the query. The group heads the example in the query page's gallery. They feed the query page's menu and are the competency
 questions the test suite runs against the curated data.
 
 >>> q = example_query("claims-about-amassine")
@@ -26,6 +26,7 @@ class ExampleQuery:
     title: str
     description: str
     sparql: str
+    group: str = "Other questions"
 
 
 def _parse(slug: str, text: str) -> ExampleQuery:
@@ -35,7 +36,8 @@ def _parse(slug: str, text: str) -> ExampleQuery:
             break
         key, _, value = line[2:].partition(":")
         meta[key.strip()] = value.strip()
-    return ExampleQuery(slug, meta.get("title", slug), meta.get("description", ""), text)
+    return ExampleQuery(slug, meta.get("title", slug), meta.get("description", ""), text,
+                        meta.get("group", "Other questions"))
 
 
 @cache
@@ -52,3 +54,11 @@ def example_query(slug: str) -> ExampleQuery:
         if query.slug == slug:
             return query
     raise KeyError(f"no example query named {slug!r}")
+
+
+def example_groups() -> list[tuple[str, list[ExampleQuery]]]:
+    """The examples by group, groups in the order their first example comes (file-name order)."""
+    groups: dict[str, list[ExampleQuery]] = {}
+    for query in example_queries():
+        groups.setdefault(query.group, []).append(query)
+    return list(groups.items())

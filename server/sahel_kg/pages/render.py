@@ -17,6 +17,7 @@ knows HTTP: the routes (:mod:`sahel_kg.web.routes.pages`) pass in a backend and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,6 +75,10 @@ def links_html(items: Iterable[Any], empty: str = "—") -> Markup:
 
 env.filters["link"], env.filters["links"] = link_html, links_html
 env.globals["data_status"] = current_summary  # the stale-data banner of base.html
+#: Whether this request's pages may add online map tiles (the ``online_tiles`` setting; the edge middleware
+#: sets it for each request, as it does the data status), read by base.html for static/map.js.
+ONLINE_TILES: ContextVar[bool] = ContextVar("sahel_kg_online_tiles", default=False)
+env.globals["online_tiles"] = ONLINE_TILES.get
 
 SHG, OWL, SKOS, SH = PREFIXES["shg"], PREFIXES["owl"], PREFIXES["skos"], PREFIXES["sh"]
 RDFS_LABEL = PREFIXES["rdfs"] + "label"

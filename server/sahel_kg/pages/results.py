@@ -14,6 +14,8 @@ Cell(text='19', href=None, label=None, note='xsd:integer', kind='literal')
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -22,8 +24,9 @@ import pyoxigraph
 from sahel_kg.labels import LABEL_PROPS, best_label
 from sahel_kg.links import QUERY, Links
 from sahel_kg.namespaces import PREFIXES, compact
-from sahel_kg.pages.examples import example_queries
+from sahel_kg.pages.examples import example_groups, example_queries
 from sahel_kg.pages.render import render
+from sahel_kg.pages.result_views import chosen_view, suitable_views
 from sahel_kg.query.evaluation import TRUNCATED_HEADER, Head, kind_of
 from sahel_kg.rdf.formats import HTML, OFFERS, Kind
 from sahel_kg.rdf.oxigraph_types import value_of
@@ -38,9 +41,51 @@ DEFAULT_BODY = """SELECT ?claim ?speaker ?source WHERE {
 LIMIT 50"""
 
 
+#: A parser error's position as the engine writes it (``error at 3:8: ...``), line and column from 1.
+ERROR_AT = re.compile(r"error at (\d+):(\d+)")
+PREFIXED = re.compile(r"(?<![\w<:?$\\])([A-Za-z][\w.-]*):(?=[\w%\\]|\s|$)")
+#: A URL longer than this is refused (414) by some servers and proxies: the page POSTs such queries.
+LONG_URL = 2000
+
+
+def used_prefixes(body: str) -> list[str]:
+    """Our prefixes that ``body`` writes names with and does not declare, in first-use order.
+
+    >>> used_prefixes("SELECT ?c WHERE { ?c a shg:Claim ; prov:wasAttributedTo <http://x/y> }")
+    ['shg', 'prov']
+    """
+    declared = set(re.findall(r"PREFIX\s+([\w.-]*):", body, re.IGNORECASE))
+    found: list[str] = []
+    for name in PREFIXED.findall(re.sub(r"<[^>\s]*>|\"[^\"\n]*\"|#[^\n]*", " ", body)):
+        if name in PREFIXES and name not in declared and name not in found:
+            found.append(name)
+    return found
+
+
+def with_prefixes(body: str) -> str:
+    """``body`` with a PREFIX line for each of our prefixes it uses (the server predeclares them all,
+    but a query copied elsewhere then still runs)."""
+    lines = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in used_prefixes(body)]
+    return "\n".join(lines) + "\n\n" + body if lines else body
+
+
 def default_query() -> str:
-    """What the editor holds before anything is typed: every prefix, then a query."""
-    return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + "\n\n" + DEFAULT_BODY
+    """What the editor holds before anything is typed: the prefixes it uses, then a query."""
+    return with_prefixes(DEFAULT_BODY)
+
+
+def error_position(query: str, message: str) -> tuple[int, int, str] | None:
+    """Line, column and the text of that line, for a parser error that names its position.
+
+    >>> error_position("SELECT *\\nWHERE { ?s ?p }", "SPARQL syntax error: error at 2:15: expected")
+    (2, 15, 'WHERE { ?s ?p }')
+    """
+    found = ERROR_AT.search(message)
+    if found is None:
+        return None
+    line, column = int(found[1]), int(found[2])
+    lines = query.split("\n")
+    return line, column, lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 @dataclass(frozen=True)
@@ -56,10 +101,12 @@ class Cell:
 
 @dataclass(frozen=True)
 class Download:
-    """A link to the same result in a data format."""
+    """A link to the same result in a data format; ``fields`` are the same request as a form to POST
+    to ``/sparql``, for a query too long for a URL."""
 
     label: str
     href: str
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -72,8 +119,13 @@ class ResultsView:
     boolean: bool | None = None
     truncated: bool = False
     error: str | None = None
+    error_at: tuple[int, int, str] | None = None  # line, column, the line's text
     downloads: list[Download] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    page: int = 1
+    first_row: int = 1  # number of the first row shown, from 1
+    views: list[str] = field(default_factory=lambda: ["table"])
+    view: str = "table"
 
 
 def cell_for(term: object, links: Links, labels: dict[str, str]) -> Cell:
@@ -91,22 +143,22 @@ def cell_for(term: object, links: Links, labels: dict[str, str]) -> Cell:
 
 
 def _rows(result: pyoxigraph.QuerySolutions | list[pyoxigraph.Quad],
-          limit: int) -> tuple[list[str], list[list[object]], bool]:
-    """Column names, the first ``limit`` rows of terms, and whether there were more."""
+          limit: int, skip: int = 0) -> tuple[list[str], list[list[object]], bool]:
+    """Column names, ``limit`` rows of terms after the first ``skip``, and whether there were more."""
     if isinstance(result, pyoxigraph.QuerySolutions):
         columns = [v.value for v in result.variables]
-        rows: list[list[object]] = []
-        for solution in result:
-            if len(rows) == limit:
-                return columns, rows, True
-            rows.append([solution[c] for c in columns])
-        return columns, rows, False
-    rows = []
-    for triple in result:
+        every: Iterator[list[object]] = ([solution[c] for c in columns] for solution in result)
+    else:
+        columns = ["subject", "predicate", "object"]
+        every = ([t.subject, t.predicate, t.object] for t in result)
+    rows: list[list[object]] = []
+    for number, row in enumerate(every):
+        if number < skip:
+            continue
         if len(rows) == limit:
-            return ["subject", "predicate", "object"], rows, True
-        rows.append([triple.subject, triple.predicate, triple.object])
-    return ["subject", "predicate", "object"], rows, False
+            return columns, rows, True
+        rows.append(row)
+    return columns, rows, False
 
 
 def fetch_labels(backend: GraphBackend, iris: set[str]) -> dict[str, str]:
@@ -129,7 +181,7 @@ def downloads(query: str, default_graphs: tuple[str, ...], named_graphs: tuple[s
     base = [("query", query)]
     base += [("default-graph-uri", g) for g in default_graphs]
     base += [("named-graph-uri", g) for g in named_graphs]
-    return [Download(o.label, "/sparql?" + urlencode([*base, ("format", o.name)]))
+    return [Download(o.label, "/sparql?" + urlencode([*base, ("format", o.name)]), (*base, ("format", o.name)))
             for o in OFFERS[kind] if o is not HTML]
 
 
@@ -147,30 +199,52 @@ def parse_page_result(head: Head, body: bytes) -> PageResult:
     return pyoxigraph.parse_query_results(body, fmt)
 
 
+def error_view(query: str, message: str) -> ResultsView:
+    """The view of a refused or failed query: its message, and where in the query the parser stopped."""
+    return ResultsView(error=message, error_at=error_position(query, message))
+
+
 def view_of(backend: GraphBackend, links: Links, row_limit: int, dataset: tuple[str, tuple[str, ...], tuple[str, ...]],
-            head: Head, body: bytes) -> ResultsView:
-    """The view of a result evaluated elsewhere (its rows capped at ``row_limit``).
+            head: Head, body: bytes, *, page: int = 1, asked_view: str | None = None) -> ResultsView:
+    """The view of one page of a result evaluated elsewhere (``row_limit`` rows a page, pages from 1).
 
     ``dataset``: the query and its default and named graph IRIs, for the download links.
+    ``asked_view``: the view the URL names (table, map, timeline, chart), if any.
+    The result must hold the rows up to the page's end and one more, which tells there is a next page.
     """
     if head.status != 200:
-        return ResultsView(error=body.decode("utf-8", "replace").strip())
+        return error_view(dataset[0], body.decode("utf-8", "replace").strip())
     result = parse_page_result(head, body)
     kind = kind_of(result)
-    view = ResultsView(kind=kind, downloads=downloads(*dataset, kind))
+    view = ResultsView(kind=kind, downloads=downloads(*dataset, kind), page=page)
     if isinstance(result, pyoxigraph.QueryBoolean):  # kind "boolean"
         view.boolean = bool(result)
         return view
-    view.columns, terms, _ = _rows(result, row_limit)
-    view.truncated = TRUNCATED_HEADER in head.headers
+    skip = (page - 1) * row_limit
+    view.columns, terms, more = _rows(result, row_limit, skip)
+    view.truncated = more or TRUNCATED_HEADER in head.headers and len(terms) == row_limit
+    view.first_row = skip + 1
     iris = {t.value for row in terms for t in row if isinstance(t, pyoxigraph.NamedNode)}
     labels = fetch_labels(backend, iris)
     view.rows = [[cell_for(t, links, labels) if t is not None else None for t in row] for row in terms]
+    view.views = suitable_views(view.columns, view.rows)
+    view.view = chosen_view(asked_view, view.views)
     return view
 
 
-def query_page_html(query: str, results: ResultsView | None) -> str:
-    """The page with the editor holding ``query`` and, if run, its results."""
-    return render("query.html", query=query, results=results, examples=example_queries(),
-                  example_links={e.slug: f"{QUERY}?" + urlencode({"query": e.sparql}) for e in example_queries()},
+def page_link(query: str, **params: str | int) -> str:
+    """The query page's URL for ``query`` with these parameters (``view``, ``page``, ``types``)."""
+    return f"{QUERY}?" + urlencode([("query", query), *((k, str(v)) for k, v in params.items() if v)])
+
+
+def query_page_html(query: str, results: ResultsView | None, *, show_types: bool = False,
+                    line_chart: bool = False) -> str:
+    """The page with the editor holding ``query`` and, if run, its results.
+
+    ``show_types``: print each literal's datatype or language under it.
+    ``line_chart``: the chart view draws a line, not bars.
+    """
+    return render("query.html", query=query, results=results, show_types=show_types, line_chart=line_chart,
+                  groups=example_groups(), long_url=LONG_URL, page_link=page_link,
+                  example_links={e.slug: page_link(e.sparql) for e in example_queries()},
                   prefixes=PREFIXES)

@@ -1,8 +1,8 @@
 """Headers every response carries, and the catch-all answer to an unhandled error.
 
 :func:`security_headers` gives a strict Content-Security-Policy (our own
-scripts and styles only, plus the one map host the pages may load Leaflet and
-its tiles from), ``nosniff``, ``frame-ancestors 'none'`` and a
+scripts and styles only; map tiles from OpenStreetMap only where the
+``online_tiles`` setting allows them), ``nosniff``, ``frame-ancestors 'none'`` and a
 Referrer-Policy for every response.
 """
 
@@ -16,28 +16,30 @@ from fastapi.responses import PlainTextResponse, Response
 
 log = logging.getLogger(__name__)
 
-#: The one outside host place pages load the map library (Leaflet: script, styles, icons) from.
-MAP_LIBRARY_HOST = "https://unpkg.com"
-#: Where map tiles come from (images only).
+#: Where map tiles come from (images only), when the ``online_tiles`` setting allows them.
 TILE_HOSTS = ("https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org")
 
 
-def content_security_policy(library: str = MAP_LIBRARY_HOST, tiles: Iterable[str] = TILE_HOSTS) -> str:
+def content_security_policy(tiles: Iterable[str] = ()) -> str:
     """The policy every response carries.
 
-    Scripts and style sheets: our own and the map library's host only, never
-    inline. Inline ``style`` attributes are allowed (``style-src-attr``): some
-    pages size things with them, and they cannot run code.
+    Scripts, style sheets, fonts and data: our own origin only (the editor and
+    Leaflet are vendored under ``/static/vendor``), never inline. Inline
+    ``style`` attributes are allowed (``style-src-attr``): some pages size
+    things with them, and they cannot run code. ``tiles``: image hosts a map
+    may load tiles from (none unless the ``online_tiles`` setting is on).
 
     >>> "frame-ancestors 'none'" in content_security_policy()
     True
+    >>> "https:" in content_security_policy()
+    False
     """
     return "; ".join([
         "default-src 'self'",
-        f"script-src 'self' {library}",
-        f"style-src 'self' {library}",
+        "script-src 'self'",
+        "style-src 'self'",
         "style-src-attr 'unsafe-inline'",
-        f"img-src 'self' data: {library} {' '.join(tiles)}",
+        " ".join(["img-src 'self' data:", *tiles]),
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",

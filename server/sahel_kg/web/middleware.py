@@ -17,6 +17,7 @@ the methods the server has.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sahel_kg.metrics import Metrics
-from sahel_kg.pages.render import error_page
+from sahel_kg.pages.render import ONLINE_TILES, error_page
 from sahel_kg.rdf.formats import wants_html
 from sahel_kg.settings import Settings
 from sahel_kg.store.deadlines import page_deadline
@@ -41,7 +42,7 @@ from sahel_kg.web.conditional import (
     with_cache_control,
     with_tag,
 )
-from sahel_kg.web.headers import security_headers
+from sahel_kg.web.headers import TILE_HOSTS, content_security_policy, security_headers
 from sahel_kg.web.limits import BodyTooLarge, body_too_large, counting_receive, refusal, send_plain
 from sahel_kg.web.observability import record_request
 from sahel_kg.web.response_cache import KeptAnswer, ResponseCache
@@ -90,7 +91,7 @@ class Edge:
     def __init__(self, app: ASGIApp, *, settings: Settings, metrics: Metrics, csp: str | None = None,
                  cache: ResponseCache | None = None):
         self.app, self.settings, self.metrics, self.cache = app, settings, metrics, cache
-        self.headers = security_headers(csp)
+        self.headers = security_headers(csp or content_security_policy(TILE_HOSTS if settings.online_tiles else ()))
         self.names = {name for name, _ in self.headers}
         self.remembered = RememberedHeaders()
         self._code: str | None = None  # the package's fingerprint, read on the first tagged request
@@ -101,6 +102,7 @@ class Edge:
             return
         started, status, responded, cors = time.perf_counter(), 500, False, False
         data_status = CURRENT.set(getattr(getattr(scope.get("app"), "state", None), "data_status", None))  # for pages
+        tiles = ONLINE_TILES.set(self.settings.online_tiles)  # for the maps of pages
         tag: str | None = None
         not_modified = False  # the client holds this answer: send its headers, drop its body
         keep = False  # a GET whose answer the cache may keep (decided again once it starts)
@@ -165,6 +167,7 @@ class Edge:
         finally:
             record_request(self.metrics, scope, status, time.perf_counter() - started)
             CURRENT.reset(data_status)
+            ONLINE_TILES.reset(tiles)
 
     @staticmethod
     async def _send_kept(send: Send, kept: KeptAnswer, *, head: bool) -> None:
@@ -183,8 +186,9 @@ class Edge:
         store_dir = getattr(state, "store_dir", None)
         if store_dir is None:
             return None
-        if self._code is None:
-            self._code = code_fingerprint(PACKAGE_DIR)
+        if self._code is None:  # new code or new settings (base URL, tiles, …): new answers
+            self._code = code_fingerprint(PACKAGE_DIR) + hashlib.sha256(
+                self.settings.model_dump_json().encode()).hexdigest()[:16]
         status = getattr(state, "data_status", None)
         current = status.summary().get("current") if status is not None else None
         context = (current, datetime.now(UTC).date().isoformat(), self._releases_stamp())
