@@ -25,6 +25,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from sahel_kg.pages.i18n import ngettext
+
 #: The smallest chart text, in CSS pixels as drawn (WCAG 1.4.4 asks nothing less of a phone).
 TEXT_PX = 12
 #: Font sizes in SVG units: the wide layouts are shown at scale 1 or more, the narrow ones at 0.92 or more.
@@ -216,8 +218,11 @@ def range_chart(items: list[RangeInput]) -> RangeChart:
                         text_size=NARROW_TEXT)
     chart.narrow = _range_layout(items, narrow, beside=False)
     n = len(items)
-    chart.summary = (f"The death tolls that {n} claim{'s' if n != 1 else ''} give, on one axis from 0 to "
-                     f"{chart.axis_max} people killed; the table below gives each claim's figure and words.")
+    chart.summary = ngettext(
+        "The death toll that %(num)d claim gives, on one axis from 0 to %(max)s people killed; "
+        "the table below gives the claim's figure and words.",
+        "The death tolls that %(num)d claims give, on one axis from 0 to %(max)s people killed; "
+        "the table below gives each claim's figure and words.", n) % {"num": n, "max": chart.axis_max}
     return chart
 
 
@@ -323,7 +328,8 @@ def timeline(items: list[TimelineInput]) -> Timeline:
                                                     text_size=NARROW_TEXT))
     years = sorted(d.year for i in items for d in (i.start, i.end) if d is not None)
     if years:
-        n, when = len(items), str(years[0]) if years[0] == years[-1] else f"{years[0]} to {years[-1]}"
-        chart.summary = (f"The time windows of the {n} latest incident{'s' if n != 1 else ''}, {when}; "
-                         "the list below names each, with its dates.")
+        n, when = len(items), str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+        chart.summary = ngettext("The time window of the latest incident, %(when)s; the list below names it, with its dates.",
+                                 "The time windows of the %(num)d latest incidents, %(when)s; "
+                                 "the list below names each, with its dates.", n) % {"num": n, "when": when}
     return chart

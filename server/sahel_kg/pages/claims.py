@@ -10,6 +10,7 @@ from sahel_kg.labels import LABEL_PROPS, RDFS_LABEL
 from sahel_kg.links import Links
 from sahel_kg.namespaces import local_name
 from sahel_kg.pages.charts import RangeChart, RangeInput, range_chart
+from sahel_kg.pages.i18n import _
 from sahel_kg.pages.resources import Resource, facts_of
 from sahel_kg.pages.views import (
     COUNT_CAP,
@@ -120,17 +121,17 @@ def count_text(qualifier: str, low: int | None, best: int | None, high: int | No
     if qualifier == "exact" and best is not None:
         return str(best)
     if qualifier == "at-least" and low is not None:
-        return f"at least {low}"
+        return _("at least %(num)s") % {"num": low}
     if qualifier == "more-than" and low is not None:
-        return f"more than {low - 1}"
+        return _("more than %(num)s") % {"num": low - 1}
     if qualifier == "approximately" and best is not None:
-        return f"around {best}"
+        return _("around %(num)s") % {"num": best}
     if qualifier == "dozens":
-        return f"dozens (read as at least {low})" if low is not None else "dozens"
+        return _("dozens (read as at least %(num)s)") % {"num": low} if low is not None else _("dozens")
     if qualifier == "unquantified":
-        return "no number given"
-    parts = [f"{name} {n}" for name, n in (("low", low), ("best", best), ("high", high)) if n is not None]
-    return ", ".join(parts) or "no number given"
+        return _("no number given")
+    parts = [f"{name} {n}" for name, n in ((_("low"), low), (_("best"), best), (_("high"), high)) if n is not None]
+    return ", ".join(parts) or _("no number given")
 
 
 def count_view(node: Resource) -> CountView:
@@ -143,7 +144,7 @@ def count_view(node: Resource) -> CountView:
                for v in node.values(prop)]
     if comment := node.text(RDFS_LABEL.replace("label", "comment")):
         details.append(comment)
-    return CountView(ctype.display if ctype else "count", count_text(qslug, low, best, high), low, best, high,
+    return CountView(ctype.display if ctype else _("count"), count_text(qslug, low, best, high), low, best, high,
                      qslug, qual.display if qual else "", node.text(SHG + "subtotal") in ("true", "1"), sorted(details))
 
 
@@ -174,7 +175,7 @@ def claim_row(links: Links, claim: Resource, related: dict[str, Resource]) -> Cl
     for value in claim.values(PROV + "qualifiedInfluence") + claim.values(PROV + "qualifiedAttribution"):
         if value.node and (agent := value.node.first(PROV + "agent")):
             role = value.node.first(PROV + "hadRole")
-            roles.append((role.display if role else "attributed to", value_link(links, agent)))
+            roles.append((role.display if role else _("attributed to"), value_link(links, agent)))
     counts = [count_view(v.node) for v in claim.values(SHG + "count") if v.node is not None]
     killed = [c for c in counts if c.what == "killed" and not c.subtotal]
     total = killed[0] if killed else None

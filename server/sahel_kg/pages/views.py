@@ -19,8 +19,12 @@ from datetime import date
 from typing import Generic, Protocol, TypeVar
 from urllib.parse import urlencode
 
+from babel.dates import format_date
+
+from sahel_kg.languages import current
 from sahel_kg.links import BROWSE, Links
 from sahel_kg.namespaces import BASE, PREFIXES, compact
+from sahel_kg.pages.i18n import N_, _
 from sahel_kg.pages.resources import Resource, Value, rows
 from sahel_kg.store.backend import GraphBackend
 
@@ -30,8 +34,8 @@ DCT, SCHEMA, SKOS, RDFS = P["dcterms"], P["schema"], P["skos"], P["rdfs"]
 RDF_FORMATS = (("text/turtle", ".ttl", "Turtle"), ("application/ld+json", ".jsonld", "JSON-LD"),
                ("application/n-triples", ".nt", "N-Triples"), ("application/rdf+xml", ".rdf", "RDF/XML"))
 FRIENDLY_PROPS = {
-    SEM + "hasEarliestBeginTimeStamp": "earliest start", SEM + "hasLatestEndTimeStamp": "latest end",
-    SHG + "earliestPublication": "earliest publication date", SHG + "latestPublication": "latest publication date",
+    SEM + "hasEarliestBeginTimeStamp": N_("earliest start"), SEM + "hasLatestEndTimeStamp": N_("latest end"),
+    SHG + "earliestPublication": N_("earliest publication date"), SHG + "latestPublication": N_("latest publication date"),
 }
 RESPONSE_STANCES = {"confirms", "disputes", "denies", "disclaims-knowledge"}
 
@@ -122,12 +126,12 @@ def meta_for(links: Links, iri: str, title: str, kind: str) -> Meta:
 
 
 def human_date(text: str | None) -> str:
-    """An ISO date as '20 June 2024' (other text unchanged)."""
+    """An ISO date as '20 June 2024' (in French '20 juin 2024'; other text unchanged)."""
     try:
         day = date.fromisoformat(text or "")
     except ValueError:
         return text or ""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    return format_date(day, "d MMMM y", locale=current())
 
 
 def window_text(start: str | None, end: str | None) -> str:
@@ -141,10 +145,10 @@ def window_text(start: str | None, end: str | None) -> str:
     if start and end:
         return human_date(start) if start == end else f"{human_date(start)} – {human_date(end)}"
     if end:
-        return f"no later than {human_date(end)}"
+        return _("no later than %(date)s") % {"date": human_date(end)}
     if start:
-        return f"no earlier than {human_date(start)}"
-    return "not known"
+        return _("no earlier than %(date)s") % {"date": human_date(start)}
+    return _("not known")
 
 
 def inferences(resource: Resource) -> list[Inference]:
@@ -153,7 +157,7 @@ def inferences(resource: Resource) -> list[Inference]:
     for value in resource.values(SHG + "curatorInference"):
         if value.node is None:
             continue
-        props = [FRIENDLY_PROPS.get(v.text, v.label or compact(v.text))
+        props = [_(FRIENDLY_PROPS[v.text]) if v.text in FRIENDLY_PROPS else v.label or compact(v.text)
                  for v in value.node.values(SHG + "inferredProperty")]
         found.append(Inference(sorted(props), value.node.text(SHG + "reasoning") or ""))
     return found
@@ -216,7 +220,7 @@ class Part(Generic[_T]):
     @property
     def count_text(self) -> str:
         """The count in words: '12', 'more than 500' for a capped count, or with its scope."""
-        text = f"more than {self.total}" if self.capped else str(self.total)
+        text = _("more than %(num)s") % {"num": self.total} if self.capped else str(self.total)
         return f"{text} {self.scope}" if self.scope else text
 
     def __iter__(self) -> Iterator[_T]:
@@ -312,7 +316,7 @@ class EntityPage(Protocol):
 
 def entity_base(links: Links, resource: Resource, kind: str) -> EntityView:
     """The common part of an entity's view."""
-    return EntityView(meta_for(links, resource.id, resource.label, kind), resource.label,
+    return EntityView(meta_for(links, resource.id, resource.label, _(kind)), resource.label,
                       links_of(links, resource, P["rdf"] + "type"), resource.text(RDFS + "comment"),
                       inferences(resource), statements(links, resource))
 

@@ -18,10 +18,13 @@ the methods the server has.
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sahel_kg.languages import Choice, answering_in, negotiate
 from sahel_kg.metrics import Metrics
+from sahel_kg.pages.i18n import _
 from sahel_kg.pages.render import error_page
 from sahel_kg.rdf.formats import wants_html
 from sahel_kg.settings import Settings
@@ -52,7 +55,8 @@ async def send_noncanonical(send: Send, status: int, detail: str, *, browser: bo
     """301 to the canonical path (``detail``), or 404 saying why (see :mod:`sahel_kg.web.canonical`):
     an HTML page for a browser, plain text for other clients."""
     if status != 301 and browser:
-        page = error_page(status, [f"Nothing is served at {path}.", f"{detail[:1].upper()}{detail[1:]}."]).encode()
+        page = error_page(status, [_("Nothing is served at %(path)s.") % {"path": path},
+                                   f"{detail[:1].upper()}{detail[1:]}."]).encode()
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(page)).encode())]})
         await send({"type": "http.response.body", "body": page})
@@ -65,6 +69,39 @@ async def send_noncanonical(send: Send, status: int, detail: str, *, browser: bo
         (b"location", detail.encode("latin-1")), (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def language_of(scope: Scope, site: str) -> Choice:
+    """The language to answer a request in: its ``lang`` parameter, else its Accept-Language header.
+
+    >>> language_of({"query_string": b"q=gao&lang=fr", "path": "/search", "headers": []}, "http://x/")
+    Choice(lang='fr', explicit=True, here='/search?q=gao', site='http://x/')
+    >>> language_of({"query_string": b"", "path": "/", "headers": [(b"accept-language", b"fr-FR")]}, "").lang
+    'fr'
+    """
+    params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    asked = next((value for key, value in params if key == "lang"), None)
+    header = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1")
+    kept = urlencode([(k, value) for k, value in params if k != "lang"])
+    choice = negotiate(asked, header)
+    return Choice(choice.lang, choice.explicit, scope.get("path", "/") + (f"?{kept}" if kept else ""), site)
+
+
+def language_headers(headers: list[tuple[bytes, bytes]], lang: str) -> list[tuple[bytes, bytes]]:
+    """An HTML answer's headers with ``Vary: Accept-Language`` added and its ``Content-Language``.
+
+    Only pages are written in a language; data and files are the same for every reader.
+
+    >>> language_headers([(b"content-type", b"text/html; charset=utf-8"), (b"vary", b"Accept")], "fr")[1:]
+    [(b'vary', b'Accept, Accept-Language'), (b'content-language', b'fr')]
+    """
+    kind = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+    if not kind.startswith(b"text/html"):
+        return headers
+    vary = [value for name, value in headers if name.lower() == b"vary"]
+    merged = b", ".join([*vary, b"Accept-Language"]) if vary else b"Accept-Language"
+    return [*[(n, value) for n, value in headers if n.lower() not in (b"vary", b"content-language")],
+            (b"vary", merged), (b"content-language", lang.encode())]
 
 
 class Edge:
@@ -81,26 +118,29 @@ class Edge:
             return
         started, status, responded, cors = time.perf_counter(), 500, False, False
         data_status = CURRENT.set(getattr(getattr(scope.get("app"), "state", None), "data_status", None))  # for pages
+        language = language_of(scope, self.settings.public_base_url)
 
         async def edge_send(message: Message) -> None:
             nonlocal status, responded
             if message["type"] == "http.response.start":
                 status, responded = message["status"], True
-                message = {**message, "headers": self._with_headers(message.get("headers", []), cors)}
+                headers = language_headers(message.get("headers", []), language.lang)
+                message = {**message, "headers": self._with_headers(headers, cors)}
             await send(message)
 
         try:
-            early = await self._answer_early(scope, edge_send)
-            if early is None:
-                return
-            cors = early
-            try:
-                with page_deadline(self.settings.page_timeout):  # the server's own queries for this request
-                    await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
-            except BodyTooLarge:
-                self.metrics.inc("sahel_rejections_total", reason="413")
-                if not responded:
-                    await send_plain(edge_send, 413, body_too_large(self.settings.max_body_bytes))
+            with answering_in(language):  # the pages, labels and error pages of this request
+                early = await self._answer_early(scope, edge_send)
+                if early is None:
+                    return
+                cors = early
+                try:
+                    with page_deadline(self.settings.page_timeout):  # the server's own queries for this request
+                        await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
+                except BodyTooLarge:
+                    self.metrics.inc("sahel_rejections_total", reason="413")
+                    if not responded:
+                        await send_plain(edge_send, 413, body_too_large(self.settings.max_body_bytes))
         finally:
             record_request(self.metrics, scope, status, time.perf_counter() - started)
             CURRENT.reset(data_status)

@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from sahel_kg.links import BROWSE
 from sahel_kg.pages import views as v
-from sahel_kg.pages.lists import SPECS, browse_view, home_view, page_meta
+from sahel_kg.pages.i18n import _
+from sahel_kg.pages.lists import SPECS, browse_lists, browse_view, home_view, page_meta
 from sahel_kg.pages.render import render
 from sahel_kg.search.search import SearchUnavailable, index_for
 from sahel_kg.web.deps import get_backend as _backend
@@ -28,8 +29,8 @@ def home(request: Request) -> HTMLResponse:
 @router.get("/browse", name="browse_index", response_class=HTMLResponse)
 def browse_index(request: Request) -> HTMLResponse:
     """The list of lists."""
-    meta = page_meta(_links(request), BROWSE, "Browse", "Browse")
-    lists = [v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()]
+    meta = page_meta(_links(request), BROWSE, _("Browse"), _("Browse"))
+    lists = browse_lists()
     return HTMLResponse(render("browse_index.html", meta=meta, lists=lists))
 
 
@@ -42,7 +43,7 @@ def browse(
     """A list of incidents, actors, places, sources or claims; other query parameters filter it."""
     if name not in SPECS:
         raise HTTPException(404, f"no list named {name!r}; try one of {', '.join(SPECS)}")
-    chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page")}
+    chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page", "lang")}
     view = browse_view(_backend(request), _links(request), name, chosen, page, per_page)
     return HTMLResponse(render("browse.html", page=view, meta=view.meta))
 
@@ -54,7 +55,7 @@ def search(request: Request, q: Annotated[str, Query(description="words to find 
     503 with Retry-After while the search index is being built.
     """
     links = _links(request)
-    meta = page_meta(links, links.search(q), "Search", "Search")
+    meta = page_meta(links, links.search(q), _("Search"), _("Search"))
     try:
         hits = index_for(request.app.state, _backend(request)).search(q) if q.strip() else []
     except SearchUnavailable as exc:
