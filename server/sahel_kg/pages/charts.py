@@ -6,8 +6,14 @@ Each picture is laid out twice: wide (labels beside the bars) and narrow
 (labels above them), and the page shows the one that fits (``pages.css``), so
 that chart text is never drawn below :data:`TEXT_PX` CSS pixels: the wide
 layout is shown only where it is drawn at least at its own size, the narrow
-one is made for a 300-pixel-wide box. Labels are shortened to fit their room
-(the full label is the bar's tooltip, and the table beside the chart).
+one is made for a 300-pixel-wide box. A range chart's speaker names and
+stances wrap onto as many lines as they need (a row grows to hold them), so no
+name is cut; the timeline's labels are shortened to fit their row (the full
+label is the bar's tooltip, and the list beside it).
+
+Each bar of the range chart says the claim's stance and what it says the
+victims were under the speaker's name: a toll given by a speaker who disputes
+that the dead were civilians must not read as agreement with those who say so.
 
 >>> chart = range_chart([RangeInput("a", "#a", "46", 46, 46, 46, "exact"),
 ...                      RangeInput("b", "#b", "at least 60", 60, None, None, "at-least")])
@@ -35,7 +41,8 @@ WIDE_TEXT, NARROW_TEXT = 12, 13.5
 
 @dataclass(frozen=True)
 class RangeInput:
-    """One claim's total figure: the row label, its anchor, the text and the range."""
+    """One claim's total figure: the row label, its anchor, the text and the range; its stance in words
+    (and what the speaker says of the victims), and the stance concept's local name."""
 
     label: str
     href: str
@@ -44,16 +51,21 @@ class RangeInput:
     best: int | None
     high: int | None
     qualifier: str  # the count-qualifier concept's local name
+    stance: str = ""
+    stance_slug: str = ""
 
 
 @dataclass(frozen=True)
 class Label:
-    """A piece of chart text where it is drawn: its (perhaps shortened) text, position and anchor."""
+    """A piece of chart text where it is drawn: its (perhaps shortened) text, position and anchor;
+    ``more``: the lines after the first, when it wraps (each one line height lower)."""
 
     text: str
     x: float
     y: float
     anchor: str = "start"
+    more: tuple[str, ...] = ()
+    line_height: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,8 @@ class Bar:
     marker: float | None = None
     name: Label | None = None  # where the row's label is drawn
     value: Label | None = None  # where its figure is drawn
+    note: Label | None = None  # where its stance is drawn
+    stance_slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,16 +110,17 @@ class RangeChart:
     text_size: float = WIDE_TEXT
     narrow: RangeChart | None = None  # the same bars laid out for a phone
     summary: str = ""  # the chart in words: its text alternative
+    rows_bottom: float = 0.0  # where the last row ends (rows grow to hold wrapped names)
 
     @property
     def height(self) -> int:
-        """Total height: one row per bar plus the axis."""
+        """Total height: the rows plus the axis."""
         return int(self.axis_y) + 30
 
     @property
     def axis_y(self) -> float:
         """Where the axis line is drawn."""
-        return float(self.top + self.row_height * len(self.bars) + 6)
+        return float((self.rows_bottom or self.top + self.row_height * len(self.bars)) + 6)
 
 
 #: Approximate advance widths of a wide sans-serif (DejaVu Sans), in ems, to keep text inside the picture.
@@ -136,6 +151,25 @@ def fit(text: str, size: float, room: float, bold: bool = False) -> str:
     while n > 1 and text_width(text[:n].rstrip(" ,;:-–") + "…", size, bold) > room:
         n -= 1
     return text[:n].rstrip(" ,;:-–") + "…"
+
+
+def wrap(text: str, size: float, room: float, bold: bool = False) -> list[str]:
+    """``text`` broken between words into lines that each fit ``room`` units at ``size`` (a word longer
+    than a line is shortened with an ellipsis, the only case where text is cut).
+
+    >>> wrap("Malian Armed Forces spokesperson Colonel Souleymane Dembélé", 12, 200)
+    ['Malian Armed Forces', 'spokesperson Colonel', 'Souleymane Dembélé']
+    >>> wrap("", 12, 100)
+    []
+    """
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(joined, size, bold) <= room:
+            lines[-1] = joined
+        else:
+            lines.append(fit(word, size, room, bold))
+    return lines
 
 
 def nice_max(value: int) -> int:
@@ -182,25 +216,41 @@ def _value_beside(bar: Bar, chart: RangeChart) -> Label:
     return Label(text, x, bar.y - 9)
 
 
+def _lines_label(lines: list[str], x: float, y: float, anchor: str, line_height: float) -> Label | None:
+    return Label(lines[0], x, y, anchor, tuple(lines[1:]), line_height) if lines else None
+
+
 def _range_layout(items: list[RangeInput], chart: RangeChart, *, beside: bool) -> RangeChart:
     top = max((n for i in items for n in (i.low, i.best, i.high) if n is not None), default=0)
     chart.axis_max = nice_max(top)
     left = float(chart.label_width)
     scale = (chart.plot_right - left) / chart.axis_max
     size = chart.text_size
+    step = size + 3  # one line of text
     bars = []
-    for n, item in enumerate(items):
-        row = chart.top + n * chart.row_height
-        if beside:  # the label right-aligned left of the plot, the bar mid-row
-            bar = _bar(item, row + chart.row_height / 2, scale, left, chart.plot_right)
-            name = Label(fit(item.label, size, left - 12), left - 8, bar.y + 4, "end")
-        else:  # the label on its own line, the figure on the next, the bar below
-            bar = _bar(item, row + chart.row_height - 12, scale, left, chart.plot_right)
-            name = Label(fit(item.label, size, chart.width - 8), 4, row + size)
+    row = float(chart.top)
+    for item in items:
+        if beside:  # the name and the stance right-aligned left of the plot, the bar mid-row
+            names, notes = wrap(item.label, size, left - 12), wrap(item.stance, size, left - 12)
+            height = max(float(chart.row_height), (len(names) + len(notes)) * step + 8)
+            bar = _bar(item, row + height / 2, scale, left, chart.plot_right)
+            first = row + (height - (len(names) + len(notes)) * step) / 2 + size
+            name = _lines_label(names, left - 8, first, "end", step)
+            note = _lines_label(notes, left - 8, first + len(names) * step, "end", step)
+        else:  # the name, the stance and the figure on lines of their own, the bar below
+            names, notes = wrap(item.label, size, chart.width - 8), wrap(item.stance, size, chart.width - 8)
+            lines = len(names) + len(notes) + 1
+            height = lines * step + 22
+            bar = _bar(item, row + height - 12, scale, left, chart.plot_right)
+            name = _lines_label(names, 4, row + size, "start", step)
+            note = _lines_label(notes, 4, row + size + len(names) * step, "start", step)
         value = (_value_beside(bar, chart) if beside
-                 else Label(fit(item.text, size, chart.width - 8, bold=True), 4, row + 2 * size + 4))
-        bars.append(Bar(bar.label, bar.href, bar.text, bar.y, bar.x1, bar.x2, bar.shape, bar.marker, name, value))
+                 else Label(fit(item.text, size, chart.width - 8, bold=True), 4, row + size + (lines - 1) * step))
+        bars.append(Bar(bar.label, bar.href, bar.text, bar.y, bar.x1, bar.x2, bar.shape, bar.marker, name, value,
+                        note, item.stance_slug))
+        row += height
     chart.bars = bars
+    chart.rows_bottom = row
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10 ** 9)
                 if chart.axis_max / s <= 6 and chart.axis_max % s == 0)
     chart.ticks = []

@@ -46,6 +46,7 @@ class CountView:
     qualifier_label: str
     subtotal: bool = False
     details: list[str] = field(default_factory=list)
+    type_slug: str = ""  # the count type's local name ("killed"): ``what`` is its label, in the reader's language
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ def count_view(node: Resource) -> CountView:
     if comment := node.text(RDFS_LABEL.replace("label", "comment")):
         details.append(comment)
     return CountView(ctype.display if ctype else _("count"), count_text(qslug, low, best, high), low, best, high,
-                     qslug, qual.display if qual else "", node.text(SHG + "subtotal") in ("true", "1"), sorted(details))
+                     qslug, qual.display if qual else "", node.text(SHG + "subtotal") in ("true", "1"), sorted(details),
+                     local_name(ctype.text) if ctype else "")
 
 
 def claim_ref(links: Links, iri: str, label: str) -> ClaimRef:
@@ -177,7 +179,7 @@ def claim_row(links: Links, claim: Resource, related: dict[str, Resource]) -> Cl
             role = value.node.first(PROV + "hadRole")
             roles.append((role.display if role else _("attributed to"), value_link(links, agent)))
     counts = [count_view(v.node) for v in claim.values(SHG + "count") if v.node is not None]
-    killed = [c for c in counts if c.what == "killed" and not c.subtotal]
+    killed = [c for c in counts if c.type_slug == "killed" and not c.subtotal]
     total = killed[0] if killed else None
     source = claim.first(PROV + "wasDerivedFrom")
     publishers, creators, when = _source_bits(links, related.get(source.text) if source else None)
@@ -230,10 +232,37 @@ def comparison_order(rows_: list[ClaimRow]) -> list[ClaimRow]:
     return ordered
 
 
+#: Stances that contest what another claim says (the victims' status, the events): shown beside a speaker's toll.
+CONTESTING = ("disputes", "denies")
+
+
+def stance_note(row: ClaimRow, rows_: list[ClaimRow]) -> tuple[str, str]:
+    """What a chart row says besides its figure, and the stance its words are drawn in: the claim's stance,
+    what it says the victims were, and what the same speakers contest in their other claims on the page.
+
+    A toll of 29 "confirmed" by a source who in the next breath calls the dead "terrorists" is no
+    agreement with those who say 29 civilians were killed; the note says so under the speaker's name.
+    """
+    parts = [row.stance.text] if row.stance else []
+    if row.victim_status:
+        parts.append(_("victims: %(status)s") % {"status": ", ".join(v.text for v in row.victim_status)})
+    slug = row.stance_slug
+    speakers = {s.link.href for s in row.speakers}
+    for other in rows_:
+        if other is row or other.stance_slug not in CONTESTING or not speakers & {s.link.href for s in other.speakers}:
+            continue
+        what = [v.text for v in other.victim_status] + [f"“{c}”" for c in other.characterisations]
+        stance = other.stance.text if other.stance else other.stance_slug
+        parts.append(_("the same speaker %(stance)s: %(what)s") % {"stance": stance, "what": ", ".join(what)}
+                     if what else _("the same speaker %(stance)s other claims") % {"stance": stance})
+        slug = other.stance_slug
+    return " · ".join(parts), slug
+
+
 def chart_for(rows_: list[ClaimRow]) -> RangeChart | None:
-    """The fatality-range picture of the claims that give a total death toll."""
+    """The fatality-range picture of the claims that give a total death toll, each with its stance."""
     items = [RangeInput(_speaker_names(r), "#" + r.ref.anchor, r.total.text, r.total.low, r.total.best,
-                        r.total.high, r.total.qualifier) for r in rows_ if r.total is not None]
+                        r.total.high, r.total.qualifier, *stance_note(r, rows_)) for r in rows_ if r.total is not None]
     return range_chart(items) if items else None
 
 
