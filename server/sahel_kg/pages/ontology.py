@@ -16,7 +16,7 @@ from sahel_kg.links import Links
 from sahel_kg.namespaces import PREFIXES, local_name
 from sahel_kg.pages.i18n import N_
 from sahel_kg.pages.resources import Resource, facts, rows
-from sahel_kg.pages.views import EntityView, Link, entity_base, link_to, links_of
+from sahel_kg.pages.views import EntityView, Link, entity_base, kind_words, link_to, links_of
 from sahel_kg.store.backend import GraphBackend
 
 #: Instances and uses are counted up to this many (counting is a scan); more shows as "more than".
@@ -171,7 +171,7 @@ def property_view(backend: GraphBackend, links: Links, prop: Resource) -> Proper
                  BIND(IF(isBlank(?checks), ?parent, ?checks) AS ?shape) FILTER(isIRI(?shape))
                  {label_optional('?shape', 'sl', RDFS_LABEL)} }} }}""")
     shapes = sorted({link_to(links, r["shape"], r.get("sl")) for r in found if "shape" in r}, key=lambda x: x.text)
-    kinds = sorted(local_name(t) for t in prop.types)
+    kinds = sorted(kind_words(local_name(t)) for t in prop.types)
     return PropertyView(
         entity_base(links, prop, N_("Property")), definition(prop), kinds, links_of(links, prop, RDFS + "domain"),
         links_of(links, prop, RDFS + "range"), links_of(links, prop, RDFS + "subPropertyOf"),
@@ -189,7 +189,7 @@ def ontology_view(backend: GraphBackend, links: Links, onto: Resource) -> Ontolo
         group = {"Class": "class", "ObjectProperty": "property", "DatatypeProperty": "property",
                  "ConceptScheme": "scheme"}.get(local_name(r["type"]))
         if group:
-            kind = local_name(r["type"]).replace("Property", " property").lower()
+            kind = kind_words(local_name(r["type"])).lower()
             items[group][r["t"]] = TermItem(link_to(links, r["t"], r.get("l")), kind, r.get("def", ""))
     def ordered(group: str) -> list[TermItem]:
         return sorted(items[group].values(), key=lambda i: i.link.text.casefold())

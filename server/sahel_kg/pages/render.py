@@ -229,7 +229,9 @@ def build_view(backend: GraphBackend, links: Links, iri: str, *,
         "shape": lambda: ov.shape_view(backend, links, resource),
         "generic": lambda: v.GenericView(v.entity_base(links, resource, kind)),
     }
-    return template, builders[template]()
+    view = builders[template]()
+    view.base.comment_parts = v.public_text(backend, links, view.base.comment)
+    return template, view
 
 
 def entity_page(backend: GraphBackend, links: Links, iri: str, *,

@@ -13,6 +13,7 @@ Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,10 +24,11 @@ from babel.dates import format_date
 
 from sahel_kg.languages import current
 from sahel_kg.links import BROWSE, Links
-from sahel_kg.namespaces import BASE, PREFIXES, compact
+from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES, compact
 from sahel_kg.pages.i18n import N_, _
-from sahel_kg.pages.resources import Resource, Value, rows
+from sahel_kg.pages.resources import Resource, Value, labels_of, rows
 from sahel_kg.store.backend import GraphBackend
+from sahel_kg.store.cache import cache_for
 
 P = PREFIXES
 SHG, PROV, SEM, GEO = P["shg"], P["prov"], P["sem"], P["geo"]
@@ -38,6 +40,33 @@ FRIENDLY_PROPS = {
     SHG + "earliestPublication": N_("earliest publication date"), SHG + "latestPublication": N_("latest publication date"),
 }
 RESPONSE_STANCES = {"confirms", "disputes", "denies", "disclaims-knowledge"}
+
+
+#: Classes in words, by local name (what a search result or an ontology term list says a thing is): a class's
+#: local name is code ("SourceDocument", "ContextEvent") and never shown.
+KIND_WORDS = {
+    "Incident": N_("Incident"), "IncidentSeries": N_("Incident series"), "Investigation": N_("Investigation"),
+    "Appeal": N_("Appeal"), "ContextEvent": N_("Context event"), "Response": N_("Response"), "Claim": N_("Claim"),
+    "SourceDocument": N_("Source document"), "Place": N_("Place"), "Actor": N_("Actor"), "Person": N_("Person"),
+    "Organisation": N_("Organisation"), "StateForce": N_("State force"), "ArmedGroup": N_("Armed group"),
+    "AnonymousSource": N_("Anonymous source"), "Count": N_("Count"), "CuratorInference": N_("Curator inference"),
+    "IncidentRelation": N_("Incident relation"), "Ontology": N_("Ontology"), "Class": N_("Class"),
+    "ObjectProperty": N_("Object property"), "DatatypeProperty": N_("Datatype property"),
+    "AnnotationProperty": N_("Annotation property"), "Property": N_("Property"), "ConceptScheme": N_("Concept scheme"),
+    "Concept": N_("Concept"), "NodeShape": N_("Shape"), "PropertyShape": N_("Property shape"),
+}
+
+
+def kind_words(local: str) -> str:
+    """A class's local name in words, in the reader's language; an unknown one split at its capitals.
+
+    >>> kind_words("SourceDocument"), kind_words("GeoFeatureCollection"), kind_words("")
+    ('Source document', 'Geo feature collection', '')
+    """
+    if local in KIND_WORDS:
+        return _(KIND_WORDS[local])
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", local)
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else local
 
 
 # ---------------------------------------------------------------- common pieces
@@ -295,9 +324,17 @@ def links_part(links: Links, total: int, iris: list[str], found: dict[str, Resou
 
 # ---------------------------------------------------------------- entity pages
 
+@dataclass(frozen=True)
+class Segment:
+    """A piece of prose: text, a link where it names something of the graph."""
+
+    text: str
+    href: str | None = None
+
+
 @dataclass
 class EntityView:
-    """Fields every entity page has."""
+    """Fields every entity page has; ``comment_parts``: the comment as shown (see :func:`public_text`)."""
 
     meta: Meta
     label: str
@@ -305,6 +342,7 @@ class EntityView:
     comment: str | None
     inferences: list[Inference]
     statements: list[Statement]
+    comment_parts: list[Segment] = field(default_factory=list)
 
 
 class EntityPage(Protocol):
@@ -316,9 +354,63 @@ class EntityPage(Protocol):
 
 def entity_base(links: Links, resource: Resource, kind: str) -> EntityView:
     """The common part of an entity's view."""
+    comment = resource.text(RDFS + "comment")
     return EntityView(meta_for(links, resource.id, resource.label, _(kind)), resource.label,
-                      links_of(links, resource, P["rdf"] + "type"), resource.text(RDFS + "comment"),
-                      inferences(resource), statements(links, resource))
+                      links_of(links, resource, P["rdf"] + "type"), comment,
+                      inferences(resource), statements(links, resource), [Segment(comment)] if comment else [])
+
+
+#: How curators' notes name a source document (by its capture's number, "source 003") or a claim (by its
+#: identifier, "claim wa24-…"): code for the curators, shown to readers as the document's or claim's title.
+REFERENCE = re.compile(r"\b(?P<source>[Ss]ource (?P<number>\d{3}))\b|\b(?P<claim>claim (?P<slug>[a-z0-9]+(?:-[a-z0-9]+)+))\b")
+
+
+def capture_numbers(backend: GraphBackend) -> dict[str, str]:
+    """Each source document by the number its capture file starts with ("003" → its IRI); remembered per store."""
+    def read() -> dict[str, str]:
+        found = rows(backend, f"SELECT ?s ?f WHERE {{ ?s <{SHG}captureFile> ?f }}")
+        return {r["f"][:3]: r["s"] for r in found if r["f"][:3].isdigit()}
+    numbers: dict[str, str] = cache_for(backend).constants.remember("capture numbers", read)
+    return numbers
+
+
+def public_text(backend: GraphBackend, links: Links, text: str | None) -> list[Segment]:
+    """A curator's note as readers see it: "source 003" and "claim some-slug" become the document's or the
+    claim's title, linked (two queries at most, none for a note that names neither).
+
+    >>> import pyoxigraph
+    >>> from sahel_kg.store.backend import EmbeddedBackend
+    >>> store = pyoxigraph.Store()
+    >>> store.load(b'<https://w3id.org/sahel-harm/id/source/a> <https://w3id.org/sahel-harm/ontology/captureFile> "003_x.txt" ; '
+    ...            b'<http://purl.org/dc/terms/title> "The Report" .', format=pyoxigraph.RdfFormat.TURTLE)
+    >>> [(s.text, s.href) for s in public_text(EmbeddedBackend(store), Links("http://h/"), "As source 003 says.")]
+    [('As ', None), ('“The Report”', 'http://h/id/source/a'), (' says.', None)]
+    """
+    if not text:
+        return []
+    found = list(REFERENCE.finditer(text))
+    if not found:
+        return [Segment(text)]
+    numbers = capture_numbers(backend) if any(m.group("number") for m in found) else {}
+    iris = {m.start(): numbers.get(m.group("number") or "") or (f"{ENTITY_BASE}claim/{m.group('slug')}"
+                                                                  if m.group("slug") else "") for m in found}
+    labels = labels_of(backend, [i for i in iris.values() if i])
+    parts, at = [], 0
+    for m in found:
+        iri = iris[m.start()]
+        if iri not in labels:
+            continue  # not a document or claim of the graph: left as written
+        word, title = m.group(0).split(" ")[0], labels[iri][0]  # "source", "Source" or "claim"; the title
+        if word == "Source":  # begins a sentence
+            shown = _("The document “%(title)s”") % {"title": title}
+        elif word == "claim":
+            shown = _("the claim “%(title)s”") % {"title": title}
+        else:
+            shown = f"“{title}”"
+        parts += [Segment(text[at:m.start()]), Segment(shown, links.local_url(iri))]
+        at = m.end()
+    parts.append(Segment(text[at:]))
+    return [p for p in parts if p.text]
 
 
 @dataclass

@@ -7,11 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from sahel_kg.languages import DEFAULT, current
 from sahel_kg.links import BROWSE
 from sahel_kg.pages import views as v
 from sahel_kg.pages.i18n import _
 from sahel_kg.pages.lists import SPECS, browse_lists, browse_view, home_view, page_meta
 from sahel_kg.pages.render import render
+from sahel_kg.pages.resources import labels_of
 from sahel_kg.search.search import SearchUnavailable, index_for
 from sahel_kg.web.deps import get_backend as _backend
 from sahel_kg.web.deps import get_links as _links
@@ -61,6 +63,12 @@ def search(request: Request, q: Annotated[str, Query(description="words to find 
     except SearchUnavailable as exc:
         body = render("search_unavailable.html", meta=meta, q=q, message=exc.message, retry_after=exc.retry_after)
         return HTMLResponse(body, 503, headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"})
-    results = [(v.link_to(links, h.entry.iri, h.entry.name), h.entry.kind,
-                None if h.entry.main or h.entry.text == h.entry.name else h.entry.text) for h in hits]
+    # the index names things in English; a reader of another language sees its labels where the data has them
+    names = {iri: label[0] for iri, label in labels_of(_backend(request), [h.entry.iri for h in hits]).items()} \
+        if current() != DEFAULT else {}
+    results = []
+    for h in hits:
+        name = names.get(h.entry.iri, h.entry.name)
+        also = None if h.entry.main or h.entry.text in (h.entry.name, name) else h.entry.text
+        results.append((v.link_to(links, h.entry.iri, name), v.kind_words(h.entry.kind), also))
     return HTMLResponse(render("search.html", meta=meta, q=q, results=results))
