@@ -131,8 +131,8 @@ def keep_language(html: str) -> str:
     """Links and GET forms to the site's own pages, carrying the ``lang`` the reader chose by ``?lang=``.
 
     A language chosen from the Accept-Language header needs nothing: the browser sends it again.
-    Links to data, files and the SPARQL endpoint, and the head's canonical and alternate links, are
-    left alone: the canonical URL of a page is the same in every language.
+    Links to data, files and the SPARQL endpoint, the language switch's own links, and the head's
+    canonical and alternate links, are left alone: the canonical URL of a page is the same in every language.
 
     >>> from sahel_kg.languages import Choice, answering_in
     >>> with answering_in(Choice("fr", True, "/", "http://x/")):
@@ -147,7 +147,7 @@ def keep_language(html: str) -> str:
     def rewrite(tag: re.Match[str]) -> str:
         name, attrs = tag.group(1).lower(), tag.group(2)
         found = _URL_ATTR.search(attrs)
-        if not found or (name == "a" and re.search(r'\b(rel="alternate"|download)', attrs)):
+        if not found or (name == "a" and re.search(r'\b(rel="alternate"|download|hreflang=)', attrs)):  # the switch
             return tag.group(0)
         url = found.group(2).replace("&amp;", "&")
         if _site_path(url, choice.site) is None or (name == "form" and 'method="post"' in attrs.lower()):
