@@ -35,7 +35,7 @@ from sahel_kg.pages import ontology as ov
 from sahel_kg.pages import views as v
 from sahel_kg.pages.i18n import N_, _, gettext, ngettext, pgettext
 from sahel_kg.pages.lists import browse_lists, page_meta
-from sahel_kg.pages.resources import facts_from_triples, facts_of, safe_iri
+from sahel_kg.pages.resources import facts_from_triples, facts_of, labels_of, safe_iri
 from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.status import current_summary
@@ -285,10 +285,17 @@ def _term_cell(links: Links, term: object, labels: dict[str, str]) -> v.Cell:
 
 
 def triples_view(links: Links, triples: list[pyoxigraph.Triple], title: str,
-                 intro: str | None = None) -> TriplesView:
-    """Statements grouped by subject, labels taken from the statements themselves."""
+                 intro: str | None = None, backend: GraphBackend | None = None) -> TriplesView:
+    """Statements grouped by subject, labels taken from the statements themselves and, given a backend,
+    by the one label rule from the store (one query: a named graph's classes and properties are labelled
+    in the ontology's graph, not in it)."""
     labels = {value_of(t.subject): t.object.value for t in triples
               if t.predicate.value in (RDFS_LABEL, SKOS + "prefLabel") and isinstance(t.object, pyoxigraph.Literal)}
+    if backend is not None:
+        named = {t.predicate.value for t in triples[:TRIPLES_SHOWN]} | {
+            term.value for t in triples[:TRIPLES_SHOWN] for term in (t.subject, t.object)
+            if isinstance(term, pyoxigraph.NamedNode)}
+        labels |= {iri: label[0] for iri, label in labels_of(backend, named).items()}
     groups: dict[object, list[tuple[v.Link, v.Cell]]] = {}
     for t in triples[:TRIPLES_SHOWN]:
         prop = v.Link(labels.get(t.predicate.value) or compact(t.predicate.value),
@@ -299,12 +306,13 @@ def triples_view(links: Links, triples: list[pyoxigraph.Triple], title: str,
 
 
 def triples_page(links: Links, iri: str, triples: list[pyoxigraph.Triple], *, title: str, kind: str,
-                 intro: str | None = None, url: str | None = None) -> str:
-    """A page of plain statements about (or in) ``iri``, on the site layout; ``url``: its page, if not the IRI's."""
+                 intro: str | None = None, url: str | None = None, backend: GraphBackend | None = None) -> str:
+    """A page of plain statements about (or in) ``iri``, on the site layout; ``url``: its page, if not the IRI's;
+    ``backend``: where to read the labels the statements do not carry."""
     meta = v.meta_for(links, iri, title, kind)
     if url is not None:
         meta = v.Meta(title, kind, url, iri, [v.Alternate(t, url + suffix, label) for t, suffix, label in v.RDF_FORMATS])
-    return render("triples.html", page=triples_view(links, triples, title, intro), meta=meta)
+    return render("triples.html", page=triples_view(links, triples, title, intro, backend), meta=meta)
 
 
 @dataclass(frozen=True)

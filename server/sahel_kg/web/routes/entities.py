@@ -140,7 +140,7 @@ def _statements_page(request: Request, backend: GraphBackend, desc: Description)
         title = _("Named graph %(name)s") % {"name": desc.iri.removeprefix(GRAPH_BASE)}
         intro = _("The statements of one Turtle file of the dataset, as loaded into the store.")
         return pages.triples_page(get_links(request), desc.iri, desc.triples, title=title, kind=_("Named graph"),
-                                  intro=intro)
+                                  intro=intro, backend=backend)
     triples = with_labels(backend, desc.iri, desc.triples)
     return pages.triples_page(get_links(request), desc.iri, triples, title=desc.iri.removeprefix(BASE), kind=_("Resource"),
                               intro=_("What the graph says about this IRI."))
