@@ -5,7 +5,7 @@
 Rules (see ``docs/architecture.md``):
 
 1. Layers, lowest first: the kernel modules (``namespaces``, ``links``,
-   ``labels``, ``settings``, ``project``, ``metrics``, ``command_name``), ``rdf``, ``store``, then
+   ``labels``, ``languages``, ``settings``, ``project``, ``metrics``, ``command_name``), ``rdf``, ``store``, then
    ``query``/``linked_data``/``search``, then ``pages``/``curation``, then
    ``web``, then ``devtools``, then the entry points (``app``, ``serve``,
    ``cli``). A module imports its own package or lower layers only; two
