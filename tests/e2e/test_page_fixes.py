@@ -194,13 +194,23 @@ def test_home_lists_every_latest_incident_newest_first(driver: object, base_url:
     incidents = select(base_url, f"""SELECT ?i ?start ?end WHERE {{ ?i a <{SHG}Incident>
         OPTIONAL {{ ?i <http://semanticweb.cs.vu.nl/2009/11/sem/hasEarliestBeginTimeStamp> ?start }}
         OPTIONAL {{ ?i <http://semanticweb.cs.vu.nl/2009/11/sem/hasLatestEndTimeStamp> ?end }} }}""")
-    when = {r["i"].removeprefix(BASE): r.get("start") or r.get("end") or "" for r in incidents}
+    # newest first: by start date; then those known only as "no later than" a date, latest first; then the undated
+    when = {r["i"].removeprefix(BASE): ("start" in r, date.fromisoformat(r.get("start") or r.get("end") or "0001-01-01"))
+            for r in incidents}
     assert set(listed) == set(when) and len(listed) == len(when), "every incident of the graph, and nothing else"
-    dated = [when[i] for i in listed]
-    assert dated == sorted(dated, key=lambda d: date.fromisoformat(d) if d else date.min, reverse=True)
+    order = [when[i] for i in listed]
+    assert order == sorted(order, reverse=True), listed
     spans = js(driver, """const svg = [...document.querySelectorAll("figure.timeline svg")].find(s => s.getClientRects().length);
         return [...svg.querySelectorAll("text")].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);""")
     assert spans and min(spans) >= 12 - 0.05, f"timeline text at {min(spans):.1f} px"
+    labels = js(driver, """const svg = [...document.querySelectorAll("figure.timeline svg")].find(s => s.getClientRects().length);
+        const box = svg.getBoundingClientRect();
+        return [...svg.querySelectorAll("g.span")].map(g => { const t = g.querySelector(".span-label"), r = t.getBoundingClientRect();
+          return {title: g.querySelector("title").textContent, inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5,
+                  drawn: t.querySelectorAll("tspan").length ? [...t.querySelectorAll("tspan")].map(s => s.textContent).join(" ")
+                                                             : t.textContent}; });""")
+    for label in labels:  # each incident's name whole, on as many lines as it needs
+        assert label["inside"] and label["title"].startswith(label["drawn"] + " — "), label
 
 
 # ---------------------------------------------------------------- the browse filter

@@ -305,16 +305,17 @@ class Timeline:
     text_size: float = WIDE_TEXT
     narrow: Timeline | None = None  # the same spans laid out for a phone
     summary: str = ""  # the timeline in words
+    rows_bottom: float = 0.0  # where the last row ends (rows grow to hold wrapped labels)
 
     @property
     def height(self) -> int:
-        """Total height: one row per span plus the axis."""
-        return self.row_height * len(self.spans) + 34
+        """Total height: the rows plus the axis."""
+        return int(self.axis_y) + 30
 
     @property
     def axis_y(self) -> float:
         """Where the axis line is drawn."""
-        return float(self.row_height * len(self.spans) + 4)
+        return float((self.rows_bottom or self.row_height * len(self.spans)) + 4)
 
 
 @dataclass(frozen=True)
@@ -340,15 +341,24 @@ def _timeline_layout(items: list[TimelineInput], chart: Timeline) -> Timeline:
         return chart.left + (d - first).days * scale
 
     size = chart.text_size
-    for n, item in enumerate(items):
+    step = size + 3  # one line of text
+    top = 0.0
+    for item in items:
         x1 = x(item.start) if item.start else chart.left
         x2 = x(item.end) if item.end else chart.right
-        y = n * chart.row_height + chart.row_height - 18
-        text = fit(item.label, size, chart.width - 8)
         narrow = chart.width < 400  # a phone's: every label from the left edge, with the whole width to fill
-        name = Label(text, 4.0 if narrow else max(4.0, min(x1, chart.width - 4 - text_width(text, size))), y + 5)
+        whole = text_width(item.label, size)
+        if not narrow and whole <= chart.width - 8:  # one line, from the bar's start where it fits
+            lines, at = [item.label], max(4.0, min(x1, chart.width - 4 - whole))
+        else:  # as many lines as it takes: a label is never cut
+            lines, at = wrap(item.label, size, chart.width - 8), 4.0
+        height = max(float(chart.row_height), len(lines) * step + 14)
+        y = top + height - 18  # the bar's top is y + 9, its label's last line ends above it
+        name = Label(lines[0], at, y + 5 - (len(lines) - 1) * step, "start", tuple(lines[1:]), step)
         chart.spans.append(Span(item.label, item.href, item.text, y, x1, max(x2, x1 + 3),
                                 item.start is None, item.end is None, name))
+        top += height
+    chart.rows_bottom = top
     ticks, shown_until = [], -math.inf
     years = list(range(first.year, last.year + 1))
     for k, year in enumerate(years):

@@ -144,7 +144,8 @@ def home_data(backend: GraphBackend) -> HomeData:
     found = rows(backend, f"""SELECT ?i ?l ?start ?end WHERE {{ VALUES ?i {{ {values} }} ?i a <{SHG}Incident> .
       {label_optional('?i', 'l')} OPTIONAL {{ ?i <{SEM}hasEarliestBeginTimeStamp> ?start }}
       OPTIONAL {{ ?i <{SEM}hasLatestEndTimeStamp> ?end }} }}""") if latest else []
-    found.sort(key=lambda r: (r.get("start") or r.get("end") or "", r.get("l", "")), reverse=True)  # newest first
+    # newest first, as latest_incidents chose them: by start; then those known only by their end; then the undated
+    found.sort(key=lambda r: ("start" in r, r.get("start") or r.get("end") or "", r.get("l", "")), reverse=True)
     schemes = rows(backend, f"SELECT ?s ?l WHERE {{ ?s a <{SKOS}ConceptScheme> {label_optional('?s', 'l', SKOS_PREF)} }}")
     return HomeData(tuple(int(counts.get(f"n{i}", 0)) for i in range(len(HOME_CLASSES))), tuple(found),
                     tuple((r["s"], r.get("l")) for r in schemes))
