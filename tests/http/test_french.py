@@ -221,3 +221,34 @@ def test_search_finds_either_language_and_names_things_in_the_readers(client: Te
             soup = get(client, "/search?q=" + words, lang=lang)
             names = [a.get_text(strip=True) for a in soup.select("ol.results li > a")]
             assert expected in names, (lang, words, names)
+
+
+def test_browse_lists_name_things_in_the_readers_language(client: TestClient) -> None:
+    """The places list's kind column links each precision concept by its label in the reader's language, and the
+    actors list names each actor's categories so; both read against the concepts' labels through /sparql."""
+    for lang in ("fr", "en"):
+        places = get(client, "/browse/places?per_page=200", lang=lang)
+        kinds = [row.select("td")[0] for row in places.select("table.list tbody tr")]
+        linked = [(cell.a["href"].split("?")[0], cell.get_text(strip=True)) for cell in kinds if cell.a]
+        assert linked
+        for href, shown in linked:
+            labels = _pref_labels(client, BASE + urlsplit(href).path.lstrip("/"))
+            assert shown == (labels.get(lang) or labels["en"]), (lang, href, shown, labels)
+        actors = get(client, "/browse/actors?per_page=200", lang=lang)
+        header = [th.get_text(strip=True) for th in actors.select("table.list thead th")]
+        column = 2
+        assert header[column] == ("Catégorie" if lang == "fr" else "Category")
+        query = (f"SELECT ?a ?c WHERE {{ ?a <{BASE}ontology/actorCategory> ?c }}")
+        rows = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        categories: dict[str, list[str]] = {}
+        for b in rows.json()["results"]["bindings"]:
+            labels = _pref_labels(client, b["c"]["value"])
+            categories.setdefault(b["a"]["value"], []).append(labels.get(lang) or labels["en"])
+        checked = 0
+        for row in actors.select("table.list tbody tr"):
+            iri = BASE + urlsplit(row.th.a["href"]).path.lstrip("/")
+            if iri in categories:
+                expected = ", ".join(sorted(categories[iri], key=str.casefold))
+                assert row.select("td")[column - 1].get_text(strip=True) == expected, (lang, iri)
+                checked += 1
+        assert checked

@@ -320,8 +320,8 @@ SPECS: dict[str, ListSpec] = {
     ),
     "actors": ListSpec(
         "actors", N_("Actors"), f"?s a/<{P['rdfs']}subClassOf>* <{SHG}Actor> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
-        '(GROUP_CONCAT(DISTINCT ?cl; separator=", ") AS ?cats) (GROUP_CONCAT(DISTINCT ?alt; separator=", ") AS ?alts)',
-        f"OPTIONAL {{ ?s <{SHG}actorCategory>/<{SKOS_PREF}> ?cl FILTER(LANG(?cl) IN ('en', '')) }} OPTIONAL {{ ?s <{SKOS}altLabel> ?alt }}",
+        '(GROUP_CONCAT(DISTINCT STR(?cat); separator=" ") AS ?cats_iris) (GROUP_CONCAT(DISTINCT ?alt; separator=", ") AS ?alts)',
+        f"OPTIONAL {{ ?s <{SHG}actorCategory> ?cat }} OPTIONAL {{ ?s <{SKOS}altLabel> ?alt }}",
         [N_("Actor"), N_("Also known as"), N_("Category"), N_("Claims made")],
         lambda s, r: [_cell(s, r, "s", "label"), _text(r, "alts"), _text(r, "cats"), _text(r, "count")],
         {"category": _iri_filter(VOCAB + "actor-category/", f"?s <{SHG}actorCategory> $ .")},
@@ -332,11 +332,11 @@ SPECS: dict[str, ListSpec] = {
     ),
     "places": ListSpec(
         "places", N_("Places"), f"?s a <{SHG}Place> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
-        "(SAMPLE(?w) AS ?within) (SAMPLE(?wl) AS ?withinl) (SAMPLE(?pr) AS ?precision)",
+        "(SAMPLE(?w) AS ?within) (SAMPLE(?wl) AS ?withinl) (SAMPLE(?pr) AS ?precision) (SAMPLE(?prl) AS ?precisionl)",
         f"OPTIONAL {{ ?s <{GEO}sfWithin> ?w OPTIONAL {{ ?w <{RDFS_LABEL}> ?wl FILTER(LANG(?wl) IN ('en', '')) }} }} "
-        f"OPTIONAL {{ ?s <{SHG}placePrecision>/<{SKOS_PREF}> ?pr FILTER(LANG(?pr) IN ('en', '')) }}",
+        f"OPTIONAL {{ ?s <{SHG}placePrecision> ?pr OPTIONAL {{ ?pr <{SKOS_PREF}> ?prl FILTER(LANG(?prl) IN ('en', '')) }} }}",
         [N_("Place"), N_("Kind"), N_("Within"), N_("Events here or below")],
-        lambda s, r: [_cell(s, r, "s", "label"), _text(r, "precision"), _cell(s, r, "within", "withinl"),
+        lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "precision", "precisionl"), _cell(s, r, "within", "withinl"),
                       _text(r, "count")],
         {"within": _iri_filter(ENTITY_BASE + "place/", f"?s <{GEO}sfWithin>+ $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("within" AS ?facet) {LARGE_PLACES} }}""",
@@ -485,19 +485,26 @@ def browse_view(backend: GraphBackend, links: Links, name: str, chosen: dict[str
 
 
 def relabel(backend: GraphBackend, found: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Rows whose labels (``label`` for ``s``; ``xl`` for each IRI column ``x``) follow the one label rule.
+    """Rows whose labels (``label`` for ``s``; ``xl`` for each IRI column ``x``) follow the one label rule,
+    and whose ``x_iris`` columns (IRIs separated by spaces) become ``x``: their labels, sorted (one query at most).
 
     The lists' queries read English labels, so that each thing is one row and the order is
     the same in every language; a reader of another language sees its labels where the data has them.
     """
-    if current() == "en":
-        return found
     pairs = {("s", "label")} | {(key, key + "l") for r in found for key in r if key + "l" in r}
-    labels = labels_of(backend, {r[key] for r in found for key, _l in pairs if key in r})
+    if current() == "en":
+        pairs = set()
+    many = {key for r in found for key in r if key.endswith("_iris")}
+    wanted = {r[key] for r in found for key, _l in pairs if key in r}
+    wanted |= {iri for r in found for key in many for iri in r.get(key, "").split()}
+    labels = labels_of(backend, wanted) if wanted else {}
     for r in found:
         for key, label in pairs:
             if key in r and r[key] in labels:
                 r[label] = labels[r[key]][0]
+        for key in many:
+            names = [labels[i][0] if i in labels else local_name(i) for i in r.pop(key, "").split()]
+            r[key.removesuffix("_iris")] = ", ".join(sorted(names, key=str.casefold))
     return found
 
 
