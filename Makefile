@@ -49,6 +49,8 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project="Sahel Harm Graph" \
 		--copyright-holder="Sahel Harm Graph" -o $(LOCALE)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l fr --no-fuzzy-matching --ignore-obsolete
+	# no extraction date in the files: two branches that both ran this would otherwise conflict on it
+	sed -i '/^"POT-Creation-Date: /d' $(LOCALE)/messages.pot $(LOCALE)/*/LC_MESSAGES/messages.po
 
 clean:
 	rm -rf $(VENV) var
