@@ -148,6 +148,7 @@ class IncidentView:
     actors: list[Link]
     concerns: list[Link]
     addressees: list[Link]
+    about_others: bool = False  # some claims are about something else (a series' incidents): the table says what
 
 
 def event_query(iri: str) -> str:
@@ -194,6 +195,7 @@ def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) 
         possibly_same=links_of(links, event, SHG + "possiblySameIncidentAs"),
         actors=links_of(links, event, SEM + "hasActor"), concerns=links_of(links, event, SHG + "concerns"),
         addressees=links_of(links, event, SHG + "addressee"),
+        about_others=any({a.href for a in r.about} != {links.local_url(event.id)} for r in rows_),
     )
 
 
