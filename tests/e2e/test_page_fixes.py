@@ -257,3 +257,17 @@ def test_no_class_names_or_curators_references_in_public_text(driver: object, ba
         if hits:
             found[kind] = hits
     assert not found, found
+
+
+# ---------------------------------------------------------------- French on a phone
+
+@pytest.mark.parametrize("kind", ["home", "browse list", "incident", "actor", "source", "place", "claim"])
+def test_french_pages_fit_a_phone(driver: object, base_url: str, kind: str) -> None:
+    """French runs longer than English: no French page scrolls sideways at 390 px (a table scrolls in its box),
+    and its chart text stays whole and legible."""
+    open_page(driver, base_url + PAGES[kind] + ("&" if "?" in PAGES[kind] else "?") + "lang=fr", PHONE)
+    assert js(driver, "return document.documentElement.lang") == "fr"
+    assert js(driver, "return document.documentElement.scrollWidth") <= PHONE
+    if kind == "incident":
+        for bar in js(driver, SHOWN_BARS):
+            assert bar["whole"] and bar["size"] >= 12 - 0.05, bar

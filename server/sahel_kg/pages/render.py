@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -335,7 +336,8 @@ def dumps_page(links: Links, dumps: list[Any]) -> str:
     """The page listing the full dumps (:class:`sahel_kg.linked_data.dumps.Dump`)."""
     meta = page_meta(links, DUMPS, _("Full dumps"), _("Full dumps"))
     items = [DumpItem(d.name, links.dumps(d.name), _(DUMP_KINDS[d.media_type][0]),
-                      _(DUMP_KINDS[d.media_type][1]) % {"num": f"{d.triples:,}"}, f"{d.size / 1024:,.0f} KiB")
+                      _(DUMP_KINDS[d.media_type][1]) % {"num": format_decimal(d.triples, locale=current())},
+                      f"{format_decimal(round(d.size / 1024), locale=current())} KiB")
              for d in dumps]
     return render("dumps.html", meta=meta, dumps=items)
 

@@ -18,7 +18,7 @@ the methods the server has.
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -84,7 +84,9 @@ def language_of(scope: Scope, site: str) -> Choice:
     header = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1")
     kept = urlencode([(k, value) for k, value in params if k != "lang"])
     choice = negotiate(asked, header)
-    return Choice(choice.lang, choice.explicit, scope.get("path", "/") + (f"?{kept}" if kept else ""), site)
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else quote(scope.get("path", "/"))  # as asked: still percent-encoded
+    return Choice(choice.lang, choice.explicit, path + (f"?{kept}" if kept else ""), site)
 
 
 def language_headers(headers: list[tuple[bytes, bytes]], lang: str) -> list[tuple[bytes, bytes]]:
