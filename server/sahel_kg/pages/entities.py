@@ -11,7 +11,8 @@ whatever the number of rows it shows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sahel_kg.labels import RDFS_LABEL, SKOS_ALT, label_optional
 from sahel_kg.languages import current
@@ -236,7 +237,6 @@ class ActorView:
     mentioned: Part[ClaimRow]
     represented: Part[ClaimRow]
     documents: Part[Link]
-    made_others: list[ClaimRow] = field(default_factory=list)  # the claims made shown, less the denials above them
 
 
 def actor_sections(a: str) -> dict[str, str]:
@@ -263,6 +263,23 @@ def actor_sections(a: str) -> dict[str, str]:
     }
 
 
+#: The claim lists of an actor page, in the order shown: a claim in two of them is listed in the first only.
+ACTOR_SECTIONS = ("denials", "made", "by_members", "accused", "represented", "mentioned")
+
+
+def once(parts: Iterable[Part[ClaimRow]]) -> None:
+    """Each claim shown in the first of ``parts`` that has it; the later ones count what they leave out.
+
+    A denial its spokesman made for an army is both a claim by someone affiliated with it and one
+    spoken for it: listed twice, it read as two denials.
+    """
+    shown: set[str] = set()
+    for listed in parts:
+        kept = [row for row in listed.items if row.ref.href not in shown]
+        listed.listed_above, listed.items = len(listed.items) - len(kept), kept
+        shown |= {row.ref.href for row in kept}
+
+
 #: The claims-list filter behind each claim list of an actor page.
 ACTOR_FILTERS = {"made": "speaker", "denials": "speaker", "by_members": "affiliated", "accused": "perpetrator",
                  "mentioned": "mentions", "represented": "agent"}
@@ -286,8 +303,8 @@ def actor_view(backend: GraphBackend, links: Links, actor: Resource) -> ActorVie
             built.more = browse_href("claims", speaker=a, **extra)
         return built
 
-    made, denials = claims_of("made"), claims_of("denials")
-    listed = {row.ref.href for row in denials.items}
+    parts = {key: claims_of(key) for key in ACTOR_FILTERS}
+    once(parts[key] for key in ACTOR_SECTIONS)
     return ActorView(
         base=entity_base(links, actor, N_("Actor")),
         alt_labels=sorted({f"{v.text} ({v.lang})" if v.lang and v.lang != "en" else v.text
@@ -296,10 +313,9 @@ def actor_view(backend: GraphBackend, links: Links, actor: Resource) -> ActorVie
         affiliation=links_of(links, actor, SCHEMA + "affiliation"),
         job=actor.text(SCHEMA + "jobTitle"), honorific=actor.text(SCHEMA + "honorificPrefix"),
         members=links_part(links, *found["members"], everything, None),
-        made=made, denials=denials, by_members=claims_of("by_members"),
-        accused=claims_of("accused"), mentioned=claims_of("mentioned"), represented=claims_of("represented"),
+        made=parts["made"], denials=parts["denials"], by_members=parts["by_members"],
+        accused=parts["accused"], mentioned=parts["mentioned"], represented=parts["represented"],
         documents=links_part(links, *found["documents"], everything, browse_href("sources", publisher=a)),
-        made_others=[row for row in made.items if row.ref.href not in listed],  # a denial is listed once
     )
 
 

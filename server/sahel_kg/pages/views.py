@@ -245,6 +245,7 @@ class Part(Generic[_T]):
     more: str | None = None
     capped: bool = False
     scope: str | None = None  # when only part of the matches were looked at
+    listed_above: int = 0  # items left out because an earlier list on the page shows them
 
     @property
     def count_text(self) -> str:
