@@ -78,6 +78,8 @@ def language_of(scope: Scope, site: str) -> Choice:
     Choice(lang='fr', explicit=True, here='/search?q=gao', site='http://x/')
     >>> language_of({"query_string": b"", "path": "/", "headers": [(b"accept-language", b"fr-FR")]}, "").lang
     'fr'
+    >>> language_of({"query_string": b"", "raw_path": b"//elsewhere.example/x", "headers": []}, "").here
+    '/elsewhere.example/x'
     """
     params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     asked = next((value for key, value in params if key == "lang"), None)
@@ -86,6 +88,7 @@ def language_of(scope: Scope, site: str) -> Choice:
     choice = negotiate(asked, header)
     raw = scope.get("raw_path")
     path = raw.decode("latin-1") if raw else quote(scope.get("path", "/"))  # as asked: still percent-encoded
+    path = "/" + path.lstrip("/")  # "//host/x" would be a link to another site
     return Choice(choice.lang, choice.explicit, path + (f"?{kept}" if kept else ""), site)
 
 
