@@ -252,3 +252,21 @@ def test_browse_lists_name_things_in_the_readers_language(client: TestClient) ->
                 assert row.select("td")[column - 1].get_text(strip=True) == expected, (lang, iri)
                 checked += 1
         assert checked
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_quotes_and_notes_say_their_own_language(client: TestClient, lang: str) -> None:
+    """WCAG 3.1.2: a quote carries its source document's language, a curator's note its literal's, whatever the page's."""
+    soup = get(client, "/id/incident/kossiba-market-killings", lang=lang)
+    query = (f"SELECT ?c ?l WHERE {{ ?c <{BASE}ontology/about> <{BASE}id/incident/kossiba-market-killings> ; "
+             f"<http://www.w3.org/ns/prov#wasDerivedFrom>/<http://purl.org/dc/terms/language> ?l }}")
+    rows = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    language = {b["c"]["value"].rsplit("/", 1)[-1]: b["l"]["value"] for b in rows.json()["results"]["bindings"]}
+    assert "fr" in language.values(), "the fixture quotes a French source"
+    for row in soup.select("table.claims tbody tr"):
+        claim = row.select_one(".claim-link a")["href"].split("?")[0].rsplit("/", 1)[-1]
+        for quote in row.select("blockquote.quote"):
+            assert quote.get("lang") == language[claim], (claim, quote.get("lang"))
+    note = soup.select_one("p.comment")
+    if note is not None:
+        assert note.get("lang") == "en"  # the fixture's notes are written in English

@@ -94,6 +94,7 @@ class ClaimRow:
     creators: list[Link]
     source_date: str
     comment: str | None
+    quote_lang: str | None = None  # the source document's language (dcterms:language): the quotes' (WCAG 3.1.2)
     responds_to: list[ClaimRef] = field(default_factory=list)
     answered_by: list[ClaimRef] = field(default_factory=list)
     part_of: list[Link] = field(default_factory=list)
@@ -200,6 +201,7 @@ def claim_row(links: Links, claim: Resource, related: dict[str, Resource]) -> Cl
         quotes=sorted(v.node.text(P["oa"] + "exact") or "" for v in claim.values(SHG + "quote") if v.node),
         source=value_link(links, source) if source else None, publishers=publishers, creators=creators,
         source_date=when, comment=claim.text(RDFS + "comment"),
+        quote_lang=related[source.text].text(DCT + "language") if source and source.text in related else None,
         responds_to=[claim_ref(links, v.text, v.display) for v in claim.values(SHG + "respondsTo")],
         part_of=links_of(links, claim, SHG + "allegedPartOf"),
     )
@@ -284,7 +286,7 @@ RELATED = f"<{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom>"
 #: What a claim's row shows of its speakers and source documents (see :func:`claim_row`):
 #: only these of their triples are read.
 RELATED_PROPS = (*LABEL_PROPS, SCHEMA + "affiliation", SCHEMA + "jobTitle", DCT + "publisher", DCT + "creator",
-                 DCT + "issued", SHG + "earliestPublication", SHG + "latestPublication")
+                 DCT + "issued", DCT + "language", SHG + "earliestPublication", SHG + "latestPublication")
 
 
 def split_claims(found: dict[str, Resource]) -> tuple[dict[str, Resource], dict[str, Resource]]:

@@ -344,6 +344,7 @@ class EntityView:
     inferences: list[Inference]
     statements: list[Statement]
     comment_parts: list[Segment] = field(default_factory=list)
+    comment_lang: str | None = None  # the comment's language tag, for its lang attribute (WCAG 3.1.2)
 
 
 class EntityPage(Protocol):
@@ -355,10 +356,12 @@ class EntityPage(Protocol):
 
 def entity_base(links: Links, resource: Resource, kind: str) -> EntityView:
     """The common part of an entity's view."""
-    comment = resource.text(RDFS + "comment")
+    comment = resource.first(RDFS + "comment")
+    text = comment.text if comment else None
     return EntityView(meta_for(links, resource.id, resource.label, _(kind)), resource.label,
-                      links_of(links, resource, P["rdf"] + "type"), comment,
-                      inferences(resource), statements(links, resource), [Segment(comment)] if comment else [])
+                      links_of(links, resource, P["rdf"] + "type"), text,
+                      inferences(resource), statements(links, resource), [Segment(text)] if text else [],
+                      comment.lang if comment else None)
 
 
 #: How curators' notes name a source document (by its capture's number, "source 003") or a claim (by its
