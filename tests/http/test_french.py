@@ -270,3 +270,24 @@ def test_quotes_and_notes_say_their_own_language(client: TestClient, lang: str) 
     note = soup.select_one("p.comment")
     if note is not None:
         assert note.get("lang") == "en"  # the fixture's notes are written in English
+
+
+def test_english_names_on_a_french_page_say_so(client: TestClient) -> None:
+    """WCAG 3.1.2: where the data has no French, the English name shown on a French page is marked lang="en"
+    (the heading, the links to actors); a French label is not, and the English page marks neither."""
+    query = (f"SELECT ?a (SAMPLE(?l) AS ?fr) WHERE {{ ?c <{BASE}ontology/about> <{BASE}id/incident/kossiba-market-killings> ; "
+             f"<http://www.w3.org/ns/prov#wasAttributedTo> ?a . "
+             "OPTIONAL { ?a <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = 'fr') } } GROUP BY ?a")
+    rows = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    speakers = {b["a"]["value"].removeprefix(BASE): "fr" in b for b in rows.json()["results"]["bindings"]}
+    french = get(client, "/id/incident/kossiba-market-killings", lang="fr")
+    assert french.h1.get("lang") == "en"
+    checked = 0
+    for a in french.select("table.claims th[scope=row] a"):
+        path = urlsplit(a["href"]).path.lstrip("/")
+        if path in speakers:
+            assert a.get("lang") == (None if speakers[path] else "en"), (path, a.get("lang"))
+            checked += 1
+    assert checked
+    english = get(client, "/id/incident/kossiba-market-killings", lang="en")
+    assert english.h1.get("lang") is None and not english.select("table.claims th[scope=row] a[lang]")

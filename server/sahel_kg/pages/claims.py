@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sahel_kg.labels import LABEL_PROPS, RDFS_LABEL
+from sahel_kg.languages import current
 from sahel_kg.links import Links
 from sahel_kg.namespaces import local_name
 from sahel_kg.pages.charts import RangeChart, RangeInput, range_chart
@@ -95,6 +96,7 @@ class ClaimRow:
     source_date: str
     comment: str | None
     quote_lang: str | None = None  # the source document's language (dcterms:language): the quotes' (WCAG 3.1.2)
+    label_lang: str | None = None  # the label's language, when not the page's
     responds_to: list[ClaimRef] = field(default_factory=list)
     answered_by: list[ClaimRef] = field(default_factory=list)
     part_of: list[Link] = field(default_factory=list)
@@ -202,6 +204,7 @@ def claim_row(links: Links, claim: Resource, related: dict[str, Resource]) -> Cl
         source=value_link(links, source) if source else None, publishers=publishers, creators=creators,
         source_date=when, comment=claim.text(RDFS + "comment"),
         quote_lang=related[source.text].text(DCT + "language") if source and source.text in related else None,
+        label_lang=claim.label_lang if claim.label_lang != current() else None,
         responds_to=[claim_ref(links, v.text, v.display) for v in claim.values(SHG + "respondsTo")],
         part_of=links_of(links, claim, SHG + "allegedPartOf"),
     )

@@ -64,7 +64,8 @@ def link_html(link: Any) -> Markup:
         return link.get(key) if isinstance(link, dict) else getattr(link, key, None)
 
     title = f' title="{escape(get("title"))}"' if get("title") else ""
-    return Markup(f'<a href="{escape(get("href"))}"{title}>{escape(get("text"))}</a>')
+    lang = f' lang="{escape(get("lang"))}"' if get("lang") else ""
+    return Markup(f'<a href="{escape(get("href"))}"{title}{lang}>{escape(get("text"))}</a>')
 
 
 def links_html(items: Iterable[Any], empty: str = "—") -> Markup:

@@ -95,6 +95,14 @@ class Resource:
                 return text
         return self.id
 
+    @property
+    def label_lang(self) -> str | None:
+        """The language tag of :attr:`label` (None when untagged or when the id stands in for it)."""
+        for prop in (RDFS_LABEL, SKOS_PREF, DC_TITLE):
+            if (value := self.first(prop)) is not None:
+                return value.lang or None
+        return None
+
 
 def term_key(term: object) -> str:
     """A string identifying a term within one result."""

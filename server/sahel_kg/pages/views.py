@@ -6,7 +6,7 @@ The views of each page kind are built from these in :mod:`sahel_kg.pages.entitie
 :mod:`sahel_kg.pages.ontology` and :mod:`sahel_kg.pages.lists`.
 
 >>> link_to(Links("http://localhost:8000/"), "https://w3id.org/sahel-harm/id/place/mali", "Mali")
-Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali')
+Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali', lang=None)
 >>> human_date("2024-06-20")
 '20 June 2024'
 """
@@ -73,11 +73,13 @@ def kind_words(local: str) -> str:
 
 @dataclass(frozen=True)
 class Link:
-    """A link to show: its text, where it goes, and the IRI in short form."""
+    """A link to show: its text, where it goes, and the IRI in short form; ``lang``: the text's language
+    when it is not the page's (an English label on a French page), for its lang attribute (WCAG 3.1.2)."""
 
     text: str
     href: str
     title: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,15 @@ def link_to(links: Links, iri: str, text: str | None = None) -> Link:
 
 
 def value_link(links: Links, value: Value) -> Link:
-    """A link for an IRI value, labelled."""
-    return link_to(links, value.text, value.label)
+    """A link for an IRI value, labelled (its label's language said when it is English on another language's page)."""
+    link = link_to(links, value.text, value.label)
+    return Link(link.text, link.href, link.title, "en") if value.label and fallback_label(value.label_rank) else link
+
+
+def fallback_label(rank: int) -> bool:
+    """Whether a label of this rank (:func:`sahel_kg.labels.lang_rank`) is the English one shown to a reader of
+    another language, the data having none in theirs."""
+    return current() != "en" and rank == 1
 
 
 def links_of(links: Links, resource: Resource, prop: str) -> list[Link]:
@@ -345,6 +354,7 @@ class EntityView:
     statements: list[Statement]
     comment_parts: list[Segment] = field(default_factory=list)
     comment_lang: str | None = None  # the comment's language tag, for its lang attribute (WCAG 3.1.2)
+    label_lang: str | None = None  # the label's, when not the page's
 
 
 class EntityPage(Protocol):
@@ -361,7 +371,8 @@ def entity_base(links: Links, resource: Resource, kind: str) -> EntityView:
     return EntityView(meta_for(links, resource.id, resource.label, _(kind)), resource.label,
                       links_of(links, resource, P["rdf"] + "type"), text,
                       inferences(resource), statements(links, resource), [Segment(text)] if text else [],
-                      comment.lang if comment else None)
+                      comment.lang if comment else None,
+                      resource.label_lang if resource.label_lang != current() else None)
 
 
 #: How curators' notes name a source document (by its capture's number, "source 003") or a claim (by its
