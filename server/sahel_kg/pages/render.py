@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -139,8 +140,10 @@ def keep_language(html: str) -> str:
     >>> from sahel_kg.languages import Choice, answering_in
     >>> with answering_in(Choice("fr", True, "/", "http://x/")):
     ...     keep_language('<a href="/browse?page=2">b</a> <a href="http://x/id/a">a</a> <a href="/id/a.ttl">t</a>'
-    ...                   ' <form method="get" action="/search">')
-    '<a href="/browse?page=2&amp;lang=fr">b</a> <a href="http://x/id/a?lang=fr">a</a> <a href="/id/a.ttl">t</a> <form method="get" action="/search"><input type="hidden" name="lang" value="fr">'
+    ...                   ' <form method="get" action="/search"> <a href="/search?q=l&#39;Est&amp;x=1">s</a>')
+    '<a href="/browse?page=2&amp;lang=fr">b</a> <a href="http://x/id/a?lang=fr">a</a> <a href="/id/a.ttl">t</a> \
+<form method="get" action="/search"><input type="hidden" name="lang" value="fr"> \
+<a href="/search?q=l%27Est&amp;x=1&amp;lang=fr">s</a>'
     """
     choice = current_choice()
     if not choice.explicit:
@@ -151,20 +154,21 @@ def keep_language(html: str) -> str:
         found = _URL_ATTR.search(attrs)
         if not found or (name == "a" and re.search(r'\b(rel="alternate"|download|hreflang=)', attrs)):  # the switch
             return tag.group(0)
-        url = found.group(2).replace("&amp;", "&")
+        url = html_unescape(found.group(2))
         if _site_path(url, choice.site) is None or (name == "form" and 'method="post"' in attrs.lower()):
             return tag.group(0)
         if name == "form":
             return tag.group(0) + f'<input type="hidden" name="lang" value="{choice.lang}">'
-        new = with_lang(url, choice.lang).replace("&", "&amp;")
+        new = escape(with_lang(url, choice.lang))
         return tag.group(0).replace(found.group(0), f'{found.group(1)}="{new}"', 1)
 
     return _TAG.sub(rewrite, html)
 
+
 SHG, OWL, SKOS, SH = PREFIXES["shg"], PREFIXES["owl"], PREFIXES["skos"], PREFIXES["sh"]
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 #: rdf:type → (template, kind shown), first match wins.
-#: The kinds are English, marked for the catalogue, and translated where shown (the heading macro).
+#: The kinds are English, marked for the catalogue, and translated by the view (views.entity_base).
 KINDS: list[tuple[str, str, str]] = [
     (SHG + "Incident", "incident", N_("Incident")),
     (SHG + "IncidentSeries", "event", N_("Incident series")),
