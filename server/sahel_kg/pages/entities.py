@@ -307,7 +307,7 @@ def actor_view(backend: GraphBackend, links: Links, actor: Resource) -> ActorVie
     once(parts[key] for key in ACTOR_SECTIONS)
     return ActorView(
         base=entity_base(links, actor, N_("Actor")),
-        alt_labels=sorted({f"{v.text} ({v.lang})" if v.lang and v.lang != "en" else v.text
+        alt_labels=sorted({f"{v.text} ({v.lang})" if v.lang and v.lang != current() else v.text
                            for v in actor.values(SKOS_ALT)}),
         categories=links_of(links, actor, SHG + "actorCategory"),
         affiliation=links_of(links, actor, SCHEMA + "affiliation"),
