@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test test-fast lint validate build clean
+.PHONY: serve test test-fast lint validate build clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check server tests scripts
 	$(BIN)/mypy
 	$(BIN)/python scripts/import_contract.py
+
+# The interface's words: extract every message of the templates and the Python code into
+# messages.pot, then add the new ones to each language's .po (untranslated, for a translator to
+# fill in; tests/unit/test_catalogue.py fails until they are). No .mo: the app compiles the .po.
+LOCALE := server/sahel_kg/pages/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project="Sahel Harm Graph" \
+		--copyright-holder="Sahel Harm Graph" -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l fr --no-fuzzy-matching --ignore-obsolete
+	# no extraction date in the files: two branches that both ran this would otherwise conflict on it
+	sed -i '/^"POT-Creation-Date: /d' $(LOCALE)/messages.pot $(LOCALE)/*/LC_MESSAGES/messages.po
 
 clean:
 	rm -rf $(VENV) var

@@ -5,7 +5,7 @@
 Rules (see ``docs/architecture.md``):
 
 1. Layers, lowest first: the kernel modules (``namespaces``, ``dataset``, ``links``,
-   ``labels``, ``settings``, ``project``, ``metrics``, ``command_name``), ``rdf``, ``store``, then
+   ``labels``, ``languages``, ``settings``, ``project``, ``metrics``, ``command_name``), ``rdf``, ``store``, then
    ``query``/``linked_data``/``search``/``exports``, then ``pages``/``curation``, then
    ``web``, then ``devtools``, then the entry points (``app``, ``serve``,
    ``cli``). A module imports its own package or lower layers only; two
@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_graph import ROOT, dynamic_imports, graph, module_name
 
-KERNEL = {"namespaces", "dataset", "links", "labels", "settings", "project", "metrics", "__init__"}
+KERNEL = {"namespaces", "dataset", "links", "labels", "languages", "settings", "project", "metrics", "__init__"}
 RANK = {"kernel": 0, "rdf": 1, "store": 2, "query": 3, "linked_data": 3, "search": 3, "exports": 3,
         "pages": 4, "curation": 4, "web": 5, "devtools": 6, "root": 7}
 ROOTS = {"app", "serve", "cli"}

@@ -629,11 +629,17 @@ def test_latest_incidents_without_sorting_them_all(app: FastAPI) -> None:
 
     backend = app.state.backend
     start = "<http://semanticweb.cs.vu.nl/2009/11/sem/hasEarliestBeginTimeStamp>"
-    everything = backend.select(f"SELECT ?i ?s WHERE {{ ?i {start} ?s }} ORDER BY DESC(?s)")
+    incident = "<https://w3id.org/sahel-harm/ontology/Incident>"  # other events have start dates too
+    everything = backend.select(f"SELECT ?i ?s WHERE {{ ?i {start} ?s ; a {incident} }} ORDER BY DESC(?s)")
     date_of = {r["i"].value: r["s"].value for r in everything}
+    every_incident = {r["i"].value for r in backend.select(f"SELECT ?i WHERE {{ ?i a {incident} }}")}
     for n in (1, 3, len(everything), len(everything) + 5):
         latest = listing.latest_incidents(backend, n)
-        assert sorted((date_of[i] for i in latest), reverse=True) == [r["s"].value for r in everything[:n]]
+        dated = [i for i in latest if i in date_of]
+        assert sorted((date_of[i] for i in dated), reverse=True) == [r["s"].value for r in everything[:n]]
+        # the dated first; then, while there is room, incidents known only by their end or not dated at all
+        assert latest[:len(dated)] == dated and len(latest) == min(n, len(every_incident))
+        assert set(latest) <= every_incident and len(set(latest)) == len(latest)
 
 
 def test_a_missing_constant_is_computed_once() -> None:

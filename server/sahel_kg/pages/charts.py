@@ -6,8 +6,14 @@ Each picture is laid out twice: wide (labels beside the bars) and narrow
 (labels above them), and the page shows the one that fits (``pages.css``), so
 that chart text is never drawn below :data:`TEXT_PX` CSS pixels: the wide
 layout is shown only where it is drawn at least at its own size, the narrow
-one is made for a 300-pixel-wide box. Labels are shortened to fit their room
-(the full label is the bar's tooltip, and the table beside the chart).
+one is made for a 300-pixel-wide box. A range chart's speaker names and
+stances wrap onto as many lines as they need (a row grows to hold them), so no
+name is cut; the timeline's labels are shortened to fit their row (the full
+label is the bar's tooltip, and the list beside it).
+
+Each bar of the range chart says the claim's stance and what it says the
+victims were under the speaker's name: a toll given by a speaker who disputes
+that the dead were civilians must not read as agreement with those who say so.
 
 >>> chart = range_chart([RangeInput("a", "#a", "46", 46, 46, 46, "exact"),
 ...                      RangeInput("b", "#b", "at least 60", 60, None, None, "at-least")])
@@ -25,6 +31,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from sahel_kg.pages.i18n import ngettext
+
 #: The smallest chart text, in CSS pixels as drawn (WCAG 1.4.4 asks nothing less of a phone).
 TEXT_PX = 12
 #: Font sizes in SVG units: the wide layouts are shown at scale 1 or more, the narrow ones at 0.92 or more.
@@ -33,7 +41,8 @@ WIDE_TEXT, NARROW_TEXT = 12, 13.5
 
 @dataclass(frozen=True)
 class RangeInput:
-    """One claim's total figure: the row label, its anchor, the text and the range."""
+    """One claim's total figure: the row label, its anchor, the text and the range; its stance in words
+    (and what the speaker says of the victims), and the stance concept's local name."""
 
     label: str
     href: str
@@ -42,16 +51,21 @@ class RangeInput:
     best: int | None
     high: int | None
     qualifier: str  # the count-qualifier concept's local name
+    stance: str = ""
+    stance_slug: str = ""
 
 
 @dataclass(frozen=True)
 class Label:
-    """A piece of chart text where it is drawn: its (perhaps shortened) text, position and anchor."""
+    """A piece of chart text where it is drawn: its (perhaps shortened) text, position and anchor;
+    ``more``: the lines after the first, when it wraps (each one line height lower)."""
 
     text: str
     x: float
     y: float
     anchor: str = "start"
+    more: tuple[str, ...] = ()
+    line_height: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ class Bar:
     marker: float | None = None
     name: Label | None = None  # where the row's label is drawn
     value: Label | None = None  # where its figure is drawn
+    note: Label | None = None  # where its stance is drawn
+    stance_slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,16 +110,17 @@ class RangeChart:
     text_size: float = WIDE_TEXT
     narrow: RangeChart | None = None  # the same bars laid out for a phone
     summary: str = ""  # the chart in words: its text alternative
+    rows_bottom: float = 0.0  # where the last row ends (rows grow to hold wrapped names)
 
     @property
     def height(self) -> int:
-        """Total height: one row per bar plus the axis."""
+        """Total height: the rows plus the axis."""
         return int(self.axis_y) + 30
 
     @property
     def axis_y(self) -> float:
         """Where the axis line is drawn."""
-        return float(self.top + self.row_height * len(self.bars) + 6)
+        return float((self.rows_bottom or self.top + self.row_height * len(self.bars)) + 6)
 
 
 #: Approximate advance widths of a wide sans-serif (DejaVu Sans), in ems, to keep text inside the picture.
@@ -134,6 +151,25 @@ def fit(text: str, size: float, room: float, bold: bool = False) -> str:
     while n > 1 and text_width(text[:n].rstrip(" ,;:-–") + "…", size, bold) > room:
         n -= 1
     return text[:n].rstrip(" ,;:-–") + "…"
+
+
+def wrap(text: str, size: float, room: float, bold: bool = False) -> list[str]:
+    """``text`` broken between words into lines that each fit ``room`` units at ``size`` (a word longer
+    than a line is shortened with an ellipsis, the only case where text is cut).
+
+    >>> wrap("Malian Armed Forces spokesperson Colonel Souleymane Dembélé", 12, 200)
+    ['Malian Armed Forces', 'spokesperson Colonel', 'Souleymane Dembélé']
+    >>> wrap("", 12, 100)
+    []
+    """
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(joined, size, bold) <= room:
+            lines[-1] = joined
+        else:
+            lines.append(fit(word, size, room, bold))
+    return lines
 
 
 def nice_max(value: int) -> int:
@@ -180,25 +216,41 @@ def _value_beside(bar: Bar, chart: RangeChart) -> Label:
     return Label(text, x, bar.y - 9)
 
 
+def _lines_label(lines: list[str], x: float, y: float, anchor: str, line_height: float) -> Label | None:
+    return Label(lines[0], x, y, anchor, tuple(lines[1:]), line_height) if lines else None
+
+
 def _range_layout(items: list[RangeInput], chart: RangeChart, *, beside: bool) -> RangeChart:
     top = max((n for i in items for n in (i.low, i.best, i.high) if n is not None), default=0)
     chart.axis_max = nice_max(top)
     left = float(chart.label_width)
     scale = (chart.plot_right - left) / chart.axis_max
     size = chart.text_size
+    step = size + 3  # one line of text
     bars = []
-    for n, item in enumerate(items):
-        row = chart.top + n * chart.row_height
-        if beside:  # the label right-aligned left of the plot, the bar mid-row
-            bar = _bar(item, row + chart.row_height / 2, scale, left, chart.plot_right)
-            name = Label(fit(item.label, size, left - 12), left - 8, bar.y + 4, "end")
-        else:  # the label on its own line, the figure on the next, the bar below
-            bar = _bar(item, row + chart.row_height - 12, scale, left, chart.plot_right)
-            name = Label(fit(item.label, size, chart.width - 8), 4, row + size)
+    row = float(chart.top)
+    for item in items:
+        if beside:  # the name and the stance right-aligned left of the plot, the bar mid-row
+            names, notes = wrap(item.label, size, left - 12), wrap(item.stance, size, left - 12)
+            height = max(float(chart.row_height), (len(names) + len(notes)) * step + 8)
+            bar = _bar(item, row + height / 2, scale, left, chart.plot_right)
+            first = row + (height - (len(names) + len(notes)) * step) / 2 + size
+            name = _lines_label(names, left - 8, first, "end", step)
+            note = _lines_label(notes, left - 8, first + len(names) * step, "end", step)
+        else:  # the name, the stance and the figure on lines of their own, the bar below
+            names, notes = wrap(item.label, size, chart.width - 8), wrap(item.stance, size, chart.width - 8)
+            lines = len(names) + len(notes) + 1
+            height = lines * step + 22
+            bar = _bar(item, row + height - 12, scale, left, chart.plot_right)
+            name = _lines_label(names, 4, row + size, "start", step)
+            note = _lines_label(notes, 4, row + size + len(names) * step, "start", step)
         value = (_value_beside(bar, chart) if beside
-                 else Label(fit(item.text, size, chart.width - 8, bold=True), 4, row + 2 * size + 4))
-        bars.append(Bar(bar.label, bar.href, bar.text, bar.y, bar.x1, bar.x2, bar.shape, bar.marker, name, value))
+                 else Label(fit(item.text, size, chart.width - 8, bold=True), 4, row + size + (lines - 1) * step))
+        bars.append(Bar(bar.label, bar.href, bar.text, bar.y, bar.x1, bar.x2, bar.shape, bar.marker, name, value,
+                        note, item.stance_slug))
+        row += height
     chart.bars = bars
+    chart.rows_bottom = row
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10 ** 9)
                 if chart.axis_max / s <= 6 and chart.axis_max % s == 0)
     chart.ticks = []
@@ -216,8 +268,11 @@ def range_chart(items: list[RangeInput]) -> RangeChart:
                         text_size=NARROW_TEXT)
     chart.narrow = _range_layout(items, narrow, beside=False)
     n = len(items)
-    chart.summary = (f"The death tolls that {n} claim{'s' if n != 1 else ''} give, on one axis from 0 to "
-                     f"{chart.axis_max} people killed; the table below gives each claim's figure and words.")
+    chart.summary = ngettext(
+        "The death toll that %(num)d claim gives, on one axis from 0 to %(max)s people killed; "
+        "the table below gives the claim's figure and words.",
+        "The death tolls that %(num)d claims give, on one axis from 0 to %(max)s people killed; "
+        "the table below gives each claim's figure and words.", n) % {"num": n, "max": chart.axis_max}
     return chart
 
 
@@ -250,16 +305,17 @@ class Timeline:
     text_size: float = WIDE_TEXT
     narrow: Timeline | None = None  # the same spans laid out for a phone
     summary: str = ""  # the timeline in words
+    rows_bottom: float = 0.0  # where the last row ends (rows grow to hold wrapped labels)
 
     @property
     def height(self) -> int:
-        """Total height: one row per span plus the axis."""
-        return self.row_height * len(self.spans) + 34
+        """Total height: the rows plus the axis."""
+        return int(self.axis_y) + 30
 
     @property
     def axis_y(self) -> float:
         """Where the axis line is drawn."""
-        return float(self.row_height * len(self.spans) + 4)
+        return float((self.rows_bottom or self.row_height * len(self.spans)) + 4)
 
 
 @dataclass(frozen=True)
@@ -285,15 +341,24 @@ def _timeline_layout(items: list[TimelineInput], chart: Timeline) -> Timeline:
         return chart.left + (d - first).days * scale
 
     size = chart.text_size
-    for n, item in enumerate(items):
+    step = size + 3  # one line of text
+    top = 0.0
+    for item in items:
         x1 = x(item.start) if item.start else chart.left
         x2 = x(item.end) if item.end else chart.right
-        y = n * chart.row_height + chart.row_height - 18
-        text = fit(item.label, size, chart.width - 8)
         narrow = chart.width < 400  # a phone's: every label from the left edge, with the whole width to fill
-        name = Label(text, 4.0 if narrow else max(4.0, min(x1, chart.width - 4 - text_width(text, size))), y + 5)
+        whole = text_width(item.label, size)
+        if not narrow and whole <= chart.width - 8:  # one line, from the bar's start where it fits
+            lines, at = [item.label], max(4.0, min(x1, chart.width - 4 - whole))
+        else:  # as many lines as it takes: a label is never cut
+            lines, at = wrap(item.label, size, chart.width - 8), 4.0
+        height = max(float(chart.row_height), len(lines) * step + 14)
+        y = top + height - 18  # the bar's top is y + 9, its label's last line ends above it
+        name = Label(lines[0], at, y + 5 - (len(lines) - 1) * step, "start", tuple(lines[1:]), step)
         chart.spans.append(Span(item.label, item.href, item.text, y, x1, max(x2, x1 + 3),
                                 item.start is None, item.end is None, name))
+        top += height
+    chart.rows_bottom = top
     ticks, shown_until = [], -math.inf
     years = list(range(first.year, last.year + 1))
     for k, year in enumerate(years):
@@ -323,7 +388,8 @@ def timeline(items: list[TimelineInput]) -> Timeline:
                                                     text_size=NARROW_TEXT))
     years = sorted(d.year for i in items for d in (i.start, i.end) if d is not None)
     if years:
-        n, when = len(items), str(years[0]) if years[0] == years[-1] else f"{years[0]} to {years[-1]}"
-        chart.summary = (f"The time windows of the {n} latest incident{'s' if n != 1 else ''}, {when}; "
-                         "the list below names each, with its dates.")
+        n, when = len(items), str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+        chart.summary = ngettext("The time window of the latest incident, %(when)s; the list below names it, with its dates.",
+                                 "The time windows of the %(num)d latest incidents, %(when)s; "
+                                 "the list below names each, with its dates.", n) % {"num": n, "when": when}
     return chart

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sahel_kg.labels import LABEL_PROPS, RDFS_LABEL
+from sahel_kg.languages import current
 from sahel_kg.links import Links
 from sahel_kg.namespaces import local_name
 from sahel_kg.pages.charts import RangeChart, RangeInput, range_chart
+from sahel_kg.pages.i18n import _
 from sahel_kg.pages.resources import Resource, facts_of
 from sahel_kg.pages.views import (
     COUNT_CAP,
@@ -45,6 +47,7 @@ class CountView:
     qualifier_label: str
     subtotal: bool = False
     details: list[str] = field(default_factory=list)
+    type_slug: str = ""  # the count type's local name ("killed"): ``what`` is its label, in the reader's language
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class ClaimRow:
     creators: list[Link]
     source_date: str
     comment: str | None
+    quote_lang: str | None = None  # the source document's language (dcterms:language): the quotes' (WCAG 3.1.2)
+    label_lang: str | None = None  # the label's language, when not the page's
     responds_to: list[ClaimRef] = field(default_factory=list)
     answered_by: list[ClaimRef] = field(default_factory=list)
     part_of: list[Link] = field(default_factory=list)
@@ -120,17 +125,17 @@ def count_text(qualifier: str, low: int | None, best: int | None, high: int | No
     if qualifier == "exact" and best is not None:
         return str(best)
     if qualifier == "at-least" and low is not None:
-        return f"at least {low}"
+        return _("at least %(num)s") % {"num": low}
     if qualifier == "more-than" and low is not None:
-        return f"more than {low - 1}"
+        return _("more than %(num)s") % {"num": low - 1}
     if qualifier == "approximately" and best is not None:
-        return f"around {best}"
+        return _("around %(num)s") % {"num": best}
     if qualifier == "dozens":
-        return f"dozens (read as at least {low})" if low is not None else "dozens"
+        return _("dozens (read as at least %(num)s)") % {"num": low} if low is not None else _("dozens")
     if qualifier == "unquantified":
-        return "no number given"
-    parts = [f"{name} {n}" for name, n in (("low", low), ("best", best), ("high", high)) if n is not None]
-    return ", ".join(parts) or "no number given"
+        return _("no number given")
+    parts = [f"{name} {n}" for name, n in ((_("low"), low), (_("best"), best), (_("high"), high)) if n is not None]
+    return ", ".join(parts) or _("no number given")
 
 
 def count_view(node: Resource) -> CountView:
@@ -143,8 +148,9 @@ def count_view(node: Resource) -> CountView:
                for v in node.values(prop)]
     if comment := node.text(RDFS_LABEL.replace("label", "comment")):
         details.append(comment)
-    return CountView(ctype.display if ctype else "count", count_text(qslug, low, best, high), low, best, high,
-                     qslug, qual.display if qual else "", node.text(SHG + "subtotal") in ("true", "1"), sorted(details))
+    return CountView(ctype.display if ctype else _("count"), count_text(qslug, low, best, high), low, best, high,
+                     qslug, qual.display if qual else "", node.text(SHG + "subtotal") in ("true", "1"), sorted(details),
+                     local_name(ctype.text) if ctype else "")
 
 
 def claim_ref(links: Links, iri: str, label: str) -> ClaimRef:
@@ -174,9 +180,9 @@ def claim_row(links: Links, claim: Resource, related: dict[str, Resource]) -> Cl
     for value in claim.values(PROV + "qualifiedInfluence") + claim.values(PROV + "qualifiedAttribution"):
         if value.node and (agent := value.node.first(PROV + "agent")):
             role = value.node.first(PROV + "hadRole")
-            roles.append((role.display if role else "attributed to", value_link(links, agent)))
+            roles.append((role.display if role else _("attributed to"), value_link(links, agent)))
     counts = [count_view(v.node) for v in claim.values(SHG + "count") if v.node is not None]
-    killed = [c for c in counts if c.what == "killed" and not c.subtotal]
+    killed = [c for c in counts if c.type_slug == "killed" and not c.subtotal]
     total = killed[0] if killed else None
     source = claim.first(PROV + "wasDerivedFrom")
     publishers, creators, when = _source_bits(links, related.get(source.text) if source else None)
@@ -197,6 +203,8 @@ def claim_row(links: Links, claim: Resource, related: dict[str, Resource]) -> Cl
         quotes=sorted(v.node.text(P["oa"] + "exact") or "" for v in claim.values(SHG + "quote") if v.node),
         source=value_link(links, source) if source else None, publishers=publishers, creators=creators,
         source_date=when, comment=claim.text(RDFS + "comment"),
+        quote_lang=related[source.text].text(DCT + "language") if source and source.text in related else None,
+        label_lang=claim.label_lang if claim.label_lang != current() else None,
         responds_to=[claim_ref(links, v.text, v.display) for v in claim.values(SHG + "respondsTo")],
         part_of=links_of(links, claim, SHG + "allegedPartOf"),
     )
@@ -229,10 +237,37 @@ def comparison_order(rows_: list[ClaimRow]) -> list[ClaimRow]:
     return ordered
 
 
+#: Stances that contest what another claim says (the victims' status, the events): shown beside a speaker's toll.
+CONTESTING = ("disputes", "denies")
+
+
+def stance_note(row: ClaimRow, rows_: list[ClaimRow]) -> tuple[str, str]:
+    """What a chart row says besides its figure, and the stance its words are drawn in: the claim's stance,
+    what it says the victims were, and what the same speakers contest in their other claims on the page.
+
+    A toll of 29 "confirmed" by a source who in the next breath calls the dead "terrorists" is no
+    agreement with those who say 29 civilians were killed; the note says so under the speaker's name.
+    """
+    parts = [row.stance.text] if row.stance else []
+    if row.victim_status:
+        parts.append(_("victims: %(status)s") % {"status": ", ".join(v.text for v in row.victim_status)})
+    slug = row.stance_slug
+    speakers = {s.link.href for s in row.speakers}
+    for other in rows_:
+        if other is row or other.stance_slug not in CONTESTING or not speakers & {s.link.href for s in other.speakers}:
+            continue
+        what = [v.text for v in other.victim_status] + [f"“{c}”" for c in other.characterisations]
+        stance = other.stance.text if other.stance else other.stance_slug
+        parts.append(_("the same speaker %(stance)s: %(what)s") % {"stance": stance, "what": ", ".join(what)}
+                     if what else _("the same speaker %(stance)s other claims") % {"stance": stance})
+        slug = other.stance_slug
+    return " · ".join(parts), slug
+
+
 def chart_for(rows_: list[ClaimRow]) -> RangeChart | None:
-    """The fatality-range picture of the claims that give a total death toll."""
+    """The fatality-range picture of the claims that give a total death toll, each with its stance."""
     items = [RangeInput(_speaker_names(r), "#" + r.ref.anchor, r.total.text, r.total.low, r.total.best,
-                        r.total.high, r.total.qualifier) for r in rows_ if r.total is not None]
+                        r.total.high, r.total.qualifier, *stance_note(r, rows_)) for r in rows_ if r.total is not None]
     return range_chart(items) if items else None
 
 
@@ -254,7 +289,7 @@ RELATED = f"<{PROV}wasAttributedTo>|<{PROV}wasDerivedFrom>"
 #: What a claim's row shows of its speakers and source documents (see :func:`claim_row`):
 #: only these of their triples are read.
 RELATED_PROPS = (*LABEL_PROPS, SCHEMA + "affiliation", SCHEMA + "jobTitle", DCT + "publisher", DCT + "creator",
-                 DCT + "issued", SHG + "earliestPublication", SHG + "latestPublication")
+                 DCT + "issued", DCT + "language", SHG + "earliestPublication", SHG + "latestPublication")
 
 
 def split_claims(found: dict[str, Resource]) -> tuple[dict[str, Resource], dict[str, Resource]]:

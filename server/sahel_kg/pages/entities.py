@@ -11,9 +11,11 @@ whatever the number of rows it shows.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sahel_kg.labels import RDFS_LABEL, SKOS_ALT
+from sahel_kg.labels import RDFS_LABEL, SKOS_ALT, label_optional
+from sahel_kg.languages import current
 from sahel_kg.links import Links
 from sahel_kg.namespaces import BASE, compact, local_name
 from sahel_kg.pages.charts import RangeChart
@@ -32,6 +34,7 @@ from sahel_kg.pages.claims import (
     rows_by_iri,
     split_claims,
 )
+from sahel_kg.pages.i18n import N_, _
 from sahel_kg.pages.resources import MAX_SUBJECTS, Resource, facts, facts_of, rows
 from sahel_kg.pages.views import (
     ACTOR_SHOWN,
@@ -93,22 +96,22 @@ def place_chain(backend: GraphBackend, links: Links, place: str) -> list[PlaceSt
     A place's chain is the same for every page of a store's life, so it is
     remembered per store (see :mod:`sahel_kg.store.cache`); the links are made here.
     """
-    found = cache_for(backend).chains.remember(place, lambda: chain_rows(backend, place))
+    found = cache_for(backend).chains.remember((current(), place), lambda: chain_rows(backend, place))
     info = {r["a"]: r for r in found}
     chain: list[PlaceStep] = []
-    current = place
-    while current in info and len(chain) < 20:
-        row = info[current]
+    step = place
+    while step in info and len(chain) < 20:
+        row = info[step]
         point = parse_wkt(row.get("wkt"))
-        chain.append(PlaceStep(link_to(links, current, row.get("l")), *(point or (None, None))))
-        current = row.get("parent", "")
+        chain.append(PlaceStep(link_to(links, step, row.get("l")), *(point or (None, None))))
+        step = row.get("parent", "")
     return chain
 
 
 def chain_rows(backend: GraphBackend, place: str) -> tuple[dict[str, str], ...]:
     """The rows behind :func:`place_chain`: each place up the chain, its label, parent and WKT."""
     return tuple(rows(backend, f"""SELECT ?a ?l ?parent ?wkt WHERE {{
-      <{place}> <{GEO}sfWithin>* ?a . OPTIONAL {{ ?a <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }}
+      <{place}> <{GEO}sfWithin>* ?a . {label_optional('?a', 'l', RDFS_LABEL)}
       OPTIONAL {{ ?a <{GEO}sfWithin> ?parent }} OPTIONAL {{ ?a <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }} }}"""))
 
 
@@ -119,10 +122,12 @@ def map_view(chain: list[PlaceStep]) -> MapView | None:
     name = chain[0].link.text
     for step in chain:
         if step.lat is not None:
-            note = "" if step is chain[0] else (f"No coordinates are recorded for {name}; "
-                                                  f"the map shows {step.link.text}, which contains it.")
+            note = "" if step is chain[0] else _(
+                "No coordinates are recorded for %(place)s; the map shows %(wider)s, which contains it.") % {
+                    "place": name, "wider": step.link.text}
             return MapView(name, step.lat, step.lon, note, step.link)
-    return MapView(name, None, None, f"No coordinates are recorded for {name} or the places containing it.")
+    return MapView(name, None, None,
+                   _("No coordinates are recorded for %(place)s or the places containing it.") % {"place": name})
 
 
 @dataclass
@@ -144,6 +149,7 @@ class IncidentView:
     actors: list[Link]
     concerns: list[Link]
     addressees: list[Link]
+    about_others: bool = False  # some claims are about something else (a series' incidents): the table says what
 
 
 def event_query(iri: str) -> str:
@@ -158,7 +164,7 @@ def event_query(iri: str) -> str:
               f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }}")
     return (f"SELECT ?s ?r ?l WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
             f"UNION {{ SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
-            f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }} }} LIMIT {MAX_SUBJECTS} }} }}")
+            f"{label_optional('?r', 'l', RDFS_LABEL)} }} LIMIT {MAX_SUBJECTS} }} }}")
 
 
 def event_claims(backend: GraphBackend, links: Links,
@@ -190,6 +196,7 @@ def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) 
         possibly_same=links_of(links, event, SHG + "possiblySameIncidentAs"),
         actors=links_of(links, event, SEM + "hasActor"), concerns=links_of(links, event, SHG + "concerns"),
         addressees=links_of(links, event, SHG + "addressee"),
+        about_others=any({a.href for a in r.about} != {links.local_url(event.id)} for r in rows_),
     )
 
 
@@ -209,7 +216,7 @@ def claim_view(backend: GraphBackend, links: Links, claim: Resource) -> ClaimVie
     row = claim_row(links, claim, related)
     row.answered_by = sorted((claim_ref(links, r.id, r.label) for r in related.values()
                               if c in r.iris(SHG + "respondsTo")), key=lambda ref: ref.text)
-    return ClaimView(entity_base(links, claim, "Claim"), row)
+    return ClaimView(entity_base(links, claim, N_("Claim")), row)
 
 
 @dataclass
@@ -256,6 +263,23 @@ def actor_sections(a: str) -> dict[str, str]:
     }
 
 
+#: The claim lists of an actor page, in the order shown: a claim in two of them is listed in the first only.
+ACTOR_SECTIONS = ("denials", "made", "by_members", "accused", "represented", "mentioned")
+
+
+def once(parts: Iterable[Part[ClaimRow]]) -> None:
+    """Each claim shown in the first of ``parts`` that has it; the later ones count what they leave out.
+
+    A denial its spokesman made for an army is both a claim by someone affiliated with it and one
+    spoken for it: listed twice, it read as two denials.
+    """
+    shown: set[str] = set()
+    for listed in parts:
+        kept = [row for row in listed.items if row.ref.href not in shown]
+        listed.listed_above, listed.items = len(listed.items) - len(kept), kept
+        shown |= {row.ref.href for row in kept}
+
+
 #: The claims-list filter behind each claim list of an actor page.
 ACTOR_FILTERS = {"made": "speaker", "denials": "speaker", "by_members": "affiliated", "accused": "perpetrator",
                  "mentioned": "mentions", "represented": "agent"}
@@ -275,32 +299,58 @@ def actor_view(backend: GraphBackend, links: Links, actor: Resource) -> ActorVie
         extra = {"stance": denial_stances} if key == "denials" else {}
         built = claims_part(*found[key], claim_rows_, browse_href("claims", **{ACTOR_FILTERS[key]: a}, **extra))
         if key == "denials" and found["made"][0] > DENIAL_WINDOW:
-            built.scope = f"among the first {DENIAL_WINDOW} claims it made"
+            built.scope = _("among the first %(num)s claims it made") % {"num": DENIAL_WINDOW}
             built.more = browse_href("claims", speaker=a, **extra)
         return built
 
+    parts = {key: claims_of(key) for key in ACTOR_FILTERS}
+    once(parts[key] for key in ACTOR_SECTIONS)
     return ActorView(
-        base=entity_base(links, actor, "Actor"),
-        alt_labels=sorted({f"{v.text} ({v.lang})" if v.lang and v.lang != "en" else v.text
+        base=entity_base(links, actor, N_("Actor")),
+        alt_labels=sorted({f"{v.text} ({v.lang})" if v.lang and v.lang != current() else v.text
                            for v in actor.values(SKOS_ALT)}),
         categories=links_of(links, actor, SHG + "actorCategory"),
         affiliation=links_of(links, actor, SCHEMA + "affiliation"),
         job=actor.text(SCHEMA + "jobTitle"), honorific=actor.text(SCHEMA + "honorificPrefix"),
         members=links_part(links, *found["members"], everything, None),
-        made=claims_of("made"), denials=claims_of("denials"), by_members=claims_of("by_members"),
-        accused=claims_of("accused"), mentioned=claims_of("mentioned"), represented=claims_of("represented"),
+        made=parts["made"], denials=parts["denials"], by_members=parts["by_members"],
+        accused=parts["accused"], mentioned=parts["mentioned"], represented=parts["represented"],
         documents=links_part(links, *found["documents"], everything, browse_href("sources", publisher=a)),
     )
 
 
 @dataclass(frozen=True)
 class EventItem:
-    """An event listed on a place page."""
+    """An event listed on a place page: its link, its kind in words, time window and place."""
 
     link: Link
     kind: str
     window: str
     place: Link
+    incident: bool = False
+
+
+#: The kind of each event class in words, most specific first (never the class's local name, which is code).
+EVENT_KINDS = ((SHG + "Incident", N_("Incident")), (SHG + "IncidentSeries", N_("Incident series")),
+               (SHG + "Investigation", N_("Investigation")), (SHG + "Appeal", N_("Appeal")),
+               (SHG + "ContextEvent", N_("Context event")), (SHG + "Response", N_("Response")))
+
+
+def event_kind(types: set[str]) -> str:
+    """An event's kind in words, in the reader's language ("Event" for a class without words of its own).
+
+    >>> event_kind({SHG + "ContextEvent"}), event_kind(set())
+    ('Context event', 'Event')
+    """
+    return _(next((words for iri, words in EVENT_KINDS if iri in types), N_("Event")))
+
+
+def event_item(links: Links, event: Resource) -> EventItem:
+    """A listed event: its kind, time window and place."""
+    place = event.first(SEM + "hasPlace")
+    return EventItem(link_to(links, event.id, event.label), event_kind(event.types),
+                     window_text(event.text(SEM + "hasEarliestBeginTimeStamp"), event.text(SEM + "hasLatestEndTimeStamp")),
+                     value_link(links, place) if place else Link("", ""), SHG + "Incident" in event.types)
 
 
 @dataclass
@@ -338,16 +388,6 @@ def place_sections(p: str) -> dict[str, str]:
     }
 
 
-def event_item(links: Links, event: Resource) -> EventItem:
-    """A listed event: its kind, time window and place."""
-    kinds = sorted(local_name(t) for t in event.types if t.startswith(SHG))
-    place = event.first(SEM + "hasPlace")
-    return EventItem(link_to(links, event.id, event.label), "Incident" if "Incident" in kinds else
-                     (kinds[0] if kinds else "Event"),
-                     window_text(event.text(SEM + "hasEarliestBeginTimeStamp"), event.text(SEM + "hasLatestEndTimeStamp")),
-                     value_link(links, place) if place else Link("", ""))
-
-
 def place_view(backend: GraphBackend, links: Links, place: Resource) -> PlaceView:
     """A place, its containing chain, and the first places, events and documents within it (four queries)."""
     p = place.id
@@ -357,13 +397,13 @@ def place_view(backend: GraphBackend, links: Links, place: Resource) -> PlaceVie
 
     total, items = found["events"]
     shown = [event_item(links, everything[i]) for i in items if i in everything]
-    incidents = part(total, [e for e in shown if e.kind == "Incident"], browse_href("incidents", region=p),
+    incidents = part(total, [e for e in shown if e.incident], browse_href("incidents", region=p),
                      key=lambda e: e.link.text.casefold())
-    others = [e for e in shown if e.kind != "Incident"]
+    others = [e for e in shown if not e.incident]
 
     precision = place.first(SHG + "placePrecision")
     return PlaceView(
-        base=entity_base(links, place, "Place"), alt_labels=sorted(v.text for v in place.values(SKOS_ALT)),
+        base=entity_base(links, place, N_("Place")), alt_labels=sorted(v.text for v in place.values(SKOS_ALT)),
         precision=value_link(links, precision) if precision else None, chain=chain, map=map_view(chain),
         children=links_part(links, *found["children"], everything, browse_href("places", within=p)),
         incidents=incidents, events=part(len(others), others, None, key=lambda e: e.link.text.casefold()),
@@ -399,7 +439,7 @@ def source_view(backend: GraphBackend, links: Links, source: Resource) -> Source
     precision = source.first(SHG + "timePrecision")
     graph_iri = BASE + "graph/sources/" + local_name(source.id)
     return SourceView(
-        base=entity_base(links, source, "Source document"), title=source.label,
+        base=entity_base(links, source, N_("Source document")), title=source.label,
         publishers=publishers, creators=creators, credit=source.text(SCHEMA + "creditText"), date=when,
         date_inferred=bool(source.values(SHG + "curatorInference")),
         precision=value_link(links, precision) if precision else None,

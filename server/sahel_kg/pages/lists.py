@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from sahel_kg.labels import RDFS_LABEL, SKOS_PREF
+from sahel_kg.labels import RDFS_LABEL, SKOS_PREF, label_optional
+from sahel_kg.languages import current
 from sahel_kg.links import BROWSE, QUERY, Links
 from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES, local_name
 from sahel_kg.pages.charts import Timeline, TimelineInput, timeline
 from sahel_kg.pages.examples import example_queries
-from sahel_kg.pages.resources import rows, safe_iri
+from sahel_kg.pages.i18n import N_, _
+from sahel_kg.pages.resources import labels_of, rows, safe_iri
 from sahel_kg.pages.views import Link, Meta, link_to, window_text
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.cache import cache_for
@@ -55,8 +57,13 @@ def valid_date(value: str) -> bool:
 
 
 def page_meta(links: Links, path: str, title: str, kind: str) -> Meta:
-    """Head data for a page that is not an entity."""
+    """Head data for a page that is not an entity (``title`` and ``kind`` already in the reader's language)."""
     return Meta(title, kind, links.page(path))
+
+
+def browse_lists() -> list[Link]:
+    """The browse lists, named in the reader's language."""
+    return [Link(_(s.title), f"{BROWSE}/{n}") for n, s in SPECS.items()]
 
 
 # ---------------------------------------------------------------- home
@@ -88,9 +95,9 @@ HOME_INCIDENTS = 30
 #: The home page counts each kind of thing up to this many (counting is a scan).
 HOME_COUNT_CAP = 10_000
 #: The kinds counted on the home page: class, words, browse list.
-HOME_CLASSES = [("Incident", "incidents", "incidents"), ("Claim", "claims", "claims"),
-                ("SourceDocument", "source documents", "sources"), ("Actor", "actors", "actors"),
-                ("Place", "places", "places")]
+HOME_CLASSES = [("Incident", N_("incidents"), "incidents"), ("Claim", N_("claims"), "claims"),
+                ("SourceDocument", N_("source documents"), "sources"), ("Actor", N_("actors"), "actors"),
+                ("Place", N_("places"), "places")]
 #: How far back from the latest start date the timeline looks first, in days (then wider, then everything).
 LATEST_WINDOWS = (92, 366, 3653)
 
@@ -100,7 +107,7 @@ class HomeData:
     """What the home page shows of a store, links not yet made: the same for all of the store's life."""
 
     counts: tuple[int, ...]  # per HOME_CLASSES, capped at HOME_COUNT_CAP + 1
-    incidents: tuple[dict[str, str], ...]  # i, l, start, end; earliest first
+    incidents: tuple[dict[str, str], ...]  # i, l, start, end; newest first
     schemes: tuple[tuple[str, str | None], ...]  # IRI, label
 
 
@@ -110,14 +117,14 @@ def home_view(backend: GraphBackend, links: Links) -> HomeView:
     The figures are read once per store (see :func:`home_data`) and remembered:
     the store served is read-only; only the links are made per request.
     """
-    data = cache_for(backend).constants.remember("home", lambda: home_data(backend))
-    stats = [Stat(label, min(n, HOME_COUNT_CAP), f"{BROWSE}/{path}", n > HOME_COUNT_CAP)
-             for (_, label, path), n in zip(HOME_CLASSES, data.counts)]
+    data = cache_for(backend).constants.remember(("home", current()), lambda: home_data(backend))
+    stats = [Stat(_(label), min(n, HOME_COUNT_CAP), f"{BROWSE}/{path}", n > HOME_COUNT_CAP)
+             for (_class, label, path), n in zip(HOME_CLASSES, data.counts)]
     items = [TimelineInput(r.get("l", local_name(r["i"])), links.local_url(r["i"]),
                            window_text(r.get("start"), r.get("end")), _date(r.get("start")), _date(r.get("end")))
              for r in data.incidents]
     return HomeView(
-        page_meta(links, "/", "Sahel Harm Graph", "Dataset"), stats, timeline(items),
+        page_meta(links, "/", _("Sahel Harm Graph"), _("Dataset")), stats, timeline(items),
         [(i.text, Link(i.label, i.href), i.text) for i in items],
         [Link(q.title, f"{QUERY}?" + urlencode({"query": q.sparql}), q.description) for q in example_queries()],
         sorted((link_to(links, iri, label) for iri, label in data.schemes), key=lambda x: x.text),
@@ -135,33 +142,48 @@ def home_data(backend: GraphBackend) -> HomeData:
     # part, the store read every incident (13 s at 100k).
     values = " ".join(f"<{i}>" for i in latest)
     found = rows(backend, f"""SELECT ?i ?l ?start ?end WHERE {{ VALUES ?i {{ {values} }} ?i a <{SHG}Incident> .
-      OPTIONAL {{ ?i <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }} OPTIONAL {{ ?i <{SEM}hasEarliestBeginTimeStamp> ?start }}
+      {label_optional('?i', 'l')} OPTIONAL {{ ?i <{SEM}hasEarliestBeginTimeStamp> ?start }}
       OPTIONAL {{ ?i <{SEM}hasLatestEndTimeStamp> ?end }} }}""") if latest else []
-    found.sort(key=lambda r: (r.get("start") or r.get("end") or "9999", r.get("l", "")))
-    schemes = rows(backend, f"SELECT ?s ?l WHERE {{ ?s a <{SKOS}ConceptScheme> OPTIONAL {{ ?s <{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }} }}")
+    # newest first, as latest_incidents chose them: by start; then those known only by their end; then the undated
+    found.sort(key=lambda r: ("start" in r, r.get("start") or r.get("end") or "", r.get("l", "")), reverse=True)
+    schemes = rows(backend, f"SELECT ?s ?l WHERE {{ ?s a <{SKOS}ConceptScheme> {label_optional('?s', 'l', SKOS_PREF)} }}")
     return HomeData(tuple(int(counts.get(f"n{i}", 0)) for i in range(len(HOME_CLASSES))), tuple(found),
                     tuple((r["s"], r.get("l")) for r in schemes))
 
 
 def latest_incidents(backend: GraphBackend, n: int) -> list[str]:
-    """The ``n`` incidents (anything with a start date) that start last, without sorting every one.
+    """The ``n`` incidents that start last, without sorting every one; then, when fewer than ``n``
+    have a start date, those known only by their end (latest first), then the undated ones.
+
+    Incidents only: other events (context events, investigations, appeals) have start
+    dates too, and counted here they took places the home page then left empty.
+    An incident said to be "no later than" a date has no start date; leaving those out
+    left the home page showing 5 of 9 incidents.
 
     The latest start date is found first (a scan, no sort); then only the starts
     within a window before it are sorted, the window widened until it holds
     ``n`` (sorting all 210,000 start dates took 0.34 s; the two scans 0.15 s).
     No tie-break on ``?i``: comparing IRIs in the sort made it 40 times slower.
     """
-    start = f"<{SEM}hasEarliestBeginTimeStamp>"
+    start, end = f"<{SEM}hasEarliestBeginTimeStamp>", f"<{SEM}hasLatestEndTimeStamp>"
+    incident = f"FILTER EXISTS {{ ?i a <{SHG}Incident> }}"
     top = rows(backend, f"SELECT (MAX(?start) AS ?m) WHERE {{ ?i {start} ?start }}")
     latest = _date((top[0] if top else {}).get("m"))
+    found: list[str] = []
     for days in (*(LATEST_WINDOWS if latest else ()), None):
         since = (f'FILTER(?start >= "{(latest - timedelta(days=days)).isoformat()}"^^<{P["xsd"]}date>)'
                  if days and latest else "")
-        found = [r["i"] for r in rows(backend, f"SELECT ?i WHERE {{ ?i {start} ?start {since} }} "
+        found = [r["i"] for r in rows(backend, f"SELECT ?i WHERE {{ ?i {start} ?start {since} {incident} }} "
                                                f"ORDER BY DESC(?start) LIMIT {n}")]
-        if len(found) >= n or days is None:
+        if len(found) >= n:
             return found
-    return []
+    if len(found) < n:  # few dated incidents: a small store, so these scans are small too
+        found += [r["i"] for r in rows(backend, f"SELECT ?i WHERE {{ ?i {end} ?end FILTER NOT EXISTS {{ ?i {start} ?s }} "
+                                                f"{incident} }} ORDER BY DESC(?end) LIMIT {n - len(found)}")]
+    if len(found) < n:
+        found += [r["i"] for r in rows(backend, f"SELECT ?i WHERE {{ ?i a <{SHG}Incident> FILTER NOT EXISTS {{ ?i {start} ?s }} "
+                                                f"FILTER NOT EXISTS {{ ?i {end} ?e }} }} LIMIT {n - len(found)}")]
+    return found
 
 
 def _date(text: str | None) -> date | None:
@@ -277,13 +299,13 @@ LARGE_PLACES = (f"VALUES ?pr {{ <{VOCAB}place-precision/supranational> <{VOCAB}p
 
 SPECS: dict[str, ListSpec] = {
     "incidents": ListSpec(
-        "incidents", "Incidents", f"?s a <{SHG}Incident> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
+        "incidents", N_("Incidents"), f"?s a <{SHG}Incident> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
         "(SAMPLE(?p) AS ?place) (SAMPLE(?pl) AS ?placel) (SAMPLE(?t) AS ?type) (SAMPLE(?tl) AS ?typel) "
         "(SAMPLE(?st) AS ?start) (SAMPLE(?en) AS ?end)",
         f"OPTIONAL {{ ?s <{SEM}hasPlace> ?p OPTIONAL {{ ?p <{RDFS_LABEL}> ?pl FILTER(LANG(?pl) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{SEM}eventType> ?t OPTIONAL {{ ?t <{SKOS_PREF}> ?tl FILTER(LANG(?tl) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?st }} OPTIONAL {{ ?s <{SEM}hasLatestEndTimeStamp> ?en }}",
-        ["Incident", "Type", "Place", "When", "Claims"],
+        [N_("Incident"), N_("Type"), N_("Place"), N_("When"), N_("Claims")],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "type", "typel"), _cell(s, r, "place", "placel"),
                       TableCell(window_text(r.get("start"), r.get("end"))), _text(r, "count")],
         {"region": _iri_filter(ENTITY_BASE + "place/", f"?rx <{GEO}sfWithin>* $ . ?s <{SEM}hasPlace> ?rx ."),
@@ -293,57 +315,57 @@ SPECS: dict[str, ListSpec] = {
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{
           {{ BIND("region" AS ?facet) {LARGE_PLACES} }}
           UNION {{ BIND("type" AS ?facet) ?x <{SKOS}inScheme> <{VOCAB}incident-type> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }}""",
-        {"region": "Region or place", "type": "Type", "from": "From", "to": "To"},
+        {"region": N_("Region or place"), "type": N_("Type"), "from": N_("From"), "to": N_("To")},
         f"?c <{SHG}about> $ .",
     ),
     "actors": ListSpec(
-        "actors", "Actors", f"?s a/<{P['rdfs']}subClassOf>* <{SHG}Actor> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
-        '(GROUP_CONCAT(DISTINCT ?cl; separator=", ") AS ?cats) (GROUP_CONCAT(DISTINCT ?alt; separator=", ") AS ?alts)',
-        f"OPTIONAL {{ ?s <{SHG}actorCategory>/<{SKOS_PREF}> ?cl FILTER(LANG(?cl) IN ('en', '')) }} OPTIONAL {{ ?s <{SKOS}altLabel> ?alt }}",
-        ["Actor", "Also known as", "Category", "Claims made"],
+        "actors", N_("Actors"), f"?s a/<{P['rdfs']}subClassOf>* <{SHG}Actor> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
+        '(GROUP_CONCAT(DISTINCT STR(?cat); separator=" ") AS ?cats_iris) (GROUP_CONCAT(DISTINCT ?alt; separator=", ") AS ?alts)',
+        f"OPTIONAL {{ ?s <{SHG}actorCategory> ?cat }} OPTIONAL {{ ?s <{SKOS}altLabel> ?alt }}",
+        [N_("Actor"), N_("Also known as"), N_("Category"), N_("Claims made")],
         lambda s, r: [_cell(s, r, "s", "label"), _text(r, "alts"), _text(r, "cats"), _text(r, "count")],
         {"category": _iri_filter(VOCAB + "actor-category/", f"?s <{SHG}actorCategory> $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("category" AS ?facet)
           ?x <{SKOS}inScheme> <{VOCAB}actor-category> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }}""",
-        {"category": "Category"},
+        {"category": N_("Category")},
         f"?c <{PROV}wasAttributedTo> $ .",
     ),
     "places": ListSpec(
-        "places", "Places", f"?s a <{SHG}Place> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
-        "(SAMPLE(?w) AS ?within) (SAMPLE(?wl) AS ?withinl) (SAMPLE(?pr) AS ?precision)",
+        "places", N_("Places"), f"?s a <{SHG}Place> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
+        "(SAMPLE(?w) AS ?within) (SAMPLE(?wl) AS ?withinl) (SAMPLE(?pr) AS ?precision) (SAMPLE(?prl) AS ?precisionl)",
         f"OPTIONAL {{ ?s <{GEO}sfWithin> ?w OPTIONAL {{ ?w <{RDFS_LABEL}> ?wl FILTER(LANG(?wl) IN ('en', '')) }} }} "
-        f"OPTIONAL {{ ?s <{SHG}placePrecision>/<{SKOS_PREF}> ?pr FILTER(LANG(?pr) IN ('en', '')) }}",
-        ["Place", "Kind", "Within", "Events here or below"],
-        lambda s, r: [_cell(s, r, "s", "label"), _text(r, "precision"), _cell(s, r, "within", "withinl"),
+        f"OPTIONAL {{ ?s <{SHG}placePrecision> ?pr OPTIONAL {{ ?pr <{SKOS_PREF}> ?prl FILTER(LANG(?prl) IN ('en', '')) }} }}",
+        [N_("Place"), N_("Kind"), N_("Within"), N_("Events here or below")],
+        lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "precision", "precisionl"), _cell(s, r, "within", "withinl"),
                       _text(r, "count")],
         {"within": _iri_filter(ENTITY_BASE + "place/", f"?s <{GEO}sfWithin>+ $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("within" AS ?facet) {LARGE_PLACES} }}""",
-        {"within": "Within"},
+        {"within": N_("Within")},
         f"?x <{GEO}sfWithin>* $ . ?c <{SEM}hasPlace> ?x .",
     ),
     "sources": ListSpec(
-        "sources", "Source documents", f"?s a <{SHG}SourceDocument> ; <{DCT}title> ?label .",
+        "sources", N_("Source documents"), f"?s a <{SHG}SourceDocument> ; <{DCT}title> ?label .",
         "(SAMPLE(?pub) AS ?publisher) (SAMPLE(?publ) AS ?publisherl) (SAMPLE(?ea) AS ?earliest) "
         "(SAMPLE(?la) AS ?latest) (SAMPLE(?is) AS ?issued)",
         f"OPTIONAL {{ ?s <{DCT}publisher>|<{DCT}creator> ?pub OPTIONAL {{ ?pub <{RDFS_LABEL}> ?publ FILTER(LANG(?publ) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{SHG}earliestPublication> ?ea }} OPTIONAL {{ ?s <{SHG}latestPublication> ?la }} "
         f"OPTIONAL {{ ?s <{DCT}issued> ?is }}",
-        ["Title", "Publisher or author", "Published", "Claims"],
+        [N_("Title"), N_("Publisher or author"), N_("Published"), N_("Claims")],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "publisher", "publisherl"),
                       TableCell(r.get("issued") or window_text(r.get("earliest"), r.get("latest"))), _text(r, "count")],
         {"publisher": _iri_filter(ENTITY_BASE + "actor/", f"?s <{DCT}publisher>|<{DCT}creator> $ ."),
          "written_in": _iri_filter(ENTITY_BASE + "place/", f"?wx <{GEO}sfWithin>* $ . ?s <{SCHEMA}locationCreated> ?wx .")},
-        "", {"publisher": "Publisher or author", "written_in": "Written in"},
+        "", {"publisher": N_("Publisher or author"), "written_in": N_("Written in")},
         f"?c <{PROV}wasDerivedFrom> $ .",
     ),
     "claims": ListSpec(
-        "claims", "Claims", f"?s a <{SHG}Claim> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
+        "claims", N_("Claims"), f"?s a <{SHG}Claim> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
         "(SAMPLE(?st) AS ?stance) (SAMPLE(?stl) AS ?stancel) (SAMPLE(?a) AS ?about) (SAMPLE(?al) AS ?aboutl) "
         "(SAMPLE(?d) AS ?doc) (SAMPLE(?dl) AS ?docl)",
         f"OPTIONAL {{ ?s <{SHG}stance> ?st OPTIONAL {{ ?st <{SKOS_PREF}> ?stl FILTER(LANG(?stl) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{SHG}about> ?a OPTIONAL {{ ?a <{RDFS_LABEL}> ?al FILTER(LANG(?al) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{PROV}wasDerivedFrom> ?d OPTIONAL {{ ?d <{DCT}title> ?dl }} }}",
-        ["Claim", "Stance", "About", "Source document"],
+        [N_("Claim"), N_("Stance"), N_("About"), N_("Source document")],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "stance", "stancel"), _cell(s, r, "about", "aboutl"),
                       _cell(s, r, "doc", "docl")],
         {"stance": _iris_filter(VOCAB + "stance/", f"?s <{SHG}stance> $ .", "stance0"),
@@ -356,9 +378,9 @@ SPECS: dict[str, ListSpec] = {
          "source": _iri_filter(ENTITY_BASE + "source/", f"?s <{PROV}wasDerivedFrom> $ .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{ BIND("stance" AS ?facet)
           ?x <{SKOS}inScheme> <{VOCAB}stance> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }}""",
-        {"stance": "Stance", "about": "About incident", "speaker": "Said by", "affiliated": "Said by someone affiliated with",
-         "perpetrator": "Alleged perpetrator", "mentions": "Mentions", "agent": "Spoken for or relayed by",
-         "source": "Source document"},
+        {"stance": N_("Stance"), "about": N_("About incident"), "speaker": N_("Said by"), "affiliated": N_("Said by someone affiliated with"),
+         "perpetrator": N_("Alleged perpetrator"), "mentions": N_("Mentions"), "agent": N_("Spoken for or relayed by"),
+         "source": N_("Source document")},
     ),
 }
 
@@ -370,7 +392,8 @@ def _filter_patterns(spec: ListSpec, chosen: dict[str, str]) -> tuple[str, list[
             continue
         pattern = spec.filters[name](value)
         if pattern is None:
-            errors.append(f"Ignored the {spec.labels.get(name, name).lower()} filter: {value!r} is not a valid value.")
+            errors.append(_("Ignored the “%(filter)s” filter: “%(value)s” is not a valid value.")
+                          % {"filter": _(spec.labels.get(name, name)), "value": value})
         else:
             patterns.append(pattern)
     return " ".join(patterns), errors
@@ -380,11 +403,16 @@ def _filters(backend: GraphBackend, spec: ListSpec, chosen: dict[str, str]) -> l
     """The filter controls: those with choices, the date inputs, and any other filter in use."""
     options: dict[str, list[Option]] = {}
     if spec.facets:
-        for r in sorted(rows(backend, f"{spec.facets} LIMIT {FACET_CAP}"), key=lambda r: r.get("xl", "").casefold()):
+        found = rows(backend, f"{spec.facets} LIMIT {FACET_CAP}")
+        labels = labels_of(backend, {r["x"] for r in found})  # the reader's language where the data has it
+        for r in found:
+            r["xl"] = labels[r["x"]][0] if r["x"] in labels else r.get("xl", local_name(r["x"]))
+        for r in sorted(found, key=lambda r: r["xl"].casefold()):
             slug = local_name(r["x"])
-            options.setdefault(r["facet"], []).append(Option(slug, r.get("xl", slug), chosen.get(r["facet"]) in (slug, r["x"])))
+            options.setdefault(r["facet"], []).append(Option(slug, r["xl"], chosen.get(r["facet"]) in (slug, r["x"])))
     shown = []
-    for name, label in spec.labels.items():
+    for name, english in spec.labels.items():
+        label = _(english)
         value = chosen.get(name, "")
         if name in ("from", "to"):
             shown.append(FilterView(name, label, value, None))
@@ -437,7 +465,7 @@ def browse_view(backend: GraphBackend, links: Links, name: str, chosen: dict[str
     order = "" if long_list else "ORDER BY LCASE(STR(?label)) ?s"
     ids = rows(backend, f"SELECT DISTINCT ?s ?label WHERE {{ {where} }} {order} "
                         f"LIMIT {per_page} OFFSET {(page - 1) * per_page}")
-    found = _details(backend, spec, ids)
+    found = relabel(backend, _details(backend, spec, ids))
     counts = _row_counts(backend, spec, [r["s"] for r in ids])
     for r in found:
         if r["s"] in counts:
@@ -449,11 +477,35 @@ def browse_view(backend: GraphBackend, links: Links, name: str, chosen: dict[str
 
     has_next = len(ids) == per_page if long_list else page < pages
     return BrowseView(
-        page_meta(links, f"{BROWSE}/{name}", spec.title, "Browse"), name, spec.columns,
+        page_meta(links, f"{BROWSE}/{name}", _(spec.title), _("Browse")), name, [_(c) for c in spec.columns],
         [spec.cells(links, r) for r in found], total, page, pages, _filters(backend, spec, chosen),
         href(page - 1) if page > 1 else None, href(page + 1) if has_next else None, errors,
-        [Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()], long_list,
+        browse_lists(), long_list,
     )
+
+
+def relabel(backend: GraphBackend, found: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows whose labels (``label`` for ``s``; ``xl`` for each IRI column ``x``) follow the one label rule,
+    and whose ``x_iris`` columns (IRIs separated by spaces) become ``x``: their labels, sorted (one query at most).
+
+    The lists' queries read English labels, so that each thing is one row and the order is
+    the same in every language; a reader of another language sees its labels where the data has them.
+    """
+    pairs = {("s", "label")} | {(key, key + "l") for r in found for key in r if key + "l" in r}
+    if current() == "en":
+        pairs = set()
+    many = {key for r in found for key in r if key.endswith("_iris")}
+    wanted = {r[key] for r in found for key, _l in pairs if key in r}
+    wanted |= {iri for r in found for key in many for iri in r.get(key, "").split()}
+    labels = labels_of(backend, wanted) if wanted else {}
+    for r in found:
+        for key, label in pairs:
+            if key in r and r[key] in labels:
+                r[label] = labels[r[key]][0]
+        for key in many:
+            names = [labels[i][0] if i in labels else local_name(i) for i in r.pop(key, "").split()]
+            r[key.removesuffix("_iris")] = ", ".join(sorted(names, key=str.casefold))
+    return found
 
 
 def _details(backend: GraphBackend, spec: ListSpec, ids: list[dict[str, str]]) -> list[dict[str, str]]:

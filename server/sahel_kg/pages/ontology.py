@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sahel_kg.labels import RDFS_LABEL, SKOS_PREF
+from sahel_kg.labels import RDFS_LABEL, SKOS_PREF, label_optional
 from sahel_kg.links import Links
 from sahel_kg.namespaces import PREFIXES, local_name
+from sahel_kg.pages.i18n import N_
 from sahel_kg.pages.resources import Resource, facts, rows
-from sahel_kg.pages.views import EntityView, Link, entity_base, link_to, links_of
+from sahel_kg.pages.views import EntityView, Link, entity_base, kind_words, link_to, links_of
 from sahel_kg.store.backend import GraphBackend
 
 #: Instances and uses are counted up to this many (counting is a scan); more shows as "more than".
@@ -153,7 +154,7 @@ def class_view(backend: GraphBackend, links: Links, cls: Resource) -> ClassView:
               "Place": "places", "SourceDocument": "sources"}.get(local_name(c))
     browse = links.browse(listed) if listed else None
     return ClassView(
-        entity_base(links, cls, "Class"), definition(cls), links_of(links, cls, RDFS + "subClassOf"),
+        entity_base(links, cls, N_("Class")), definition(cls), links_of(links, cls, RDFS + "subClassOf"),
         pick(RDFS + "subClassOf"), pick(RDFS + "domain"), pick(RDFS + "range"),
         int(counts[0].get("direct", 0)) if counts else 0, int(counts[0].get("all", 0)) if counts else 0,
         links_of(links, cls, RDFS + "isDefinedBy"), browse if c.startswith(P["shg"]) else None,
@@ -168,11 +169,11 @@ def property_view(backend: GraphBackend, links: Links, prop: Resource) -> Proper
       {{ SELECT (COUNT(*) AS ?n) WHERE {{ ?x <{p}> ?y }} }}
       OPTIONAL {{ ?checks <{SH}path> <{p}> . OPTIONAL {{ ?parent <{SH}property> ?checks }}
                  BIND(IF(isBlank(?checks), ?parent, ?checks) AS ?shape) FILTER(isIRI(?shape))
-                 OPTIONAL {{ ?shape <{RDFS_LABEL}> ?sl FILTER(LANG(?sl) IN ('en', '')) }} }} }}""")
+                 {label_optional('?shape', 'sl', RDFS_LABEL)} }} }}""")
     shapes = sorted({link_to(links, r["shape"], r.get("sl")) for r in found if "shape" in r}, key=lambda x: x.text)
-    kinds = sorted(local_name(t) for t in prop.types)
+    kinds = sorted(kind_words(local_name(t)) for t in prop.types)
     return PropertyView(
-        entity_base(links, prop, "Property"), definition(prop), kinds, links_of(links, prop, RDFS + "domain"),
+        entity_base(links, prop, N_("Property")), definition(prop), kinds, links_of(links, prop, RDFS + "domain"),
         links_of(links, prop, RDFS + "range"), links_of(links, prop, RDFS + "subPropertyOf"),
         int(found[0]["n"]) if found else 0, shapes, links_of(links, prop, RDFS + "isDefinedBy"),
     )
@@ -188,13 +189,13 @@ def ontology_view(backend: GraphBackend, links: Links, onto: Resource) -> Ontolo
         group = {"Class": "class", "ObjectProperty": "property", "DatatypeProperty": "property",
                  "ConceptScheme": "scheme"}.get(local_name(r["type"]))
         if group:
-            kind = local_name(r["type"]).replace("Property", " property").lower()
+            kind = kind_words(local_name(r["type"])).lower()
             items[group][r["t"]] = TermItem(link_to(links, r["t"], r.get("l")), kind, r.get("def", ""))
     def ordered(group: str) -> list[TermItem]:
         return sorted(items[group].values(), key=lambda i: i.link.text.casefold())
 
     return OntologyView(
-        entity_base(links, onto, "Ontology"), onto.text(P["dcterms"] + "description"),
+        entity_base(links, onto, N_("Ontology")), onto.text(P["dcterms"] + "description"),
         onto.text(OWL + "versionInfo"), links_of(links, onto, P["dcterms"] + "license"),
         onto.text(P["vann"] + "preferredNamespacePrefix"), onto.text(P["vann"] + "preferredNamespaceUri"),
         ordered("class"), ordered("property"), ordered("scheme"),
@@ -220,14 +221,14 @@ def tree_order(parents: dict[str, str | None]) -> list[tuple[str, int]]:
 def scheme_view(backend: GraphBackend, links: Links, scheme: Resource) -> SchemeView:
     """A concept scheme: its concepts as a tree, with how often each is used (two queries)."""
     found = rows(backend, f"""SELECT ?c ?l ?def ?broader WHERE {{
-      ?c <{SKOS}inScheme> <{scheme.id}> . OPTIONAL {{ ?c <{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }}
+      ?c <{SKOS}inScheme> <{scheme.id}> . {label_optional('?c', 'l', SKOS_PREF)}
       OPTIONAL {{ ?c <{SKOS}definition> ?def }} OPTIONAL {{ ?c <{SKOS}broader> ?broader }} }}""")
     info = {r["c"]: r for r in found}
     uses = capped_uses(backend, sorted(info))
     concepts = [TermItem(link_to(links, c, info[c].get("l")), "", info[c].get("def", ""),
                          uses.get(c, 0), depth)
                 for c, depth in tree_order({c: r.get("broader") for c, r in info.items()})]
-    return SchemeView(entity_base(links, scheme, "Concept scheme"), definition(scheme), concepts)
+    return SchemeView(entity_base(links, scheme, N_("Concept scheme")), definition(scheme), concepts)
 
 
 def capped_uses(backend: GraphBackend, concepts: list[str]) -> dict[str, int]:
@@ -248,17 +249,17 @@ def concept_view(backend: GraphBackend, links: Links, concept: Resource) -> Conc
     """
     c = concept.id
     found = rows(backend, f"""SELECT ?kind ?x ?xl ?n WHERE {{
-      {{ BIND("narrower" AS ?kind) ?x <{SKOS}broader> <{c}> OPTIONAL {{ ?x <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }}
+      {{ BIND("narrower" AS ?kind) ?x <{SKOS}broader> <{c}> {label_optional('?x', 'xl', SKOS_PREF)} }}
       UNION {{ {{ SELECT ("use" AS ?kind) ?x (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s ?x WHERE {{
         ?s ?x <{c}> FILTER(!STRSTARTS(STR(?x), "{SKOS}")) }} LIMIT {COUNT_CAP + 1} }} }} GROUP BY ?x }}
-        OPTIONAL {{ ?x <{RDFS_LABEL}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }} }}""")
+        {label_optional('?x', 'xl', RDFS_LABEL)} }} }}""")
     narrower = sorted((link_to(links, r["x"], r.get("xl")) for r in found if r["kind"] == "narrower"),
                       key=lambda x: x.text)
     usage = sorted((TermItem(link_to(links, r["x"], r.get("xl")), count=int(r["n"]))
                     for r in found if r["kind"] == "use"), key=lambda t: -(t.count or 0))
     total = sum(t.count or 0 for t in usage)
     return ConceptView(
-        entity_base(links, concept, "Concept"), definition(concept),
+        entity_base(links, concept, N_("Concept")), definition(concept),
         links_of(links, concept, SKOS + "inScheme") or links_of(links, concept, SKOS + "topConceptOf"),
         links_of(links, concept, SKOS + "broader"), narrower, usage, total, total > COUNT_CAP,
     )
@@ -289,11 +290,11 @@ def shape_view(backend: GraphBackend, links: Links, shape: Resource) -> ShapeVie
     """A shape, its targets, constraints and messages, and its property shapes (three queries)."""
     s = shape.id
     around = facts(backend, f"{{ <{s}> <{SH}property> ?s }} UNION {{ ?s <{SH}property> <{s}> }}")
-    view = ShapeView(entity_base(links, shape, "Shape"), *_shape_parts(links, shape))
+    view = ShapeView(entity_base(links, shape, N_("Shape")), *_shape_parts(links, shape))
     for iri in shape.iris(SH + "property"):
         if iri in around:
             sub = around[iri]
-            view.properties.append(ShapeView(entity_base(links, sub, "Shape"), *_shape_parts(links, sub)))
+            view.properties.append(ShapeView(entity_base(links, sub, N_("Shape")), *_shape_parts(links, sub)))
     view.used_by = sorted((link_to(links, r.id, r.label) for r in around.values() if s in r.iris(SH + "property")),
                           key=lambda x: x.text)
     return view

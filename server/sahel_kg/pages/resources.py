@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pyoxigraph
 
 from sahel_kg.labels import DC_TITLE, LABEL_PROPS, RDF_TYPE, RDFS_LABEL, SKOS_PREF, Label, best_label, lang_rank
+from sahel_kg.languages import current
 from sahel_kg.rdf.oxigraph_types import Term, value_of
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.cache import cache_for
@@ -94,6 +95,14 @@ class Resource:
                 return text
         return self.id
 
+    @property
+    def label_lang(self) -> str | None:
+        """The language tag of :attr:`label` (None when untagged or when the id stands in for it)."""
+        for prop in (RDFS_LABEL, SKOS_PREF, DC_TITLE):
+            if (value := self.first(prop)) is not None:
+                return value.lang or None
+        return None
+
 
 def term_key(term: object) -> str:
     """A string identifying a term within one result."""
@@ -156,28 +165,30 @@ def labels_query(iris: list[str]) -> str:
 def labels_of(backend: GraphBackend, iris: Iterable[str]) -> dict[str, Label]:
     """The labels of IRIs (those without one left out): remembered per store, the rest in one query.
 
-    The store served is read-only, so a label once read stays right (see :mod:`sahel_kg.store.cache`).
+    The store served is read-only, so a label once read stays right (see :mod:`sahel_kg.store.cache`);
+    it is remembered per reader's language, since the best label depends on it.
     """
-    cache = cache_for(backend).labels
-    known, missing = cache.get_many(sorted(set(iris)))
+    cache, lang = cache_for(backend).labels, current()
+    held, missing = cache.get_many([(lang, iri) for iri in sorted(set(iris))])
+    known: dict[str, Label | None] = {str(key[1]): label for key, label in held.items()}  # type: ignore[index]
     if missing:
-        read: dict[str, list[tuple[str, str, str | None]]] = {str(iri): [] for iri in missing}
-        for row in backend.select(labels_query([str(iri) for iri in missing])):
+        read: dict[str, list[tuple[str, str, str | None]]] = {str(key[1]): [] for key in missing}  # type: ignore[index]
+        for row in backend.select(labels_query(list(read))):
             label = row["l"]
             if isinstance(label, pyoxigraph.Literal):
                 read[value_of(row["x"])].append((value_of(row["p"]), label.value, label.language))
         for iri, found in read.items():
             known[iri] = best_label(found)
-            cache.put(iri, known[iri])
-    return {str(iri): label for iri, label in known.items() if label is not None}
+            cache.put((lang, iri), known[iri])
+    return {iri: label for iri, label in known.items() if label is not None}
 
 
 def remember_labels(backend: GraphBackend, resources: Iterable[Resource]) -> None:
     """Keep the labels of resources read whole, for the pages that only name them."""
-    cache = cache_for(backend).labels
+    cache, lang = cache_for(backend).labels, current()
     for resource in resources:
         if not resource.id.startswith("_:"):
-            cache.put(resource.id, own_label(resource))
+            cache.put((lang, resource.id), own_label(resource))
 
 
 def own_label(resource: Resource) -> Label | None:

@@ -6,23 +6,29 @@ The views of each page kind are built from these in :mod:`sahel_kg.pages.entitie
 :mod:`sahel_kg.pages.ontology` and :mod:`sahel_kg.pages.lists`.
 
 >>> link_to(Links("http://localhost:8000/"), "https://w3id.org/sahel-harm/id/place/mali", "Mali")
-Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali')
+Link(text='Mali', href='http://localhost:8000/id/place/mali', title='place:mali', lang=None)
 >>> human_date("2024-06-20")
 '20 June 2024'
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, Protocol, TypeVar
 from urllib.parse import urlencode
 
+from babel.dates import format_date
+
+from sahel_kg.languages import current
 from sahel_kg.links import BROWSE, Links
-from sahel_kg.namespaces import BASE, PREFIXES, compact
-from sahel_kg.pages.resources import Resource, Value, rows
+from sahel_kg.namespaces import BASE, ENTITY_BASE, PREFIXES, compact
+from sahel_kg.pages.i18n import N_, _
+from sahel_kg.pages.resources import Resource, Value, labels_of, rows
 from sahel_kg.store.backend import GraphBackend
+from sahel_kg.store.cache import cache_for
 
 P = PREFIXES
 SHG, PROV, SEM, GEO = P["shg"], P["prov"], P["sem"], P["geo"]
@@ -32,21 +38,50 @@ RDF_FORMATS = (("text/turtle", ".ttl", "Turtle"), ("application/ld+json", ".json
 #: An incident is also served as the table of the claims about it (``/id/incident/{slug}.csv``).
 CLAIMS_CSV = ("text/csv", ".csv", "CSV (its claims)")
 FRIENDLY_PROPS = {
-    SEM + "hasEarliestBeginTimeStamp": "earliest start", SEM + "hasLatestEndTimeStamp": "latest end",
-    SHG + "earliestPublication": "earliest publication date", SHG + "latestPublication": "latest publication date",
+    SEM + "hasEarliestBeginTimeStamp": N_("earliest start"), SEM + "hasLatestEndTimeStamp": N_("latest end"),
+    SHG + "earliestPublication": N_("earliest publication date"), SHG + "latestPublication": N_("latest publication date"),
 }
 RESPONSE_STANCES = {"confirms", "disputes", "denies", "disclaims-knowledge"}
+
+
+#: Classes in words, by local name (what a search result or an ontology term list says a thing is): a class's
+#: local name is code ("SourceDocument", "ContextEvent") and never shown.
+KIND_WORDS = {
+    "Incident": N_("Incident"), "IncidentSeries": N_("Incident series"), "Investigation": N_("Investigation"),
+    "Appeal": N_("Appeal"), "ContextEvent": N_("Context event"), "Response": N_("Response"), "Claim": N_("Claim"),
+    "SourceDocument": N_("Source document"), "Place": N_("Place"), "Actor": N_("Actor"), "Person": N_("Person"),
+    "Organisation": N_("Organisation"), "StateForce": N_("State force"), "ArmedGroup": N_("Armed group"),
+    "AnonymousSource": N_("Anonymous source"), "Count": N_("Count"), "CuratorInference": N_("Curator inference"),
+    "IncidentRelation": N_("Incident relation"), "Ontology": N_("Ontology"), "Class": N_("Class"),
+    "ObjectProperty": N_("Object property"), "DatatypeProperty": N_("Datatype property"),
+    "AnnotationProperty": N_("Annotation property"), "Property": N_("Property"), "ConceptScheme": N_("Concept scheme"),
+    "Concept": N_("Concept"), "NodeShape": N_("Shape"), "PropertyShape": N_("Property shape"),
+}
+
+
+def kind_words(local: str) -> str:
+    """A class's local name in words, in the reader's language; an unknown one split at its capitals.
+
+    >>> kind_words("SourceDocument"), kind_words("GeoFeatureCollection"), kind_words("")
+    ('Source document', 'Geo feature collection', '')
+    """
+    if local in KIND_WORDS:
+        return _(KIND_WORDS[local])
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", local)
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else local
 
 
 # ---------------------------------------------------------------- common pieces
 
 @dataclass(frozen=True)
 class Link:
-    """A link to show: its text, where it goes, and the IRI in short form."""
+    """A link to show: its text, where it goes, and the IRI in short form; ``lang``: the text's language
+    when it is not the page's (an English label on a French page), for its lang attribute (WCAG 3.1.2)."""
 
     text: str
     href: str
     title: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,8 +137,15 @@ def link_to(links: Links, iri: str, text: str | None = None) -> Link:
 
 
 def value_link(links: Links, value: Value) -> Link:
-    """A link for an IRI value, labelled."""
-    return link_to(links, value.text, value.label)
+    """A link for an IRI value, labelled (its label's language said when it is English on another language's page)."""
+    link = link_to(links, value.text, value.label)
+    return Link(link.text, link.href, link.title, "en") if value.label and fallback_label(value.label_rank) else link
+
+
+def fallback_label(rank: int) -> bool:
+    """Whether a label of this rank (:func:`sahel_kg.labels.lang_rank`) is the English one shown to a reader of
+    another language, the data having none in theirs."""
+    return current() != "en" and rank == 1
 
 
 def links_of(links: Links, resource: Resource, prop: str) -> list[Link]:
@@ -125,12 +167,12 @@ def meta_for(links: Links, iri: str, title: str, kind: str) -> Meta:
 
 
 def human_date(text: str | None) -> str:
-    """An ISO date as '20 June 2024' (other text unchanged)."""
+    """An ISO date as '20 June 2024' (in French '20 juin 2024'; other text unchanged)."""
     try:
         day = date.fromisoformat(text or "")
     except ValueError:
         return text or ""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    return format_date(day, "d MMMM y", locale=current())
 
 
 def window_text(start: str | None, end: str | None) -> str:
@@ -144,10 +186,10 @@ def window_text(start: str | None, end: str | None) -> str:
     if start and end:
         return human_date(start) if start == end else f"{human_date(start)} – {human_date(end)}"
     if end:
-        return f"no later than {human_date(end)}"
+        return _("no later than %(date)s") % {"date": human_date(end)}
     if start:
-        return f"no earlier than {human_date(start)}"
-    return "not known"
+        return _("no earlier than %(date)s") % {"date": human_date(start)}
+    return _("not known")
 
 
 def inferences(resource: Resource) -> list[Inference]:
@@ -156,7 +198,7 @@ def inferences(resource: Resource) -> list[Inference]:
     for value in resource.values(SHG + "curatorInference"):
         if value.node is None:
             continue
-        props = [FRIENDLY_PROPS.get(v.text, v.label or compact(v.text))
+        props = [_(FRIENDLY_PROPS[v.text]) if v.text in FRIENDLY_PROPS else v.label or compact(v.text)
                  for v in value.node.values(SHG + "inferredProperty")]
         found.append(Inference(sorted(props), value.node.text(SHG + "reasoning") or ""))
     return found
@@ -215,11 +257,12 @@ class Part(Generic[_T]):
     more: str | None = None
     capped: bool = False
     scope: str | None = None  # when only part of the matches were looked at
+    listed_above: int = 0  # items left out because an earlier list on the page shows them
 
     @property
     def count_text(self) -> str:
         """The count in words: '12', 'more than 500' for a capped count, or with its scope."""
-        text = f"more than {self.total}" if self.capped else str(self.total)
+        text = _("more than %(num)s") % {"num": self.total} if self.capped else str(self.total)
         return f"{text} {self.scope}" if self.scope else text
 
     def __iter__(self) -> Iterator[_T]:
@@ -294,9 +337,17 @@ def links_part(links: Links, total: int, iris: list[str], found: dict[str, Resou
 
 # ---------------------------------------------------------------- entity pages
 
+@dataclass(frozen=True)
+class Segment:
+    """A piece of prose: text, a link where it names something of the graph."""
+
+    text: str
+    href: str | None = None
+
+
 @dataclass
 class EntityView:
-    """Fields every entity page has."""
+    """Fields every entity page has; ``comment_parts``: the comment as shown (see :func:`public_text`)."""
 
     meta: Meta
     label: str
@@ -304,6 +355,9 @@ class EntityView:
     comment: str | None
     inferences: list[Inference]
     statements: list[Statement]
+    comment_parts: list[Segment] = field(default_factory=list)
+    comment_lang: str | None = None  # the comment's language tag, for its lang attribute (WCAG 3.1.2)
+    label_lang: str | None = None  # the label's, when not the page's
 
 
 class EntityPage(Protocol):
@@ -315,9 +369,66 @@ class EntityPage(Protocol):
 
 def entity_base(links: Links, resource: Resource, kind: str) -> EntityView:
     """The common part of an entity's view."""
-    return EntityView(meta_for(links, resource.id, resource.label, kind), resource.label,
-                      links_of(links, resource, P["rdf"] + "type"), resource.text(RDFS + "comment"),
-                      inferences(resource), statements(links, resource))
+    comment = resource.first(RDFS + "comment")
+    text = comment.text if comment else None
+    return EntityView(meta_for(links, resource.id, resource.label, _(kind)), resource.label,
+                      links_of(links, resource, P["rdf"] + "type"), text,
+                      inferences(resource), statements(links, resource), [Segment(text)] if text else [],
+                      comment.lang if comment else None,
+                      resource.label_lang if resource.label_lang != current() else None)
+
+
+#: How curators' notes name a source document (by its capture's number, "source 003") or a claim (by its
+#: identifier, "claim wa24-…"): code for the curators, shown to readers as the document's or claim's title.
+REFERENCE = re.compile(r"\b(?P<source>[Ss]ource (?P<number>\d{3}))\b|\b(?P<claim>claim (?P<slug>[a-z0-9]+(?:-[a-z0-9]+)+))\b")
+
+
+def capture_numbers(backend: GraphBackend) -> dict[str, str]:
+    """Each source document by the number its capture file starts with ("003" → its IRI); remembered per store."""
+    def read() -> dict[str, str]:
+        found = rows(backend, f"SELECT ?s ?f WHERE {{ ?s <{SHG}captureFile> ?f }}")
+        return {r["f"][:3]: r["s"] for r in found if r["f"][:3].isdigit()}
+    numbers: dict[str, str] = cache_for(backend).constants.remember("capture numbers", read)
+    return numbers
+
+
+def public_text(backend: GraphBackend, links: Links, text: str | None) -> list[Segment]:
+    """A curator's note as readers see it: "source 003" and "claim some-slug" become the document's or the
+    claim's title, linked (two queries at most, none for a note that names neither).
+
+    >>> import pyoxigraph
+    >>> from sahel_kg.store.backend import EmbeddedBackend
+    >>> store = pyoxigraph.Store()
+    >>> store.load(b'<https://w3id.org/sahel-harm/id/source/a> <https://w3id.org/sahel-harm/ontology/captureFile> "003_x.txt" ; '
+    ...            b'<http://purl.org/dc/terms/title> "The Report" .', format=pyoxigraph.RdfFormat.TURTLE)
+    >>> [(s.text, s.href) for s in public_text(EmbeddedBackend(store), Links("http://h/"), "As source 003 says.")]
+    [('As ', None), ('“The Report”', 'http://h/id/source/a'), (' says.', None)]
+    """
+    if not text:
+        return []
+    found = list(REFERENCE.finditer(text))
+    if not found:
+        return [Segment(text)]
+    numbers = capture_numbers(backend) if any(m.group("number") for m in found) else {}
+    iris = {m.start(): numbers.get(m.group("number") or "") or (f"{ENTITY_BASE}claim/{m.group('slug')}"
+                                                                  if m.group("slug") else "") for m in found}
+    labels = labels_of(backend, [i for i in iris.values() if i])
+    parts, at = [], 0
+    for m in found:
+        iri = iris[m.start()]
+        if iri not in labels:
+            continue  # not a document or claim of the graph: left as written
+        word, title = m.group(0).split(" ")[0], labels[iri][0]  # "source", "Source" or "claim"; the title
+        if word == "Source":  # begins a sentence
+            shown = _("The document “%(title)s”") % {"title": title}
+        elif word == "claim":
+            shown = _("the claim “%(title)s”") % {"title": title}
+        else:
+            shown = f"“{title}”"
+        parts += [Segment(text[at:m.start()]), Segment(shown, links.local_url(iri))]
+        at = m.end()
+    parts.append(Segment(text[at:]))
+    return [p for p in parts if p.text]
 
 
 @dataclass

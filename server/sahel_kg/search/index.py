@@ -38,6 +38,7 @@ from pathlib import Path
 import pyoxigraph
 
 from sahel_kg.labels import DC_TITLE, RDF_TYPE, RDFS_LABEL, SKOS_ALT, SKOS_PREF, lang_rank
+from sahel_kg.languages import DEFAULT
 from sahel_kg.namespaces import BASE, PREFIXES, local_name
 from sahel_kg.rdf import oxigraph_types as ox
 from sahel_kg.rdf.oxigraph_types import Term
@@ -129,7 +130,9 @@ def label_rows(backend: GraphBackend) -> Iterator[tuple[str, int, int, str]]:
         main = int(predicate in MAIN_LABELS)
         for subject, label in stream(backend, label_query(predicate)):
             if isinstance(subject, pyoxigraph.NamedNode) and isinstance(label, pyoxigraph.Literal):
-                yield subject.value, main, lang_rank(label.language), label.value
+                # the index is the same for every reader: its names are English (French ones are
+                # searched all the same, and pages show a reader's own; see sahel_kg.web.routes.pages)
+                yield subject.value, main, lang_rank(label.language, DEFAULT), label.value
 
 
 def type_rows(backend: GraphBackend) -> Iterator[tuple[str, str]]:

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sahel_kg.pages.i18n import _
 from sahel_kg.pages.render import error_page
 from sahel_kg.rdf.formats import wants_html
 
@@ -36,8 +37,8 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> list[str]:
     path = request.url.path
     if exc.status_code == 404:
         said = [] if exc.detail in (None, "", "Not Found") else [f"{str(exc.detail)[:1].upper()}{str(exc.detail)[1:]}."]
-        return [f"Nothing is served at {path}.", *said,
-                "It may be mistyped. Identifiers of the graph start with /id/, /ontology, /vocab, /shapes or /graph."]
+        return [_("Nothing is served at %(path)s.") % {"path": path}, *said,
+                _("It may be mistyped. Identifiers of the graph start with /id/, /ontology, /vocab, /shapes or /graph.")]
     if exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
         return [f"{path} does not take {request.method} requests"
@@ -61,4 +62,4 @@ async def invalid_parameters(request: Request, exc: Exception) -> Response:
         return await request_validation_exception_handler(request, exc)
     lines = [f"{' → '.join(str(p) for p in e.get('loc', ())[1:]) or 'the request'}: {e.get('msg', 'invalid')}."
              for e in exc.errors()]
-    return HTMLResponse(error_page(422, ["This address's parameters cannot be used:", *lines], path=""), 422)
+    return HTMLResponse(error_page(422, [_("This address's parameters cannot be used:"), *lines], path=""), 422)

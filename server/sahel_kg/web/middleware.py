@@ -21,10 +21,13 @@ import hashlib
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sahel_kg.languages import Choice, answering_in, negotiate
 from sahel_kg.metrics import Metrics
+from sahel_kg.pages.i18n import _
 from sahel_kg.pages.render import ONLINE_TILES, error_page
 from sahel_kg.rdf.formats import wants_html
 from sahel_kg.settings import Settings
@@ -70,7 +73,8 @@ async def send_noncanonical(send: Send, status: int, detail: str, *, browser: bo
     """301 to the canonical path (``detail``), or 404 saying why (see :mod:`sahel_kg.web.canonical`):
     an HTML page for a browser, plain text for other clients."""
     if status != 301 and browser:
-        page = error_page(status, [f"Nothing is served at {path}.", f"{detail[:1].upper()}{detail[1:]}."]).encode()
+        page = error_page(status, [_("Nothing is served at %(path)s.") % {"path": path},
+                                   f"{detail[:1].upper()}{detail[1:]}."]).encode()
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(page)).encode())]})
         await send({"type": "http.response.body", "body": page})
@@ -83,6 +87,48 @@ async def send_noncanonical(send: Send, status: int, detail: str, *, browser: bo
         (b"location", detail.encode("latin-1")), (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def language_of(scope: Scope, site: str) -> Choice:
+    """The language to answer a request in: its ``lang`` parameter, else its Accept-Language header.
+
+    >>> language_of({"query_string": b"q=gao&lang=fr", "path": "/search", "headers": []}, "http://x/")
+    Choice(lang='fr', explicit=True, here='/search?q=gao', site='http://x/')
+    >>> language_of({"query_string": b"", "path": "/", "headers": [(b"accept-language", b"fr-FR")]}, "").lang
+    'fr'
+    >>> language_of({"query_string": b"", "raw_path": b"//elsewhere.example/x", "headers": []}, "").here
+    '/elsewhere.example/x'
+    """
+    params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    asked = next((value for key, value in params if key == "lang"), None)
+    header = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1")
+    kept = urlencode([(k, value) for k, value in params if k != "lang"])
+    choice = negotiate(asked, header)
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else quote(scope.get("path", "/"))  # as asked: still percent-encoded
+    path = "/" + path.lstrip("/")  # "//host/x" would be a link to another site
+    return Choice(choice.lang, choice.explicit, path + (f"?{kept}" if kept else ""), site)
+
+
+def language_headers(headers: list[tuple[bytes, bytes]], lang: str) -> list[tuple[bytes, bytes]]:
+    """An HTML answer's headers with ``Vary: Accept-Language`` added and its ``Content-Language``.
+
+    Only pages are written in a language; data and files are the same for every reader.
+
+    >>> once = language_headers([(b"content-type", b"text/html; charset=utf-8"), (b"vary", b"Accept")], "fr")
+    >>> once[1:]
+    [(b'vary', b'Accept, Accept-Language'), (b'content-language', b'fr')]
+    >>> language_headers(once, "fr") == once  # a kept answer passes here again
+    True
+    """
+    kind = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+    if not kind.startswith(b"text/html"):
+        return headers
+    vary = [value for name, value in headers if name.lower() == b"vary"]
+    tokens = {token.strip().lower() for value in vary for token in value.split(b",")}
+    merged = b", ".join(vary if b"accept-language" in tokens else [*vary, b"Accept-Language"])
+    return [*[(n, value) for n, value in headers if n.lower() not in (b"vary", b"content-language")],
+            (b"vary", merged), (b"content-language", lang.encode())]
 
 
 class Edge:
@@ -103,6 +149,7 @@ class Edge:
         started, status, responded, cors = time.perf_counter(), 500, False, False
         data_status = CURRENT.set(getattr(getattr(scope.get("app"), "state", None), "data_status", None))  # for pages
         tiles = ONLINE_TILES.set(self.settings.online_tiles)  # for the maps of pages
+        language = language_of(scope, self.settings.public_base_url)
         tag: str | None = None
         not_modified = False  # the client holds this answer: send its headers, drop its body
         keep = False  # a GET whose answer the cache may keep (decided again once it starts)
@@ -112,7 +159,7 @@ class Edge:
         async def edge_send(message: Message) -> None:
             nonlocal status, responded, keep, kept_headers
             if message["type"] == "http.response.start":
-                headers = message.get("headers", [])
+                headers = language_headers(message.get("headers", []), language.lang)
                 if message["status"] == 200 and scope.get("path", "").startswith("/static/"):
                     headers = with_cache_control(headers, STATIC_CACHE)
                 keep = keep and tag is not None and is_taggable_answer(message["status"], headers)
@@ -138,32 +185,33 @@ class Edge:
             await send(message)
 
         try:
-            early = await self._answer_early(scope, edge_send)
-            if early is None:
-                return
-            cors = early
-            tag = self._tag_for(scope)
-            if_none_match = dict(scope.get("headers", [])).get(b"if-none-match")
-            if tag is not None and if_none_match is not None and tag_matches(if_none_match, tag):
-                remembered = self.remembered.get(tag)
-                if remembered is not None:
-                    await edge_send({"type": "http.response.start", "status": 304, "headers": remembered})
-                    await edge_send({"type": "http.response.body", "body": b""})
+            with answering_in(language):  # the pages, labels and error pages of this request
+                early = await self._answer_early(scope, edge_send)
+                if early is None:
                     return
-                not_modified = True
-            elif tag is not None and self.cache is not None:
-                kept = self.cache.get(tag)
-                if kept is not None:
-                    await self._send_kept(edge_send, kept, head=scope.get("method") == "HEAD")
-                    return
-                keep = scope.get("method") == "GET"
-            try:
-                with page_deadline(self.settings.page_timeout):  # the server's own queries for this request
-                    await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
-            except BodyTooLarge:
-                self.metrics.inc("sahel_rejections_total", reason="413")
-                if not responded:
-                    await send_plain(edge_send, 413, body_too_large(self.settings.max_body_bytes))
+                cors = early
+                tag = self._tag_for(scope)
+                if_none_match = dict(scope.get("headers", [])).get(b"if-none-match")
+                if tag is not None and if_none_match is not None and tag_matches(if_none_match, tag):
+                    remembered = self.remembered.get(tag)
+                    if remembered is not None:
+                        await edge_send({"type": "http.response.start", "status": 304, "headers": remembered})
+                        await edge_send({"type": "http.response.body", "body": b""})
+                        return
+                    not_modified = True
+                elif tag is not None and self.cache is not None:
+                    kept = self.cache.get(tag)
+                    if kept is not None:
+                        await self._send_kept(edge_send, kept, head=scope.get("method") == "HEAD")
+                        return
+                    keep = scope.get("method") == "GET"
+                try:
+                    with page_deadline(self.settings.page_timeout):  # the server's own queries for this request
+                        await self.app(scope, counting_receive(receive, self.settings.max_body_bytes), edge_send)
+                except BodyTooLarge:
+                    self.metrics.inc("sahel_rejections_total", reason="413")
+                    if not responded:
+                        await send_plain(edge_send, 413, body_too_large(self.settings.max_body_bytes))
         finally:
             record_request(self.metrics, scope, status, time.perf_counter() - started)
             CURRENT.reset(data_status)

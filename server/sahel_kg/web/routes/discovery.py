@@ -46,6 +46,7 @@ from sahel_kg.linked_data.void import (
 )
 from sahel_kg.namespaces import BASE, ENTITY_BASE
 from sahel_kg.pages import render as pages
+from sahel_kg.pages.i18n import _
 from sahel_kg.rdf.formats import HTML, choose, offered
 from sahel_kg.rdf.oxigraph_types import value_of
 from sahel_kg.rdf.serialize import serialize
@@ -121,8 +122,8 @@ def _void(request: Request, backend: GraphBackend, settings: Settings, cache: Di
     triples = void_triples(cache.stats, list(cache.dumps.values()), settings, tables, releases=releases, dates=dates,
                            version=edition_version(edition))
     if offer is HTML:
-        html = pages.triples_page(get_links(request), DATASET, triples, title="The dataset", kind="Dataset description (VoID)",
-                                  intro="What the dataset holds, graph by graph, and where to get all of it.",
+        html = pages.triples_page(get_links(request), DATASET, triples, title=_("The dataset"), kind=_("Dataset description (VoID)"),
+                                  intro=_("What the dataset holds, graph by graph, and where to get all of it."),
                                   url=url)
         return HTMLResponse(html, headers=headers)
     assert offer.rdf_format is not None

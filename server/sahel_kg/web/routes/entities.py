@@ -35,6 +35,7 @@ from sahel_kg.linked_data.describe import AREAS, MAX_PATH, Description, describe
 from sahel_kg.linked_data.jsonld import jsonld_body
 from sahel_kg.namespaces import BASE, ENTITY_BASE, GRAPH_BASE
 from sahel_kg.pages import render as pages
+from sahel_kg.pages.i18n import _
 from sahel_kg.rdf.formats import CLAIMS_CSV, GRAPH_OFFERS, HTML, INCIDENT_OFFERS, Offer, choose_among, offered_among
 from sahel_kg.rdf.serialize import serialize
 from sahel_kg.rdf.xml_chars import forbidden_in_xml, is_xml_media_type, not_representable
@@ -163,12 +164,13 @@ def _found(request: Request, backend: GraphBackend, desc: Description, offer: Of
 def _statements_page(request: Request, backend: GraphBackend, desc: Description) -> str:
     """The page of what has no entity page: a named graph's content, an IRI only pointed at (a version IRI)."""
     if desc.graph:
-        title = "Named graph " + desc.iri.removeprefix(GRAPH_BASE)
-        intro = "The statements of one Turtle file of the dataset, as loaded into the store."
-        return pages.triples_page(get_links(request), desc.iri, desc.triples, title=title, kind="Named graph", intro=intro)
+        title = _("Named graph %(name)s") % {"name": desc.iri.removeprefix(GRAPH_BASE)}
+        intro = _("The statements of one Turtle file of the dataset, as loaded into the store.")
+        return pages.triples_page(get_links(request), desc.iri, desc.triples, title=title, kind=_("Named graph"),
+                                  intro=intro, backend=backend)
     triples = with_labels(backend, desc.iri, desc.triples)
-    return pages.triples_page(get_links(request), desc.iri, triples, title=desc.iri.removeprefix(BASE), kind="Resource",
-                              intro="What the graph says about this IRI.")
+    return pages.triples_page(get_links(request), desc.iri, triples, title=desc.iri.removeprefix(BASE), kind=_("Resource"),
+                              intro=_("What the graph says about this IRI."))
 
 
 def _answer(request: Request, backend: GraphBackend, desc: Description, target: Target, offer: Offer,

@@ -12,11 +12,14 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from sahel_kg.languages import DEFAULT, current
 from sahel_kg.links import BROWSE
 from sahel_kg.pages import lists
 from sahel_kg.pages import views as v
-from sahel_kg.pages.lists import SPECS, browse_view, home_view, page_meta
+from sahel_kg.pages.i18n import _
+from sahel_kg.pages.lists import SPECS, browse_lists, browse_view, home_view, page_meta
 from sahel_kg.pages.render import render
+from sahel_kg.pages.resources import labels_of
 from sahel_kg.search.search import SearchUnavailable, index_for
 from sahel_kg.web.deps import get_backend as _backend
 from sahel_kg.web.deps import get_links as _links
@@ -54,8 +57,8 @@ def home(request: Request) -> HTMLResponse:
 @router.get("/browse", name="browse_index", response_class=HTMLResponse)
 def browse_index(request: Request) -> HTMLResponse:
     """The list of lists."""
-    meta = page_meta(_links(request), BROWSE, "Browse", "Browse")
-    lists = [v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()]
+    meta = page_meta(_links(request), BROWSE, _("Browse"), _("Browse"))
+    lists = browse_lists()
     return HTMLResponse(render("browse_index.html", meta=meta, lists=lists))
 
 
@@ -72,7 +75,7 @@ def browse(
     kind = table_format(format, request.headers.get("accept"))
     if kind is None:
         return not_acceptable(request, format or "")
-    chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page", "format")}
+    chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page", "format", "lang")}
     view = browse_view(_backend(request), _links(request), name, chosen, page, per_page)
     if kind != "html":
         header, rows = table_of(request, view.columns, view.rows)
@@ -91,16 +94,22 @@ def search(request: Request, q: Annotated[str, Query(description="words to find 
     if kind is None:
         return not_acceptable(request, format or "")
     links = _links(request)
-    meta = page_meta(links, links.search(q), "Search", "Search")
+    meta = page_meta(links, links.search(q), _("Search"), _("Search"))
     try:
         hits = index_for(request.app.state, _backend(request)).search(q) if q.strip() else []
     except SearchUnavailable as exc:
         body = render("search_unavailable.html", meta=meta, q=q, message=exc.message, retry_after=exc.retry_after)
         return HTMLResponse(body, 503, headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"})
-    results = [(v.link_to(links, h.entry.iri, h.entry.name), h.entry.kind,
-                None if h.entry.main or h.entry.text == h.entry.name else h.entry.text) for h in hits]
+    # the index names things in English; a reader of another language sees its labels where the data has them
+    names = {iri: label[0] for iri, label in labels_of(_backend(request), [h.entry.iri for h in hits]).items()} \
+        if current() != DEFAULT else {}
+    results = []
+    for h in hits:
+        name = names.get(h.entry.iri, h.entry.name)
+        also = None if h.entry.main or h.entry.text in (h.entry.name, name) else h.entry.text
+        results.append((v.link_to(links, h.entry.iri, name), v.kind_words(h.entry.kind), also))
     if kind != "html":
-        rows = [[link.text, _absolute(request, link.href), h.entry.iri, what, matched or ""]
-                for (link, what, matched), h in zip(results, hits, strict=True)]
+        rows = [[link.text, _absolute(request, link.href), h.entry.iri, h.entry.kind, matched or ""]
+                for (link, _what, matched), h in zip(results, hits, strict=True)]
         return table_response(kind, ["label", "url", "iri", "kind", "matched"], rows, "search")
     return HTMLResponse(render("search.html", meta=meta, q=q, results=results), headers={"Vary": "Accept"})
