@@ -154,6 +154,26 @@ def test_the_command_says_to_build_first_when_there_is_no_store(fixture_root: Pa
     assert "sahel-kg build" in capsys.readouterr().err
 
 
+def test_the_command_says_why_it_cannot_write_out_without_a_traceback(
+        fixture_root: Path, store_pointer: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for out, said in ((tmp_path / "missing" / "acled.csv", "no folder"), (tmp_path, "is a folder")):
+        assert main(["--root", str(fixture_root), "export", "acled", "--store", str(store_pointer),
+                     "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert said in err and str(out.parent if said == "no folder" else out) in err and "Traceback" not in err
+
+
+def test_a_store_failing_mid_export_leaves_the_earlier_file_whole(
+        fixture_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "acled.csv"
+    out.write_text("an earlier export\n", encoding="utf-8")
+    code = main(["--root", str(fixture_root), "export", "acled", "--store-url", "http://127.0.0.1:1/sparql",
+                 "--out", str(out)])
+    assert code == 1 and "did not answer" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "an earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acled.csv"]  # no partial file left behind
+
+
 def test_the_incident_page_offers_its_claims_as_csv_and_other_pages_do_not(client: TestClient) -> None:
     page = client.get(f"/id/incident/{INCIDENT}", headers={"Accept": "text/html"}).text
     assert re.search(rf'<a href="[^"]*/id/incident/{INCIDENT}\.csv" rel="alternate" type="text/csv">', page)
