@@ -128,6 +128,35 @@ def test_browse_lists_as_csv_and_json_have_the_rows_of_the_html(client: TestClie
     assert all(v.startswith("http") for r in rows for k, v in r.items() if k.endswith(" url") and v)
 
 
+def test_a_list_as_csv_or_json_refuses_filters_it_would_ignore(client: TestClient) -> None:
+    """The HTML page lists everything with a notice; a program would take everything for the filtered rows."""
+    everything = rows_of(client.get("/browse/incidents?format=csv&per_page=200").text)
+    for query, said in (("from=2024/99/01", "from filter"), ("regoin=kidal-region", "regoin")):
+        for fmt in ("csv", "json"):
+            r = client.get(f"/browse/incidents?{query}&format={fmt}&per_page=200")
+            assert r.status_code == 400 and said in r.text and r.headers["content-type"].startswith("text/plain")
+        html = client.get(f"/browse/incidents?{query}&per_page=200", headers={"Accept": "text/html"})
+        assert html.status_code == 200  # the page keeps showing the list, with its notice
+    assert everything and len(rows_of(client.get("/browse/incidents?format=csv&from=2000-01-01").text)) <= len(everything)
+
+
+def test_a_list_as_csv_or_json_pages_by_link_and_ends_with_a_404(client: TestClient) -> None:
+    """Following rel="next" from page 1 reads every row once; a page past the last is not page 1 again."""
+    everything = rows_of(client.get("/browse/incidents?format=csv&per_page=200").text)
+    url: str | None = "/browse/incidents?format=csv&per_page=2"
+    paged: list[dict[str, str]] = []
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200
+        paged += rows_of(r.text)
+        nxt = re.search(r'<([^>]*)>; rel="next"', r.headers.get("link", ""))
+        url = nxt.group(1) if nxt else None
+        assert len(paged) <= len(everything)
+    assert paged == everything and len(everything) > 2
+    past = client.get(f"/browse/incidents?format=json&per_page=2&page={len(everything)}")
+    assert past.status_code == 404 and "there is no page" in past.text
+
+
 def test_search_results_as_json_and_csv(client: TestClient) -> None:
     found = json.loads(client.get("/search?q=kossiba&format=json").text)
     assert found and all(o["iri"].startswith("https://w3id.org/sahel-harm/") for o in found)

@@ -2,7 +2,11 @@
 
 A list and the search results are also served as CSV or JSON (``?format=csv``,
 ``?format=json``, or ``Accept``), with the same rows as the HTML table; each
-linked cell gets a ``… url`` column beside it.
+linked cell gets a ``… url`` column beside it. A program reads what it asked
+for or is told why not: as CSV or JSON, a filter it misspells or gives a value
+the list cannot use is a 400 (the HTML page shows the list unfiltered with a
+notice, which a program would never see), a page past the last is a 404, and
+the next and previous pages are in ``Link`` (``rel="next"``, ``rel="prev"``).
 """
 
 from __future__ import annotations
@@ -20,11 +24,36 @@ from sahel_kg.pages.render import render
 from sahel_kg.search.search import SearchUnavailable, index_for
 from sahel_kg.web.deps import get_backend as _backend
 from sahel_kg.web.deps import get_links as _links
+from sahel_kg.web.errors import error_response
 from sahel_kg.web.routes.exports import not_acceptable, table_format, table_response
 
 
 def _absolute(request: Request, href: str | None) -> str:
     return str(request.base_url).rstrip("/") + href if href and href.startswith("/") else href or ""
+
+
+def _table_request_problem(name: str, chosen: dict[str, str], view: lists.BrowseView, page: int) -> tuple[int, str] | None:
+    """Why a CSV or JSON page cannot be what was asked for (status, message), or None."""
+    accepted = SPECS[name].filters
+    unknown = sorted(k for k in chosen if k not in accepted)
+    if unknown:
+        return 400, (f"{', '.join(unknown)}: not a filter of the {name} list; "
+                     f"its filters are {', '.join(accepted) or 'none'} (and page, per_page, format)")
+    if view.errors:
+        return 400, " ".join(view.errors).replace("Ignored the", "The") + " Nothing was listed."
+    if page != view.page:
+        return 404, f"there is no page {page} of this list: it has {view.pages} page(s) of {view.total} row(s)"
+    return None
+
+
+def _paging_links(request: Request, view: lists.BrowseView) -> dict[str, str]:
+    """``Link`` with the next and previous pages, in the same format, for a program paging through a list."""
+    links = []
+    for href, rel in ((view.next_href, "next"), (view.prev_href, "prev")):
+        if href:
+            url = request.url.include_query_params(page=view.page + (1 if rel == "next" else -1))
+            links.append(f'<{url}>; rel="{rel}"')
+    return {"Link": ", ".join(links)} if links else {}
 
 
 def table_of(request: Request, columns: list[str], cells: list[list[lists.TableCell]]) -> tuple[list[str], list[list[str]]]:
@@ -75,8 +104,13 @@ def browse(
     chosen = {k: val for k, val in request.query_params.items() if k not in ("page", "per_page", "format")}
     view = browse_view(_backend(request), _links(request), name, chosen, page, per_page)
     if kind != "html":
+        problem = _table_request_problem(name, chosen, view, page)
+        if problem is not None:
+            return error_response(request, *problem)
         header, rows = table_of(request, view.columns, view.rows)
-        return table_response(kind, header, rows, f"{name}-page-{view.page}")
+        response = table_response(kind, header, rows, f"{name}-page-{view.page}")
+        response.headers.update(_paging_links(request, view))
+        return response
     return HTMLResponse(render("browse.html", page=view, meta=view.meta), headers={"Vary": "Accept"})
 
 
