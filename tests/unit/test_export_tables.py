@@ -198,6 +198,26 @@ def test_commas_quotes_and_line_breaks_survive_csv_and_json() -> None:
     assert obj["quote"] == row["quote"] and list(obj) == list(claims.COLUMNS)
 
 
+@pytest.mark.parametrize("quote", ['=HYPERLINK("http://example.org/x","click")', "+33 1 23", "-- said the army",
+                                   "@SUM(A1:A9)", "\tcmd|' /C calc'!A0"])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_read_as_text(quote: str) -> None:
+    """In the CSV the cell starts with ' (a spreadsheet shows it as text); JSON keeps the quote as it is."""
+    record = _record(quote)
+    text = "".join(csv_chunks(claims.COLUMNS, claims.rows(record)))
+    (row,) = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["quote"] == "'" + quote + "\nsecond\nquote"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
+    (obj,) = json.loads("".join(json_chunks(claims.COLUMNS, claims.rows(record))))
+    assert obj["quote"].startswith(quote)
+
+
+def test_negative_numbers_stay_numbers_in_csv() -> None:
+    text = "".join(csv_chunks(("latitude", "longitude", "label"), [["13.45", "-6.25", "Ségou"], ["-0.5", "+1", "x"]]))
+    frame = pd.read_csv(io.StringIO(text))
+    assert frame["longitude"].tolist() == [-6.25, 1.0] and frame["latitude"].tolist() == [13.45, -0.5]
+    assert frame["label"].tolist() == ["Ségou", "x"]
+
+
 def test_csv_is_written_in_chunks_not_one_string() -> None:
     chunks = list(csv_chunks(("a",), ([str(n)] for n in range(1000)), chunk_rows=100))
     assert len(chunks) >= 10 and all(len(c) < 1000 for c in chunks)
