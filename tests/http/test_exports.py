@@ -14,10 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 
+from sahel_kg.app import create_app
 from sahel_kg.cli import main
 from sahel_kg.exports.registry import EXPORTS
 from sahel_kg.store.backend import EmbeddedBackend
-from support.apps import make_client
+from support.apps import make_client, remote_settings
 from support.project_data import select
 
 SHG = "https://w3id.org/sahel-harm/ontology/"
@@ -181,6 +182,15 @@ def test_the_command_says_to_build_first_when_there_is_no_store(fixture_root: Pa
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(fixture_root), "export", "acled", "--store", str(tmp_path / "none")]) == 2
     assert "sahel-kg build" in capsys.readouterr().err
+
+
+def test_an_export_over_a_store_that_cannot_be_reached_is_a_5xx_not_an_empty_200() -> None:
+    app = create_app(remote_settings("http://127.0.0.1:1/sparql"))
+    with TestClient(app, raise_server_exceptions=False) as down:
+        for export in EXPORTS.values():
+            r = down.get(f"/exports/{export.filename}")
+            assert r.status_code in (502, 503) and "store" in r.text
+            assert not r.headers["content-type"].startswith("text/csv")
 
 
 def test_the_command_says_why_it_cannot_write_out_without_a_traceback(
