@@ -129,6 +129,9 @@ def search(request: Request, q: Annotated[str, Query(description="words to find 
     try:
         hits = index_for(request.app.state, _backend(request)).search(q) if q.strip() else []
     except SearchUnavailable as exc:
+        if kind != "html":  # a program asked for a table: a message it can log, not a page to render
+            return error_response(request, 503, exc.message, headers={
+                "Retry-After": str(exc.retry_after), "Cache-Control": "no-store"})
         body = render("search_unavailable.html", meta=meta, q=q, message=exc.message, retry_after=exc.retry_after)
         return HTMLResponse(body, 503, headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"})
     results = [(v.link_to(links, h.entry.iri, h.entry.name), h.entry.kind,
