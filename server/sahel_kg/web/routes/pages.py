@@ -56,9 +56,12 @@ def _paging_links(request: Request, view: lists.BrowseView) -> dict[str, str]:
     return {"Link": ", ".join(links)} if links else {}
 
 
-def table_of(request: Request, columns: list[str], cells: list[list[lists.TableCell]]) -> tuple[list[str], list[list[str]]]:
-    """Columns and rows of plain text for a table of cells: each column that links anywhere gets its URLs beside it."""
-    linked = [any(len(row) > i and row[i].href for row in cells) for i in range(len(columns))]
+def table_of(request: Request, columns: list[str], cells: list[list[lists.TableCell]],
+             linkable: list[bool]) -> tuple[list[str], list[list[str]]]:
+    """Columns and rows of plain text for a table of cells: each column that links (``linkable``, from the
+    list's definition, so that all pages have the same columns) gets its URLs beside it."""
+    linked = [(i < len(linkable) and linkable[i]) or any(len(row) > i and row[i].href for row in cells)
+              for i in range(len(columns))]
     header = [name for i, c in enumerate(columns) for name in ([c, f"{c} url"] if linked[i] else [c])]
     rows = []
     for row in cells:
@@ -107,7 +110,7 @@ def browse(
         problem = _table_request_problem(name, chosen, view, page)
         if problem is not None:
             return error_response(request, *problem)
-        header, rows = table_of(request, view.columns, view.rows)
+        header, rows = table_of(request, view.columns, view.rows, lists.linked_columns(_links(request), name))
         response = table_response(kind, header, rows, f"{name}-page-{view.page}")
         response.headers.update(_paging_links(request, view))
         return response
