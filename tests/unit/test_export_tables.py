@@ -146,6 +146,25 @@ def test_a_dozens_toll_reads_12_for_acled_and_24_for_ged(backend: EmbeddedBacken
         assert int(ged_rows[iri]["low"]) <= 24
 
 
+INFERRED_WINDOWS = """PREFIX shg: <https://w3id.org/sahel-harm/ontology/> PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+SELECT ?i ?why WHERE { ?i a shg:Incident ; shg:curatorInference ?n . ?n shg:inferredProperty ?p ; shg:reasoning ?why .
+  FILTER(?p IN (sem:hasEarliestBeginTimeStamp, sem:hasLatestEndTimeStamp)) }"""
+
+
+def test_acled_notes_say_when_the_curator_inferred_the_dates(backend: EmbeddedBackend, graph: rdflib.Graph) -> None:
+    """An event_date the sources do not give is not passed off as reported: the note carries the curator's reasoning."""
+    inferred: dict[str, set[str]] = {}
+    for i, why in graph.query(INFERRED_WINDOWS):
+        inferred.setdefault(str(i), set()).add(str(why))
+    _, rows = read("acled", backend)
+    assert inferred and any(r["event_date"] for r in rows if r["event_id_cnty"] in inferred)
+    for r in rows:
+        for why in inferred.get(r["event_id_cnty"], set()):
+            assert acled.DATE_INFERRED in r["notes"] and why in r["notes"]
+        if r["event_id_cnty"] not in inferred:
+            assert acled.DATE_INFERRED not in r["notes"]
+
+
 def test_claims_table_has_one_row_per_claim_about_each_incident(backend: EmbeddedBackend, graph: rdflib.Graph) -> None:
     header, rows = read("claims", backend)
     assert header == list(claims.COLUMNS)
