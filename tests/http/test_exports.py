@@ -172,6 +172,16 @@ def test_every_page_of_a_list_has_the_same_columns(client: TestClient, name: str
         assert list(obj) == header
 
 
+@pytest.mark.parametrize("path", ["/", "/browse", "/browse/incidents", "/browse/incidents?format=csv",
+                                  "/browse/places?format=json", "/search?q=kossiba", "/search?q=kossiba&format=csv"])
+def test_head_of_a_list_or_search_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    """A link checker's or curl -I's HEAD: the GET's status and type, not a 405."""
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("content-disposition") == get.headers.get("content-disposition")
+
+
 def test_search_results_as_json_and_csv(client: TestClient) -> None:
     found = json.loads(client.get("/search?q=kossiba&format=json").text)
     assert found and all(o["iri"].startswith("https://w3id.org/sahel-harm/") for o in found)

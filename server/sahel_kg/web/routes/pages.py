@@ -25,6 +25,7 @@ from sahel_kg.search.search import SearchUnavailable, index_for
 from sahel_kg.web.deps import get_backend as _backend
 from sahel_kg.web.deps import get_links as _links
 from sahel_kg.web.errors import error_response
+from sahel_kg.web.routes.entities import without_body
 from sahel_kg.web.routes.exports import not_acceptable, table_format, table_response
 
 
@@ -76,22 +77,22 @@ def table_of(request: Request, columns: list[str], cells: list[list[lists.TableC
 router = APIRouter()
 
 
-@router.get("/", name="home", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
+@router.api_route("/", methods=["GET", "HEAD"], name="home", response_class=HTMLResponse)
+def home(request: Request) -> Response:
     """What the dataset is, its counts, a timeline, example queries and where to go next."""
     view = home_view(_backend(request), _links(request))
-    return HTMLResponse(render("home.html", page=view, meta=view.meta))
+    return without_body(request, HTMLResponse(render("home.html", page=view, meta=view.meta)))
 
 
-@router.get("/browse", name="browse_index", response_class=HTMLResponse)
-def browse_index(request: Request) -> HTMLResponse:
+@router.api_route("/browse", methods=["GET", "HEAD"], name="browse_index", response_class=HTMLResponse)
+def browse_index(request: Request) -> Response:
     """The list of lists."""
     meta = page_meta(_links(request), BROWSE, "Browse", "Browse")
     lists = [v.Link(s.title, f"{BROWSE}/{n}") for n, s in SPECS.items()]
-    return HTMLResponse(render("browse_index.html", meta=meta, lists=lists))
+    return without_body(request, HTMLResponse(render("browse_index.html", meta=meta, lists=lists)))
 
 
-@router.get("/browse/{name}", name="browse", response_class=HTMLResponse)
+@router.api_route("/browse/{name}", methods=["GET", "HEAD"], name="browse", response_class=HTMLResponse)
 def browse(
     request: Request, name: str,
     page: Annotated[int, Query(ge=1, description="page number, from 1")] = 1,
@@ -99,6 +100,10 @@ def browse(
     format: Annotated[str | None, Query(description="html, csv or json (default: by Accept)")] = None,
 ) -> Response:
     """A list of incidents, actors, places, sources or claims; other query parameters filter it."""
+    return without_body(request, _browse(request, name, page, per_page, format))
+
+
+def _browse(request: Request, name: str, page: int, per_page: int, format: str | None) -> Response:
     if name not in SPECS:
         raise HTTPException(404, f"no list named {name!r}; try one of {', '.join(SPECS)}")
     kind = table_format(format, request.headers.get("accept"))
@@ -117,13 +122,17 @@ def browse(
     return HTMLResponse(render("browse.html", page=view, meta=view.meta), headers={"Vary": "Accept"})
 
 
-@router.get("/search", name="search", response_class=HTMLResponse)
+@router.api_route("/search", methods=["GET", "HEAD"], name="search", response_class=HTMLResponse)
 def search(request: Request, q: Annotated[str, Query(description="words to find in labels")] = "",
            format: Annotated[str | None, Query(description="html, csv or json (default: by Accept)")] = None) -> Response:
     """Resources with a label in which every word begins a word, ignoring case and accents.
 
     503 with Retry-After while the search index is being built.
     """
+    return without_body(request, _search(request, q, format))
+
+
+def _search(request: Request, q: str, format: str | None) -> Response:
     kind = table_format(format, request.headers.get("accept"))
     if kind is None:
         return not_acceptable(request, format or "")
