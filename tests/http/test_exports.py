@@ -14,10 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace, URIRef
 
+from sahel_kg.app import create_app
 from sahel_kg.cli import main
 from sahel_kg.exports.registry import EXPORTS
 from sahel_kg.store.backend import EmbeddedBackend
-from support.apps import make_client
+from support.apps import make_client, remote_settings
 from support.project_data import select
 
 SHG = "https://w3id.org/sahel-harm/ontology/"
@@ -128,6 +129,59 @@ def test_browse_lists_as_csv_and_json_have_the_rows_of_the_html(client: TestClie
     assert all(v.startswith("http") for r in rows for k, v in r.items() if k.endswith(" url") and v)
 
 
+def test_a_list_as_csv_or_json_refuses_filters_it_would_ignore(client: TestClient) -> None:
+    """The HTML page lists everything with a notice; a program would take everything for the filtered rows."""
+    everything = rows_of(client.get("/browse/incidents?format=csv&per_page=200").text)
+    for query, said in (("from=2024/99/01", "2024/99/01"), ("regoin=kidal-region", "regoin")):
+        for fmt in ("csv", "json"):
+            r = client.get(f"/browse/incidents?{query}&format={fmt}&per_page=200")
+            assert r.status_code == 400 and said in r.text and r.headers["content-type"].startswith("text/plain")
+        html = client.get(f"/browse/incidents?{query}&per_page=200", headers={"Accept": "text/html"})
+        assert html.status_code == 200  # the page keeps showing the list, with its notice
+    assert everything and len(rows_of(client.get("/browse/incidents?format=csv&from=2000-01-01").text)) <= len(everything)
+
+
+def test_a_list_as_csv_or_json_pages_by_link_and_ends_with_a_404(client: TestClient) -> None:
+    """Following rel="next" from page 1 reads every row once; a page past the last is not page 1 again."""
+    everything = rows_of(client.get("/browse/incidents?format=csv&per_page=200").text)
+    url: str | None = "/browse/incidents?format=csv&per_page=2"
+    paged: list[dict[str, str]] = []
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200
+        paged += rows_of(r.text)
+        nxt = re.search(r'<([^>]*)>; rel="next"', r.headers.get("link", ""))
+        url = nxt.group(1) if nxt else None
+        assert len(paged) <= len(everything)
+    assert paged == everything and len(everything) > 2
+    past = client.get(f"/browse/incidents?format=json&per_page=2&page={len(everything)}")
+    assert past.status_code == 404 and "there is no page" in past.text
+
+
+@pytest.mark.parametrize("name", ["incidents", "actors", "places", "sources", "claims"])
+def test_every_page_of_a_list_has_the_same_columns(client: TestClient, name: str) -> None:
+    """Pages read one by one and put together (pd.concat) line up: a link column is there even on a page
+    whose rows have nothing to link to (a country is within nothing)."""
+    whole = client.get(f"/browse/{name}?format=csv&per_page=200")
+    header = next(csv.reader(io.StringIO(whole.text, newline="")))
+    count = len(rows_of(whole.text))
+    for page in range(1, count + 1):
+        one = client.get(f"/browse/{name}?format=csv&per_page=1&page={page}")
+        assert next(csv.reader(io.StringIO(one.text, newline=""))) == header, f"page {page}"
+        (obj,) = json.loads(client.get(f"/browse/{name}?format=json&per_page=1&page={page}").text)
+        assert list(obj) == header
+
+
+@pytest.mark.parametrize("path", ["/", "/browse", "/browse/incidents", "/browse/incidents?format=csv",
+                                  "/browse/places?format=json", "/search?q=kossiba", "/search?q=kossiba&format=csv"])
+def test_head_of_a_list_or_search_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    """A link checker's or curl -I's HEAD: the GET's status and type, not a 405."""
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("content-disposition") == get.headers.get("content-disposition")
+
+
 def test_search_results_as_json_and_csv(client: TestClient) -> None:
     found = json.loads(client.get("/search?q=kossiba&format=json").text)
     assert found and all(o["iri"].startswith("https://w3id.org/sahel-harm/") for o in found)
@@ -152,6 +206,35 @@ def test_the_command_says_to_build_first_when_there_is_no_store(fixture_root: Pa
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(fixture_root), "export", "acled", "--store", str(tmp_path / "none")]) == 2
     assert "sahel-kg build" in capsys.readouterr().err
+
+
+def test_an_export_over_a_store_that_cannot_be_reached_is_a_5xx_not_an_empty_200() -> None:
+    app = create_app(remote_settings("http://127.0.0.1:1/sparql"))
+    with TestClient(app, raise_server_exceptions=False) as down:
+        for export in EXPORTS.values():
+            r = down.get(f"/exports/{export.filename}")
+            assert r.status_code in (502, 503) and "store" in r.text
+            assert not r.headers["content-type"].startswith("text/csv")
+
+
+def test_the_command_says_why_it_cannot_write_out_without_a_traceback(
+        fixture_root: Path, store_pointer: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for out, said in ((tmp_path / "missing" / "acled.csv", "no folder"), (tmp_path, "is a folder")):
+        assert main(["--root", str(fixture_root), "export", "acled", "--store", str(store_pointer),
+                     "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert said in err and str(out.parent if said == "no folder" else out) in err and "Traceback" not in err
+
+
+def test_a_store_failing_mid_export_leaves_the_earlier_file_whole(
+        fixture_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "acled.csv"
+    out.write_text("an earlier export\n", encoding="utf-8")
+    code = main(["--root", str(fixture_root), "export", "acled", "--store-url", "http://127.0.0.1:1/sparql",
+                 "--out", str(out)])
+    assert code == 1 and "did not answer" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "an earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acled.csv"]  # no partial file left behind
 
 
 def test_the_incident_page_offers_its_claims_as_csv_and_other_pages_do_not(client: TestClient) -> None:

@@ -231,6 +231,15 @@ def gated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Tes
         backend.gate.set()
 
 
+def test_while_the_index_is_built_search_as_csv_or_json_is_a_plain_503(gated: tuple[TestClient, GatedBackend]) -> None:
+    """A program that asked for a table gets a message it can read and a time to retry, not an HTML page."""
+    client, _ = gated
+    for fmt in ("csv", "json"):
+        r = client.get("/search", params={"q": "segou", "format": fmt}, headers={"Accept": "*/*"})
+        assert r.status_code == 503 and r.headers["retry-after"] == str(search.RETRY_AFTER)
+        assert r.headers["content-type"].startswith("text/plain") and "<" not in r.text and r.text.strip()
+
+
 def finish(client: TestClient) -> None:
     thread = client.app.state.search_index._thread
     assert thread is not None

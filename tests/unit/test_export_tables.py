@@ -146,6 +146,25 @@ def test_a_dozens_toll_reads_12_for_acled_and_24_for_ged(backend: EmbeddedBacken
         assert int(ged_rows[iri]["low"]) <= 24
 
 
+INFERRED_WINDOWS = """PREFIX shg: <https://w3id.org/sahel-harm/ontology/> PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+SELECT ?i ?why WHERE { ?i a shg:Incident ; shg:curatorInference ?n . ?n shg:inferredProperty ?p ; shg:reasoning ?why .
+  FILTER(?p IN (sem:hasEarliestBeginTimeStamp, sem:hasLatestEndTimeStamp)) }"""
+
+
+def test_acled_notes_say_when_the_curator_inferred_the_dates(backend: EmbeddedBackend, graph: rdflib.Graph) -> None:
+    """An event_date the sources do not give is not passed off as reported: the note carries the curator's reasoning."""
+    inferred: dict[str, set[str]] = {}
+    for i, why in graph.query(INFERRED_WINDOWS):
+        inferred.setdefault(str(i), set()).add(str(why))
+    _, rows = read("acled", backend)
+    assert inferred and any(r["event_date"] for r in rows if r["event_id_cnty"] in inferred)
+    for r in rows:
+        for why in inferred.get(r["event_id_cnty"], set()):
+            assert acled.DATE_INFERRED in r["notes"] and why in r["notes"]
+        if r["event_id_cnty"] not in inferred:
+            assert acled.DATE_INFERRED not in r["notes"]
+
+
 def test_claims_table_has_one_row_per_claim_about_each_incident(backend: EmbeddedBackend, graph: rdflib.Graph) -> None:
     header, rows = read("claims", backend)
     assert header == list(claims.COLUMNS)
@@ -196,6 +215,26 @@ def test_commas_quotes_and_line_breaks_survive_csv_and_json() -> None:
     assert frame.loc[0, "quote"] == row["quote"]
     (obj,) = json.loads("".join(json_chunks(claims.COLUMNS, claims.rows(record))))
     assert obj["quote"] == row["quote"] and list(obj) == list(claims.COLUMNS)
+
+
+@pytest.mark.parametrize("quote", ['=HYPERLINK("http://example.org/x","click")', "+33 1 23", "-- said the army",
+                                   "@SUM(A1:A9)", "\tcmd|' /C calc'!A0"])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_read_as_text(quote: str) -> None:
+    """In the CSV the cell starts with ' (a spreadsheet shows it as text); JSON keeps the quote as it is."""
+    record = _record(quote)
+    text = "".join(csv_chunks(claims.COLUMNS, claims.rows(record)))
+    (row,) = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["quote"] == "'" + quote + "\nsecond\nquote"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
+    (obj,) = json.loads("".join(json_chunks(claims.COLUMNS, claims.rows(record))))
+    assert obj["quote"].startswith(quote)
+
+
+def test_negative_numbers_stay_numbers_in_csv() -> None:
+    text = "".join(csv_chunks(("latitude", "longitude", "label"), [["13.45", "-6.25", "Ségou"], ["-0.5", "+1", "x"]]))
+    frame = pd.read_csv(io.StringIO(text))
+    assert frame["longitude"].tolist() == [-6.25, 1.0] and frame["latitude"].tolist() == [13.45, -0.5]
+    assert frame["label"].tolist() == ["Ségou", "x"]
 
 
 def test_csv_is_written_in_chunks_not_one_string() -> None:

@@ -31,6 +31,8 @@ DISORDER = {
     "battles": "Political violence",
     "strategic-developments": "Strategic developments",
 }
+#: Opens the note of an incident whose time window the curator inferred (ACLED has no column for it).
+DATE_INFERRED = "Dates inferred by the curator, not stated by the sources: "
 #: ACLED's source scales, in the order ACLED joins them ("National-International").
 SCALES = ("local", "subnational", "national", "regional", "international")
 
@@ -101,6 +103,8 @@ def row(incident: IncidentRecord) -> list[str]:
     point = place.point if place and incident.place_precision in ("village", "town", "area") else None
     scales = {s for claim in incident.claims if claim.document for s in claim.document.scales}
     notes = incident.label + (f" — {incident.comment}" if incident.comment else "")
+    if incident.date_inference:  # the sources give no such dates: say so where ACLED readers look
+        notes += f" — {DATE_INFERRED}{incident.date_inference}"
     return [
         incident.iri, event_date or "", event_date[:4] if event_date else "", _number(time_precision(incident)),
         DISORDER.get(event_type.slug, "") if event_type else "", event_type.label if event_type else "",

@@ -134,6 +134,8 @@ class IncidentRecord:
     places: list[PlaceStep]  # the incident's place first, then what it lies within
     claims: list[ClaimRecord] = field(default_factory=list)
     categories: dict[str, list[str]] = field(default_factory=dict)  # actor IRI → actor-category slugs
+    #: the curator's reasoning for a time window the sources do not state (``shg:curatorInference``), or ""
+    date_inference: str = ""
 
     @property
     def slug(self) -> str:
@@ -243,6 +245,19 @@ def claim_record(facts: Facts, iri: str) -> ClaimRecord:
     )
 
 
+#: The properties of a time window: a curator's inference of either makes the window an inference.
+WINDOW = (SEM + "hasEarliestBeginTimeStamp", SEM + "hasLatestEndTimeStamp")
+
+
+def _date_inference(facts: Facts, iri: str) -> str:
+    """The reasoning of the curator's inferences of the incident's time window, joined; "" when the sources state it."""
+    reasons = []
+    for node in facts.values(iri, SHG + "curatorInference"):
+        if set(facts.iris(node.text, SHG + "inferredProperty")) & set(WINDOW):
+            reasons.append(facts.first(node.text, SHG + "reasoning") or "no reasoning recorded")
+    return " ".join(sorted(reasons))
+
+
 def incident_record(facts: Facts, iri: str) -> IncidentRecord:
     """An incident's record (without its claims) from the facts read around it."""
     itype = facts.first(iri, SEM + "eventType")
@@ -254,6 +269,7 @@ def incident_record(facts: Facts, iri: str) -> IncidentRecord:
         begin=facts.first(iri, SEM + "hasEarliestBeginTimeStamp"), end=facts.first(iri, SEM + "hasLatestEndTimeStamp"),
         time_precision=local_name(tprec) if tprec else "", place_precision=local_name(pprec) if pprec else "",
         places=_places(facts, facts.first(iri, SEM + "hasPlace")),
+        date_inference=_date_inference(facts, iri),
     )
 
 

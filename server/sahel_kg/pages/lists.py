@@ -220,6 +220,7 @@ class TableCell:
 
     text: str
     href: str | None = None
+    linkable: bool = False  # the column links, even where this row has nothing to link to
 
 
 @dataclass
@@ -260,7 +261,13 @@ class ListSpec:
 
 def _cell(links: Links, row: dict[str, str], iri: str, label: str) -> TableCell:
     return TableCell(row.get(label) or (local_name(row[iri]) if iri in row else ""),
-                     links.local_url(row[iri]) if iri in row else None)
+                     links.local_url(row[iri]) if iri in row else None, linkable=True)
+
+
+def linked_columns(links: Links, name: str) -> list[bool]:
+    """Which columns of the list ``name`` hold links: from its definition, not from the rows of one page,
+    so that every page of a list as CSV or JSON has the same columns."""
+    return [cell.linkable for cell in SPECS[name].cells(links, {})]
 
 
 def _text(row: dict[str, str], name: str) -> TableCell:

@@ -9,7 +9,9 @@
 
 A file is streamed as it is computed, a batch of incidents at a time
 (:mod:`sahel_kg.exports.records`), with no page deadline: its length grows
-with the store, and it is never held whole in memory.
+with the store, and it is never held whole in memory. Its first chunk is
+computed before the status is sent, so a store that cannot be reached is a
+502 that says so, not a 200 with an empty or cut-short file.
 
 >>> table_format(None, "text/csv;q=0.9, text/html;q=0.5")
 'csv'
@@ -22,6 +24,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -117,4 +120,6 @@ def export_file(filename: str, request: Request, backend: BackendDep) -> Respons
     headers = {"Content-Disposition": f'attachment; filename="{export.filename}"', "Cache-Control": "no-cache"}
     if request.method == "HEAD":
         return Response(b"", media_type=CSV_TYPE, headers=headers)
-    return StreamingResponse(_streamed(backend, export.write), media_type=CSV_TYPE, headers=headers)
+    chunks = _streamed(backend, export.write)
+    first = next(chunks, b"")  # the store answers (or fails, as a 5xx) before the 200 is sent
+    return StreamingResponse(chain([first], chunks), media_type=CSV_TYPE, headers=headers)
