@@ -146,6 +146,13 @@ class IncidentView:
     addressees: list[Link]
 
 
+def matched_events(iri: str) -> str:
+    """A pattern binding ``?matched`` to the records matched to ``iri``: proposed by an import (stated on the
+    coded event) or confirmed by a curator (in either direction)."""
+    return (f"{{ ?matched <{SHG}possiblySameIncidentAs> <{iri}> }} UNION {{ ?matched <{SHG}sameIncidentAs> <{iri}> }} "
+            f"UNION {{ <{iri}> <{SHG}sameIncidentAs> ?matched }}")
+
+
 def event_query(iri: str) -> str:
     """The claims about an event (``?s``: those about it, alleged part of it, or answering them; at most
     :data:`~sahel_kg.pages.resources.MAX_SUBJECTS`) and what concerns it (``?r``, labelled ``?l``), in one SELECT.
@@ -155,7 +162,8 @@ def event_query(iri: str) -> str:
     matches typed as claims become rows.
     """
     claims = (f"{{ ?s <{SHG}about> <{iri}> }} UNION {{ ?s <{SHG}allegedPartOf> <{iri}> }} "
-              f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }}")
+              f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }} "
+              f"UNION {{ {matched_events(iri)} ?s <{SHG}about> ?matched . ?s a <{SHG}CodedClaim> }}")
     return (f"SELECT ?s ?r ?l WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
             f"UNION {{ SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
             f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }} }} LIMIT {MAX_SUBJECTS} }} }}")
@@ -177,6 +185,9 @@ def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) 
     place = event.first(SEM + "hasPlace")
     chain = place_chain(backend, links, place.text) if place else []
     rows_ = comparison_order(claim_rows(links, claims, related))
+    for row in rows_:
+        if row.coded and event.id not in {link.href for link in row.about} | {links.local_url(event.id)}:
+            row.matched_from = row.about
     precision = event.first(SHG + "timePrecision")
     pprecision = event.first(SHG + "placePrecision")
     return IncidentView(

@@ -145,7 +145,8 @@ class _Reader:
     """Collects a row's errors while reading its values."""
 
     def __init__(self, row: dict[str, str]) -> None:
-        self.row, self.errors = row, []  # type: list[RowError]
+        self.row = row
+        self.errors: list[RowError] = []
 
     def text(self, column: str) -> str:
         return (self.row.get(column) or "").strip()
@@ -193,11 +194,14 @@ class _Reader:
 
     def day(self, column: str) -> date:
         value = self.text(column)
-        for parse in (lambda v: date.fromisoformat(v[:10]), lambda v: datetime.strptime(v, "%d %B %Y").date()):
-            try:
-                return parse(value)
-            except ValueError:
-                continue
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+        try:
+            return datetime.strptime(value, "%d %B %Y").date()
+        except ValueError:
+            pass
         self.fail(column, "is not a date (YYYY-MM-DD, or as ACLED's older exports write it: 19 May 2024)")
         return date(1, 1, 1)
 
@@ -316,6 +320,20 @@ def _acled_window(r: _Reader, precision: str) -> tuple[date, date]:
     return day, day
 
 
+#: ACLED's columns but ``interaction``, which only combines inter1 and inter2
+ACLED_DIGESTED = tuple(c for c in ACLED.columns if c != "interaction")
+
+
+def _with_text_inter(row: dict[str, str]) -> dict[str, str]:
+    """The row with numeric actor types written as their names, so that an export with either gives one digest."""
+    copy = dict(row)
+    for column in ("inter1", "inter2"):
+        value = (copy.get(column) or "").strip().removesuffix(".0")
+        if value.isdigit() and int(value) < len(ACLED_INTER):
+            copy[column] = ACLED_INTER[int(value)]
+    return copy
+
+
 def read_acled(row: dict[str, str]) -> CodedEvent:
     """An ACLED row as a :class:`CodedEvent` (its ``errors`` list every impossible value)."""
     r = _Reader(row)
@@ -338,7 +356,7 @@ def read_acled(row: dict[str, str]) -> CodedEvent:
         incident_type=incident_type or "battles", type_name=r.text("sub_event_type") or r.text("event_type"),
         sides=_acled_sides(r, one_sided), figures=[Figure("at-least", fatalities, None, None, what="fatalities")],
         victim_status="civilians" if one_sided and fatalities else None, cited_sources=r.text("source"),
-        notes=r.text("notes"), digest=digest_of(row, ACLED.columns),
+        notes=r.text("notes"), digest=digest_of(_with_text_inter(row), ACLED_DIGESTED),
         tracked={c: r.text(c) for c in TRACKED[ACLED.name]}, errors=r.errors,
     )
 

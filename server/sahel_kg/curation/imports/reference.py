@@ -131,10 +131,10 @@ def load_reference(root: Path) -> Reference:
     for place, container in graph.subject_objects(GEO.sfWithin):
         ref.within[str(place)].add(str(container))
     for incident in graph.subjects(RDF.type, SHG.Incident):
-        place = graph.value(incident, SEM.hasPlace)
-        if isinstance(incident, URIRef) and place is not None:
-            ref.incidents[str(place)].append(CuratedIncident(
-                str(incident), str(place), _date(graph, incident, SEM.hasEarliestBeginTimeStamp),
+        where = graph.value(incident, SEM.hasPlace)
+        if isinstance(incident, URIRef) and where is not None:
+            ref.incidents[str(where)].append(CuratedIncident(
+                str(incident), str(where), _date(graph, incident, SEM.hasEarliestBeginTimeStamp),
                 _date(graph, incident, SEM.hasLatestEndTimeStamp)))
     ref.confirmed = confirmed_matches(root)
     return ref

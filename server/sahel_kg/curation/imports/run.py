@@ -38,7 +38,7 @@ from pathlib import Path
 from sahel_kg.curation.imports.datasets import DATASETS, Dataset, check_header
 from sahel_kg.curation.imports.entities import Gazetteer, Roster
 from sahel_kg.curation.imports.matching import Matcher
-from sahel_kg.curation.imports.records import READERS, TRACKED, CodedEvent
+from sahel_kg.curation.imports.records import READERS, CodedEvent
 from sahel_kg.curation.imports.reference import IMPORTS_FOLDER, Reference, load_reference
 from sahel_kg.curation.imports.turtle import header
 from sahel_kg.curation.imports.writer import Release, event_turtle, incident_iri, release_turtle, update_turtle

@@ -154,8 +154,9 @@ def update_turtle(release: Release, previous: str, added: Sequence[str], changed
     """A blank ``shg:ReleaseUpdate`` node saying what the new release added, changed and removed."""
     return "[]" + block("", [
         ("a", ["shg:ReleaseUpdate"]),
-        ("rdfs:label", [literal(f"{release.dataset.title}: version {previous} replaced by {release.version} "
-                                f"({len(added)} added, {len(changed)} changed, {len(removed)} removed)", "en")]),
+        ("rdfs:label", [literal(f"{release.dataset.title}: version {previous} "
+                                + (f"replaced by {release.version}" if previous != release.version else "re-imported")
+                                + f" ({len(added)} added, {len(changed)} changed, {len(removed)} removed)", "en")]),
         ("shg:addedRecord", [literal(a) for a in added]),
         ("shg:changedRecord", [literal(c) for c in changed]),
         ("shg:newVersion", [literal(release.version)]),
