@@ -301,7 +301,8 @@ def test_each_impossible_ged_value_is_reported_at_its_column(project: Path, tmp_
     rows = csv_rows(GED_FILE)
     rows[0] = dict(rows[0], **{column: value})
     code, _out, err = run(project, "import", "ucdp-ged", str(write_csv(tmp_path / "g_v24_1.csv", GED.columns, rows)))
-    assert code == 3 and f"row 1 (line 2), column" in err and (column in err or "best" in err)
+    reported = {"low": "best"}.get(column, column)  # low above best is reported where the order breaks: at best
+    assert code == 3 and f"row 1 (line 2), column {reported}: " in err
 
 
 def test_an_acled_row_with_an_unknown_actor_type_is_reported(project: Path, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from sahel_kg.curation.imports.datasets import Dataset
 from sahel_kg.curation.imports.records import CodedEvent, Side
 from sahel_kg.curation.imports.reference import Reference
-from sahel_kg.curation.imports.turtle import block, literal, node, short_hash, slug
+from sahel_kg.curation.imports.turtle import block, curie, literal, node, short_hash, slug
 from sahel_kg.namespaces import PREFIXES
 
 ACTOR, PLACE = PREFIXES["actor"], PREFIXES["place"]
@@ -58,6 +58,7 @@ class Gazetteer:
     dataset: Dataset
     ref: Reference
     created: dict[str, CreatedPlace] = field(default_factory=dict)
+    resolved: dict[tuple[object, ...], tuple[str, list[str]]] = field(default_factory=dict)
 
     def _create(self, place: CreatedPlace) -> str:
         self.created.setdefault(place.iri, place)
@@ -73,7 +74,15 @@ class Gazetteer:
             f"{PLACE}{self.dataset.name}-admin1-{slug(country_name)}-{slug(name)}", name, "region", country))
 
     def place_of(self, event: CodedEvent) -> tuple[str, list[str]]:
-        """The event's place and the places it lies in (nearest first)."""
+        """The event's place and the places it lies in (nearest first); rows naming the same place in the
+        same way are resolved once."""
+        key = (event.country, event.admin1, event.location, event.place_precision, event.location_kind,
+               round(event.longitude, 5), round(event.latitude, 5))
+        if key not in self.resolved:
+            self.resolved[key] = self._resolve(event)
+        return self.resolved[key]
+
+    def _resolve(self, event: CodedEvent) -> tuple[str, list[str]]:
         country = self.country(event.country)
         division = self.admin1(event.admin1, country, event.country) if event.admin1 else None
         if event.place_precision == "country" or not (event.location or division):
@@ -114,13 +123,13 @@ def _place_block(place: CreatedPlace, dataset: Dataset) -> str:
     if place.point:
         geometry = [node([("a", ["geo:Geometry"]), ("dcterms:source", [f"<{dataset.homepage}>"]),
                           ("geo:asWKT", [f'"POINT({place.point[0]} {place.point[1]})"^^geo:wktLiteral'])])]
-    return block(f"<{place.iri}>", [
+    return block(curie(place.iri), [
         ("a", ["shg:Place"]),
         ("rdfs:label", [literal(place.label, "en")]),
         ("rdfs:comment", [literal(f"Created by the import of {dataset.title}: no place of ours has this name "
                                   "alone.", "en")]),
         ("geo:hasGeometry", geometry),
-        ("geo:sfWithin", [f"<{place.within}>"] if place.within else []),
+        ("geo:sfWithin", [curie(place.within)] if place.within else []),
         ("shg:placePrecision", [f"pprec:{place.kind}"]),
     ])
 
@@ -132,8 +141,14 @@ class Roster:
     dataset: Dataset
     ref: Reference
     created: dict[str, CreatedActor] = field(default_factory=dict)
+    resolved: dict[Side, str] = field(default_factory=dict)
 
     def actor_of(self, side: Side) -> str:
+        if side not in self.resolved:
+            self.resolved[side] = self._resolve(side)
+        return self.resolved[side]
+
+    def _resolve(self, side: Side) -> str:
         ours = self.ref.actor(side.name)
         if ours:
             return ours
@@ -147,7 +162,7 @@ class Roster:
 
     def turtle(self) -> str:
         """The created actors, sorted by IRI."""
-        return "".join(block(f"<{a.iri}>", [
+        return "".join(block(curie(a.iri), [
             ("a", [f"shg:{a.klass}"]),
             ("rdfs:label", [literal(a.label, "en")]),
             ("rdfs:comment", [literal(f"Created by the import of {self.dataset.title}, whose identifier for it "

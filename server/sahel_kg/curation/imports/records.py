@@ -208,7 +208,7 @@ class _Reader:
 
 def digest_of(row: dict[str, str], columns: tuple[str, ...]) -> str:
     """A short, stable digest of a row's values in the publisher's column order."""
-    joined = "\x1f".join((row.get(c) or "").strip() for c in columns)
+    joined = "\x1f".join([row.get(c) or "" for c in columns])
     return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
 
 

@@ -21,6 +21,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -37,6 +38,7 @@ WIDE = {PPREC + "country", PPREC + "supranational"}
 _AFFIXES = re.compile(r"^(region|province|cercle|district) (de |of |d )?|( (region|province|cercle|district))$")
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """A name for comparison: no accents, lower case, letters and digits only, no "region" around it."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()

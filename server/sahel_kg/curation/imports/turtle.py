@@ -17,6 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sahel_kg.namespaces import PREFIXES
 
@@ -33,6 +34,23 @@ def header() -> str:
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in USED_PREFIXES) + "\n"
 
 
+_LOCAL = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9]")
+_ENTITY_PREFIXES = tuple((p, PREFIXES[p]) for p in ("incident", "claim", "actor", "place", "source"))
+
+
+@lru_cache(maxsize=262144)
+def curie(iri: str) -> str:
+    """``incident:x`` for an IRI of ours whose local name is a slug, else ``<iri>``.
+
+    >>> curie("https://w3id.org/sahel-harm/id/incident/acled-mli1"), curie("https://example.org/x")
+    ('incident:acled-mli1', '<https://example.org/x>')
+    """
+    for prefix, namespace in _ENTITY_PREFIXES:
+        if iri.startswith(namespace) and _LOCAL.fullmatch(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
 def literal(text: str, lang: str | None = None) -> str:
     """A Turtle string literal (control characters dropped), with a language tag when given."""
     text = _CONTROL.sub("", text)
@@ -45,6 +63,7 @@ def date_literal(value: object) -> str:
     return f'"{value}"^^xsd:date'
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """Lower-case ASCII letters, digits and hyphens: the local name of an IRI built from a dataset value."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()

@@ -18,7 +18,7 @@ from datetime import date
 from sahel_kg.curation.imports.datasets import Dataset
 from sahel_kg.curation.imports.matching import Match
 from sahel_kg.curation.imports.records import CodedEvent, Figure
-from sahel_kg.curation.imports.turtle import block, date_literal, literal, node, slug
+from sahel_kg.curation.imports.turtle import block, curie, date_literal, literal, node, slug
 from sahel_kg.namespaces import PREFIXES
 
 INCIDENT, CLAIM, SOURCE = PREFIXES["incident"], PREFIXES["claim"], PREFIXES["source"]
@@ -66,18 +66,24 @@ def _window(start: date, end: date) -> str:
 
 
 def _count(figure: Figure, side_iris: Sequence[str]) -> str:
-    return node([
-        ("a", ["shg:Count"]),
-        ("rdfs:comment", [literal(f"The dataset's {figure.what}.", "en")] if figure.subtotal else []),
-        ("shg:best", [str(figure.best)] if figure.best is not None else []),
-        ("shg:countQualifier", [f"cqual:{figure.qualifier}"]),
-        ("shg:countType", ["ctype:killed"]),
-        ("shg:countedStatus", [f"vstatus:{figure.status}"] if figure.status else []),
-        ("shg:high", [str(figure.high)] if figure.high is not None else []),
-        ("shg:low", [str(figure.low)] if figure.low is not None else []),
-        ("shg:subtotal", ["true"] if figure.subtotal else []),
-        ("shg:victimParty", [f"<{side_iris[figure.side]}>"] if figure.side is not None else []),
-    ])
+    """A count node, written with one format string: it is the bulk of every row's text."""
+    lines = ["[", "            a shg:Count ;"]
+    if figure.best is not None:
+        lines.append(f"            shg:best {figure.best} ;")
+    lines.append(f"            shg:countQualifier cqual:{figure.qualifier} ;")
+    lines.append("            shg:countType ctype:killed ;")
+    if figure.status:
+        lines.append(f"            shg:countedStatus vstatus:{figure.status} ;")
+    if figure.high is not None:
+        lines.append(f"            shg:high {figure.high} ;")
+    if figure.low is not None:
+        lines.append(f"            shg:low {figure.low} ;")
+    if figure.subtotal:
+        lines.append("            shg:subtotal true ;")
+    if figure.side is not None:
+        lines.append(f"            shg:victimParty {curie(side_iris[figure.side])} ;")
+    lines.append("        ]")
+    return "\n".join(lines)
 
 
 def event_turtle(event: CodedEvent, release: Release, place: str, place_label: str, side_iris: Sequence[str],
@@ -87,7 +93,7 @@ def event_turtle(event: CodedEvent, release: Release, place: str, place_label: s
     coder = CODER_NAME[event.dataset]
     where = f"{place_label}, {event.country}" if place_label and place_label != event.country else event.country
     kind = event.type_name or event.incident_type.replace("-", " ")
-    text = block(f"<{incident}>", [
+    text = block(curie(incident), [
         ("a", ["shg:Incident"]),
         ("rdfs:label", [literal(f"{kind[:1].upper()}{kind[1:]} in {where}, {_window(event.start, event.end)} "
                                 f"({coder} {event.record_id})", "en")]),
@@ -95,30 +101,30 @@ def event_turtle(event: CodedEvent, release: Release, place: str, place_label: s
         ("sem:eventType", [f"itype:{event.incident_type}"]),
         ("sem:hasEarliestBeginTimeStamp", [date_literal(event.start)]),
         ("sem:hasLatestEndTimeStamp", [date_literal(event.end)]),
-        ("sem:hasPlace", [f"<{place}>"]),
+        ("sem:hasPlace", [curie(place)]),
         ("shg:placePrecision", [f"pprec:{event.place_precision}"]),
-        ("shg:possiblySameIncidentAs", [f"<{m.candidate}>" for m in matches]),
+        ("shg:possiblySameIncidentAs", [curie(m.candidate) for m in matches]),
         ("shg:proposedMatch", [node([("a", ["shg:IncidentMatch"]),
                                      ("shg:matchBasis", [literal(m.basis, "en")]),
-                                     ("shg:matchCandidate", [f"<{m.candidate}>"]),
+                                     ("shg:matchCandidate", [curie(m.candidate)]),
                                      ("shg:matchScore", [f"{m.score:.2f}"])]) for m in matches]),
         ("shg:timePrecision", [f"tprec:{event.time_precision}"]),
     ])
     perpetrators = [iri for iri, side in zip(side_iris, event.sides) if side.perpetrator]
     parties = [iri for iri, side in zip(side_iris, event.sides) if not side.perpetrator]
     total = event.figures[0]
-    return text + block(f"<{claim_iri(event.dataset, event.record_id)}>", [
+    return text + block(curie(claim_iri(event.dataset, event.record_id)), [
         ("a", ["shg:Claim", "shg:CodedClaim"]),
         ("rdfs:label", [literal(f"{coder} {release.version}: {figure_text(total)} in {where}, "
                                 f"{_window(event.start, event.end)} ({kind})", "en")]),
         ("dcterms:description", [literal(event.notes, "en")] if event.notes else []),
         ("dcterms:identifier", [literal(i) for i in sorted(set(event.identifiers))]),
         ("prov:wasAttributedTo", [f"actor:{release.dataset.coder}"]),
-        ("prov:wasDerivedFrom", [f"<{release.iri}>"]),
-        ("shg:about", [f"<{incident}>"]),
-        ("shg:allegedPerpetrator", sorted(set(f"<{p}>" for p in perpetrators))),
+        ("prov:wasDerivedFrom", [curie(release.iri)]),
+        ("shg:about", [curie(incident)]),
+        ("shg:allegedPerpetrator", sorted(set(curie(p) for p in perpetrators))),
         ("shg:citedSources", [literal(event.cited_sources)] if event.cited_sources else []),
-        ("shg:codedParty", sorted(set(f"<{p}>" for p in parties))),
+        ("shg:codedParty", sorted(set(curie(p) for p in parties))),
         ("shg:count", [_count(f, side_iris) for f in event.figures]),
         ("shg:stance", ["stance:reports"]),
         ("shg:victimStatus", [f"vstatus:{event.victim_status}"] if event.victim_status else []),
@@ -134,7 +140,7 @@ def release_turtle(release: Release, latest: date | None) -> str:
                            ("shg:reasoning", [literal(
                                "Set by the import: a release cannot be older than the latest event date "
                                "it codes.", "en")])])]
-    return block(f"<{release.iri}>", [
+    return block(curie(release.iri), [
         ("a", ["shg:DatasetRelease", "shg:SourceDocument"]),
         ("rdfs:label", [literal(f"{release.dataset.title}, version {release.version}", "en")]),
         ("dcterms:identifier", [literal(release.file_name)]),
