@@ -56,6 +56,7 @@ from sahel_kg.pages.views import (
     value_link,
     window_text,
 )
+from sahel_kg.project import source_graph_iri
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.cache import cache_for
 
@@ -408,7 +409,7 @@ def source_view(backend: GraphBackend, links: Links, source: Resource) -> Source
     claim_rows_ = rows_by_iri(backend, links, items)
     publishers, creators, when = _source_bits(links, source)
     precision = source.first(SHG + "timePrecision")
-    graph_iri = BASE + "graph/sources/" + local_name(source.id)
+    graph_iri = source_graph_iri(local_name(source.id))
     return SourceView(
         base=entity_base(links, source, "Source document"), title=source.label,
         publishers=publishers, creators=creators, credit=source.text(SCHEMA + "creditText"), date=when,
