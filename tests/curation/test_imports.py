@@ -346,3 +346,16 @@ def test_incident_pages_show_the_coded_claims_beside_the_sources(project: Path) 
         for claim in graph.subjects(RDF.type, SHG.CodedClaim):
             response = client.get(str(claim).removeprefix("https://w3id.org/sahel-harm"), headers={"Accept": "text/html"})
             assert response.status_code == 200 and "coded data" in response.text
+
+
+def test_the_benchmarks_synthetic_ged_file_imports_without_a_bad_row(project: Path, tmp_path: Path) -> None:
+    from sahel_kg.devtools.import_bench import write_ged
+
+    rows = 300
+    path = write_ged(tmp_path / "GEDEvent_v99_1.csv", rows, seed=3)
+    assert write_ged(tmp_path / "again" / "GEDEvent_v99_1.csv", rows, seed=3).read_bytes() == path.read_bytes()
+    code, out, err = run(project, "import", "ucdp-ged", str(path), "--chunk-rows", "100")
+    assert code == 0, err
+    assert len(list(folder(project, "ucdp-ged").glob("events-*.ttl"))) == 3
+    graph = imported(project, "ucdp-ged")
+    assert len(set(graph.subjects(RDF.type, SHG.CodedClaim))) == rows

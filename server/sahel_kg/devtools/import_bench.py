@@ -96,13 +96,15 @@ def scratch_project(work: Path) -> Path:
     return root
 
 
-def timed_import(root: Path, csv_path: Path) -> tuple[float, float, int]:
-    """(seconds, peak resident MB, exit status) of one ``sahel-kg import ucdp-ged`` in a child process."""
+def timed_import(root: Path, csv_path: Path) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak resident MB, exit status) of one ``sahel-kg import ucdp-ged`` in a child
+    process. CPU seconds say what the import costs when the machine is shared (wall time then includes waiting)."""
     started = time.perf_counter()
     child = subprocess.Popen([str(VENV_BIN / "sahel-kg"), "--root", str(root), "import", "ucdp-ged", str(csv_path)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(child.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return (time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+            os.waitstatus_to_exitcode(status))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,16 +123,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = f"ged-synthetic-{opts.rows // 1000}k"
     rows: list[Row] = []
     for label in ("first import", "re-import, unchanged"):
-        seconds, peak, status = timed_import(root, csv_path)
+        seconds, cpu, peak, status = timed_import(root, csv_path)
         if status != 0:
             print(f"{label}: the import exited {status}", file=sys.stderr)
             return 1
-        note = f"{seconds:.0f} s; peak {peak:,.0f} MB"
+        note = f"{seconds:.0f} s wall, {cpu:.0f} s CPU ({opts.rows / cpu:,.0f} rows per CPU second); peak {peak:,.0f} MB"
         rows += [Row(corpus, f"import ucdp-ged, {label}: rows/s", opts.rows / seconds, "—", None, "rows/s",
                      f"all rows in < {TARGET_SECONDS:.0f} s", None, note, seconds < TARGET_SECONDS),
                  Row(corpus, f"import ucdp-ged, {label}: peak memory", peak, "—", None, "MB",
                      f"< {TARGET_MB:,.0f} MB", None, note, peak < TARGET_MB)]
-        print(f"| {label} | {opts.rows:,} | {seconds:.0f} s | {opts.rows / seconds:,.0f} rows/s | {peak:,.0f} MB |")
+        print(f"| {label} | {opts.rows:,} | {seconds:.0f} s | {cpu:.0f} s | {opts.rows / seconds:,.0f} rows/s | "
+              f"{peak:,.0f} MB |")
     size = sum(f.stat().st_size for f in (root / "data" / "ttl" / "imports" / "ucdp-ged").iterdir())
     print(f"output: {size / 1e6:.0f} MB in data/ttl/imports/ucdp-ged/", file=sys.stderr)
     append_results(opts.results, rows)
