@@ -145,11 +145,11 @@ class _Reader:
     """Collects a row's errors while reading its values."""
 
     def __init__(self, row: dict[str, str]) -> None:
-        self.row = row
+        self.values = {k: (v or "").strip() for k, v in row.items()}
         self.errors: list[RowError] = []
 
     def text(self, column: str) -> str:
-        return (self.row.get(column) or "").strip()
+        return self.values.get(column, "")
 
     def fail(self, column: str, message: str) -> None:
         self.errors.append(RowError(column, self.text(column), message))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sahel_kg.curation.imports.datasets import Dataset
 from sahel_kg.curation.imports.matching import Match
@@ -66,7 +67,12 @@ def _window(start: date, end: date) -> str:
 
 
 def _count(figure: Figure, side_iris: Sequence[str]) -> str:
-    """A count node, written with one format string: it is the bulk of every row's text."""
+    return _count_text(figure, side_iris[figure.side] if figure.side is not None else None)
+
+
+@lru_cache(maxsize=65536)
+def _count_text(figure: Figure, side: str | None) -> str:
+    """A count node, line by line: counts are the bulk of every row's text, and most repeat (0 killed)."""
     lines = ["[", "            a shg:Count ;"]
     if figure.best is not None:
         lines.append(f"            shg:best {figure.best} ;")
@@ -80,8 +86,8 @@ def _count(figure: Figure, side_iris: Sequence[str]) -> str:
         lines.append(f"            shg:low {figure.low} ;")
     if figure.subtotal:
         lines.append("            shg:subtotal true ;")
-    if figure.side is not None:
-        lines.append(f"            shg:victimParty {curie(side_iris[figure.side])} ;")
+    if side is not None:
+        lines.append(f"            shg:victimParty {curie(side)} ;")
     lines.append("        ]")
     return "\n".join(lines)
 
