@@ -202,6 +202,18 @@ def test_a_confirmed_match_is_kept_across_re_imports_and_not_proposed_again(proj
     code, _out, _err = run(project, "import", "ucdp-ged", str(update))
     assert code == 0
     assert confirmed.read_bytes() == before
+    # the confirmed event's claim is shown on the curated incident's page, marked as coded data
+    from bs4 import BeautifulSoup
+
+    from support.apps import make_client
+    from support.project_data import load_project_store
+
+    claims = {str(c).removeprefix(CLAIM) for c in imported(project, "ucdp-ged").subjects(SHG.about, event)}
+    with make_client(load_project_store(project)) as client:
+        page = client.get(str(candidate).removeprefix("https://w3id.org/sahel-harm"), headers={"Accept": "text/html"})
+    coded = {tr["id"].removeprefix("claim-") for tr in BeautifulSoup(page.text, "html.parser").select("tr.claim")
+             if tr.select_one(".badge.coded")}
+    assert claims and claims <= coded
 
 
 # ---------------------------------------------------------------- re-imports and newer releases
