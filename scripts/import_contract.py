@@ -47,6 +47,7 @@ LIGHT = {
     "sahel_kg.curation.fmt": WEB_FRAMEWORKS + TEMPLATE_ENGINES,
     "sahel_kg.curation.scaffold": WEB_FRAMEWORKS + TEMPLATE_ENGINES,
     "sahel_kg.curation.build": WEB_FRAMEWORKS + TEMPLATE_ENGINES,
+    "sahel_kg.curation.imports.run": WEB_FRAMEWORKS + TEMPLATE_ENGINES,
     "sahel_kg.query.worker_process": ("rdflib",) + WEB_FRAMEWORKS,
 }
 

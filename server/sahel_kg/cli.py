@@ -71,6 +71,12 @@ def _export_nanopub(args: argparse.Namespace) -> int:
     return run_export_nanopub(args)
 
 
+def _import(args: argparse.Namespace) -> int:
+    from sahel_kg.curation.imports.run import run_import
+
+    return run_import(args)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from sahel_kg.devtools.synthetic import run_synth
 
@@ -174,6 +180,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", type=Path, default=None, help="store pointer (default: SAHEL_KG_STORE, else var/store)")
     _store_url_options(p)
     p.set_defaults(handler=_export)
+
+
+    p = sub.add_parser("import", help="import a UCDP GED or ACLED release file as coded claims under data/ttl/imports/",
+                       description="Exit status: 0 imported or up to date; 1 imported with rows skipped; 2 the file, "
+                                   "its header, its version or the project cannot be used (nothing written); 3 a row "
+                                   "has an impossible value (nothing written). See docs/imports.md.")
+    p.add_argument("dataset", choices=["ucdp-ged", "acled"], help="the dataset the file is a release of")
+    p.add_argument("file", type=Path, help="the CSV file as the publisher ships it")
+    p.add_argument("--version", default=None,
+                   help="the release's version (default: from a GED file's name, e.g. GEDEvent_v24_1.csv → 24.1; "
+                        "for ACLED the date of the export's latest timestamp)")
+    p.add_argument("--on-error", choices=["stop", "skip"], default="stop",
+                   help="at a row with an impossible value: stop and write nothing (default), or skip the row")
+    p.add_argument("--chunk-rows", type=int, default=10_000,
+                   help="rows per events-NNNNN.ttl file (default: 10000)")
+    p.set_defaults(handler=_import)
 
     p = sub.add_parser("synth", help="write a synthetic corpus (a project root using this checkout's ontology and shapes)")
     p.add_argument("--incidents", type=int, required=True, help="number of incidents to generate")

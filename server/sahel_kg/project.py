@@ -25,6 +25,23 @@ TTL_ROOTS: dict[str, str] = {
 }
 
 
+#: Coded event datasets that ``sahel-kg import`` writes under ``data/ttl/imports/<name>/``.
+IMPORTED_DATASETS = ("ucdp-ged", "acled")
+
+
+def source_graph_iri(slug: str) -> str:
+    """The named graph describing the source document ``source:<slug>``: its file under data/ttl/sources/, or
+    for an imported dataset release (``source:ucdp-ged-24-1``) the release.ttl of its dataset's folder.
+
+    >>> source_graph_iri("ap-x"), source_graph_iri("ucdp-ged-24-1")
+    ('https://w3id.org/sahel-harm/graph/sources/ap-x', 'https://w3id.org/sahel-harm/graph/imports/ucdp-ged/release')
+    """
+    for dataset in IMPORTED_DATASETS:
+        if slug.startswith(dataset + "-"):
+            return f"{GRAPH_BASE}imports/{dataset}/release"
+    return f"{GRAPH_BASE}sources/{slug}"
+
+
 @dataclass(frozen=True)
 class TurtleFile:
     """One Turtle file of the project and the named graph it is loaded into."""

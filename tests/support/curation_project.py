@@ -22,6 +22,7 @@ def make_project(parent: Path) -> Path:
     shutil.copy(CHECKOUT / "pyproject.toml", project / "pyproject.toml")
     (project / "data" / "ttl" / "sources").mkdir(parents=True)
     for relative, text in BASE_FILES.items():
+        (project / relative).parent.mkdir(parents=True, exist_ok=True)
         canonical = "sources/" in relative
         (project / relative).write_text(format_turtle(text) if canonical else text, encoding="utf-8")
     captures = parent / "shared" / "sources"

@@ -115,13 +115,39 @@ claim:c a shg:Claim ; rdfs:label "Background"@en ;
     shg:quote [ a oa:TextQuoteSelector ; oa:exact "Background" ] .
 """
 
-BASE = PREFIX_LINES + REFERENCE + DOC + DOC2
+#: A coded row of a dataset release, as `sahel-kg import` writes it, with a proposed match.
+CODED = """
+actor:coder a shg:Organisation ; rdfs:label "A Data Program"@en ; shg:actorCategory acat:analysts ;
+    shg:sourceType stype:analysts ; shg:sourceScale sscale:international .
+source:ds-1 a shg:SourceDocument , shg:DatasetRelease ; dcterms:title "A dataset, version 1"@en ;
+    dcterms:publisher actor:coder ; owl:versionInfo "1" ; dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+    shg:earliestPublication "2023-01-02"^^xsd:date ; shg:timePrecision tprec:unknown .
+incident:ds-1 a shg:Incident ; rdfs:label "Coded event at the village"@en ; dcterms:identifier "E-1" ;
+    sem:eventType itype:battles ; sem:hasPlace place:village ; shg:placePrecision pprec:village ;
+    shg:timePrecision tprec:day ;
+    sem:hasEarliestBeginTimeStamp "2023-01-01"^^xsd:date ; sem:hasLatestEndTimeStamp "2023-01-01"^^xsd:date ;
+    shg:possiblySameIncidentAs incident:i ;
+    shg:proposedMatch [ a shg:IncidentMatch ; shg:matchCandidate incident:i ; shg:matchScore 0.75 ;
+        shg:matchBasis "same place; the windows share 1 of 2 days"@en ] .
+claim:ds-1 a shg:Claim , shg:CodedClaim ; rdfs:label "A Data Program: 4 killed (low 3, high 6)"@en ;
+    dcterms:identifier "E-1" ; shg:about incident:ds-1 ; prov:wasAttributedTo actor:coder ;
+    prov:wasDerivedFrom source:ds-1 ; shg:stance stance:reports ; shg:citedSources "A wire, 2 January 2023" ;
+    shg:codedParty actor:group ;
+    shg:count [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:estimate ;
+                shg:low 3 ; shg:best 4 ; shg:high 6 ] ,
+              [ a shg:Count ; shg:countType ctype:killed ; shg:countQualifier cqual:exact ; shg:subtotal true ;
+                shg:low 4 ; shg:best 4 ; shg:high 4 ; shg:victimParty actor:group ;
+                shg:countedStatus vstatus:combatants ] .
+"""
+
+BASE = PREFIX_LINES + REFERENCE + DOC + DOC2 + CODED
 
 #: BASE as the files of a project: one file per source document, as `validate` wants.
 BASE_FILES: dict[str, str] = {
     "data/ttl/base.ttl": PREFIX_LINES + REFERENCE,
     "data/ttl/sources/doc.ttl": PREFIX_LINES + DOC,
     "data/ttl/sources/doc2.ttl": PREFIX_LINES + DOC2,
+    "data/ttl/imports/ds/events-00001.ttl": PREFIX_LINES + CODED,
 }
 
 #: The captured texts that BASE's quotes and speaker's words come from, by file name.
@@ -260,7 +286,7 @@ CASES: list[Case] = [
          "DELETE { claim:c shg:stance ?s } INSERT { claim:c shg:stance stance:disclaims-knowledge } WHERE { claim:c shg:stance ?s }",
          ("claim:c", "shg:respondsTo", _sh("RespondingClaimRespondsTo"))),
     case("claim-quote-missing", "DELETE WHERE { claim:c shg:quote ?q }",
-         ("claim:c", "shg:quote", _sh("ClaimQuote"))),
+         ("claim:c", "shg:quote", _sh("QuotedClaimQuote"))),
     case("claim-quote-untyped", "DELETE { ?q a ?t } WHERE { claim:c shg:quote ?q . ?q a ?t }",
          ("claim:c", "shg:quote", _sh("ClaimQuote"))),
     case("quote-empty",
@@ -562,12 +588,48 @@ CASES: list[Case] = [
          'INSERT DATA { source:new a shg:SourceDocument ; dcterms:title "New"@en ; shg:captureFile "new.txt" ; '
          'dcterms:publisher actor:agency ; dcterms:issued "2023-01-05"^^xsd:date ; shg:timePrecision tprec:day }',
          ("source:new", "^prov:wasDerivedFrom", _sh("SourceHasClaim"))),
+    case("coded-claim-identifier-missing", "DELETE WHERE { claim:ds-1 dcterms:identifier ?i }",
+         ("claim:ds-1", "dcterms:identifier", _sh("CodedClaimIdentifier"))),
+    case("coded-claim-from-an-article", "INSERT DATA { claim:ds-1 prov:wasDerivedFrom source:doc2 }",
+         ("claim:ds-1", "prov:wasDerivedFrom", _sh("CodedClaimRelease")),
+         ("claim:ds-1", "prov:wasDerivedFrom", _sh("ClaimDerivedFrom"))),
+    case("coded-claim-cited-sources-twice", 'INSERT DATA { claim:ds-1 shg:citedSources "Another wire" }',
+         ("claim:ds-1", "shg:citedSources", _sh("CodedClaimCitedSources"))),
+    case("estimate-without-low",
+         "DELETE { ?c shg:low ?v } WHERE { claim:ds-1 shg:count ?c . ?c shg:countQualifier cqual:estimate ; shg:low ?v }",
+         ("_:", "shg:low", _sh("EstimateCountLow"))),
+    case("estimate-without-best",
+         "DELETE { ?c shg:best ?v } WHERE { claim:ds-1 shg:count ?c . ?c shg:countQualifier cqual:estimate ; shg:best ?v }",
+         ("_:", "shg:best", _sh("EstimateCountBest"))),
+    case("estimate-without-high",
+         "DELETE { ?c shg:high ?v } WHERE { claim:ds-1 shg:count ?c . ?c shg:countQualifier cqual:estimate ; shg:high ?v }",
+         ("_:", "shg:high", _sh("EstimateCountHigh"))),
+    case("count-victim-party-not-an-actor",
+         "INSERT { ?c shg:victimParty place:mali } WHERE { claim:ds-1 shg:count ?c . ?c shg:subtotal true }",
+         ("_:", "shg:victimParty", _sh("CountVictimParty"))),
+    case("count-counted-status-outside-its-scheme",
+         "DELETE { ?c shg:countedStatus ?s } INSERT { ?c shg:countedStatus stance:reports } "
+         "WHERE { claim:ds-1 shg:count ?c . ?c shg:countedStatus ?s }",
+         ("_:", "shg:countedStatus", _sh("CountCountedStatus"))),
+    case("release-version-missing", "DELETE WHERE { source:ds-1 owl:versionInfo ?v }",
+         ("source:ds-1", "owl:versionInfo", _sh("DatasetReleaseVersion"))),
+    case("release-license-as-text",
+         'DELETE { source:ds-1 dcterms:license ?l } INSERT { source:ds-1 dcterms:license "CC BY 4.0" } '
+         "WHERE { source:ds-1 dcterms:license ?l }",
+         ("source:ds-1", "dcterms:license", _sh("DatasetReleaseLicense"))),
+    case("match-without-candidate",
+         "DELETE { ?m shg:matchCandidate ?c } WHERE { incident:ds-1 shg:proposedMatch ?m . ?m shg:matchCandidate ?c }",
+         ("_:", "shg:matchCandidate", _sh("IncidentMatchCandidate"))),
+    case("match-score-above-one",
+         "DELETE { ?m shg:matchScore ?s } INSERT { ?m shg:matchScore 1.5 } "
+         "WHERE { incident:ds-1 shg:proposedMatch ?m . ?m shg:matchScore ?s }",
+         ("_:", "shg:matchScore", _sh("IncidentMatchScore"))),
     case("source-publisher-missing", "DELETE WHERE { source:doc2 dcterms:publisher ?p }",
          ("source:doc2", "dcterms:publisher", _sh("SourcePublisher"))),
     case("source-undated", "DELETE WHERE { source:doc dcterms:issued ?d }",
          ("source:doc", None, _sh("SourceDated"))),
     case("source-capture-file-missing", "DELETE WHERE { source:doc2 shg:captureFile ?c }",
-         ("source:doc2", "shg:captureFile", _sh("SourceCaptureFile"))),
+         ("source:doc2", "shg:captureFile", _sh("CapturedSourceFile"))),
     case("source-title-untagged", 'DELETE WHERE { source:doc dcterms:title ?t } ; INSERT DATA { source:doc dcterms:title "Title" }',
          ("source:doc", "dcterms:title", _sh("SourceTitle"))),
     case("source-title-missing", "DELETE WHERE { source:doc dcterms:title ?t }",

@@ -28,6 +28,8 @@ from sahel_kg.namespaces import PREFIXES
 
 SOURCE = PREFIXES["source"]
 SOURCES_FOLDER = "data/ttl/sources/"
+#: Imported coded datasets: ``data/ttl/imports/<dataset>/`` holds one release's claims (see docs/imports.md).
+IMPORTS_FOLDER = "data/ttl/imports/"
 PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")
 
 
@@ -64,6 +66,8 @@ def layout_problems(files: Iterable[FileFacts]) -> Iterator[LayoutProblem]:
     for facts in files:
         if facts.label.startswith(SOURCES_FOLDER):
             yield from _source_file_problems(facts)
+        elif facts.label.startswith(IMPORTS_FOLDER):
+            yield from _import_file_problems(facts)
         elif facts.label.startswith("data/ttl/"):
             yield from _claims_outside_sources(facts)
 
@@ -92,6 +96,25 @@ def _source_file_problems(facts: FileFacts) -> Iterator[LayoutProblem]:
                                 f"{compact(claim)} is in {facts.label}, the file of {compact(expected)}, but is derived "
                                 f"from {compact(document)}: a claim lives in the file of the document it comes from; "
                                 f"move it to {_file_of(document)}, or fix prov:wasDerivedFrom.")
+
+
+def _import_file_problems(facts: FileFacts) -> Iterator[LayoutProblem]:
+    """In ``data/ttl/imports/<dataset>/``, claims and documents are that dataset's releases' (``source:<dataset>-…``)."""
+    folder = facts.label.removeprefix(IMPORTS_FOLDER).split("/")[0]
+    release = f"{SOURCE}{folder}-"
+    if "/" not in facts.label.removeprefix(IMPORTS_FOLDER):
+        yield from _claims_outside_sources(facts)  # a file beside the dataset folders (confirmed matches)
+        return
+    for document in sorted(d for d in facts.documents if not d.startswith(release)):
+        yield LayoutProblem(facts.label, document, RDF.type, None,
+                            f"{compact(document)} is described in {facts.label}, a folder of imported {folder} "
+                            f"releases: only {compact(release)}… documents belong here.")
+    for claim, documents in sorted(facts.claims.items()):
+        for document in sorted(d for d in documents if not d.startswith(release)):
+            yield LayoutProblem(facts.label, claim, PROV_DERIVED, document,
+                                f"{compact(claim)} is in {facts.label}, a folder of imported {folder} releases, "
+                                f"but is derived from {compact(document)}: imported claims come from their "
+                                f"release; re-run `sahel-kg import {folder}` instead of editing these files.")
 
 
 def _claims_outside_sources(facts: FileFacts) -> Iterator[LayoutProblem]:

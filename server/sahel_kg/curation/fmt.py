@@ -131,8 +131,14 @@ def default_files(root: Path) -> list[Path]:
 
     The ontology, vocabularies and shapes are hand-written with comments that
     formatting would drop, so they are formatted only when named explicitly.
+    What ``sahel-kg import`` writes (``data/ttl/imports/<dataset>/``) is left
+    out: the import writes it the same way every time, and rewriting it would
+    make the next import see every file as changed. The curators'
+    ``data/ttl/imports/confirmed-matches.ttl`` is formatted like the rest.
     """
-    return sorted((root / "data" / "ttl").rglob("*.ttl"))
+    imports = root / "data" / "ttl" / "imports"
+    return sorted(p for p in (root / "data" / "ttl").rglob("*.ttl")
+                  if not (p.is_relative_to(imports) and p.parent != imports))
 
 
 def _describe_error(path: Path, exc: Exception) -> str:

@@ -100,6 +100,12 @@ class ClaimRow:
     responds_to: list[ClaimRef] = field(default_factory=list)
     answered_by: list[ClaimRef] = field(default_factory=list)
     part_of: list[Link] = field(default_factory=list)
+    #: a row of a coded event dataset (UCDP GED, ACLED): a coder's reading of the sources it cites, no quote
+    coded: bool = False
+    cited_sources: str | None = None
+    coded_parties: list[Link] = field(default_factory=list)
+    #: on an incident page, the coded event it is about when that is another record matched to this incident
+    matched_from: list[Link] = field(default_factory=list)
 
     @property
     def is_response(self) -> bool:
@@ -207,6 +213,8 @@ def claim_row(links: Links, claim: Resource, related: dict[str, Resource]) -> Cl
         label_lang=claim.label_lang if claim.label_lang != current() else None,
         responds_to=[claim_ref(links, v.text, v.display) for v in claim.values(SHG + "respondsTo")],
         part_of=links_of(links, claim, SHG + "allegedPartOf"),
+        coded=SHG + "CodedClaim" in claim.types, cited_sources=claim.text(SHG + "citedSources"),
+        coded_parties=links_of(links, claim, SHG + "codedParty"),
     )
 
 

@@ -59,6 +59,7 @@ from sahel_kg.pages.views import (
     value_link,
     window_text,
 )
+from sahel_kg.project import source_graph_iri
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.cache import cache_for
 
@@ -152,6 +153,13 @@ class IncidentView:
     about_others: bool = False  # some claims are about something else (a series' incidents): the table says what
 
 
+def matched_events(iri: str) -> str:
+    """A pattern binding ``?matched`` to the records matched to ``iri``: proposed by an import (stated on the
+    coded event) or confirmed by a curator (in either direction)."""
+    return (f"{{ ?matched <{SHG}possiblySameIncidentAs> <{iri}> }} UNION {{ ?matched <{SHG}sameIncidentAs> <{iri}> }} "
+            f"UNION {{ <{iri}> <{SHG}sameIncidentAs> ?matched }}")
+
+
 def event_query(iri: str) -> str:
     """The claims about an event (``?s``: those about it, alleged part of it, or answering them; at most
     :data:`~sahel_kg.pages.resources.MAX_SUBJECTS`) and what concerns it (``?r``, labelled ``?l``), in one SELECT.
@@ -161,7 +169,8 @@ def event_query(iri: str) -> str:
     matches typed as claims become rows.
     """
     claims = (f"{{ ?s <{SHG}about> <{iri}> }} UNION {{ ?s <{SHG}allegedPartOf> <{iri}> }} "
-              f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }}")
+              f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }} "
+              f"UNION {{ {matched_events(iri)} ?s <{SHG}about> ?matched . ?s a <{SHG}CodedClaim> }}")
     return (f"SELECT ?s ?r ?l WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
             f"UNION {{ SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
             f"{label_optional('?r', 'l', RDFS_LABEL)} }} LIMIT {MAX_SUBJECTS} }} }}")
@@ -183,6 +192,9 @@ def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) 
     place = event.first(SEM + "hasPlace")
     chain = place_chain(backend, links, place.text) if place else []
     rows_ = comparison_order(claim_rows(links, claims, related))
+    for row in rows_:
+        if row.coded and event.id not in {link.href for link in row.about} | {links.local_url(event.id)}:
+            row.matched_from = row.about
     precision = event.first(SHG + "timePrecision")
     pprecision = event.first(SHG + "placePrecision")
     return IncidentView(
@@ -437,7 +449,7 @@ def source_view(backend: GraphBackend, links: Links, source: Resource) -> Source
     claim_rows_ = rows_by_iri(backend, links, items)
     publishers, creators, when = _source_bits(links, source)
     precision = source.first(SHG + "timePrecision")
-    graph_iri = BASE + "graph/sources/" + local_name(source.id)
+    graph_iri = source_graph_iri(local_name(source.id))
     return SourceView(
         base=entity_base(links, source, N_("Source document")), title=source.label,
         publishers=publishers, creators=creators, credit=source.text(SCHEMA + "creditText"), date=when,

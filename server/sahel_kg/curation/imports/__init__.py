@@ -1,0 +1,1 @@
+"""Coded event datasets (UCDP GED, ACLED) imported as attributed claims: see :mod:`.run` and docs/imports.md."""
