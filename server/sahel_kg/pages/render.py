@@ -132,6 +132,31 @@ env.globals["online_tiles"] = ONLINE_TILES.get
 env.globals["lang"] = current  # <html lang> and the switch
 env.globals["language_links"] = language_links
 
+
+def script_words() -> dict[str, str]:
+    """The words static/map.js and static/query.js show, in the page's language (``<body data-words>``).
+
+    The scripts hold no English of their own: each phrase is here, with ``{name}`` slots they fill in.
+    """
+    return {
+        "map": _("Map"), "timeline": _("Timeline"), "chart": _("Chart"), "table": _("Table"),
+        "places": _("Places on a map: {n}"),
+        "withCoordinates": _("Rows with coordinates: {shown} of {total}."),
+        "datedRows": _("Dated rows, earliest first: {n}"),
+        "fromTo": _("From {start} to {end} ({columns})."),
+        "barChart": _("{value} by row, bar chart"), "lineChart": _("{value} by row, line chart"),
+        "valueBy": _("{value} by {label}."),
+        "showBars": _("Show as bars"), "showLine": _("Show as a line"),
+        "reading": _("Reading the full result…"),
+        "notDrawn": _("{view}: could not be drawn: {error}"),
+        "error": _("error"),
+        "boundaries": _("Boundaries: Natural Earth"), "osm": _("© OpenStreetMap contributors"),
+        "zoomIn": _("Zoom in"), "zoomOut": _("Zoom out"),
+    }
+
+
+env.globals["script_words"] = script_words
+
 #: Paths whose answers are not pages written in a language (files, data, the protocol endpoint): links to
 #: them stay as they are.
 NOT_PAGES = re.compile(r"^/(static/|sparql|\.well-known/|dumps/)|\.(ttl|jsonld|nt|nq|rdf|csv|tsv|json|gz)(\?|#|$)")
@@ -382,7 +407,7 @@ class ExportItem:
 
 def exports_page(links: Links, exports: list[ExportItem]) -> str:
     """The page listing the CSV exports (``/exports``)."""
-    return render("exports.html", meta=page_meta(links, "/exports", "Exports", "Exports"), exports=exports)
+    return render("exports.html", meta=page_meta(links, "/exports", _("Exports"), _("Exports")), exports=exports)
 
 
 def _guess(iri: str) -> str:
