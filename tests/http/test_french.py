@@ -34,7 +34,7 @@ PLACEHOLDER_OR_TAG = re.compile(r"%\(\w+\)[sd]|<[^>]+>")
 DATA = ("a", "blockquote", "code", "h1", "title", "script", "style", ".comment", ".reasoning", ".statements",
         ".iri", ".quote", ".message", ".bar-label", ".span-label", "table.list td", "table.list th", ".asked", "dd.definition",
         "p.definition", "dl.terms dd", "ol.results small.matched", ".examples-list small", "option", "textarea",
-        "pre.error", ".prefixes")
+        "pre.error", ".prefixes", "#results td")
 #: Fewest words a text node shown alike in English and French needs to count as an untranslated sentence
 #: (fewer: a name, a number with its unit, a label such as "SPARQL").
 SENTENCE_WORDS = 4
@@ -79,7 +79,8 @@ def interface_pieces(soup: BeautifulSoup) -> list[str]:
 def sentences_alike(english: list[str], french: list[str]) -> list[str]:
     """Text shown the same in both languages that reads as a sentence (SENTENCE_WORDS words or more)."""
     return sorted({piece for piece in set(french) & set(english)
-                   if len(re.findall(r"[A-Za-z][A-Za-z']+", piece)) >= SENTENCE_WORDS})
+                   if sum(bool(re.fullmatch(r"\W*[A-Za-z][A-Za-z'’-]*\W*", word)) for word in piece.split())
+                   >= SENTENCE_WORDS})
 
 
 def english_phrases() -> dict[str, str]:

@@ -441,6 +441,17 @@ ERROR_TITLES = {400: N_("Bad request"), 404: N_("Not found"), 405: N_("Method no
                 502: N_("Bad gateway"), 503: N_("Unavailable"), 504: N_("Gateway timeout")}
 
 
+class OtherLanguage(str):
+    """Text in a given language whatever the page's (a library's English message): shown with ``lang``."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> OtherLanguage:
+        made = super().__new__(cls, text)
+        made.lang = lang
+        return made
+
+
 def error_page(status: int, message: str | list[str], *, title: str | None = None, path: str = "") -> str:
     """The HTML page of an error (an unknown path, a method not allowed, …) on the site's layout.
 

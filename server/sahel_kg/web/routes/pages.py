@@ -71,7 +71,7 @@ def browse(
 ) -> Response:
     """A list of incidents, actors, places, sources or claims; other query parameters filter it."""
     if name not in SPECS:
-        raise HTTPException(404, f"no list named {name!r}; try one of {', '.join(SPECS)}")
+        raise HTTPException(404, _("no list named %(name)s; try one of %(lists)s") % {"name": repr(name), "lists": ", ".join(SPECS)})
     kind = table_format(format, request.headers.get("accept"))
     if kind is None:
         return not_acceptable(request, format or "")
