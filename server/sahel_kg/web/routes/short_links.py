@@ -50,7 +50,7 @@ async def new_short_link(request: Request, settings: SettingsDep) -> Response:
     except (sqlite3.Error, OSError) as exc:
         log.error("short link not saved in %s: %s", settings.short_links_path, exc)
         raise HTTPException(503, _("Short links cannot be saved on this server just now; share the page's "
-                                   "address instead."), headers={"Retry-After": "30"}) from None
+                                   "URL instead."), headers={"Retry-After": "30"}) from None
     url = str(request.url_for("short_link", key=key))
     accept = request.headers.get("accept", "")
     if "json" in accept and "html" not in accept:
