@@ -342,3 +342,30 @@ def test_english_names_on_a_french_page_say_so(client: TestClient) -> None:
     assert checked
     english = get(client, "/id/incident/kossiba-market-killings", lang="en")
     assert english.h1.get("lang") is None and not english.select("table.claims th[scope=row] a[lang]")
+
+
+def test_a_release_page_in_french_shows_no_sentence_of_its_english_page() -> None:
+    """One release's page (the fixture has no release, so it is rendered from a release record as the route
+    renders it): the same comparison, and the changelog's headings in French."""
+    from sahel_kg.languages import answering_in
+    from sahel_kg.linked_data.releases import Release, ReleaseDump
+    from sahel_kg.links import Links
+    from sahel_kg.pages.releases import release_context
+    from sahel_kg.pages.render import render
+
+    release = Release("0.2.0", "2026-11-29T10:00:00+00:00", "store-ab-1", "ab", "0.1.0",
+                      [ReleaseDump("sahel-kg-0.2.0.nq.gz", "application/n-quads", 123_456, 900)],
+                      added=[f"{BASE}id/place/gao"], changed=[f"{BASE}id/place/kossiba"],
+                      retracted=[f"{BASE}id/place/tessoura-plateau"], entities=1234)
+
+    def page(lang: str) -> BeautifulSoup:
+        with answering_in(lang):
+            html = render("release.html", **release_context(Links("http://testserver/"), release, release))
+        return BeautifulSoup(html, "html.parser")
+
+    english, french = page("en"), page("fr")
+    assert french.html["lang"] == "fr"
+    assert [h.get_text(strip=True) for h in french.select("section h2")] == \
+        ["Ajoutées (1)", "Modifiées (1)", "Retirées (1)"]
+    assert "121 Kio" in french.get_text() and "121 KiB" in english.get_text()
+    assert not sentences_alike(interface_pieces(english), interface_pieces(french))
