@@ -7,6 +7,7 @@ returns for the same query, read independently with an HTTP client.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
@@ -14,7 +15,9 @@ from urllib.parse import urlencode, urlparse
 import httpx
 import pytest
 
+from sahel_kg.languages import answering_in
 from sahel_kg.pages.examples import example_query
+from sahel_kg.pages.render import script_words
 from support.browsers import headless_chromium, require_chromium
 from support.servers import sahel_server
 
@@ -248,3 +251,34 @@ def test_each_drawn_view_passes_wcag_checks(browser: object, base_url: str, slug
     browser.execute_script(AXE.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
     violations = browser.execute_async_script(AXE_WCAG)  # type: ignore[attr-defined]
     assert violations == [], violations
+
+
+def script_pieces(words: dict[str, str]) -> set[str]:
+    """The fixed words of each phrase the scripts show (the text around its {slots}), two words or more."""
+    return {piece.strip(" .:,()") for phrase in words.values() for piece in re.split(r"\{\w+\}", phrase)
+            if len(piece.split()) >= 2}
+
+
+@pytest.mark.parametrize(("slug", "drawn"), [("incidents-on-a-map", ".result-map .leaflet-marker-icon"),
+                                             ("incidents-through-time", ".timeline-item"),
+                                             ("highest-toll-per-incident", "svg.chart rect.bar")])
+def test_each_view_draws_in_french(browser: object, base_url: str, shots: Path, slug: str, drawn: str) -> None:
+    """With ?lang=fr the view is drawn, and what the script writes (notes, labels, titles) is the page's French,
+    none of its English."""
+    wait = open_example(browser, base_url, slug, lang="fr")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, drawn))
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"  # type: ignore[attr-defined]
+    shown: str = browser.execute_script(  # type: ignore[attr-defined]
+        "const v = document.getElementById('result-view');"
+        "return [v.innerText].concat(Array.from(v.querySelectorAll('[aria-label], [title]'),"
+        " e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('title') || ''))).join(' ');")
+    english = script_words()
+    with answering_in("fr"):
+        french = script_words()
+    assert not [p for p in script_pieces(english) if p in shown], shown
+    assert [p for p in script_pieces(french) if p in shown], shown
+    if "map" in slug:
+        zoom = browser.find_element(By.CSS_SELECTOR, ".result-map .leaflet-control-zoom-in")  # type: ignore[attr-defined]
+        assert zoom.get_attribute("title") == french["zoomIn"]
+    browser.save_screenshot(str(shots / f"{slug}-fr.png"))  # type: ignore[attr-defined]
+    assert_same_origin(browser, base_url)

@@ -75,3 +75,12 @@ def test_no_fuzzy_or_stale_entries(lang: str) -> None:
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     stale = [m.id for m in catalog if m.id and ((m.id if isinstance(m.id, str) else m.id[0]), m.context) not in used]
     assert not fuzzy and not stale, f"fuzzy: {fuzzy}; no longer used: {stale}"
+
+
+def test_every_example_group_is_marked_for_the_catalogue() -> None:
+    """The gallery's groups come from the ``# group:`` lines of the example files, which extraction does not
+    read: each must be one of the groups examples.py marks, or it would be shown in English on a French page."""
+    from sahel_kg.pages.examples import GROUPS, OTHER_QUESTIONS, example_groups
+
+    found = {group for group, _examples in example_groups()}
+    assert found and found <= {*GROUPS, OTHER_QUESTIONS}, found - {*GROUPS, OTHER_QUESTIONS}

@@ -48,17 +48,25 @@ def _csv(columns: Sequence[str], rows: Callable[[GraphBackend], Iterator[list[st
     return lambda backend: csv_chunks(columns, rows(backend))
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the interface's catalogue (``make messages``); the exports page translates it when shown.
+
+    This layer is below the pages' (where :func:`sahel_kg.pages.i18n.N_` lives), so it marks its own words.
+    """
+    return message
+
+
 CSV = "text/csv"
 EXPORTS: dict[str, Export] = {
-    "acled": Export("acled.csv", CSV, "ACLED-shaped events",
-                    "One row per incident in ACLED's 31 columns; fatalities is the most conservative claimed toll.",
+    "acled": Export("acled.csv", CSV, N_("ACLED-shaped events"),
+                    N_("One row per incident in ACLED's 31 columns; fatalities is the most conservative claimed toll."),
                     _csv(acled.COLUMNS, acled_rows)),
-    "ucdp-ged": Export("ucdp-ged.csv", CSV, "UCDP-GED-shaped events",
-                       "One row per incident in the UCDP GED columns the graph can fill, in GED's order.",
+    "ucdp-ged": Export("ucdp-ged.csv", CSV, N_("UCDP-GED-shaped events"),
+                       N_("One row per incident in the UCDP GED columns the graph can fill, in GED's order."),
                        _csv(ged.COLUMNS, ged_rows)),
-    "claims": Export("claims.csv", CSV, "Claims about incidents",
-                     "One row per claim about an incident: speaker, stance, killed figures, victims, perpetrators, "
-                     "quote and source document, labels with IRIs.",
+    "claims": Export("claims.csv", CSV, N_("Claims about incidents"),
+                     N_("One row per claim about an incident: speaker, stance, killed figures, victims, perpetrators, "
+                        "quote and source document, labels with IRIs."),
                      _csv(claims.COLUMNS, claim_rows)),
 }
 

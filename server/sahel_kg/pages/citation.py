@@ -23,6 +23,7 @@ from datetime import date
 from sahel_kg.dataset import DATASET_TITLE
 from sahel_kg.linked_data.releases import Edition, edition_version
 from sahel_kg.links import Links
+from sahel_kg.pages.i18n import _
 from sahel_kg.pages.views import Link, human_date
 
 
@@ -47,10 +48,12 @@ class Citation:
 def citation_view(links: Links, iri: str, label: str, edition: Edition, today: date) -> Citation:
     """The citations of the entity ``iri`` (called ``label``) as served on ``today``."""
     version, accessed = edition_version(edition), human_date(today.isoformat())
-    text = f"“{label}”. {DATASET_TITLE}, version {version}. {iri} (accessed {accessed})."
+    names = {"label": label, "dataset": DATASET_TITLE, "iri": iri, "accessed": accessed}
+    text = _("“%(label)s”. %(dataset)s, version %(version)s. %(iri)s (accessed %(accessed)s).") % {
+        **names, "version": version}
     release = edition.release
-    versioned = (f"“{label}”. {DATASET_TITLE}, release {release.version}, {release.iri}. {iri} (accessed {accessed})."
-                 if release else None)
+    versioned = (_("“%(label)s”. %(dataset)s, release %(version)s, %(release)s. %(iri)s (accessed %(accessed)s).") % {
+        **names, "version": release.version, "release": release.iri} if release else None)
     latest = edition.latest
     return Citation(
         iri, version, accessed, text, versioned,

@@ -17,6 +17,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from sahel_kg.pages.i18n import N_
+
+#: The gallery's groups, for the catalogue: each ``# group:`` line of ``queries/*.rq`` is one of these,
+#: shown translated (tests/unit/test_catalogue.py checks that every group is listed here).
+GROUPS = (N_("Claims and who made them"), N_("Figures and disputes"), N_("Places and time"),
+          N_("How the data was curated"))
+#: The group of an example whose file names none.
+OTHER_QUESTIONS = N_("Other questions")
+
 
 @dataclass(frozen=True)
 class ExampleQuery:
@@ -26,7 +35,7 @@ class ExampleQuery:
     title: str
     description: str
     sparql: str
-    group: str = "Other questions"
+    group: str = OTHER_QUESTIONS
 
 
 def _parse(slug: str, text: str) -> ExampleQuery:
@@ -37,7 +46,7 @@ def _parse(slug: str, text: str) -> ExampleQuery:
         key, _, value = line[2:].partition(":")
         meta[key.strip()] = value.strip()
     return ExampleQuery(slug, meta.get("title", slug), meta.get("description", ""), text,
-                        meta.get("group", "Other questions"))
+                        meta.get("group", OTHER_QUESTIONS))
 
 
 @cache

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
 from sahel_kg.dataset import DATASET_TITLE
+from sahel_kg.languages import current
 from sahel_kg.linked_data.releases import CHANGE_KINDS, Release
 from sahel_kg.links import Links
 from sahel_kg.namespaces import compact
+from sahel_kg.pages.i18n import N_, _
 from sahel_kg.pages.resources import labels_of
 from sahel_kg.pages.views import RDF_FORMATS, Alternate, Link, Meta, human_date
 from sahel_kg.store.backend import GraphBackend
@@ -24,10 +28,10 @@ from sahel_kg.store.backend import GraphBackend
 #: Entities one changelog section lists on the page (the Turtle and JSON hold them all).
 CHANGES_SHOWN = 1000
 #: What each kind of change is called on the page.
-KIND_TITLES = {"added": "Added", "changed": "Changed", "retracted": "Retracted"}
-KIND_INTROS = {"added": "Entities that are new in this release.",
-               "changed": "Entities whose statements differ from the previous release's.",
-               "retracted": "Entities the previous release had and this one no longer has."}
+KIND_TITLES = {"added": N_("Added"), "changed": N_("Changed"), "retracted": N_("Retracted")}
+KIND_INTROS = {"added": N_("Entities that are new in this release."),
+               "changed": N_("Entities whose statements differ from the previous release's."),
+               "retracted": N_("Entities the previous release had and this one no longer has.")}
 
 
 def short_date(iso: str) -> str:
@@ -78,7 +82,12 @@ class ReleaseView:
     shown: int
 
 
-DUMP_FORMATS = {"application/n-quads": "N-Quads, gzipped", "application/trig": "TriG, gzipped"}
+DUMP_FORMATS = {"application/n-quads": N_("N-Quads, gzipped"), "application/trig": N_("TriG, gzipped")}
+
+
+def kibibytes(size: int) -> str:
+    """A file size in KiB, with the reader's digit grouping (``1,234 KiB``; in French ``1 234 Kio``)."""
+    return _("%(size)s KiB") % {"size": format_decimal(round(size / 1024), locale=current())}
 
 
 def _meta(links: Links, path: str, iri: str, title: str, kind: str) -> Meta:
@@ -90,8 +99,8 @@ def release_row(links: Links, release: Release, current: Release | None) -> Rele
     """A release as one row of the list."""
     path = links.releases(release.version)
     previous = Link(release.previous, links.releases(release.previous)) if release.previous else None
-    dumps = [DumpLink(Link(d.name, links.releases(release.version, d.name)), DUMP_FORMATS.get(d.media_type, d.media_type),
-                      f"{d.size / 1024:,.0f} KiB") for d in release.dumps]
+    dumps = [DumpLink(Link(d.name, links.releases(release.version, d.name)), _(DUMP_FORMATS.get(d.media_type, d.media_type)),
+                      kibibytes(d.size)) for d in release.dumps]
     return ReleaseRow(Link(release.version, path), release.iri, short_date(release.issued), previous,
                       {k: len(release.changes(k)) for k in CHANGE_KINDS}, dumps,
                       current is not None and current.version == release.version)
@@ -99,7 +108,7 @@ def release_row(links: Links, release: Release, current: Release | None) -> Rele
 
 def releases_context(links: Links, iri: str, releases: list[Release], current: Release | None) -> dict[str, object]:
     """What ``releases.html`` is rendered with: the newest release first."""
-    meta = _meta(links, links.releases(), iri, "Releases", "Releases")
+    meta = _meta(links, links.releases(), iri, _("Releases"), _("Releases"))
     rows = [release_row(links, r, current) for r in reversed(releases)]
     return {"meta": meta, "rows": rows, "title": DATASET_TITLE}
 
@@ -109,13 +118,13 @@ def release_context(links: Links, release: Release, current: Release | None,
     """What ``release.html`` is rendered with (``labels``: of the entities that are still there, by IRI)."""
     named = labels or {}
     title = f"{DATASET_TITLE} {release.version}"
-    meta = _meta(links, links.releases(release.version), release.iri, title, "Release")
+    meta = _meta(links, links.releases(release.version), release.iri, title, _("Release"))
     sections = []
     for kind in CHANGE_KINDS:
         iris = release.changes(kind)
         shown = [Link(named.get(i) or compact(i), links.local_url(i), compact(i)) if kind != "retracted"
                  else Link(compact(i), "", i) for i in iris[:CHANGES_SHOWN]]
-        sections.append(ChangeSection(kind, KIND_TITLES[kind], KIND_INTROS[kind], len(iris), shown))
+        sections.append(ChangeSection(kind, _(KIND_TITLES[kind]), _(KIND_INTROS[kind]), len(iris), shown))
     view = ReleaseView(release_row(links, release, current), release.entities, sections, CHANGES_SHOWN)
     return {"meta": meta, "page": view}
 

@@ -132,6 +132,31 @@ env.globals["online_tiles"] = ONLINE_TILES.get
 env.globals["lang"] = current  # <html lang> and the switch
 env.globals["language_links"] = language_links
 
+
+def script_words() -> dict[str, str]:
+    """The words static/map.js and static/query.js show, in the page's language (``<body data-words>``).
+
+    The scripts hold no English of their own: each phrase is here, with ``{name}`` slots they fill in.
+    """
+    return {
+        "map": _("Map"), "timeline": _("Timeline"), "chart": _("Chart"), "table": _("Table"),
+        "places": _("Places on a map: {n}"),
+        "withCoordinates": _("Rows with coordinates: {shown} of {total}."),
+        "datedRows": _("Dated rows, earliest first: {n}"),
+        "fromTo": _("From {start} to {end} ({columns})."),
+        "barChart": _("{value} by row, bar chart"), "lineChart": _("{value} by row, line chart"),
+        "valueBy": _("{value} by {label}."),
+        "showBars": _("Show as bars"), "showLine": _("Show as a line"),
+        "reading": _("Reading the full result…"),
+        "notDrawn": _("{view}: could not be drawn: {error}"),
+        "error": _("error"),
+        "boundaries": _("Boundaries: Natural Earth"), "osm": _("© OpenStreetMap contributors"),
+        "zoomIn": _("Zoom in"), "zoomOut": _("Zoom out"),
+    }
+
+
+env.globals["script_words"] = script_words
+
 #: Paths whose answers are not pages written in a language (files, data, the protocol endpoint): links to
 #: them stay as they are.
 NOT_PAGES = re.compile(r"^/(static/|sparql|\.well-known/|dumps/)|\.(ttl|jsonld|nt|nq|rdf|csv|tsv|json|gz)(\?|#|$)")
@@ -382,7 +407,7 @@ class ExportItem:
 
 def exports_page(links: Links, exports: list[ExportItem]) -> str:
     """The page listing the CSV exports (``/exports``)."""
-    return render("exports.html", meta=page_meta(links, "/exports", "Exports", "Exports"), exports=exports)
+    return render("exports.html", meta=page_meta(links, "/exports", _("Exports"), _("Exports")), exports=exports)
 
 
 def _guess(iri: str) -> str:
@@ -414,6 +439,17 @@ ERROR_TITLES = {400: N_("Bad request"), 404: N_("Not found"), 405: N_("Method no
                 406: N_("Not acceptable"), 410: N_("Gone"), 413: N_("Request too large"), 414: N_("Address too long"),
                 422: N_("Invalid parameters"), 431: N_("Headers too large"), 500: N_("Server error"),
                 502: N_("Bad gateway"), 503: N_("Unavailable"), 504: N_("Gateway timeout")}
+
+
+class OtherLanguage(str):
+    """Text in a given language whatever the page's (a library's English message): shown with ``lang``."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> OtherLanguage:
+        made = super().__new__(cls, text)
+        made.lang = lang
+        return made
 
 
 def error_page(status: int, message: str | list[str], *, title: str | None = None, path: str = "") -> str:

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+from sahel_kg.pages.i18n import _
+
 _ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _RESERVED = frozenset(b":/?#[]@!$&'()*+,;=")
@@ -40,8 +42,8 @@ def canonical_answer(raw_path: bytes, query_string: bytes) -> tuple[int, str] | 
     reserved = sorted({chr(c) for c in codes if c in _RESERVED})
     if reserved:
         encoded = ", ".join(f"%{ord(c):02X} ({c})" for c in reserved)
-        return 404, (f"no resource has this path: an encoded reserved character ({encoded}) is not the "
-                     "character itself (RFC 3986 §2.2); write it unencoded")
+        return 404, _("no resource has this path: an encoded reserved character (%(encoded)s) is not the "
+                      "character itself (RFC 3986 §2.2); write it unencoded") % {"encoded": encoded}
     if not any(c in _UNRESERVED for c in codes):
         return None
     path = _ESCAPE.sub(lambda m: _decode_unreserved(m), raw_path).decode("ascii", "replace")

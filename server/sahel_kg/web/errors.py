@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sahel_kg.pages.i18n import _
-from sahel_kg.pages.render import error_page
+from sahel_kg.pages.render import OtherLanguage, error_page
 from sahel_kg.rdf.formats import wants_html
 
 
@@ -60,6 +60,7 @@ async def invalid_parameters(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if not for_browser(request):
         return await request_validation_exception_handler(request, exc)
-    lines = [f"{' → '.join(str(p) for p in e.get('loc', ())[1:]) or 'the request'}: {e.get('msg', 'invalid')}."
-             for e in exc.errors()]
+    # the validator's own words are English whatever the page's language: marked so (WCAG 3.1.2)
+    lines = [OtherLanguage(f"{' → '.join(str(p) for p in e.get('loc', ())[1:]) or 'the request'}: "
+                           f"{e.get('msg', 'invalid')}.", "en") for e in exc.errors()]
     return HTMLResponse(error_page(422, [_("This address's parameters cannot be used:"), *lines], path=""), 422)

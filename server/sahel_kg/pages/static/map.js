@@ -5,6 +5,12 @@
 // pages are complete without it: each map box prints its coordinates.
 (function () {
   "use strict";
+  // The words shown, in the page's language: base.html puts them in <body data-words> ({name} marks a slot).
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute("data-words") || "{}"); } catch (e) { words = {}; }
+  function say(key, slots) {
+    return String(words[key] || key).replace(/\{(\w+)\}/g, function (m, k) { return slots && k in slots ? String(slots[k]) : m; });
+  }
   var BASE = "/static/vendor/geo/mali.geojson";
   var basePromise = null;
 
@@ -27,11 +33,12 @@
     var L = window.L, opts = options || {};
     if (!L) { return null; }
     L.Icon.Default.imagePath = "/static/vendor/leaflet/images/";
-    var map = L.map(container, { attributionControl: true });
+    var map = L.map(container, { attributionControl: true, zoomControl: false });
+    L.control.zoom({ zoomInTitle: say("zoomIn"), zoomOutTitle: say("zoomOut") }).addTo(map);
     map.attributionControl.setPrefix("");
     if (opts.onlineTiles) {
       L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-        maxZoom: 18, attribution: "&copy; OpenStreetMap contributors" }).addTo(map);
+        maxZoom: 18, attribution: say("osm") }).addTo(map);
     }
     var markers = points.map(function (p) {
       var marker = L.marker([p.lat, p.lon], { title: p.label || "" });
@@ -51,7 +58,7 @@
     baseLayer().then(function (geo) {
       if (!geo) { return; }
       var layer = L.geoJSON(geo, { style: style, interactive: false,
-        attribution: "Boundaries: Natural Earth" });
+        attribution: say("boundaries") });
       layer.addTo(map);
       layer.bringToBack();
     });

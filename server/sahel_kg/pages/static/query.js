@@ -6,6 +6,12 @@
 //   each named in the URL (?view=) so it can be shared.
 (function () {
   "use strict";
+  // The words shown, in the page's language: base.html puts them in <body data-words> ({name} marks a slot).
+  var words = {};
+  try { words = JSON.parse(document.body.getAttribute("data-words") || "{}"); } catch (e) { words = {}; }
+  function say(key, slots) {
+    return String(words[key] || key).replace(/\{(\w+)\}/g, function (m, k) { return slots && k in slots ? String(slots[k]) : m; });
+  }
   var form = document.getElementById("query-form");
   var area = document.getElementById("query");
   if (!form || !area) { return; }
@@ -42,7 +48,7 @@
     var at = document.querySelector(".error-at[data-line]");
     if (at) {
       var err = document.querySelector("pre.error");
-      editor.showError(parseInt(at.dataset.line, 10), parseInt(at.dataset.column, 10), err ? err.textContent : "error");
+      editor.showError(parseInt(at.dataset.line, 10), parseInt(at.dataset.column, 10), err ? err.textContent : say("error"));
     }
   } else {  // the editor bundle did not load: the plain box, with the same keys
     var toggle = document.getElementById("tab-indents");
@@ -133,9 +139,9 @@
       else if (lat && lon && row[lat] && row[lon]) { y = parseFloat(row[lat].value); x = parseFloat(row[lon].value); }
       if (!isNaN(x) && !isNaN(y)) { points.push({ lat: y, lon: x, label: labelOf(row, vars, [wkt]), href: hrefOf(row, vars) }); }
     });
-    var canvas = el("div", { "class": "result-map", "role": "region", "aria-label": points.length + " places on a map" });
+    var canvas = el("div", { "class": "result-map", "role": "region", "aria-label": say("places", { n: points.length }) });
     holder.appendChild(canvas);
-    holder.appendChild(el("p", { "class": "view-note" }, points.length + " of " + rows.length + " rows have coordinates."));
+    holder.appendChild(el("p", { "class": "view-note" }, say("withCoordinates", { shown: points.length, total: rows.length })));
     return window.SahelMap.load().then(function () {
       window.SahelMap.draw(canvas, points, { onlineTiles: section.dataset.onlineTiles === "yes" });
     });
@@ -152,7 +158,7 @@
     var min = Math.min.apply(null, items.map(function (i) { return i.from; }));
     var max = Math.max.apply(null, items.map(function (i) { return i.to; }));
     var span = Math.max(max - min, 86400000);
-    var list = el("ol", { "class": "timeline", "aria-label": items.length + " dated rows, earliest first" });
+    var list = el("ol", { "class": "timeline", "aria-label": say("datedRows", { n: items.length }) });
     items.forEach(function (i) {
       var li = el("li", { "class": "timeline-item" });
       var label = labelOf(i.row, vars, dates), href = hrefOf(i.row, vars);
@@ -167,8 +173,8 @@
       li.appendChild(track);
       list.appendChild(li);
     });
-    holder.appendChild(el("p", { "class": "view-note" }, "From " + new Date(min).toISOString().slice(0, 10)
-      + " to " + new Date(max).toISOString().slice(0, 10) + " (" + start + (end ? " to " + end : "") + ")."));
+    holder.appendChild(el("p", { "class": "view-note" }, say("fromTo", { start: new Date(min).toISOString().slice(0, 10),
+      end: new Date(max).toISOString().slice(0, 10), columns: start + (end ? " – " + end : "") })));
     holder.appendChild(list);
   }
 
@@ -186,7 +192,7 @@
     var rowH = 28, labelW = Math.min(260, Math.round(width * 0.42)), barW = width - labelW - 50;
     var chars = Math.max(Math.floor(labelW / 7), 12);
     var svg = el("svg:svg", { "class": "chart", viewBox: "0 0 " + width + " " + (data.length * rowH + 10),
-      role: "img", "aria-label": value + " by row, " + (line ? "line" : "bar") + " chart" });
+      role: "img", "aria-label": say(line ? "lineChart" : "barChart", { value: value }) });
     var points = [];
     data.forEach(function (d, i) {
       var y = i * rowH + 5, w = top ? d.value / top * barW : 0;
@@ -205,8 +211,8 @@
       svg.appendChild(el("svg:text", { x: labelW + w + 6, y: y + rowH / 2 + 4, "class": "chart-value" }, String(d.value)));
     });
     if (line && points.length) { svg.insertBefore(el("svg:polyline", { points: points.join(" "), "class": "line" }), svg.firstChild); }
-    holder.appendChild(el("p", { "class": "view-note" }, value + " by " + (vars.filter(function (v) { return /label$/i.test(v); })[0] || vars[0]) + "."));
-    var switchTo = el("a", { href: "#", "class": "chart-kind" }, line ? "Show as bars" : "Show as a line");
+    holder.appendChild(el("p", { "class": "view-note" }, say("valueBy", { value: value, label: vars.filter(function (v) { return /label$/i.test(v); })[0] || vars[0] })));
+    var switchTo = el("a", { href: "#", "class": "chart-kind" }, say(line ? "showBars" : "showLine"));
     switchTo.addEventListener("click", function (e) {
       e.preventDefault();
       section.dataset.chart = line ? "" : "line";
@@ -252,13 +258,13 @@
     holder.hidden = false;
     if (tableWrap) { tableWrap.hidden = true; }
     if (pager) { pager.hidden = true; }
-    holder.appendChild(el("p", { "class": "view-note loading" }, "Reading the full result…"));
+    holder.appendChild(el("p", { "class": "view-note loading" }, say("reading")));
     fullResult().then(function (doc) {
       holder.textContent = "";
       return drawers[view](doc);
     }).catch(function (error) {
       holder.textContent = "";
-      holder.appendChild(el("p", { "class": "error" }, "The " + view + " could not be drawn: " + error.message));
+      holder.appendChild(el("p", { "class": "error" }, say("notDrawn", { view: say(view), error: error.message })));
       if (tableWrap) { tableWrap.hidden = false; }
     });
   }

@@ -92,19 +92,19 @@ def target_of(request: Request, settings: Settings) -> Target:
     """The IRI and suffix a request names; :class:`BadPath` when it names none."""
     raw: bytes = request.scope.get("raw_path") or request.url.path.encode()
     if len(raw) > 3 * MAX_PATH:
-        raise BadPath(400, "path too long")
+        raise BadPath(400, _("The path is too long."))
     try:
         if _BAD_ESCAPE.search(raw):
             raise ValueError
         unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
     except ValueError:
-        raise BadPath(400, "malformed percent-encoding in the path") from None
+        raise BadPath(400, _("The path has a malformed percent-encoding.")) from None
     stem, ext = split_suffix(route_path(request))
     if any(seg in (".", "..") for seg in stem.split("/")):
-        raise BadPath(400, "'.' and '..' segments are not allowed in paths")
+        raise BadPath(400, _("“.” and “..” segments are not allowed in paths."))
     iri = iri_for_path(stem)
     if iri is None:
-        raise BadPath(404, "no IRI of this dataset has this path")
+        raise BadPath(404, _("No IRI of this dataset has this path."))
     return Target(iri, settings.local_url(iri), INCIDENT_SUFFIXES[ext] if ext else None)
 
 

@@ -32,6 +32,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sahel_kg.exports.registry import EXPORTS, Writer, by_filename
 from sahel_kg.exports.table import csv_chunks, json_chunks
 from sahel_kg.pages import render as pages
+from sahel_kg.pages.i18n import _
 from sahel_kg.rdf.formats import Offer, Range, choose_among, parse_accept
 from sahel_kg.store.backend import GraphBackend
 from sahel_kg.store.deadlines import no_deadline
@@ -75,8 +76,8 @@ def table_format(format_name: str | None, accept: str | None) -> str | None:
 
 def not_acceptable(request: Request, format_name: str) -> Response:
     """406 for a ``format=`` no list serves, naming those that are."""
-    return error_response(request, 406, f"format={format_name!r} is not served here; "
-                                        "use format=html, format=csv or format=json")
+    return error_response(request, 406, _("format=%(name)s is not served here; use format=html, format=csv or "
+                                          "format=json.") % {"name": repr(format_name)})
 
 
 def table_response(kind: str, columns: Sequence[str], rows: list[list[str]], filename: str) -> Response:
@@ -116,7 +117,8 @@ def export_file(filename: str, request: Request, backend: BackendDep) -> Respons
     export = by_filename(filename)
     if export is None:
         names = ", ".join(e.filename for e in EXPORTS.values())
-        return without_body(request, error_response(request, 404, f"no export named {filename!r}; there are: {names}"))
+        return without_body(request, error_response(request, 404, _("No export is named %(name)s; there are: %(names)s.")
+                                                  % {"name": repr(filename), "names": names}))
     headers = {"Content-Disposition": f'attachment; filename="{export.filename}"', "Cache-Control": "no-cache"}
     if request.method == "HEAD":
         return Response(b"", media_type=CSV_TYPE, headers=headers)

@@ -108,7 +108,7 @@ def browse(
 
 def _browse(request: Request, name: str, page: int, per_page: int, format: str | None) -> Response:
     if name not in SPECS:
-        raise HTTPException(404, f"no list named {name!r}; try one of {', '.join(SPECS)}")
+        raise HTTPException(404, _("no list named %(name)s; try one of %(lists)s") % {"name": repr(name), "lists": ", ".join(SPECS)})
     kind = table_format(format, request.headers.get("accept"))
     if kind is None:
         return not_acceptable(request, format or "")

@@ -32,6 +32,7 @@ from sahel_kg.linked_data.releases import (
     release_triples,
 )
 from sahel_kg.pages import releases as pages
+from sahel_kg.pages.i18n import _
 from sahel_kg.rdf.formats import HTML, choose, offered
 from sahel_kg.rdf.serialize import serialize
 from sahel_kg.settings import Settings
@@ -85,13 +86,14 @@ def releases_index(request: Request, backend: BackendDep, settings: SettingsDep)
 def releases_index_file(ext: str, request: Request, backend: BackendDep, settings: SettingsDep) -> Response:
     """The list of releases in the format its suffix names."""
     if ext not in SUFFIXES:
-        return without_body(request, error_response(request, 404, f"no such format: .{ext}"))
+        return without_body(request, error_response(request, 404, _("No such format: .%(ext)s") % {"ext": ext}))
     return without_body(request, _catalog(request, backend, settings, ext))
 
 
 def _unknown(request: Request, version: str) -> Response:
-    known = ", ".join(r.version for r in current_releases(request)) or "none yet"
-    return error_response(request, 404, f"there is no release {version}; the releases are: {known}")
+    known = ", ".join(r.version for r in current_releases(request)) or _("none yet")
+    return error_response(request, 404, _("There is no release %(version)s; the releases are: %(known)s.")
+                          % {"version": version, "known": known})
 
 
 @router.api_route("/releases/{version}", methods=["GET", "HEAD"], name="release")
@@ -116,6 +118,7 @@ def release_file(version: str, name: str, request: Request) -> Response:
     dumps = {d.name: d for d in found.dumps}
     if name not in dumps or found.folder is None:
         listing = ", ".join(sorted(dumps))
-        return without_body(request, error_response(request, 404, f"release {version} has no file {name}; it has: {listing}"))
+        return without_body(request, error_response(request, 404, _("Release %(version)s has no file %(name)s; it has: %(listing)s.")
+                                                  % {"version": version, "name": name, "listing": listing}))
     return FileResponse(found.folder / name, media_type="application/gzip", filename=name,
                         headers={"Cache-Control": "public, max-age=86400, immutable"})

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from sahel_kg.pages.i18n import _
 from sahel_kg.store.short_links import ID_LENGTH, SharedQuery, load_link, save_link
 from sahel_kg.web.deps import RunnerDep, SettingsDep, StoreDep
 from sahel_kg.web.routes.query_page import page_ask, run_query_page
@@ -40,16 +41,16 @@ async def new_short_link(request: Request, settings: SettingsDep) -> Response:
     try:
         fields = dict(parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True))
     except UnicodeDecodeError:
-        raise HTTPException(400, "the form is not UTF-8 text") from None
+        raise HTTPException(400, _("The form is not UTF-8 text.")) from None
     query = fields.get("query", "")
     if not query.strip():
-        raise HTTPException(400, "no query to link to: send the form field 'query'")
+        raise HTTPException(400, _("No query to link to: send the form field “query”."))
     try:
         key = await asyncio.to_thread(save_link, settings.short_links_path, SharedQuery(query, view_params(fields)))
     except (sqlite3.Error, OSError) as exc:
         log.error("short link not saved in %s: %s", settings.short_links_path, exc)
-        raise HTTPException(503, "short links cannot be saved on this server just now; share the page's URL "
-                                 "instead", headers={"Retry-After": "30"}) from None
+        raise HTTPException(503, _("Short links cannot be saved on this server just now; share the page's "
+                                   "URL instead."), headers={"Retry-After": "30"}) from None
     url = str(request.url_for("short_link", key=key))
     accept = request.headers.get("accept", "")
     if "json" in accept and "html" not in accept:
@@ -67,7 +68,8 @@ async def short_link(
     if re.fullmatch(f"[a-z2-7]{{{ID_LENGTH}}}", key):
         shared = await asyncio.to_thread(load_link, settings.short_links_path, key)
     if shared is None:
-        raise HTTPException(404, f"no short link {key!r}: it was never made here (links are made by 'Share')")
+        raise HTTPException(404, _("No short link %(key)s: it was never made here (links are made by “Short link”).")
+                            % {"key": repr(key)})
     fields = dict(parse_qsl(shared.view))
     return await run_query_page(request, settings, store, runner, shared.query,
                                 page_ask(fields.get("view"), fields.get("page"), fields.get("types"), fields.get("chart")))
