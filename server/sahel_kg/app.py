@@ -49,6 +49,7 @@ STATIC_DIR = Path(__file__).parent / "pages" / "static"
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.runner.start()
+    app.state.data_status.latest()  # the first look at the project files starts now, on its own thread
     yield
     app.state.runner.close()
     if isinstance(app.state.store, RemoteStore):

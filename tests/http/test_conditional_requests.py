@@ -22,7 +22,14 @@ QUERY = "/sparql?query=" + "SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%3Fs%20
 def built(store_pointer: Path) -> Iterator[TestClient]:
     """A client of the app over the built fixture store, as ``sahel-kg serve`` runs it."""
     with process_client(store_pointer) as c:
+        settle(c)
         yield c
+
+
+def settle(client: TestClient) -> None:
+    """Wait for the first look at the project files (its answer is part of every tag), as a
+    deployment's first health check does."""
+    assert client.get("/-/health").json()["data"]["current"] is not None
 
 
 def test_a_page_carries_a_strong_tag_and_is_revalidated(built: TestClient) -> None:
@@ -68,6 +75,7 @@ def test_a_new_release_changes_every_tag(store_pointer: Path, tmp_path: Path) ->
     releases = tmp_path / "releases"
     releases.mkdir()
     with process_client(store_pointer, releases=releases) as c:
+        settle(c)
         before = c.get(INCIDENT).headers["etag"]
         (releases / "0.1.0").mkdir()
         assert c.get(INCIDENT, headers={"If-None-Match": before}).status_code == 200
@@ -78,6 +86,7 @@ def test_a_restarted_server_honours_the_tags_it_gave(store_pointer: Path, built:
     (nothing remembered yet) the route runs and its 200 becomes a 304."""
     tag = built.get(INCIDENT).headers["etag"]
     with process_client(store_pointer) as restarted:
+        settle(restarted)
         held = restarted.get(INCIDENT, headers={"If-None-Match": tag})
         assert held.status_code == 304 and held.content == b""
         assert held.headers["etag"] == tag

@@ -122,3 +122,35 @@ def test_serve_with_a_broken_file_serves_the_previous_store_and_says_so(
     assert "the last build did not replace it: cannot load data/ttl/base.ttl:1: " in data["reason"]
     assert banner(httpx.get(base + "/", headers={"accept": BROWSER}).text).startswith(
         "This server shows an older build of the data.")
+
+
+def test_a_request_never_waits_for_the_look_at_the_files(tmp_path: Path) -> None:
+    """``latest`` answers at once, however slow listing the files is; the look runs on its own thread."""
+    import threading
+
+    from sahel_kg.store import status as status_module
+    from sahel_kg.store.ondisk import store_dir_name
+
+    (tmp_path / "data" / "ttl").mkdir(parents=True)
+    store_dir = tmp_path / store_dir_name("0" * 64, 1)
+    store_dir.mkdir()
+    release = threading.Event()
+    slow = status_module.DataStatus(tmp_path, store_dir, interval=0)
+    original = status_module.DataStatus._compare
+
+    def compare_slowly(self, *args):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return original(self, *args)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(status_module.DataStatus, "_compare", compare_slowly)
+    try:
+        first = slow.latest()  # returns while the look is blocked
+        assert first["current"] is None and "being compared" in first["reason"]
+        release.set()
+        deadline = time.monotonic() + 10
+        while slow.latest()["current"] is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert slow.latest()["current"] is False  # built from other files than these
+    finally:
+        mp.undo()

@@ -11,7 +11,12 @@ A store directory is named after the hash of the inputs it was built from
 (:func:`sahel_kg.store.ondisk.store_dir_name`), so comparing that with the hash of
 the files now tells whether it is current. The files are hashed again only
 when their sizes or modification times change, and looked at no more than
-once every few seconds.
+once every few seconds — or, on a large project, no more than a tenth of the
+time (listing 120,000 files takes most of a minute on a loaded machine).
+
+A request never waits for that look: :meth:`DataStatus.latest` answers what
+the last look found and starts the next one on a thread of its own when due;
+only ``/-/health`` (on a thread) and tests wait, with :meth:`DataStatus.summary`.
 
 >>> DataStatus(root=None, store_dir=None).summary()["current"] is None
 True
@@ -50,6 +55,34 @@ class DataStatus:
     _fingerprint: tuple[tuple[str, int, int], ...] | None = field(default=None, repr=False)
     _summary: Summary | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _looking: bool = field(default=False, repr=False)
+    _look_seconds: float = field(default=0.0, repr=False)
+
+    def latest(self) -> Summary:
+        """What the last look found, without waiting; starts the next look in the background when due.
+
+        ``current`` is None (cannot tell yet) until the first look has ended.
+        """
+        with self._lock:
+            found, due = self._summary, self._due()
+            if due and not self._looking:
+                self._looking = True
+                threading.Thread(target=self._look_in_background, name="data-status", daemon=True).start()
+        if found is not None:
+            return dict(found)
+        return _unknown(self.store_dir, "the project files are being compared with the served store")
+
+    def _look_in_background(self) -> None:
+        try:
+            self.summary()
+        finally:
+            with self._lock:
+                self._looking = False
+
+    def _due(self) -> bool:
+        """Whether the files should be looked at again (call holding the lock)."""
+        wait = max(self.interval, 10 * self._look_seconds)
+        return self._summary is None or time.monotonic() - self._checked_at >= wait
 
     def summary(self) -> Summary:
         """``{"current": True|False|None, "reason": str|None, "store": name|None}``; None: cannot tell."""
@@ -62,8 +95,10 @@ class DataStatus:
             return _unknown(store_dir, f"the project files are not at {root or 'a known place'}")
         with self._lock:
             if self._summary is None or time.monotonic() - self._checked_at >= self.interval:
+                started = time.monotonic()
                 self._summary = self._compare(built_from, root, store_dir)
                 self._checked_at = time.monotonic()
+                self._look_seconds = self._checked_at - started
             return dict(self._summary)
 
     def _compare(self, built_from: str, root: Path, store_dir: Path) -> Summary:
@@ -108,6 +143,6 @@ def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
 
 
 def current_summary() -> Summary | None:
-    """The data status of the app serving this request, for templates (None outside a request)."""
+    """The data status of the app serving this request, for templates (None outside a request); never waits."""
     status = CURRENT.get()
-    return status.summary() if status is not None else None
+    return status.latest() if status is not None else None

@@ -238,7 +238,7 @@ class Edge:
             self._code = code_fingerprint(PACKAGE_DIR) + hashlib.sha256(
                 self.settings.model_dump_json().encode()).hexdigest()[:16]
         status = getattr(state, "data_status", None)
-        current = status.summary().get("current") if status is not None else None
+        current = status.latest().get("current") if status is not None else None
         context = (current, datetime.now(UTC).date().isoformat(), self._releases_stamp())
         target = (scope.get("raw_path") or path.encode()) + b"?" + scope.get("query_string", b"")
         return entity_tag(Path(store_dir).name, self._code, context, target, scope.get("headers", []))
