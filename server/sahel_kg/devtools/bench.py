@@ -32,7 +32,7 @@ from typing import Any
 import pyoxigraph
 
 from sahel_kg.devtools import bench_virtuoso
-from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, render_markdown
+from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, recover_results, render_markdown
 from sahel_kg.devtools.measure import (
     JSON,
     VENV_BIN,
@@ -492,6 +492,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["render"]:  # render RESULTS MARKDOWN: the tables again, the text above them kept
         results, markdown = Path(argv[1]), Path(argv[2])
         markdown.write_text(render_markdown(results, preamble=kept_preamble(markdown)))
+        return 0
+    if argv[:1] == ["recover"]:  # recover MARKDOWN RESULTS: the page's rows into a results file that lacks them
+        print(f"{recover_results(Path(argv[1]), Path(argv[2]))} rows recovered", file=sys.stderr)
         return 0
     if argv[:1] == ["revalidate"]:
         print(json.dumps(_revalidate(Path(argv[1]), Path(argv[2]))))

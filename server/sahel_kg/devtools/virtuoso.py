@@ -61,7 +61,7 @@ def buffers_for(available_bytes: int, *, cap_bytes: int | None = None) -> Buffer
     free memory to the page cache and lets three quarters of the buffers be dirty.
 
     >>> buffers_for(4 * 1024**3)
-    Buffers(number=340000, dirty=255000, memory_mb=2730.7)
+    Buffers(number=340000, dirty=255000, memory_mb=2730.5)
     >>> buffers_for(24 * 1024**3, cap_bytes=4 * 1024**3).number
     340000
     """
