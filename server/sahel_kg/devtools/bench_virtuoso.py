@@ -121,7 +121,7 @@ def load_row(label: str, loaded: Loaded, *, ours_triples: int, ours_per_second: 
                     f"rdf_loader_run(), checkpoint; {check}; {ini_note(loaded)}")
 
 
-def same_rows(label: str, metric: str, ours: bytes | None, theirs: bytes | None) -> tuple[bool, str]:
+def same_rows(ours: bytes | None, theirs: bytes | None) -> tuple[bool, str]:
     """Whether two SPARQL JSON answers hold the same rows, and what to say about it."""
     if ours is None or theirs is None:
         return False, "no answer to compare"
@@ -157,8 +157,8 @@ def lookup_rows(label: str, *, ours: Load, peer: Load, over: Load, agree: tuple[
 
 def analytic_rows(label: str, *, ours: Timed, peer: Timed, over: Timed, budget: float) -> list[Row]:
     """The analytic query on Virtuoso, directly and through our server; rows checked against ours."""
-    direct_ok, direct = same_rows(label, "analytic", ours.body, peer.body)
-    over_ok, through = same_rows(label, "analytic", ours.body, over.body)
+    direct_ok, direct = same_rows(ours.body, peer.body)
+    over_ok, through = same_rows(ours.body, over.body)
     runs = (f"median of up to 5 runs after a warm-up, the servers' runs in rotation, {budget:.0f} s budget each; "
             "Virtuoso with no execution limit (so never a partial answer)")
     return [
