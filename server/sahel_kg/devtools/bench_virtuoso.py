@@ -172,18 +172,27 @@ def analytic_rows(label: str, *, ours: Timed, peer: Timed, over: Timed, budget: 
 
 
 def page_rows(label: str, *, over_pages: Load | None, over_seq: Load | None, ours_pages: Load | None,
-              ours_seq: Load | None, status: int, connections: int) -> list[Row]:
-    """Incident pages through our server over Virtuoso against the same pages embedded."""
+              ours_seq: Load | None, status: int, first: float, connections: int) -> list[Row]:
+    """Incident pages through our server over Virtuoso against the same pages embedded.
+
+    ``first``: seconds the first page took (the server's per-store caches empty). A page asks for its
+    place's chain of containing places once per server; over Virtuoso 7.2 that query (a ``sfWithin*``
+    path beside OPTIONALs) took about 80 s per place at 20k incidents, so cold pages wait on it.
+    """
+    waited = f"the first page answered {status or 'nothing'} after {first:.1f} s"
     if over_pages is None or over_seq is None:
         return [Row(label, f"incident page, {OVER}", None, "—", None, "ms", "(reference)", None,
-                    note=f"not measured: /id/incident/<slug> answered {status}")]
+                    note=f"not measured: {waited}")]
     return [
         Row(label, f"incident page p95 latency, {OVER}", over_seq.p95_ms, "our server, embedded",
             ours_seq.p95_ms if ours_seq else None, "ms", "≤ 50 ms", None, absolute_ok=over_seq.p95_ms <= 50,
-            note=f"one client, {over_seq.requests} pages; p50 {over_seq.p50_ms:.1f} ms"),
+            note=f"one client, {over_seq.requests} pages, {over_seq.errors} without an answer within 120 s; "
+                 f"p50 {over_seq.p50_ms:.1f} ms; {waited}"),
         Row(label, f"incident page throughput, {OVER}", over_pages.per_second, "our server, embedded",
             ours_pages.per_second if ours_pages else None, "req/s", "(reference)", None,
-            note=f"{connections} connections, in turns with the embedded pages and lookups; errors {over_pages.errors}"),
+            note=f"{connections} connections for {over_pages.seconds:.0f} s, after every other measurement "
+                 f"(not in turns: cold pages leave Virtuoso busy); errors (30 s timeouts included) "
+                 f"{over_pages.errors}"),
     ]
 
 

@@ -173,22 +173,33 @@ def _summarise(latencies: list[float], seconds: float, errors: int) -> Load:
                 ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, errors)
 
 
-def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000) -> Load:
-    """One request at a time: the latency a single reader sees."""
+def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000,
+                       timeout: float = 60) -> Load:
+    """One request at a time: the latency a single reader sees (a request with no answer within
+    ``timeout`` seconds counts as an error that took ``timeout``)."""
     import httpx
 
     latencies: list[float] = []
     errors = 0
     start = time.perf_counter()
-    with httpx.Client(base_url=base, timeout=60) as client:
+    with httpx.Client(base_url=base, timeout=timeout) as client:
         for i in range(limit):
             if time.perf_counter() - start > seconds:
                 break
             t = time.perf_counter()
-            r = client.get(paths[i % len(paths)], headers={"Accept": accept})
+            try:
+                errors += client.get(paths[i % len(paths)], headers={"Accept": accept}).status_code >= 400
+            except httpx.HTTPError:
+                errors += 1
             latencies.append(time.perf_counter() - t)
-            errors += r.status_code >= 400
     return _summarise(latencies, time.perf_counter() - start, errors)
+
+
+def first_answer(url: str, accept: str, *, timeout: float) -> tuple[int, float]:
+    """Status (0: no answer within ``timeout``) and seconds of one GET: what a first reader waits."""
+    start = time.perf_counter()
+    status = _status(url, accept, timeout=timeout)
+    return status, time.perf_counter() - start
 
 
 def in_turns(ours: Callable[[], Load], peer: Callable[[], Load], turns: int = 2) -> tuple[Load, Load]:
@@ -449,10 +460,10 @@ def _answer(status: int) -> str:
     return "gave no answer within 60 s" if status == 0 else f"answered {status}"
 
 
-def _status(url: str, accept: str) -> int:
+def _status(url: str, accept: str, *, timeout: float = 60) -> int:
     import httpx
 
     try:
-        return httpx.get(url, headers={"Accept": accept}, timeout=60).status_code
+        return httpx.get(url, headers={"Accept": accept}, timeout=timeout).status_code
     except httpx.HTTPError:
         return 0
