@@ -155,11 +155,13 @@ def lookup_rows(label: str, *, ours: Load, peer: Load, over: Load, agree: tuple[
     ]
 
 
-def analytic_rows(label: str, *, ours: Timed, peer: Timed, over: Timed, budget: float) -> list[Row]:
+def analytic_rows(label: str, *, ours: Timed, peer: Timed, over: Timed, budget: float,
+                  timeout: float = 900) -> list[Row]:
     """The analytic query on Virtuoso, directly and through our server; rows checked against ours."""
     direct_ok, direct = same_rows(ours.body, peer.body)
     over_ok, through = same_rows(ours.body, over.body)
-    runs = (f"median of up to 5 runs after a warm-up, the servers' runs in rotation, {budget:.0f} s budget each; "
+    runs = (f"median of up to 5 runs after a warm-up, the servers' runs in rotation, {budget:.0f} s budget each "
+            f"(a run begun within it may take {timeout:.0f} s; the warm-up alone when it used the budget); "
             "Virtuoso with no execution limit (so never a partial answer)")
     return [
         Row(label, "analytic query (disagreeing tolls), latency", ours.median, PEER, peer.median, "s", "same rows",
