@@ -158,8 +158,8 @@ def peer_rows(opts: Options, label: str, ours_lookup: Load, ox_lookup: Load) -> 
     return [
         Row(label, "small SPARQL lookups", ours_lookup.per_second, "Oxigraph server", ox_lookup.per_second,
             "req/s", "≥ 1/3×", 1 / 3,
-            note=f"{opts.connections} connections, {opts.seconds / 2:.0f} s per turn, in turns (ours, peer, ours, peer; "
-                 f"both servers up); p95 ours {ours_lookup.p95_ms:.1f} ms, "
+            note=f"{opts.connections} connections, {opts.seconds / 2:.0f} s per turn, in turns (each server in "
+                 f"rotation, twice; all servers up); p95 ours {ours_lookup.p95_ms:.1f} ms, "
                  f"Oxigraph {ox_lookup.p95_ms:.1f} ms; errors {ours_lookup.errors}/{ox_lookup.errors}"),
     ]
 
