@@ -9,9 +9,7 @@ modes, and an integration test against Virtuoso when it is installed.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from sahel_kg.app import create_app
 from sahel_kg.curation.load_remote import graph_counts, load_project
+from sahel_kg.devtools.virtuoso import Buffers, ini_text, running, virtuoso_binary
 from sahel_kg.store.remote import RemoteStore
 from support.apps import remote_settings
 from support.servers import free_port
@@ -158,57 +157,25 @@ def test_service_is_refused_before_forwarding(remote_client: TestClient) -> None
 
 # ---------------------------------------------------------------- Virtuoso (when installed)
 
-VIRTUOSO = shutil.which("virtuoso-t")
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{isql}
-DirsAllowed = ., {d}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections = 10
-ServerThreads = 10
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
-"""
+#: The same ini the benchmark writes (sahel_kg.devtools.virtuoso), with a small cache and a 60 s limit.
+TEST_BUFFERS = Buffers(number=10_000, dirty=6_000, memory_mb=80.0)
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Virtuoso on free loopback ports with a temporary database; its base URL."""
-    if VIRTUOSO is None:
+    if virtuoso_binary() is None:
         pytest.skip("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
     folder = tmp_path_factory.mktemp("virtuoso")
-    http = free_port()
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, isql=free_port(), http=http))
-    proc = subprocess.Popen([VIRTUOSO, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{http}"
-    deadline = time.monotonic() + 60
+    isql, http = free_port(), free_port()
+    ini = ini_text(folder, isql_port=isql, http_port=http, buffers=TEST_BUFFERS, threads=10, query_seconds=60)
     try:
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/sparql", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.skip("Virtuoso is installed but did not start within 60 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(30)
+        with running(folder, ini, isql_port=isql, http_port=http, timeout=60) as instance:
+            yield instance.sparql.removesuffix("/sparql")
+    except RuntimeError as failed:
+        if "did not answer" in str(failed) or "exited" in str(failed):
+            pytest.skip(f"Virtuoso is installed but did not start: {failed}")
+        raise
 
 
 @pytest.mark.integration

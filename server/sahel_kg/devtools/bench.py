@@ -31,7 +31,8 @@ from typing import Any
 
 import pyoxigraph
 
-from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, render_markdown
+from sahel_kg.devtools import bench_virtuoso
+from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, recover_results, render_markdown
 from sahel_kg.devtools.measure import (
     JSON,
     VENV_BIN,
@@ -42,12 +43,13 @@ from sahel_kg.devtools.measure import (
     build_for_bench,
     build_search_index,
     count_incidents,
+    first_answer,
     free_port,
-    in_turns,
+    in_rotation,
     load_test,
     oxigraph_load,
-    paired_latency,
     pss_mb,
+    rotating_latency,
     rss_mb,
     sample_incidents,
     search_queries,
@@ -56,7 +58,7 @@ from sahel_kg.devtools.measure import (
     sparql_paths,
     wait_for_search,
 )
-from sahel_kg.project import turtle_files
+from sahel_kg.project import project_root, turtle_files
 from sahel_kg.search.index import index_path, is_current
 from sahel_kg.store.ondisk import current_store_dir
 
@@ -104,6 +106,9 @@ class Options:
     analytic_budget: float = 300.0
     search_index_budget: float = 1800.0
     parts: frozenset[str] = frozenset(PARTS)
+    virtuoso: bool = True
+    virtuoso_memory_gb: float | None = 4.0
+    analytic_timeout: float = 900.0
 
 
 def corpus_label(name: str, store_dir: Path) -> str:
@@ -153,8 +158,8 @@ def peer_rows(opts: Options, label: str, ours_lookup: Load, ox_lookup: Load) -> 
     return [
         Row(label, "small SPARQL lookups", ours_lookup.per_second, "Oxigraph server", ox_lookup.per_second,
             "req/s", "≥ 1/3×", 1 / 3,
-            note=f"{opts.connections} connections, {opts.seconds / 2:.0f} s per turn, in turns (ours, peer, ours, peer; "
-                 f"both servers up); p95 ours {ours_lookup.p95_ms:.1f} ms, "
+            note=f"{opts.connections} connections, {opts.seconds / 2:.0f} s per turn, in turns (each server in "
+                 f"rotation, twice; all servers up); p95 ours {ours_lookup.p95_ms:.1f} ms, "
                  f"Oxigraph {ox_lookup.p95_ms:.1f} ms; errors {ours_lookup.errors}/{ox_lookup.errors}"),
     ]
 
@@ -164,16 +169,17 @@ def analytic_row(opts: Options, label: str, ours_analytic: float | None, ox_anal
     return Row(label, "analytic query (disagreeing tolls), latency", ours_analytic, "Oxigraph server", ox_analytic,
                "s", "≤ 1.15×", None,
                absolute_ok=None if not (ours_analytic and ox_analytic) else ours_analytic <= 1.15 * ox_analytic,
-               note="median of up to 5 runs each after a warm-up, the two servers' runs alternating (the "
-                    f"warm-up alone when it used the {opts.analytic_budget:.0f} s budget); "
-                    "our server with query_timeout 900 s"
+               note="median of up to 5 runs each after a warm-up, the servers' runs in rotation (the "
+                    f"warm-up alone when it used the {opts.analytic_budget:.0f} s budget; one run at most "
+                    f"{opts.analytic_timeout:.0f} s); our server with query_timeout 900 s"
                     + ("" if ours_analytic and ox_analytic else "; a server failed or ran out of budget"))
 
 
 def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: Callable[[str], None], *,
-                with_peer: bool = True) -> list[Row]:
+                with_peer: bool = True, virtuoso: bench_virtuoso.Loaded | None = None) -> list[Row]:
     """Our server and Oxigraph's on the same store: lookups, analytic query, pages, search, memory
-    (without the peer: pages, search and memory only)."""
+    (without the peer: pages, search and memory only); with ``virtuoso``, Virtuoso on the same corpus
+    and our server over it, measured in the same turns."""
     name, rows = opts.corpus.name, []
     if not is_current(index_path(store_dir)):
         log(f"[{name}] writing the search index")
@@ -188,33 +194,60 @@ def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: 
                 "--host", "127.0.0.1", "--port", str(port)]
     ox_cmd = [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store_dir), "--bind",
               f"127.0.0.1:{oport}", "--union-default-graph"]
-    log(f"[{name}] our server" + (" and oxigraph serve-read-only, measured in turns" if with_peer else ""))
+    log(f"[{name}] our server" + (" and oxigraph serve-read-only" if with_peer else "")
+        + (", Virtuoso and our server over it" if virtuoso else "") + (", measured in turns" if with_peer else ""))
+    page_paths = ["/id/incident/" + i.rsplit("/", 1)[1] for i in sample]
+    ours_paths = sparql_paths("/sparql", lookups)
+
+    def lookups_on(url: str, paths: list[str]) -> Callable[[], Load]:
+        return lambda: load_test(url, paths, accept=JSON, seconds=opts.seconds / 2, connections=opts.connections,
+                                 workdir=opts.work)
+
+    def pages_on(url: str) -> Callable[[], Load]:
+        return lambda: load_test(url, page_paths, accept="text/html", seconds=opts.seconds / 2,
+                                 connections=opts.connections, workdir=opts.work)
+
     with contextlib.ExitStack() as servers:
         proc = servers.enter_context(server(ours_cmd, f"{base}/sparql?query=ASK%7B%7D",
                                             log=opts.work / f"serve-{name}.log", env=OUR_SERVER_ENV))
-        ours_paths, ox_paths = sparql_paths("/sparql", lookups), sparql_paths("/query", lookups)
+        vbase = over_base = over_proc = virtuoso_pid = None
+        if virtuoso is not None:
+            instance = servers.enter_context(bench_virtuoso.serving(virtuoso, opts.corpus))
+            virtuoso_pid = instance.process.pid
+            vbase, over_port = instance.sparql.removesuffix("/sparql"), free_port()
+            over_base = f"http://127.0.0.1:{over_port}"
+            over_cmd = [str(VENV_BIN / "sahel-kg"), "--root", str(opts.corpus), "serve", "--store-url",
+                        instance.sparql, "--host", "127.0.0.1", "--port", str(over_port)]
+            over_proc = servers.enter_context(server(over_cmd, f"{over_base}/sparql?query=ASK%7B%7D",
+                                                     log=opts.work / f"serve-over-virtuoso-{name}.log",
+                                                     env={**OUR_SERVER_ENV, **bench_virtuoso.OVER_ENV}))
         if with_peer:
             servers.enter_context(server(ox_cmd, f"{obase}/query?query=ASK%7B%7D",
                                          log=opts.work / f"oxigraph-{name}.log"))
-            ours_lookup, ox_lookup = in_turns(
-                lambda: load_test(base, ours_paths, accept=JSON, seconds=opts.seconds / 2,
-                                  connections=opts.connections, workdir=opts.work),
-                lambda: load_test(obase, ox_paths, accept=JSON, seconds=opts.seconds / 2,
-                                  connections=opts.connections, workdir=opts.work))
-            rows += peer_rows(opts, label, ours_lookup, ox_lookup)
+            tests = [lookups_on(base, ours_paths), lookups_on(obase, sparql_paths("/query", lookups))]
+            if vbase and over_base:
+                tests += [lookups_on(vbase, sparql_paths("/sparql", lookups)), lookups_on(over_base, ours_paths)]
+            found = in_rotation(tests)
+            rows += peer_rows(opts, label, found[0], found[1])
+            if vbase and over_base:
+                agree = bench_virtuoso.lookup_rows_agree(bench_virtuoso.get_json, f"{base}/sparql", f"{vbase}/sparql",
+                                                         lookups[:20])
+                rows += bench_virtuoso.lookup_rows(label, ours=found[0], peer=found[2], over=found[3], agree=agree,
+                                                   connections=opts.connections, seconds=opts.seconds)
             if opts.analytic_budget > 0:
-                ours_analytic, ox_analytic = paired_latency(f"{base}/sparql", f"{obase}/query", ANALYTIC_QUERY,
-                                                            budget=opts.analytic_budget)
-                rows.append(analytic_row(opts, label, ours_analytic, ox_analytic))
-        page_paths = ["/id/incident/" + i.rsplit("/", 1)[1] for i in sample]
+                urls = [f"{base}/sparql", f"{obase}/query"]
+                if vbase and over_base:
+                    urls += [f"{vbase}/sparql", f"{over_base}/sparql"]
+                timed = rotating_latency(urls, ANALYTIC_QUERY, budget=opts.analytic_budget,
+                                         timeout=opts.analytic_timeout)
+                rows.append(analytic_row(opts, label, timed[0].median, timed[1].median))
+                if vbase and over_base:
+                    rows += bench_virtuoso.analytic_rows(label, ours=timed[0], peer=timed[2], over=timed[3],
+                                                         budget=opts.analytic_budget, timeout=opts.analytic_timeout)
         page_status = _status(base + page_paths[0], "text/html")
         pages = pages_seq = None
         if page_status == 200:
-            pages, lookups_beside_pages = in_turns(
-                lambda: load_test(base, page_paths, accept="text/html", seconds=opts.seconds / 2,
-                                  connections=opts.connections, workdir=opts.work),
-                lambda: load_test(base, ours_paths, accept=JSON, seconds=opts.seconds / 2,
-                                  connections=opts.connections, workdir=opts.work))
+            pages, lookups_beside_pages = in_rotation([pages_on(base), lookups_on(base, ours_paths)])
             pages_seq = sequential_latency(base, page_paths, accept="text/html", seconds=opts.seconds)
         search_terms = search_queries(store_dir)
         search_paths = ["/search?" + urllib.parse.urlencode({"q": t}) for t in search_terms]
@@ -224,6 +257,20 @@ def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: 
             search = sequential_latency(base, search_paths, accept="text/html", seconds=opts.seconds)
         serve_rss, serve_peak = rss_mb(proc.pid)
         serve_pss = pss_mb(proc.pid)
+        if virtuoso is not None and over_proc is not None and virtuoso_pid is not None and over_base:
+            rows += bench_virtuoso.memory_rows(label, over_mb=rss_mb(over_proc.pid), peer_mb=rss_mb(virtuoso_pid),
+                                               ours_mb=serve_rss, loaded=virtuoso)
+            # Last: a cold page over Virtuoso can keep it busy for minutes after its client gave up
+            # (see bench_virtuoso.page_rows), which would weigh on any measurement after it.
+            over_status, over_first = first_answer(over_base + page_paths[0], "text/html", timeout=300)
+            over_pages = over_seq = None
+            if over_status == 200:
+                over_pages = pages_on(over_base)()
+                over_seq = sequential_latency(over_base, page_paths, accept="text/html", seconds=opts.seconds,
+                                              timeout=120)
+            rows += bench_virtuoso.page_rows(label, over_pages=over_pages, over_seq=over_seq, ours_pages=pages,
+                                             ours_seq=pages_seq, status=over_status, first=over_first,
+                                             connections=opts.connections)
 
     if pages is not None and pages_seq is not None:
         rows.append(Row(label, "incident page p95 latency", pages_seq.p95_ms, "—", None, "ms", "≤ 50 ms", None,
@@ -270,13 +317,40 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     label = corpus_label(name, store_dir)
     for row in rows:
         row.corpus = label
+    loaded, virtuoso_rows = virtuoso_load(opts, label, store_dir, rows, log)
+    rows += virtuoso_rows
     if "servers" in opts.parts or "pages" in opts.parts:
-        rows += server_rows(opts, label, pointer, store_dir, log, with_peer="servers" in opts.parts)
+        rows += server_rows(opts, label, pointer, store_dir, log, with_peer="servers" in opts.parts,
+                            virtuoso=loaded if "servers" in opts.parts else None)
     if opts.small_corpus is not None and "servers" in opts.parts:
         rows += rdflib_endpoint_rows(opts)
     if not opts.skip_validation and "validation" in opts.parts:
         rows += validation_rows(opts, label, pointer)
     return rows
+
+
+def virtuoso_load(opts: Options, label: str, store_dir: Path, rows: list[Row],
+                  log: Callable[[str], None]) -> tuple[bench_virtuoso.Loaded | None, list[Row]]:
+    """Virtuoso's database for this corpus: bulk-loaded by the load part (or by the servers part when
+    no earlier run loaded it); None, and a row that says why, when Virtuoso cannot run here."""
+    if not opts.virtuoso or not ({"load", "servers"} & opts.parts):
+        return None, []
+    reason = bench_virtuoso.unavailable()
+    if reason:
+        log(f"[{opts.corpus.name}] Virtuoso skipped: {reason}")
+        return None, [bench_virtuoso.unavailable_row(label, reason)]
+    loaded = None if "load" in opts.parts else bench_virtuoso.previously_loaded(opts.corpus, opts.work)
+    if loaded is not None:
+        return loaded, []
+    loaded = bench_virtuoso.load(opts.corpus, opts.work, cap_gb=opts.virtuoso_memory_gb, log=log)
+    ours = next((r.ours for r in rows if r.metric == "build/load throughput"), None)
+    store = pyoxigraph.Store.read_only(str(store_dir))
+    triples = len(store)
+    del store
+    row = bench_virtuoso.load_row(label, loaded, ours_triples=triples, ours_per_second=ours)
+    if row.met != "met":
+        log(f"[{opts.corpus.name}] ERROR: Virtuoso's load differs from ours: {row.note}")
+    return loaded, [row]
 
 
 def _parts(text: str) -> frozenset[str]:
@@ -406,6 +480,14 @@ def _revalidate(root: Path, pointer: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "violations": len(report.violations)}
 
 
+def install_bench_deps() -> None:
+    """The bench's own set-up: ``scripts/install-bench-deps.sh`` (Virtuoso and wrk from Debian's packages,
+    as root; otherwise it says what to run, and Virtuoso's rows say why they are missing)."""
+    script = project_root() / "scripts" / "install-bench-deps.sh"
+    if script.exists():
+        subprocess.run(["sh", str(script)], check=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["validate-full"]:
@@ -414,6 +496,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["render"]:  # render RESULTS MARKDOWN: the tables again, the text above them kept
         results, markdown = Path(argv[1]), Path(argv[2])
         markdown.write_text(render_markdown(results, preamble=kept_preamble(markdown)))
+        return 0
+    if argv[:1] == ["recover"]:  # recover MARKDOWN RESULTS: the page's rows into a results file that lacks them
+        print(f"{recover_results(Path(argv[1]), Path(argv[2]))} rows recovered", file=sys.stderr)
         return 0
     if argv[:1] == ["revalidate"]:
         print(json.dumps(_revalidate(Path(argv[1]), Path(argv[2]))))
@@ -436,12 +521,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "without load, the store an earlier run built for this corpus is used")
     p.add_argument("--search-index-budget", type=float, default=1800,
                    help="seconds to wait for /search to answer first (its index may be built then)")
+    p.add_argument("--analytic-timeout", type=float, default=900,
+                   help="seconds one run of the analytic query may take (a run begun within the budget may end past it)")
+    p.add_argument("--skip-virtuoso", action="store_true", help="do not measure Virtuoso and our server over it")
+    p.add_argument("--virtuoso-memory-gb", type=float, default=4.0,
+                   help="most memory Virtuoso's page cache is sized from (default 4; it takes 2/3 of this or of the "
+                        "free memory, whichever is less; 0: no cap)")
     p.add_argument("--validation-budget", type=float, default=120, help="seconds of batched validation at most")
     args = p.parse_args(argv)
+    if not args.skip_virtuoso:
+        install_bench_deps()
     rows = run_suite(Options(args.corpus.resolve(), args.small_corpus.resolve() if args.small_corpus else None,
                              args.seconds, args.connections, args.work.resolve(), args.skip_load_peer,
                              args.skip_validation, args.validation_budget, args.skip_reference_load,
-                             args.analytic_budget, args.search_index_budget, _parts(args.parts)),
+                             args.analytic_budget, args.search_index_budget, _parts(args.parts),
+                             not args.skip_virtuoso, args.virtuoso_memory_gb or None, args.analytic_timeout),
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     append_results(args.results, rows)
     for r in rows:

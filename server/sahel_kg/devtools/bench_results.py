@@ -46,7 +46,9 @@ def render_markdown(results: Path, *, preamble: str = "") -> str:
     latest: dict[tuple[str, str, str], dict[str, Any]] = {}
     for line in results.read_text().splitlines():
         rec = json.loads(line)
-        latest[(rec["corpus"], rec["metric"], rec["peer_name"])] = rec
+        key = (rec["corpus"], rec["metric"], rec["peer_name"])
+        if key not in latest or rec["date"] >= latest[key]["date"]:
+            latest[key] = rec
     for key, rec in list(latest.items()):  # "not measured" rows that a later run measured under a finer name
         if rec["ours"] is None and any(k[0] == key[0] and k[1] != key[1] and k[1].startswith(key[1])
                                        and r["date"] > rec["date"] for k, r in latest.items()):
@@ -82,3 +84,66 @@ def kept_preamble(markdown: Path) -> str:
     if start < 0:
         return ""
     return text[text.index("\n", start) + 1:end if end > 0 else len(text)].strip()
+
+
+TABLE_HEADER = "| measure | ours | peer | peer's figure | ratio | unit | target | met | measured (UTC) | notes |"
+
+
+def _figure(text: str) -> float | None:
+    return None if text == "—" else float(text.replace(",", ""))
+
+
+def _ratio_target(target: str) -> float | None:
+    """The least ratio a "≥ N×" target asks for (``≥ 1/3×`` -> 0.333…); None for any other target."""
+    if not (target.startswith("≥") and target.endswith("×")):
+        return None
+    number = target.strip("≥× ")
+    top, _, bottom = number.partition("/")
+    return float(top) / float(bottom) if bottom else float(top)
+
+
+def records_from_markdown(text: str) -> list[dict[str, Any]]:
+    """The rows of a rendered ``docs/benchmarks.md`` read back as result records.
+
+    The results file is not kept in the repository; this lets a run render the page again
+    without losing the tables of corpora it did not measure. Figures are as the page shows
+    them (rounded); the met column gives the outcome of absolute targets.
+    """
+    records: list[dict[str, Any]] = []
+    corpus = machine_text = ""
+    in_table = False
+    for line in text.splitlines():
+        if line.startswith("## "):
+            corpus, in_table = line[3:].strip(), False
+        elif line.startswith("Machine: "):
+            machine_text = line.removeprefix("Machine: ").removesuffix(".")
+        elif line == TABLE_HEADER:
+            in_table = True
+        elif in_table and line.startswith("| ") and not line.startswith("|---"):
+            cells = [c.strip() for c in line.strip()[2:].removesuffix(" |").split(" | ", 9)]
+            if len(cells) != 10:
+                continue
+            metric, ours, peer_name, peer, _ratio, unit, target, met, date, note = cells
+            ratio_target = _ratio_target(target)
+            absolute = None if ratio_target is not None or met not in ("met", "missed") else met == "met"
+            records.append({"corpus": corpus, "metric": metric, "ours": _figure(ours), "peer_name": peer_name,
+                            "peer": _figure(peer), "unit": unit, "target": target, "ratio_target": ratio_target,
+                            "note": note, "absolute_ok": absolute, "date": date + " UTC", "machine": machine_text})
+        elif in_table and not line.startswith("|"):
+            in_table = False
+    return records
+
+
+def recover_results(markdown: Path, results: Path) -> int:
+    """Add to ``results`` the rows of ``markdown`` it does not hold (by corpus, metric and peer); how many."""
+    held = set()
+    if results.exists():
+        for line in results.read_text().splitlines():
+            rec = json.loads(line)
+            held.add((rec["corpus"], rec["metric"], rec["peer_name"]))
+    found = [r for r in records_from_markdown(markdown.read_text())
+             if (r["corpus"], r["metric"], r["peer_name"]) not in held]
+    results.parent.mkdir(parents=True, exist_ok=True)
+    existing = results.read_text() if results.exists() else ""
+    results.write_text("".join(json.dumps(r) + "\n" for r in found) + existing)
+    return len(found)

@@ -173,36 +173,52 @@ def _summarise(latencies: list[float], seconds: float, errors: int) -> Load:
                 ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, errors)
 
 
-def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000) -> Load:
-    """One request at a time: the latency a single reader sees."""
+def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000,
+                       timeout: float = 60) -> Load:
+    """One request at a time: the latency a single reader sees (a request with no answer within
+    ``timeout`` seconds counts as an error that took ``timeout``)."""
     import httpx
 
     latencies: list[float] = []
     errors = 0
     start = time.perf_counter()
-    with httpx.Client(base_url=base, timeout=60) as client:
+    with httpx.Client(base_url=base, timeout=timeout) as client:
         for i in range(limit):
             if time.perf_counter() - start > seconds:
                 break
             t = time.perf_counter()
-            r = client.get(paths[i % len(paths)], headers={"Accept": accept})
+            try:
+                errors += client.get(paths[i % len(paths)], headers={"Accept": accept}).status_code >= 400
+            except httpx.HTTPError:
+                errors += 1
             latencies.append(time.perf_counter() - t)
-            errors += r.status_code >= 400
     return _summarise(latencies, time.perf_counter() - start, errors)
 
 
+def first_answer(url: str, accept: str, *, timeout: float) -> tuple[int, float]:
+    """Status (0: no answer within ``timeout``) and seconds of one GET: what a first reader waits."""
+    start = time.perf_counter()
+    status = _status(url, accept, timeout=timeout)
+    return status, time.perf_counter() - start
+
+
 def in_turns(ours: Callable[[], Load], peer: Callable[[], Load], turns: int = 2) -> tuple[Load, Load]:
-    """Two load tests run in alternation (ours, peer, ours, peer, ...), each side's runs summed.
+    """Two load tests run in alternation (ours, peer, ours, peer, ...), each side's runs summed."""
+    mine, theirs = in_rotation([ours, peer], turns)
+    return mine, theirs
+
+
+def in_rotation(tests: Sequence[Callable[[], Load]], turns: int = 2) -> list[Load]:
+    """Load tests run in rotation (a, b, c, a, b, c, ...), each one's runs summed, in the given order.
 
     On a shared machine the load from elsewhere comes and goes; taking turns
-    spreads it over both sides of the ratio instead of on one of them.
+    spreads it over every side of a ratio instead of on one of them.
     """
-    mine: list[Load] = []
-    theirs: list[Load] = []
+    runs: list[list[Load]] = [[] for _ in tests]
     for _ in range(turns):
-        mine.append(ours())
-        theirs.append(peer())
-    return _combined(mine), _combined(theirs)
+        for mine, test in zip(runs, tests):
+            mine.append(test())
+    return [_combined(r) for r in runs]
 
 
 def _combined(loads: list[Load]) -> Load:
@@ -214,40 +230,61 @@ def _combined(loads: list[Load]) -> Load:
 
 def paired_latency(ours_url: str, peer_url: str, query: str, *, runs: int = 5,
                    budget: float = 300) -> tuple[float | None, float | None]:
-    """Median seconds of one query on two servers, their runs alternating, each after a warm-up.
+    """Median seconds of one query on two servers, their runs alternating, each after a warm-up."""
+    ours, peer = rotating_latency([ours_url, peer_url], query, runs=runs, budget=budget)
+    return ours.median, peer.median
 
-    Each side stops at its own budget; a side that fails gives None.
+
+@dataclass
+class Timed:
+    """A query's median seconds on one server (None: it failed or gave no answer in its budget)
+    and the body of its last successful answer."""
+
+    median: float | None
+    body: bytes | None
+
+
+def rotating_latency(urls: Sequence[str], query: str, *, runs: int = 5, budget: float = 300,
+                     timeout: float = 900) -> list[Timed]:
+    """Median seconds of one query on several servers, their runs in rotation, each after a warm-up.
+
+    Each server stops at its own budget; a run begun within it may take up to ``timeout`` seconds
+    (at scale the warm-up alone can outlast the budget, and is then the figure); a server that
+    fails or gives no answer within ``timeout`` gives None.
     """
     import httpx
 
-    times: dict[str, list[float]] = {ours_url: [], peer_url: []}
-    spent = {ours_url: 0.0, peer_url: 0.0}
-    failed: set[str] = set()
-    with httpx.Client(timeout=budget) as client:
+    times: list[list[float]] = [[] for _ in urls]
+    bodies: list[bytes | None] = [None for _ in urls]
+    spent = [0.0 for _ in urls]
+    failed: set[int] = set()
+    with httpx.Client(timeout=max(budget, timeout)) as client:
         for _ in range(runs + 1):
-            for url in (peer_url, ours_url):
-                if url in failed or spent[url] > budget:
+            for k in reversed(range(len(urls))):  # the peers first, as before
+                if k in failed or spent[k] > budget:
                     continue
                 t = time.perf_counter()
                 try:
-                    ok = client.get(url, params={"query": query}, headers={"Accept": JSON}).status_code == 200
+                    answer = client.get(urls[k], params={"query": query}, headers={"Accept": JSON})
+                    ok = answer.status_code == 200
                 except httpx.HTTPError:  # no answer within the budget
                     ok = False
                 took = time.perf_counter() - t
-                spent[url] += took
+                spent[k] += took
                 if ok:
-                    times[url].append(took)
+                    times[k].append(took)
+                    bodies[k] = answer.content
                 else:
-                    failed.add(url)
+                    failed.add(k)
 
-    def median(url: str) -> float | None:
-        found = times[url]
-        if url in failed or not found:
+    def median(k: int) -> float | None:
+        found = times[k]
+        if k in failed or not found:
             return None
         # The first run warms caches; when it alone used the budget, it is the figure.
         return statistics.median(found[1:] if len(found) > 1 else found)
 
-    return median(ours_url), median(peer_url)
+    return [Timed(median(k), bodies[k]) for k in range(len(urls))]
 
 
 def wait_for_search(url: str, *, budget: float) -> tuple[float, int]:
@@ -424,10 +461,10 @@ def _answer(status: int) -> str:
     return "gave no answer within 60 s" if status == 0 else f"answered {status}"
 
 
-def _status(url: str, accept: str) -> int:
+def _status(url: str, accept: str, *, timeout: float = 60) -> int:
     import httpx
 
     try:
-        return httpx.get(url, headers={"Accept": accept}, timeout=60).status_code
+        return httpx.get(url, headers={"Accept": accept}, timeout=timeout).status_code
     except httpx.HTTPError:
         return 0
