@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import pyoxigraph
 
 from sahel_kg.derive.rules import BUILD_BASE, DERIVED_GRAPH, Rule, parse_rule  # noqa: F401 (doctest)
-from sahel_kg.namespaces import SHG
+from sahel_kg.namespaces import ONTOLOGY_IRI, SHG
 
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -101,6 +101,7 @@ def _build_description(activity: str, rules: Sequence[Rule]) -> Iterator[pyoxigr
         yield pyoxigraph.Triple(plan, _node(RDFS + "label"), pyoxigraph.Literal(rule.title, language="en"))
         yield pyoxigraph.Triple(plan, _node(RDFS + "comment"), pyoxigraph.Literal(rule.words, language="en"))
         yield pyoxigraph.Triple(plan, _node(SHG + "sparql"), pyoxigraph.Literal(rule.sparql))
+        yield pyoxigraph.Triple(plan, _node(RDFS + "isDefinedBy"), _node(ONTOLOGY_IRI))  # listed on the ontology page
         association = pyoxigraph.BlankNode()
         yield pyoxigraph.Triple(run, a, _node(PROV + "Activity"))
         yield pyoxigraph.Triple(run, _node(RDFS + "label"), pyoxigraph.Literal(f"run of rule {rule.stem}"))

@@ -33,6 +33,7 @@ from sahel_kg.pages.claims import (
     split_claims,
 )
 from sahel_kg.pages.resources import MAX_SUBJECTS, Resource, facts, facts_of, rows
+from sahel_kg.pages.summary import SummaryView, summary_view
 from sahel_kg.pages.views import (
     ACTOR_SHOWN,
     DCT,
@@ -144,6 +145,7 @@ class IncidentView:
     actors: list[Link]
     concerns: list[Link]
     addressees: list[Link]
+    summary: SummaryView | None = None
 
 
 def event_query(iri: str) -> str:
@@ -190,6 +192,7 @@ def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) 
         possibly_same=links_of(links, event, SHG + "possiblySameIncidentAs"),
         actors=links_of(links, event, SEM + "hasActor"), concerns=links_of(links, event, SHG + "concerns"),
         addressees=links_of(links, event, SHG + "addressee"),
+        summary=summary_view(backend, links, event.id) if kind == "Incident" else None,
     )
 
 

@@ -85,6 +85,7 @@ class OntologyView:
     classes: list[TermItem]
     properties: list[TermItem]
     schemes: list[TermItem]
+    rules: list[TermItem]
 
 
 @dataclass
@@ -178,18 +179,22 @@ def property_view(backend: GraphBackend, links: Links, prop: Resource) -> Proper
     )
 
 
+#: A derivation rule (written by the build into the derived graph, defined by the ontology).
+PROV_PLAN = P["prov"] + "Plan"
+
+
 def ontology_view(backend: GraphBackend, links: Links, onto: Resource) -> OntologyView:
     """The ontology's metadata and the terms defined by it (one query)."""
     found = rows(backend, f"""SELECT ?t ?type ?l ?def WHERE {{
       ?t <{RDFS}isDefinedBy> <{onto.id}> ; a ?type . OPTIONAL {{ ?t <{RDFS_LABEL}>|<{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }}
-      OPTIONAL {{ ?t <{SKOS}definition> ?def }} }}""")
-    items: dict[str, dict[str, TermItem]] = {"class": {}, "property": {}, "scheme": {}}
+      OPTIONAL {{ ?t <{SKOS}definition> ?def }} OPTIONAL {{ ?t a <{PROV_PLAN}> ; <{RDFS}comment> ?words }} }}""")
+    items: dict[str, dict[str, TermItem]] = {"class": {}, "property": {}, "scheme": {}, "rule": {}}
     for r in found:
         group = {"Class": "class", "ObjectProperty": "property", "DatatypeProperty": "property",
-                 "ConceptScheme": "scheme"}.get(local_name(r["type"]))
+                 "ConceptScheme": "scheme", "Plan": "rule"}.get(local_name(r["type"]))
         if group:
-            kind = local_name(r["type"]).replace("Property", " property").lower()
-            items[group][r["t"]] = TermItem(link_to(links, r["t"], r.get("l")), kind, r.get("def", ""))
+            kind = "computed at build time" if group == "rule" else local_name(r["type"]).replace("Property", " property").lower()
+            items[group][r["t"]] = TermItem(link_to(links, r["t"], r.get("l")), kind, r.get("def") or r.get("words", ""))
     def ordered(group: str) -> list[TermItem]:
         return sorted(items[group].values(), key=lambda i: i.link.text.casefold())
 
@@ -197,7 +202,7 @@ def ontology_view(backend: GraphBackend, links: Links, onto: Resource) -> Ontolo
         entity_base(links, onto, "Ontology"), onto.text(P["dcterms"] + "description"),
         onto.text(OWL + "versionInfo"), links_of(links, onto, P["dcterms"] + "license"),
         onto.text(P["vann"] + "preferredNamespacePrefix"), onto.text(P["vann"] + "preferredNamespaceUri"),
-        ordered("class"), ordered("property"), ordered("scheme"),
+        ordered("class"), ordered("property"), ordered("scheme"), ordered("rule"),
     )
 
 

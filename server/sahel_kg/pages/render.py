@@ -29,6 +29,7 @@ from sahel_kg.links import BROWSE, DUMPS, Links
 from sahel_kg.namespaces import BASE, PREFIXES, compact, local_name
 from sahel_kg.pages import entities
 from sahel_kg.pages import ontology as ov
+from sahel_kg.pages import summary as sv
 from sahel_kg.pages import views as v
 from sahel_kg.pages.lists import SPECS, page_meta
 from sahel_kg.pages.resources import facts_from_triples, facts_of, safe_iri
@@ -95,6 +96,8 @@ KINDS: list[tuple[str, str, str]] = [
     (SKOS + "ConceptScheme", "scheme", "Concept scheme"),
     (SKOS + "Concept", "concept", "Concept"),
     (SH + "NodeShape", "shape", "Shape"),
+    (SHG + "IncidentSummary", "summary", "Incident summary (computed)"),
+    (PREFIXES["prov"] + "Plan", "rule", "Derivation rule"),
     (SH + "PropertyShape", "shape", "Shape"),
 ]
 
@@ -139,6 +142,8 @@ def build_view(backend: GraphBackend, links: Links, iri: str, *,
         "scheme": lambda: ov.scheme_view(backend, links, resource),
         "concept": lambda: ov.concept_view(backend, links, resource),
         "shape": lambda: ov.shape_view(backend, links, resource),
+        "summary": lambda: sv.summary_page_view(backend, links, resource),
+        "rule": lambda: sv.rule_view(links, resource),
         "generic": lambda: v.GenericView(v.entity_base(links, resource, kind)),
     }
     return template, builders[template]()

@@ -1,0 +1,156 @@
+"""The computed summary of an incident, as one line a person reads first, and the pages of summaries and rules.
+
+The figures come from the derived graph (``ontology/rules/*.rq``, written by
+the build: :mod:`sahel_kg.derive`); nothing here recomputes them, so the page
+says exactly what the graph says. The line is labelled as computed and links
+to the rules that computed it and to the claims it summarises.
+
+>>> killed_text(Figures(lowest=29, highest=60, open=True, figures=3, unquantified=0))
+'Claimed killed: 29 to at least 60'
+>>> killed_text(Figures(lowest=29, highest=29, open=False, figures=2, unquantified=1))
+'Claimed killed: 29 (and 1 claim of killing without a figure)'
+>>> killed_text(Figures(lowest=None, highest=None, open=None, figures=0, unquantified=2))
+'Claimed killed: no figure given (2 claims of killing without one)'
+>>> killed_text(Figures(lowest=None, highest=None, open=None, figures=0, unquantified=0))
+'No killed figure claimed'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sahel_kg.links import Links
+from sahel_kg.namespaces import ENTITY_BASE, GRAPH_BASE, PREFIXES
+from sahel_kg.pages.resources import Resource, rows, safe_iri
+from sahel_kg.pages.views import EntityView, Link, entity_base, link_to
+from sahel_kg.store.backend import GraphBackend
+
+SHG, RDFS, SKOS, PROV = PREFIXES["shg"], PREFIXES["rdfs"], PREFIXES["skos"], PREFIXES["prov"]
+DERIVED_GRAPH = GRAPH_BASE + "derived"
+SUMMARY_BASE = ENTITY_BASE + "summary/"
+RULE_BASE = SHG + "rule/"
+#: The rule each part of the line comes from (file stems of ``ontology/rules``).
+LINE_RULES = ("summary-killed", "summary-sources", "summary-disputed", "summary-victim-status", "grade")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The killed span of a summary: lowest floor, highest figure, whether that is open, and how many counts."""
+
+    lowest: int | None
+    highest: int | None
+    open: bool | None
+    figures: int
+    unquantified: int
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """One incident's computed summary: the line's parts, the grade, and links to the summary and its rules."""
+
+    summary: Link
+    killed: str
+    sources: str
+    disputing: list[Link]
+    disputed: bool
+    status_contested: bool
+    figures_conflict: bool
+    grade: Link | None
+    rules: list[Link]
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def killed_text(f: Figures) -> str:
+    """The killed part of the line; an open highest figure reads "at least", never as a ceiling."""
+    apart = ""
+    if f.unquantified:
+        apart = _plural(f.unquantified, "claim") + " of killing without "
+    if f.figures == 0 or f.lowest is None or f.highest is None:
+        return f"Claimed killed: no figure given ({apart}one)" if f.unquantified else "No killed figure claimed"
+    top = f"at least {f.highest}" if f.open else str(f.highest)
+    if f.lowest == f.highest:
+        span = f"at least {f.lowest}" if f.open else str(f.lowest)
+    else:
+        span = f"{f.lowest} to {top}"
+    return f"Claimed killed: {span}" + (f" (and {apart}a figure)" if f.unquantified else "")
+
+
+def summary_query(incident: str) -> str:
+    """The summary of one incident in the derived graph: (property, value, label of the value) rows."""
+    return (f"SELECT ?s ?p ?o ?l WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s <{SHG}summarises> <{incident}> ; ?p ?o }} "
+            f"OPTIONAL {{ ?o <{RDFS}label>|<{SKOS}prefLabel> ?l FILTER(LANG(?l) IN ('en', '')) }} }}")
+
+
+def _int(values: dict[str, list[str]], name: str) -> int | None:
+    found = values.get(SHG + name)
+    return int(found[0]) if found else None
+
+
+def _bool(values: dict[str, list[str]], name: str) -> bool:
+    return values.get(SHG + name, ["false"])[0] == "true"
+
+
+def summary_view(backend: GraphBackend, links: Links, incident: str) -> SummaryView | None:
+    """The computed summary of an incident (one query), or None when the store has none (built without rules)."""
+    if not safe_iri(incident):
+        return None
+    found = rows(backend, summary_query(incident))
+    if not found:
+        return None
+    values: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for r in found:
+        values.setdefault(r["p"], []).append(r["o"])
+        if "l" in r:
+            labels.setdefault(r["o"], r["l"])
+    figures = Figures(_int(values, "killedLowest"), _int(values, "killedHighest"),
+                      _bool(values, "killedHighestIsOpen") if SHG + "killedHighestIsOpen" in values else None,
+                      _int(values, "killedFigureCount") or 0, _int(values, "killedUnquantifiedCount") or 0)
+    speakers, documents = _int(values, "speakerCount") or 0, _int(values, "documentCount") or 0
+    grade = values.get(SHG + "grade", [None])[0]
+    parties = sorted({link_to(links, p, labels.get(p)) for p in values.get(SHG + "disputingParty", [])},
+                     key=lambda link: link.text.casefold())
+    return SummaryView(
+        summary=link_to(links, found[0]["s"], "how this line is computed"),
+        killed=killed_text(figures),
+        sources=f"from {_plural(speakers, 'speaker')} in {_plural(documents, 'document')}",
+        disputing=parties, disputed=_bool(values, "deniedOrDisputed"),
+        status_contested=_bool(values, "victimStatusContested"),
+        figures_conflict=_bool(values, "figuresConflict"),
+        grade=link_to(links, grade, labels.get(grade)) if grade else None,
+        rules=[link_to(links, RULE_BASE + stem, stem) for stem in LINE_RULES],
+    )
+
+
+@dataclass
+class SummaryPageView:
+    """The page of a summary node: what it summarises, its line, and its statements (all computed)."""
+
+    base: EntityView
+    incident: Link | None
+    line: SummaryView | None
+
+
+def summary_page_view(backend: GraphBackend, links: Links, summary: Resource) -> SummaryPageView:
+    """A summary node's page (one query beyond its own facts)."""
+    incident = summary.first(SHG + "summarises")
+    line = summary_view(backend, links, incident.text) if incident else None
+    base = entity_base(links, summary, "Incident summary (computed)")
+    return SummaryPageView(base, link_to(links, incident.text) if incident else None, line)
+
+
+@dataclass
+class RuleView:
+    """A derivation rule's page: its title, its words, and its SPARQL."""
+
+    base: EntityView
+    words: str | None
+    sparql: str | None
+
+
+def rule_view(links: Links, rule: Resource) -> RuleView:
+    """A rule (a prov:Plan of the derived graph): no query beyond its own facts."""
+    return RuleView(entity_base(links, rule, "Derivation rule"), rule.text(RDFS + "comment"), rule.text(SHG + "sparql"))
