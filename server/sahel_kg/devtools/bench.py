@@ -31,6 +31,7 @@ from typing import Any
 
 import pyoxigraph
 
+from sahel_kg.devtools.bench_derived import derived_rows
 from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, render_markdown
 from sahel_kg.devtools.measure import (
     JSON,
@@ -87,7 +88,7 @@ OUR_SERVER_ENV = {"SAHEL_KG_QUERY_TIMEOUT": "900"}
 
 #: What a run measures: the loads, the servers (against the peer), pages (ours alone: pages, search,
 #: memory), SHACL validation.
-PARTS = ("load", "servers", "pages", "validation")
+PARTS = ("load", "servers", "pages", "validation", "derived")
 
 
 @dataclass
@@ -256,6 +257,11 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     name = opts.corpus.name
     rows: list[Row] = []
     opts.work.mkdir(parents=True, exist_ok=True)
+    if "derived" in opts.parts:  # its own timed build and store (sahel_kg.devtools.bench_derived)
+        rows += derived_rows(opts.corpus, opts.work, lambda d: corpus_label(name, d), ANALYTIC_QUERY,
+                             opts.analytic_budget, log)
+        if opts.parts == {"derived"}:
+            return rows
     pointer = opts.work / f"store-{name}" / "store"
     pointer.parent.mkdir(parents=True, exist_ok=True)
 
@@ -432,7 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--skip-reference-load", action="store_true", help="do not load the one-file N-Quads reference")
     p.add_argument("--analytic-budget", type=float, default=300, help="seconds for the analytic query's runs, per server (0: do not run it)")
     p.add_argument("--parts", default=",".join(PARTS),
-                   help="what to measure, comma-separated among load, servers, validation (default: all); "
+                   help="what to measure, comma-separated among load, servers, pages, validation, derived "
+                        "(default: all); "
                         "without load, the store an earlier run built for this corpus is used")
     p.add_argument("--search-index-budget", type=float, default=1800,
                    help="seconds to wait for /search to answer first (its index may be built then)")
