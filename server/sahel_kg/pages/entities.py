@@ -33,7 +33,7 @@ from sahel_kg.pages.claims import (
     split_claims,
 )
 from sahel_kg.pages.resources import MAX_SUBJECTS, Resource, facts, facts_of, rows
-from sahel_kg.pages.summary import SummaryView, summary_view
+from sahel_kg.pages.summary import SummaryView, summary_from_rows, summary_select
 from sahel_kg.pages.views import (
     ACTOR_SHOWN,
     DCT,
@@ -150,7 +150,8 @@ class IncidentView:
 
 def event_query(iri: str) -> str:
     """The claims about an event (``?s``: those about it, alleged part of it, or answering them; at most
-    :data:`~sahel_kg.pages.resources.MAX_SUBJECTS`) and what concerns it (``?r``, labelled ``?l``), in one SELECT.
+    :data:`~sahel_kg.pages.resources.MAX_SUBJECTS`), what concerns it (``?r``, labelled ``?l``) and its
+    computed summary (``?ss ?sp ?so ?sl``, :func:`~sahel_kg.pages.summary.summary_select`), in one SELECT.
 
     No type check on the claims: these properties are used on claims only, a
     FILTER EXISTS per match cost more than the rest of the query, and only the
@@ -158,24 +159,26 @@ def event_query(iri: str) -> str:
     """
     claims = (f"{{ ?s <{SHG}about> <{iri}> }} UNION {{ ?s <{SHG}allegedPartOf> <{iri}> }} "
               f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }}")
-    return (f"SELECT ?s ?r ?l WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
+    return (f"SELECT ?s ?r ?l ?ss ?sp ?so ?sl WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
             f"UNION {{ SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
-            f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }} }} LIMIT {MAX_SUBJECTS} }} }}")
+            f"OPTIONAL {{ ?r <{RDFS_LABEL}> ?l FILTER(LANG(?l) IN ('en', '')) }} }} LIMIT {MAX_SUBJECTS} }} "
+            f"UNION {{ {summary_select(iri)} }} }}")
 
 
 def event_claims(backend: GraphBackend, links: Links,
-                 iri: str) -> tuple[dict[str, Resource], dict[str, Resource], list[Link]]:
-    """An event's claims, their speakers and sources, and the links to what concerns it (two or three queries)."""
+                 iri: str) -> tuple[dict[str, Resource], dict[str, Resource], list[Link], SummaryView | None]:
+    """An event's claims, their speakers and sources, the links to what concerns it, and its computed
+    summary (two or three queries)."""
     found = rows(backend, event_query(iri))
     responses = sorted((link_to(links, r["r"], r.get("l")) for r in found if "r" in r), key=lambda link: link.text)
     claims, related = split_claims(facts_of(backend, [r["s"] for r in found if "s" in r],
                                             hop=RELATED, hop_props=RELATED_PROPS))
-    return claims, related, responses
+    return claims, related, responses, summary_from_rows(links, found)
 
 
 def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) -> IncidentView:
     """Incidents and other events: three or four queries (the event's facts are given; at most 500 claims)."""
-    claims, related, responses = event_claims(backend, links, event.id)
+    claims, related, responses, summary = event_claims(backend, links, event.id)
     place = event.first(SEM + "hasPlace")
     chain = place_chain(backend, links, place.text) if place else []
     rows_ = comparison_order(claim_rows(links, claims, related))
@@ -192,7 +195,7 @@ def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) 
         possibly_same=links_of(links, event, SHG + "possiblySameIncidentAs"),
         actors=links_of(links, event, SEM + "hasActor"), concerns=links_of(links, event, SHG + "concerns"),
         addressees=links_of(links, event, SHG + "addressee"),
-        summary=summary_view(backend, links, event.id) if kind == "Incident" else None,
+        summary=summary if kind == "Incident" else None,
     )
 
 

@@ -78,10 +78,11 @@ def killed_text(f: Figures) -> str:
     return f"Claimed killed: {span}" + (f" (and {apart}a figure)" if f.unquantified else "")
 
 
-def summary_query(incident: str) -> str:
-    """The summary of one incident in the derived graph: (property, value, label of the value) rows."""
-    return (f"SELECT ?s ?p ?o ?l WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s <{SHG}summarises> <{incident}> ; ?p ?o }} "
-            f"OPTIONAL {{ ?o <{RDFS}label>|<{SKOS}prefLabel> ?l FILTER(LANG(?l) IN ('en', '')) }} }}")
+def summary_select(incident: str) -> str:
+    """The summary of one incident in the derived graph: rows of ``?ss`` (the summary), ``?sp`` (property),
+    ``?so`` (value) and ``?sl`` (the value's label); a SELECT that the incident page unites with its own."""
+    return (f"SELECT ?ss ?sp ?so ?sl WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?ss <{SHG}summarises> <{incident}> ; ?sp ?so }} "
+            f"OPTIONAL {{ ?so <{RDFS}label>|<{SKOS}prefLabel> ?sl FILTER(LANG(?sl) IN ('en', '')) }} }}")
 
 
 def _int(values: dict[str, list[str]], name: str) -> int | None:
@@ -97,15 +98,20 @@ def summary_view(backend: GraphBackend, links: Links, incident: str) -> SummaryV
     """The computed summary of an incident (one query), or None when the store has none (built without rules)."""
     if not safe_iri(incident):
         return None
-    found = rows(backend, summary_query(incident))
+    return summary_from_rows(links, rows(backend, summary_select(incident)))
+
+
+def summary_from_rows(links: Links, found: list[dict[str, str]]) -> SummaryView | None:
+    """The view of the rows :func:`summary_select` gives (rows without ``?sp`` are ignored); None when none."""
+    found = [r for r in found if "sp" in r]
     if not found:
         return None
     values: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
     for r in found:
-        values.setdefault(r["p"], []).append(r["o"])
-        if "l" in r:
-            labels.setdefault(r["o"], r["l"])
+        values.setdefault(r["sp"], []).append(r["so"])
+        if "sl" in r:
+            labels.setdefault(r["so"], r["sl"])
     figures = Figures(_int(values, "killedLowest"), _int(values, "killedHighest"),
                       _bool(values, "killedHighestIsOpen") if SHG + "killedHighestIsOpen" in values else None,
                       _int(values, "killedFigureCount") or 0, _int(values, "killedUnquantifiedCount") or 0)
@@ -114,7 +120,7 @@ def summary_view(backend: GraphBackend, links: Links, incident: str) -> SummaryV
     parties = sorted({link_to(links, p, labels.get(p)) for p in values.get(SHG + "disputingParty", [])},
                      key=lambda link: link.text.casefold())
     return SummaryView(
-        summary=link_to(links, found[0]["s"], "how this line is computed"),
+        summary=link_to(links, found[0]["ss"], "how this line is computed"),
         killed=killed_text(figures),
         sources=f"from {_plural(speakers, 'speaker')} in {_plural(documents, 'document')}",
         disputing=parties, disputed=_bool(values, "deniedOrDisputed"),
