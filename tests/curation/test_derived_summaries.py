@@ -150,3 +150,18 @@ def test_the_built_store_holds_the_derived_graph_and_no_file_graph_holds_a_summa
     summary_graphs = {q.graph_name.value for q in store.quads_for_pattern(
         None, pyoxigraph.NamedNode(RDF_TYPE), pyoxigraph.NamedNode(SHG + "IncidentSummary"))}
     assert summary_graphs == {DERIVED}
+
+
+def test_the_derived_graph_conforms_to_the_summary_shapes(project: Project) -> None:
+    """shapes/derived.ttl over the curated data, its ontology and what the build derived from them."""
+    import pyshacl
+    import rdflib
+
+    # the union of every graph, as the store serves it
+    lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in project.store)
+    union = rdflib.Graph().parse(data=lines, format="nt")
+    shapes = rdflib.Graph().parse(ROOT / "shapes" / "derived.ttl")
+    conforms, _, report = pyshacl.validate(union, shacl_graph=shapes, inference="rdfs")
+    assert conforms, report
+    summaries_seen = set(union.subjects(rdflib.RDF.type, rdflib.URIRef(SHG + "IncidentSummary")))
+    assert summaries_seen  # the shapes had targets
