@@ -108,6 +108,7 @@ class Options:
     analytic_budget: float = 300.0
     search_index_budget: float = 1800.0
     parts: frozenset[str] = frozenset(DEFAULT_PARTS)
+    results: Path | None = None  # where rows measured early are appended (the derived part's build row)
 
 
 def corpus_label(name: str, store_dir: Path) -> str:
@@ -261,8 +262,10 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     rows: list[Row] = []
     opts.work.mkdir(parents=True, exist_ok=True)
     if "derived" in opts.parts:  # its own timed build and store (sahel_kg.devtools.bench_derived)
+        results = opts.results
         rows += derived_rows(opts.corpus, opts.work, lambda d: corpus_label(name, d), ANALYTIC_QUERY,
-                             opts.analytic_budget, log)
+                             opts.analytic_budget, log,
+                             keep=(lambda early: append_results(results, early)) if results else (lambda early: None))
         if opts.parts == {"derived"}:
             return rows
     pointer = opts.work / f"store-{name}" / "store"
@@ -451,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = run_suite(Options(args.corpus.resolve(), args.small_corpus.resolve() if args.small_corpus else None,
                              args.seconds, args.connections, args.work.resolve(), args.skip_load_peer,
                              args.skip_validation, args.validation_budget, args.skip_reference_load,
-                             args.analytic_budget, args.search_index_budget, _parts(args.parts)),
+                             args.analytic_budget, args.search_index_budget, _parts(args.parts), args.results),
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     append_results(args.results, rows)
     for r in rows:

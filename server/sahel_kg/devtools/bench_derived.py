@@ -86,9 +86,10 @@ def latency(url: str, query: str, budget: float) -> float | None:
 
 
 def derived_rows(corpus: Path, work: Path, label_of: Callable[[Path], str], analytic_raw: str, budget: float,
-                 log: Callable[[str], None]) -> list[Row]:
+                 log: Callable[[str], None], keep: Callable[[list[Row]], None] = lambda rows: None) -> list[Row]:
     """The build-cost row and one row per example query (with its raw form where there is one);
-    ``label_of`` names the corpus's table from the store built here."""
+    ``label_of`` names the corpus's table from the store built here; ``keep`` is given the build row
+    as soon as it is measured (a long run that is stopped still leaves it)."""
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(dir=work) as scratch:
         log(f"[{corpus.name}] build with the derived step, timed by step")
@@ -101,6 +102,8 @@ def derived_rows(corpus: Path, work: Path, label_of: Callable[[Path], str], anal
                         note=f"one run, steps timed apart: bulk load {phases['load']:.1f} s, derive "
                              f"{phases['derive']:.1f} s, compaction {phases['compact']:.1f} s; validation and the "
                              "search index not included"))
+        log(f"[{corpus.name}] {rows[-1].note}")
+        keep(rows[-1:])
         port = free_port()
         cmd = [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(Path(scratch) / "store-derived"),
                "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
