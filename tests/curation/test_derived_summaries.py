@@ -95,7 +95,7 @@ def test_killed_span_keeps_open_bounds_open_and_counts_unquantified_apart(projec
         tops = [(c if c is not None else f, c is None) for f, c in figured]
         highest = max(t for t, _ in tops)
         assert int(s["killedLowest"][0]) == min(f for f, _ in figured), incident
-        assert int(s["killedHighest"][0]) == highest, incident
+        assert int(s["killedHighest"][0]) == highest >= int(s["killedLowest"][0]), incident
         assert (s["killedHighestIsOpen"][0] == "true") == any(is_open and t == highest for t, is_open in tops), incident
         ceilings = [c for _, c in figured if c is not None]
         conflict = bool(ceilings) and max(f for f, _ in figured) > min(ceilings)
@@ -153,14 +153,15 @@ def test_the_built_store_holds_the_derived_graph_and_no_file_graph_holds_a_summa
 
 
 def test_the_derived_graph_conforms_to_the_summary_shapes(project: Project) -> None:
-    """shapes/derived.ttl over the curated data, its ontology and what the build derived from them."""
+    """The summary shapes (derive/summary-shapes.ttl) over the curated data, its ontology and what the build
+    derived from them."""
     import pyshacl
     import rdflib
 
     # the union of every graph, as the store serves it
     lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in project.store)
     union = rdflib.Graph().parse(data=lines, format="nt")
-    shapes = rdflib.Graph().parse(ROOT / "shapes" / "derived.ttl")
+    shapes = rdflib.Graph().parse(ROOT / "server" / "sahel_kg" / "derive" / "summary-shapes.ttl")
     conforms, _, report = pyshacl.validate(union, shacl_graph=shapes, inference="rdfs")
     assert conforms, report
     summaries_seen = set(union.subjects(rdflib.RDF.type, rdflib.URIRef(SHG + "IncidentSummary")))
