@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_graph import ROOT, dynamic_imports, graph, module_name
 
 KERNEL = {"namespaces", "dataset", "links", "labels", "languages", "settings", "project", "metrics", "__init__"}
-RANK = {"kernel": 0, "rdf": 1, "store": 2, "query": 3, "linked_data": 3, "search": 3, "exports": 3,
+RANK = {"kernel": 0, "rdf": 1, "store": 2, "query": 3, "linked_data": 3, "search": 3, "exports": 3, "derive": 3,
         "pages": 4, "curation": 4, "web": 5, "devtools": 6, "root": 7}
 ROOTS = {"app", "serve", "cli"}
 WEB_FRAMEWORKS = ("fastapi", "starlette")

@@ -56,6 +56,7 @@ PREFIXES: dict[str, str] = {
     "sscale": VOCAB + "source-scale/",
     "stype": VOCAB + "source-type/",
     "passage": VOCAB + "passage-role/",
+    "grade": VOCAB + "grade/",
     "sem": SEM,
     "prov": "http://www.w3.org/ns/prov#",
     "geo": GEO,

@@ -81,3 +81,17 @@ def turtle_files(root: Path) -> list[TurtleFile]:
         for path in sorted((root / folder).rglob("*.ttl")):
             files.append(TurtleFile(path, graph_iri_for(path, root=root), kind))
     return files
+
+
+#: The derivation rules (SPARQL CONSTRUCT files), relative to the project root: inputs of the build.
+RULES_DIR = Path("ontology") / "rules"
+
+
+def rule_paths(root: Path) -> list[Path]:
+    """The derivation rule files of a project root, sorted by name (empty when it has none)."""
+    return sorted((root / RULES_DIR).glob("*.rq"))
+
+
+def build_inputs(root: Path) -> list[Path]:
+    """Every file a build reads: the Turtle files and the derivation rules (what the inputs hash covers)."""
+    return [f.path for f in turtle_files(root)] + rule_paths(root)

@@ -58,14 +58,28 @@ def within(store: pyoxigraph.Store, place: str, container: str) -> bool:
     return reaches(store, place, container, "http://www.opengis.net/ont/geosparql#sfWithin")
 
 
-def totals(store: pyoxigraph.Store, claim: str) -> list[tuple[int | None, int | None, int | None]]:
-    """The (low, best, high) of each killed count of a claim that is not a subtotal."""
+def killed_counts(store: pyoxigraph.Store, claim: str) -> list[dict[str, str]]:
+    """Each killed count of a claim that is not a subtotal, as property local name → value."""
     found = []
     for link in store.quads_for_pattern(pyoxigraph.NamedNode(claim), pyoxigraph.NamedNode(SHG + "count"), None):
         values = {q.predicate.value.removeprefix(SHG): q.object.value for q in store.quads_for_pattern(link.object, None, None)}
         if values.get("countType", "").endswith("/killed") and values.get("subtotal") not in ("true", "1"):
-            found.append(tuple(int(values[k]) if k in values else None for k in ("low", "best", "high")))
+            found.append(values)
     return found
+
+
+def totals(store: pyoxigraph.Store, claim: str) -> list[tuple[int | None, int | None, int | None]]:
+    """The (low, best, high) of each killed count of a claim that is not a subtotal."""
+    return [tuple(int(v[k]) if k in v else None for k in ("low", "best", "high"))  # type: ignore[misc]
+            for v in killed_counts(store, claim)]
+
+
+def floor_and_ceiling(count: dict[str, str]) -> tuple[int | None, int | None]:
+    """A count's floor (low, else best) and ceiling (high, else best when put exactly or approximately)."""
+    floor = int(count["low"]) if "low" in count else int(count["best"]) if "best" in count else None
+    closed = count.get("countQualifier", "").rsplit("/", 1)[-1] in ("exact", "approximately")
+    ceiling = int(count["high"]) if "high" in count else int(count["best"]) if "best" in count and closed else None
+    return floor, ceiling
 
 
 def claims_about(store: pyoxigraph.Store, event: str) -> set[str]:
@@ -73,13 +87,13 @@ def claims_about(store: pyoxigraph.Store, event: str) -> set[str]:
 
 
 def conflicting(store: pyoxigraph.Store) -> set[str]:
-    """Incidents where one claim's highest total death toll is below another's lowest."""
+    """Incidents where one claim's total death toll's floor is above another's ceiling."""
     found = set()
     for incident in subjects(store, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", SHG + "Incident"):
-        figures = [t for c in claims_about(store, incident) for t in totals(store, c)]
-        highs = [h for _, _, h in figures if h is not None]
-        lows = [lo for lo, _, _ in figures if lo is not None]
-        if highs and lows and min(highs) < max(lows):
+        bounds = [floor_and_ceiling(v) for c in claims_about(store, incident) for v in killed_counts(store, c)]
+        ceilings = [c for _, c in bounds if c is not None]
+        floors = [f for f, _ in bounds if f is not None]
+        if ceilings and floors and min(ceilings) < max(floors):
             found.add(incident)
     return found
 

@@ -24,7 +24,7 @@ EXAMPLES = example_queries()
 
 @pytest.fixture(scope="module")
 def curated() -> Iterator[tuple[pyoxigraph.Store, TestClient]]:
-    store = load_project_store()
+    store = load_project_store(derived=True)  # as the build serves it: the summaries too
     with make_client(store) as client:
         yield store, client
 

@@ -107,8 +107,8 @@ def test_interrupted_build_keeps_the_previous_store_and_cleans_up(
     (project / "data/ttl/places.ttl").write_text("<https://w3id.org/sahel-harm/id/place/c> a <https://w3id.org/sahel-harm/ontology/Place> .")
     real_load = build.load_files
 
-    def crash(directory: Path, files: object) -> None:
-        real_load(directory, files)  # type: ignore[arg-type]
+    def crash(directory: Path, files: object, *rest: object) -> None:
+        real_load(directory, files, *rest)  # type: ignore[arg-type]
         raise KeyboardInterrupt("power cut")
 
     monkeypatch.setattr(build, "load_files", crash)

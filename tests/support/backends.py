@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 #: Test modules (file names without ``.py``, wherever they are under tests/) whose app/client tests run over both backends.
-BOTH_BACKENDS = {"test_sparql_protocol", "test_w3c_protocol", "test_query_page", "test_pages",
+BOTH_BACKENDS = {"test_sparql_protocol", "test_w3c_protocol", "test_query_page", "test_pages", "test_derived_pages",
                  "test_dereferencing", "test_discovery", "test_ssrf", "test_jsonld",
                  "test_follow_your_nose", "test_canonical_paths", "test_link_crawl",
                  "test_keywords_never_change_answers", "test_exports"}

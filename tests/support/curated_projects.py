@@ -70,9 +70,9 @@ class Project:
 
     @property
     def store(self) -> pyoxigraph.Store:
-        """Every Turtle file of the project in its own named graph, in memory (loaded once)."""
+        """Every Turtle file of the project in its own named graph, and the derived graph, in memory (loaded once)."""
         if self._store is None:
-            self._store = load_project_store(self.root)
+            self._store = load_project_store(self.root, derived=True)  # what the build serves
         return self._store
 
 

@@ -14,14 +14,20 @@ ROOT: Path = project_root()
 SOURCES_DIR: Path = load_settings(root=ROOT).sources_dir
 
 
-def load_project_store(root: Path = ROOT) -> pyoxigraph.Store:
-    """Every project Turtle file in its own named graph of a fresh in-memory store."""
+def load_project_store(root: Path = ROOT, *, derived: bool = False) -> pyoxigraph.Store:
+    """Every project Turtle file in its own named graph of a fresh in-memory store; with ``derived``,
+    also the derived graph the build writes (the project's rules run over them, as ``sahel-kg build`` does)."""
     store = pyoxigraph.Store()
     for f in turtle_files(root):
         store.load(
             path=str(f.path), format=pyoxigraph.RdfFormat.TURTLE,
             base_iri=f.graph_iri, to_graph=pyoxigraph.NamedNode(f.graph_iri),
         )
+    if derived:
+        from sahel_kg.derive.rules import load_rules
+        from sahel_kg.derive.run import derive
+
+        derive(store, load_rules(root), "0" * 64)
     return store
 
 

@@ -32,7 +32,9 @@ from pathlib import Path
 
 import pyoxigraph
 
-from sahel_kg.project import TurtleFile, turtle_files
+from sahel_kg.derive.rules import Rule, load_rules
+from sahel_kg.derive.run import derive
+from sahel_kg.project import TurtleFile, build_inputs, turtle_files
 from sahel_kg.search.index import ensure_store_index
 from sahel_kg.search.index import prune as prune_search_indexes
 from sahel_kg.store.ondisk import current_store_dir, inputs_hash, inputs_hash_of, point_to, store_dir_name
@@ -75,20 +77,34 @@ def check(root: Path, *, sources_dir: Path | None = None) -> tuple[bool, str]:
     return bool(report.conforms), report.to_text()
 
 
-def load_files(directory: Path, files: Sequence[TurtleFile]) -> None:
-    """Bulk-load each Turtle file into its own named graph of a new store.
+def load_files(directory: Path, files: Sequence[TurtleFile], rules: Sequence[Rule] = (),
+               build_id: str = "0" * 16, phases: dict[str, float] | None = None) -> None:
+    """Bulk-load each Turtle file into its own named graph of a new store, then derive.
 
     One bulk load for all files: a bulk load per file costs tens of
     milliseconds each, which dominates with thousands of small source files.
     The store is then compacted: it is served read-only and never written
     again, and a compacted store answers a cold lookup several times faster
     (0.08 ms instead of 0.34–0.67 ms per seek at 14M triples).
+
+    The derivation ``rules`` run after the load, before the compaction, and
+    write the derived graph (:mod:`sahel_kg.derive.run`) of the build
+    ``build_id`` (its inputs hash). SyntaxError names a rule that is not a
+    valid CONSTRUCT. ``phases``, when given, receives the seconds of each
+    step: ``load``, ``derive``, ``compact`` (the benchmark reads them).
     """
+    times = phases if phases is not None else {}
+    started = time.perf_counter()
     store = pyoxigraph.Store(str(directory))
     store.bulk_extend(_quads(files))
+    times["load"] = time.perf_counter() - started
+    if rules:
+        derive(store, rules, build_id)
+    times["derive"] = time.perf_counter() - started - times["load"]
     store.flush()
     store.optimize()
     del store
+    times["compact"] = time.perf_counter() - started - times["load"] - times["derive"]
 
 
 def _quads(files: Sequence[TurtleFile]) -> Iterator[pyoxigraph.Quad]:
@@ -125,7 +141,7 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
     Never raises for bad input: a file that cannot be loaded gives a ``failed`` result.
     """
     files = turtle_files(root)
-    digest = inputs_hash(root, [f.path for f in files])
+    digest = inputs_hash(root, build_inputs(root))
     with build_lock(pointer):
         remove_partials(pointer)  # an unfinished build's leftovers, whatever this build does
         current = current_store_dir(pointer)
@@ -159,10 +175,10 @@ def load_into(final: Path, files: Sequence[TurtleFile], root: Path) -> str | Non
     re-raises anything else (an interrupted build) once it has cleaned up."""
     partial = final.with_name(final.name + ".partial")
     try:
-        load_files(partial, files)
+        load_files(partial, files, load_rules(root), inputs_hash_of(final) or "0" * 16)
         partial.rename(final)
         return None
-    except (SyntaxError, OSError, ValueError) as exc:  # a file that is not Turtle, or unreadable
+    except (SyntaxError, OSError, ValueError) as exc:  # a file that is not Turtle or a rule not SPARQL, or unreadable
         return f"cannot load {_where(exc, root)}"
     finally:
         shutil.rmtree(partial, ignore_errors=True)

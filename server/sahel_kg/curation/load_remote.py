@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,10 +27,13 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 
+from sahel_kg.derive.rules import DERIVED_GRAPH, Rule, load_rules
+from sahel_kg.derive.run import derive
 from sahel_kg.namespaces import BASE
-from sahel_kg.project import TurtleFile, turtle_files
+from sahel_kg.project import TurtleFile, build_inputs, turtle_files
 from sahel_kg.rdf.oxigraph_types import solutions
 from sahel_kg.settings import Settings
+from sahel_kg.store.ondisk import inputs_hash
 from sahel_kg.store.remote import (
     JSON_RESULTS,
     RemoteStore,
@@ -129,15 +133,37 @@ def drop_graph(remote: RemoteStore, graph_iri: str) -> None:
         raise LoadError(f"dropping {graph_iri}: {response.status_code} {store_message(response.content, 500)}")
 
 
+def derived_turtle(files: Sequence[TurtleFile], rules: Sequence[Rule], build_id: str, target: Path) -> None:
+    """Write to ``target`` the derived graph of ``files`` (as Turtle), computed in a store in memory.
+
+    The embedded build derives inside its own store; an external store is only
+    sent graphs, so the rules run here on a copy of the files (memory grows with
+    the data: about 1 GB per 5M triples).
+    """
+    from sahel_kg.curation.build import _quads
+
+    store = pyoxigraph.Store()
+    store.bulk_extend(_quads(files))
+    derive(store, rules, build_id)
+    store.dump(str(target), format=pyoxigraph.RdfFormat.TURTLE, from_graph=pyoxigraph.NamedNode(DERIVED_GRAPH))
+
+
 def load_files(remote: RemoteStore, files: Sequence[TurtleFile], *, prune: bool = False,
-               log: Log = print) -> LoadReport:
-    """Put every file into its graph, then count what the store holds."""
+               log: Log = print, rules: Sequence[Rule] = (), build_id: str = "0" * 16) -> LoadReport:
+    """Put every file into its graph, then the derived graph when there are rules, then count what the store holds."""
     started, report = time.perf_counter(), LoadReport()
     for f in files:
         report.bytes += put_graph(remote, f.graph_iri, TurtleBody(f.path, f.graph_iri))
         report.graphs += 1
-    counts = graph_counts(remote)
     loaded = {f.graph_iri for f in files}
+    if rules:
+        with tempfile.TemporaryDirectory() as scratch:
+            derived = Path(scratch) / "derived.ttl"
+            derived_turtle(files, rules, build_id, derived)
+            report.bytes += put_graph(remote, DERIVED_GRAPH, TurtleBody(derived, DERIVED_GRAPH))
+        report.graphs += 1
+        loaded.add(DERIVED_GRAPH)
+    counts = graph_counts(remote)
     report.triples = sum(n for g, n in counts.items() if g in loaded)
     report.stale = sorted(set(counts) - loaded)
     if prune:
@@ -152,7 +178,8 @@ def load_project(root: Path, settings: Settings, *, prune: bool = False, log: Lo
     """Load the project's files into the store ``settings.store_url`` names (no validation here)."""
     remote = RemoteStore(settings)
     try:
-        return load_files(remote, turtle_files(root), prune=prune, log=log)
+        return load_files(remote, turtle_files(root), prune=prune, log=log, rules=load_rules(root),
+                          build_id=inputs_hash(root, build_inputs(root)))
     finally:
         remote.close()
 

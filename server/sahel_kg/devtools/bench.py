@@ -32,6 +32,7 @@ from typing import Any
 import pyoxigraph
 
 from sahel_kg.devtools import bench_virtuoso
+from sahel_kg.devtools.bench_derived import derived_rows
 from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, recover_results, render_markdown
 from sahel_kg.devtools.measure import (
     JSON,
@@ -89,7 +90,10 @@ OUR_SERVER_ENV = {"SAHEL_KG_QUERY_TIMEOUT": "900"}
 
 #: What a run measures: the loads, the servers (against the peer), pages (ours alone: pages, search,
 #: memory), SHACL validation.
-PARTS = ("load", "servers", "pages", "validation")
+PARTS = ("load", "servers", "pages", "validation", "derived")
+#: What a run measures unless told: all but ``derived``, which builds its own store (its table counts the
+#: derived triples too, so it is a table of its own).
+DEFAULT_PARTS = PARTS[:4]
 
 
 @dataclass
@@ -105,10 +109,11 @@ class Options:
     skip_reference_load: bool = False
     analytic_budget: float = 300.0
     search_index_budget: float = 1800.0
-    parts: frozenset[str] = frozenset(PARTS)
+    parts: frozenset[str] = frozenset(DEFAULT_PARTS)
     virtuoso: bool = True
     virtuoso_memory_gb: float | None = 4.0
     analytic_timeout: float = 900.0
+    results: Path | None = None  # where rows measured early are appended (the derived part's build row)
 
 
 def corpus_label(name: str, store_dir: Path) -> str:
@@ -303,6 +308,13 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
     name = opts.corpus.name
     rows: list[Row] = []
     opts.work.mkdir(parents=True, exist_ok=True)
+    if "derived" in opts.parts:  # its own timed build and store (sahel_kg.devtools.bench_derived)
+        results = opts.results
+        rows += derived_rows(opts.corpus, opts.work, lambda d: corpus_label(name, d), ANALYTIC_QUERY,
+                             opts.analytic_budget, log,
+                             keep=(lambda early: append_results(results, early)) if results else (lambda early: None))
+        if opts.parts == {"derived"}:
+            return rows
     pointer = opts.work / f"store-{name}" / "store"
     pointer.parent.mkdir(parents=True, exist_ok=True)
 
@@ -516,8 +528,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--skip-validation", action="store_true", help="do not measure SHACL validation")
     p.add_argument("--skip-reference-load", action="store_true", help="do not load the one-file N-Quads reference")
     p.add_argument("--analytic-budget", type=float, default=300, help="seconds for the analytic query's runs, per server (0: do not run it)")
-    p.add_argument("--parts", default=",".join(PARTS),
-                   help="what to measure, comma-separated among load, servers, validation (default: all); "
+    p.add_argument("--parts", default=",".join(DEFAULT_PARTS),
+                   help="what to measure, comma-separated among load, servers, pages, validation, derived "
+                        "(default: all but derived); "
                         "without load, the store an earlier run built for this corpus is used")
     p.add_argument("--search-index-budget", type=float, default=1800,
                    help="seconds to wait for /search to answer first (its index may be built then)")
@@ -535,7 +548,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              args.seconds, args.connections, args.work.resolve(), args.skip_load_peer,
                              args.skip_validation, args.validation_budget, args.skip_reference_load,
                              args.analytic_budget, args.search_index_budget, _parts(args.parts),
-                             not args.skip_virtuoso, args.virtuoso_memory_gb or None, args.analytic_timeout),
+                             not args.skip_virtuoso, args.virtuoso_memory_gb or None, args.analytic_timeout,
+                             args.results),
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     append_results(args.results, rows)
     for r in rows:

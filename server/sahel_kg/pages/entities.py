@@ -36,6 +36,7 @@ from sahel_kg.pages.claims import (
 )
 from sahel_kg.pages.i18n import N_, _
 from sahel_kg.pages.resources import MAX_SUBJECTS, Resource, facts, facts_of, rows
+from sahel_kg.pages.summary import SummaryView, summary_from_rows, summary_select
 from sahel_kg.pages.views import (
     ACTOR_SHOWN,
     DCT,
@@ -154,6 +155,7 @@ class IncidentView:
     concerns: list[Link]
     addressees: list[Link]
     about_others: bool = False  # some claims are about something else (a series' incidents): the table says what
+    summary: SummaryView | None = None
 
 
 def matched_events(iri: str) -> str:
@@ -165,7 +167,8 @@ def matched_events(iri: str) -> str:
 
 def event_query(iri: str) -> str:
     """The claims about an event (``?s``: those about it, alleged part of it, or answering them; at most
-    :data:`~sahel_kg.pages.resources.MAX_SUBJECTS`) and what concerns it (``?r``, labelled ``?l``), in one SELECT.
+    :data:`~sahel_kg.pages.resources.MAX_SUBJECTS`), what concerns it (``?r``, labelled ``?l``) and its
+    computed summary (``?ss ?sp ?so ?sl``, :func:`~sahel_kg.pages.summary.summary_select`), in one SELECT.
 
     No type check on the claims: these properties are used on claims only, a
     FILTER EXISTS per match cost more than the rest of the query, and only the
@@ -174,24 +177,26 @@ def event_query(iri: str) -> str:
     claims = (f"{{ ?s <{SHG}about> <{iri}> }} UNION {{ ?s <{SHG}allegedPartOf> <{iri}> }} "
               f"UNION {{ ?answered <{SHG}about> <{iri}> . ?s <{SHG}respondsTo> ?answered }} "
               f"UNION {{ {matched_events(iri)} ?s <{SHG}about> ?matched . ?s a <{SHG}CodedClaim> }}")
-    return (f"SELECT ?s ?r ?l WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
+    return (f"SELECT ?s ?r ?l ?ss ?sp ?so ?sl WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {claims} }} LIMIT {MAX_SUBJECTS} }} "
             f"UNION {{ SELECT DISTINCT ?r ?l WHERE {{ ?r <{SHG}concerns> <{iri}> . "
-            f"{label_optional('?r', 'l', RDFS_LABEL)} }} LIMIT {MAX_SUBJECTS} }} }}")
+            f"{label_optional('?r', 'l', RDFS_LABEL)} }} LIMIT {MAX_SUBJECTS} }} "
+            f"UNION {{ {summary_select(iri)} }} }}")
 
 
 def event_claims(backend: GraphBackend, links: Links,
-                 iri: str) -> tuple[dict[str, Resource], dict[str, Resource], list[Link]]:
-    """An event's claims, their speakers and sources, and the links to what concerns it (two or three queries)."""
+                 iri: str) -> tuple[dict[str, Resource], dict[str, Resource], list[Link], SummaryView | None]:
+    """An event's claims, their speakers and sources, the links to what concerns it, and its computed
+    summary (two or three queries)."""
     found = rows(backend, event_query(iri))
     responses = sorted((link_to(links, r["r"], r.get("l")) for r in found if "r" in r), key=lambda link: link.text)
     claims, related = split_claims(facts_of(backend, [r["s"] for r in found if "s" in r],
                                             hop=RELATED, hop_props=RELATED_PROPS))
-    return claims, related, responses
+    return claims, related, responses, summary_from_rows(links, found)
 
 
 def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) -> IncidentView:
     """Incidents and other events: three or four queries (the event's facts are given; at most 500 claims)."""
-    claims, related, responses = event_claims(backend, links, event.id)
+    claims, related, responses, summary = event_claims(backend, links, event.id)
     place = event.first(SEM + "hasPlace")
     chain = place_chain(backend, links, place.text) if place else []
     rows_ = comparison_order(claim_rows(links, claims, related))
@@ -212,6 +217,7 @@ def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) 
         actors=links_of(links, event, SEM + "hasActor"), concerns=links_of(links, event, SHG + "concerns"),
         addressees=links_of(links, event, SHG + "addressee"),
         about_others=any({a.href for a in r.about} != {links.local_url(event.id)} for r in rows_),
+        summary=summary if kind == "Incident" else None,
     )
 
 

@@ -308,21 +308,27 @@ SPECS: dict[str, ListSpec] = {
     "incidents": ListSpec(
         "incidents", N_("Incidents"), f"?s a <{SHG}Incident> ; <{RDFS_LABEL}> ?label FILTER(LANG(?label) IN ('en', '')) .",
         "(SAMPLE(?p) AS ?place) (SAMPLE(?pl) AS ?placel) (SAMPLE(?t) AS ?type) (SAMPLE(?tl) AS ?typel) "
-        "(SAMPLE(?st) AS ?start) (SAMPLE(?en) AS ?end)",
+        "(SAMPLE(?st) AS ?start) (SAMPLE(?en) AS ?end) (SAMPLE(?g) AS ?grade) (SAMPLE(?gl) AS ?gradel)",
         f"OPTIONAL {{ ?s <{SEM}hasPlace> ?p OPTIONAL {{ ?p <{RDFS_LABEL}> ?pl FILTER(LANG(?pl) IN ('en', '')) }} }} "
         f"OPTIONAL {{ ?s <{SEM}eventType> ?t OPTIONAL {{ ?t <{SKOS_PREF}> ?tl FILTER(LANG(?tl) IN ('en', '')) }} }} "
-        f"OPTIONAL {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?st }} OPTIONAL {{ ?s <{SEM}hasLatestEndTimeStamp> ?en }}",
-        [N_("Incident"), N_("Type"), N_("Place"), N_("When"), N_("Claims")],
+        f"OPTIONAL {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?st }} OPTIONAL {{ ?s <{SEM}hasLatestEndTimeStamp> ?en }} "
+        f"OPTIONAL {{ ?gs <{SHG}summarises> ?s ; <{SHG}grade> ?g OPTIONAL {{ ?g <{SKOS_PREF}> ?gl FILTER(LANG(?gl) IN ('en', '')) }} }}",
+        [N_("Incident"), N_("Type"), N_("Place"), N_("When"), N_("Grade (computed)"), N_("Claims")],
         lambda s, r: [_cell(s, r, "s", "label"), _cell(s, r, "type", "typel"), _cell(s, r, "place", "placel"),
-                      TableCell(window_text(r.get("start"), r.get("end"))), _text(r, "count")],
+                      TableCell(window_text(r.get("start"), r.get("end"))), _cell(s, r, "grade", "gradel"),
+                      _text(r, "count")],
         {"region": _iri_filter(ENTITY_BASE + "place/", f"?rx <{GEO}sfWithin>* $ . ?s <{SEM}hasPlace> ?rx ."),
          "type": _iri_filter(VOCAB + "incident-type/", f"?tx <{SKOS}broader>* $ . ?s <{SEM}eventType> ?tx ."),
          "from": _date_filter(f"FILTER NOT EXISTS {{ ?s <{SEM}hasLatestEndTimeStamp> ?e0 FILTER(?e0 < $) }}"),
-         "to": _date_filter(f"FILTER NOT EXISTS {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?b0 FILTER(?b0 > $) }}")},
+         "to": _date_filter(f"FILTER NOT EXISTS {{ ?s <{SEM}hasEarliestBeginTimeStamp> ?b0 FILTER(?b0 > $) }}"),
+         # the grade is computed by the build (derived graph, ontology/rules/grade.rq), never asserted
+         "grade": _iri_filter(VOCAB + "grade/", f"?gx <{SHG}grade> $ ; <{SHG}summarises> ?s .")},
         f"""SELECT DISTINCT ?facet ?x ?xl WHERE {{
           {{ BIND("region" AS ?facet) {LARGE_PLACES} }}
-          UNION {{ BIND("type" AS ?facet) ?x <{SKOS}inScheme> <{VOCAB}incident-type> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }}""",
-        {"region": N_("Region or place"), "type": N_("Type"), "from": N_("From"), "to": N_("To")},
+          UNION {{ BIND("type" AS ?facet) ?x <{SKOS}inScheme> <{VOCAB}incident-type> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }}
+          UNION {{ BIND("grade" AS ?facet) ?x <{SKOS}inScheme> <{VOCAB}grade> ; <{SKOS_PREF}> ?xl FILTER(LANG(?xl) IN ('en', '')) }} }}""",
+        {"region": N_("Region or place"), "type": N_("Type"), "from": N_("From"), "to": N_("To"),
+         "grade": N_("Grade (computed)")},
         f"?c <{SHG}about> $ .",
     ),
     "actors": ListSpec(

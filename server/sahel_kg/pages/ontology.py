@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sahel_kg.labels import RDFS_LABEL, SKOS_PREF, label_optional
 from sahel_kg.links import Links
 from sahel_kg.namespaces import PREFIXES, local_name
-from sahel_kg.pages.i18n import N_
+from sahel_kg.pages.i18n import N_, _
 from sahel_kg.pages.resources import Resource, facts, rows
 from sahel_kg.pages.views import EntityView, Link, entity_base, kind_words, link_to, links_of
 from sahel_kg.store.backend import GraphBackend
@@ -86,6 +86,7 @@ class OntologyView:
     classes: list[TermItem]
     properties: list[TermItem]
     schemes: list[TermItem]
+    rules: list[TermItem]
 
 
 @dataclass
@@ -179,18 +180,22 @@ def property_view(backend: GraphBackend, links: Links, prop: Resource) -> Proper
     )
 
 
+#: A derivation rule (written by the build into the derived graph, defined by the ontology).
+PROV_PLAN = P["prov"] + "Plan"
+
+
 def ontology_view(backend: GraphBackend, links: Links, onto: Resource) -> OntologyView:
     """The ontology's metadata and the terms defined by it (one query)."""
     found = rows(backend, f"""SELECT ?t ?type ?l ?def WHERE {{
       ?t <{RDFS}isDefinedBy> <{onto.id}> ; a ?type . OPTIONAL {{ ?t <{RDFS_LABEL}>|<{SKOS_PREF}> ?l FILTER(LANG(?l) IN ('en', '')) }}
-      OPTIONAL {{ ?t <{SKOS}definition> ?def }} }}""")
-    items: dict[str, dict[str, TermItem]] = {"class": {}, "property": {}, "scheme": {}}
+      OPTIONAL {{ ?t <{SKOS}definition> ?def }} OPTIONAL {{ ?t a <{PROV_PLAN}> ; <{RDFS}comment> ?words }} }}""")
+    items: dict[str, dict[str, TermItem]] = {"class": {}, "property": {}, "scheme": {}, "rule": {}}
     for r in found:
         group = {"Class": "class", "ObjectProperty": "property", "DatatypeProperty": "property",
-                 "ConceptScheme": "scheme"}.get(local_name(r["type"]))
+                 "ConceptScheme": "scheme", "Plan": "rule"}.get(local_name(r["type"]))
         if group:
-            kind = kind_words(local_name(r["type"])).lower()
-            items[group][r["t"]] = TermItem(link_to(links, r["t"], r.get("l")), kind, r.get("def", ""))
+            kind = _("computed at build time") if group == "rule" else kind_words(local_name(r["type"])).lower()
+            items[group][r["t"]] = TermItem(link_to(links, r["t"], r.get("l")), kind, r.get("def") or r.get("words", ""))
     def ordered(group: str) -> list[TermItem]:
         return sorted(items[group].values(), key=lambda i: i.link.text.casefold())
 
@@ -198,7 +203,7 @@ def ontology_view(backend: GraphBackend, links: Links, onto: Resource) -> Ontolo
         entity_base(links, onto, N_("Ontology")), onto.text(P["dcterms"] + "description"),
         onto.text(OWL + "versionInfo"), links_of(links, onto, P["dcterms"] + "license"),
         onto.text(P["vann"] + "preferredNamespacePrefix"), onto.text(P["vann"] + "preferredNamespaceUri"),
-        ordered("class"), ordered("property"), ordered("scheme"),
+        ordered("class"), ordered("property"), ordered("scheme"), ordered("rule"),
     )
 
 

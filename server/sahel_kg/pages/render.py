@@ -37,6 +37,7 @@ from sahel_kg.links import DUMPS, Links
 from sahel_kg.namespaces import BASE, PREFIXES, compact, local_name
 from sahel_kg.pages import entities
 from sahel_kg.pages import ontology as ov
+from sahel_kg.pages import summary as sv
 from sahel_kg.pages import views as v
 from sahel_kg.pages.citation import citation_view
 from sahel_kg.pages.i18n import N_, _, gettext, ngettext, pgettext
@@ -234,6 +235,8 @@ KINDS: list[tuple[str, str, str]] = [
     (SKOS + "ConceptScheme", "scheme", N_("Concept scheme")),
     (SKOS + "Concept", "concept", N_("Concept")),
     (SH + "NodeShape", "shape", N_("Shape")),
+    (SHG + "IncidentSummary", "summary", N_("Incident summary (computed)")),
+    (PREFIXES["prov"] + "Plan", "rule", N_("Derivation rule")),
     (SH + "PropertyShape", "shape", N_("Shape")),
 ]
 
@@ -278,6 +281,8 @@ def build_view(backend: GraphBackend, links: Links, iri: str, *,
         "scheme": lambda: ov.scheme_view(backend, links, resource),
         "concept": lambda: ov.concept_view(backend, links, resource),
         "shape": lambda: ov.shape_view(backend, links, resource),
+        "summary": lambda: sv.summary_page_view(backend, links, resource),
+        "rule": lambda: sv.rule_view(links, resource),
         "generic": lambda: v.GenericView(v.entity_base(links, resource, kind)),
     }
     view = builders[template]()

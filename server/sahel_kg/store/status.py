@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sahel_kg.project import turtle_files
+from sahel_kg.project import build_inputs
 from sahel_kg.store.ondisk import inputs_hash, inputs_hash_of
 
 Summary = dict[str, Any]
@@ -102,7 +102,7 @@ class DataStatus:
             return dict(self._summary)
 
     def _compare(self, built_from: str, root: Path, store_dir: Path) -> Summary:
-        paths = [f.path for f in turtle_files(root)]
+        paths = build_inputs(root)
         fingerprint = _fingerprint(paths)
         if fingerprint == self._fingerprint and self._summary is not None:
             return self._summary

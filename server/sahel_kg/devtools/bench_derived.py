@@ -1,0 +1,127 @@
+"""What the derived summaries cost the build, and what they save the questions that use them.
+
+Part ``derived`` of ``scripts/bench.py`` (issue 15's benchmarks):
+
+- **build**: the corpus loaded the way ``sahel-kg build`` loads it
+  (:func:`sahel_kg.curation.build.load_files`, validation aside), its steps
+  timed apart: bulk load, derivation (the rules of ``ontology/rules``),
+  compaction. With the derived step against without it is
+  (load + derive + compact) ÷ (load + compact) of the same run; target ≤ 1.15.
+- **queries**: every shipped example query on ``oxigraph serve-read-only
+  --union-default-graph`` over that store, and beside the ones rewritten to
+  read the summaries, the same question asked of the raw claims (the
+  example as written before, ``devtools/raw_queries/``, and the benchmark's
+  analytic query); target < 1 s each. Median of up to 3 runs after a warm-up;
+  a query whose warm-up takes more than a third of its budget is timed once.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sahel_kg.curation.build import load_files
+from sahel_kg.derive.rules import load_rules
+from sahel_kg.devtools.measure import JSON, VENV_BIN, Row, free_port, server
+from sahel_kg.pages.examples import example_queries
+from sahel_kg.project import build_inputs, turtle_files
+from sahel_kg.store.ondisk import inputs_hash
+
+RAW_DIR = Path(__file__).with_name("raw_queries")
+SUMMARY_PREFIXES = """PREFIX shg: <https://w3id.org/sahel-harm/ontology/>
+PREFIX ctype: <https://w3id.org/sahel-harm/vocab/count-type/>
+"""
+#: The benchmark's analytic question (incidents whose claimed tolls disagree, widest first) on the summaries.
+ANALYTIC_ON_SUMMARIES = SUMMARY_PREFIXES + """SELECT ?incident ?claims ?lowest ?highest
+WHERE {
+  ?summary shg:summarises ?incident ; shg:claimCount ?claims ; shg:killedLowest ?lowest ; shg:killedHighest ?highest .
+  FILTER(?highest > ?lowest)
+}
+ORDER BY DESC(?highest - ?lowest) ?incident
+LIMIT 100"""
+
+
+def raw_forms(analytic_raw: str) -> dict[str, str]:
+    """Question → its form on the raw claims, for the questions the summaries answer."""
+    forms = {p.stem: p.read_text(encoding="utf-8") for p in sorted(RAW_DIR.glob("*.rq"))}
+    return {**forms, "analytic (disagreeing tolls)": analytic_raw}
+
+
+def timed_build(corpus: Path, work: Path) -> dict[str, float]:
+    """Load the corpus with the derived step into a store under ``work``; seconds of each step."""
+    phases: dict[str, float] = {}
+    files = turtle_files(corpus)
+    digest = inputs_hash(corpus, build_inputs(corpus))
+    load_files(work / "store-derived", files, load_rules(corpus), digest, phases=phases)
+    return phases
+
+
+def latency(url: str, query: str, budget: float) -> float | None:
+    """Median seconds of a query (see the module's note); None when it fails or outlasts the budget."""
+    import httpx
+
+    times: list[float] = []
+    spent = 0.0
+    with httpx.Client(timeout=budget) as client:
+        for run in range(4):
+            started = time.perf_counter()
+            try:
+                ok = client.get(url, params={"query": query}, headers={"Accept": JSON}).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            took = time.perf_counter() - started
+            spent += took
+            if not ok:
+                return None
+            if run > 0:
+                times.append(took)
+            elif took > budget / 3:
+                return took
+            if spent > budget:
+                break
+    return statistics.median(times) if times else None
+
+
+def derived_rows(corpus: Path, work: Path, label_of: Callable[[Path], str], analytic_raw: str, budget: float,
+                 log: Callable[[str], None], keep: Callable[[list[Row]], None] = lambda rows: None) -> list[Row]:
+    """The build-cost row and one row per example query (with its raw form where there is one);
+    ``label_of`` names the corpus's table from the store built here; ``keep`` is given the build row
+    as soon as it is measured (a long run that is stopped still leaves it)."""
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(dir=work) as scratch:
+        log(f"[{corpus.name}] build with the derived step, timed by step")
+        phases = timed_build(corpus, Path(scratch))
+        label = label_of(Path(scratch) / "store-derived")
+        with_derived = phases["load"] + phases["derive"] + phases["compact"]
+        without = phases["load"] + phases["compact"]
+        rows.append(Row(label, "build time with the derived step", with_derived, "build without it", without, "s",
+                        "≤ 1.15×", None, absolute_ok=with_derived <= 1.15 * without,
+                        note=f"one run, steps timed apart: bulk load {phases['load']:.1f} s, derive "
+                             f"{phases['derive']:.1f} s, compaction {phases['compact']:.1f} s; validation and the "
+                             "search index not included"))
+        log(f"[{corpus.name}] {rows[-1].note}")
+        keep(rows[-1:])
+        port = free_port()
+        cmd = [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(Path(scratch) / "store-derived"),
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        url = f"http://127.0.0.1:{port}/query"
+        raw = raw_forms(analytic_raw)
+        questions = [(q.slug, q.sparql) for q in example_queries()]
+        questions.append(("analytic (disagreeing tolls)", ANALYTIC_ON_SUMMARIES))
+        with server(cmd, url + "?query=ASK%7B%7D", log=work / f"oxigraph-derived-{corpus.name}.log"):
+            for slug, sparql in questions:
+                log(f"[{corpus.name}] {slug}")
+                ours = latency(url, sparql, budget)
+                peer = latency(url, raw[slug], budget) if slug in raw else None
+                rows.append(Row(label, f"example query {slug}, latency" if slug in {q.slug for q in example_queries()}
+                                else f"{slug} on the summaries, latency",
+                                ours, "same question on the raw claims" if slug in raw else "—", peer, "s", "< 1 s",
+                                None, absolute_ok=None if ours is None else ours < 1,
+                                note="Oxigraph server (serve-read-only, union default graph) on the built store; "
+                                     + ("reads the derived summaries" if "summarises" in sparql else "raw claims only")
+                                     + ("" if ours is not None and (peer is not None or slug not in raw)
+                                        else f"; a form failed or took over {budget:.0f} s")))
+    return rows
