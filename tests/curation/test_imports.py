@@ -307,7 +307,8 @@ def test_a_row_with_an_impossible_value_stops_or_is_skipped(project: Path, tmp_p
 
 
 @pytest.mark.parametrize(("column", "value"), [("latitude", "95"), ("date_end", "2020-01-01"), ("where_prec", "9"),
-                                               ("deaths_civilians", "-1"), ("low", "40")])
+                                               ("deaths_civilians", "-1"), ("low", "40"), ("date_start", "2024-02-30"),
+                                               ("date_start", "2024-05-19junk"), ("latitude", "nan")])
 def test_each_impossible_ged_value_is_reported_at_its_column(project: Path, tmp_path: Path, column: str,
                                                              value: str) -> None:
     rows = csv_rows(GED_FILE)
@@ -315,6 +316,36 @@ def test_each_impossible_ged_value_is_reported_at_its_column(project: Path, tmp_
     code, _out, err = run(project, "import", "ucdp-ged", str(write_csv(tmp_path / "g_v24_1.csv", GED.columns, rows)))
     reported = {"low": "best"}.get(column, column)  # low above best is reported where the order breaks: at best
     assert code == 3 and f"row 1 (line 2), column {reported}: " in err
+
+
+def test_a_row_over_several_lines_is_reported_at_the_line_it_starts_on(project: Path, tmp_path: Path) -> None:
+    rows = csv_rows(GED_FILE)
+    rows[0] = dict(rows[0], source_article="Made-up Wire,\n20 May 2024", best="many")
+    code, _out, err = run(project, "import", "ucdp-ged", str(write_csv(tmp_path / "g_v24_1.csv", GED.columns, rows)))
+    assert code == 3 and "row 1 (line 2), column best: 'many'" in err
+
+
+def test_blank_lines_are_not_rows(project: Path, tmp_path: Path) -> None:
+    padded = tmp_path / "GEDEvent_v24_1.csv"
+    padded.write_bytes(GED_FILE.read_bytes() + b"\r\n\r\n")
+    code, out, err = run(project, "import", "ucdp-ged", str(padded))
+    assert code == 0, err
+    claims = set(imported(project, "ucdp-ged").subjects(RDF.type, SHG.CodedClaim))
+    assert len(claims) == len(csv_rows(GED_FILE)), out
+
+
+def test_a_file_without_a_row_to_import_keeps_the_release_in_place(project: Path, tmp_path: Path) -> None:
+    run(project, "import", "ucdp-ged", str(GED_FILE))
+    before = snapshot(project)
+    header_only = write_csv(tmp_path / "GEDEvent_v25_1.csv", GED.columns, [])
+    code, _out, err = run(project, "import", "ucdp-ged", str(header_only))
+    assert code == 2 and "no row to import" in err
+    assert snapshot(project) == before
+    all_bad = write_csv(tmp_path / "GEDEvent_v25_1.csv", GED.columns,
+                        [dict(r, best="many") for r in csv_rows(GED_FILE)])
+    code, _out, err = run(project, "import", "ucdp-ged", str(all_bad), "--on-error", "skip")
+    assert code == 3 and "column best" in err and "no row to import" in err
+    assert snapshot(project) == before
 
 
 def test_an_acled_row_with_an_unknown_actor_type_is_reported(project: Path, tmp_path: Path) -> None:

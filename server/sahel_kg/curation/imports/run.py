@@ -107,11 +107,20 @@ def _rows(path: Path, dataset: Dataset) -> Iterator[tuple[int, int, dict[str, st
             if problem:
                 raise ImportFailure(f"{path.name}: {problem.message()}", EXIT_UNUSABLE)
             names = [n.strip() for n in names]
-            for number, fields in enumerate(reader, start=1):
+            number = 0
+            while True:
+                # the line a row starts on: a quoted field may run over several lines
+                line = reader.line_num + 1
+                fields = next(reader, None)
+                if fields is None:
+                    break
+                if not fields:  # a blank line (often at the end of a hand-edited file) is no row
+                    continue
+                number += 1
                 if len(fields) != len(names):
-                    yield number, reader.line_num, f"has {len(fields)} fields where the header names {len(names)}"
+                    yield number, line, f"has {len(fields)} fields where the header names {len(names)}"
                 else:
-                    yield number, reader.line_num, dict(zip(names, fields))
+                    yield number, line, dict(zip(names, fields))
         except UnicodeDecodeError as exc:
             raise ImportFailure(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}); export it "
                                 "again as UTF-8 CSV", EXIT_UNUSABLE) from exc
@@ -257,6 +266,11 @@ def import_release(root: Path, dataset: Dataset, path: Path, *, version: str | N
     try:
         run = _Run(dataset, release, ref, scratch, max(1, chunk_rows), log, Previous.read(final / "records.tsv"))
         skipped = _stream(run, path, on_error, log)
+        if not run.rows:
+            # an empty release would replace the one in place and remove every record
+            raise ImportFailure(
+                f"{path.name} has no row to import ({'every row was skipped' if skipped else 'a header only'}): "
+                "nothing was written, the release in place is kept", EXIT_BAD_ROW if skipped else EXIT_UNUSABLE)
         run.finish(final)
         changed = publish(scratch, final)
     finally:
