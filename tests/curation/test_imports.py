@@ -325,6 +325,23 @@ def test_a_row_over_several_lines_is_reported_at_the_line_it_starts_on(project: 
     assert code == 3 and "row 1 (line 2), column best: 'many'" in err
 
 
+@pytest.mark.parametrize(("name", "version"), [("GEDEvent_v24_1.csv", "24.1"), ("GEDEvent_v24_0_3.csv", "24.0.3"),
+                                              ("ged-mali-v25_1.csv", "25.1"), ("ged_mali_12_2024.csv", None),
+                                              ("export_2024_06.csv", None)])
+def test_the_ged_version_is_read_from_a_v_in_the_file_name_only(project: Path, tmp_path: Path, name: str,
+                                                                version: str | None) -> None:
+    path = tmp_path / name
+    shutil.copy(GED_FILE, path)
+    code, _out, err = run(project, "import", "ucdp-ged", str(path))
+    if version is None:
+        assert code == 2 and "--version" in err
+        assert not (project / "data" / "ttl" / "imports").exists()
+    else:
+        assert code == 0, err
+        release = URIRef(PREFIXES["source"] + "ucdp-ged-" + version.replace(".", "-"))
+        assert imported(project, "ucdp-ged").value(release, OWL.versionInfo) == Literal(version)
+
+
 def test_blank_lines_are_not_rows(project: Path, tmp_path: Path) -> None:
     padded = tmp_path / "GEDEvent_v24_1.csv"
     padded.write_bytes(GED_FILE.read_bytes() + b"\r\n\r\n")

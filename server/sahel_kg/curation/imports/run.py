@@ -131,11 +131,13 @@ def _rows(path: Path, dataset: Dataset) -> Iterator[tuple[int, int, dict[str, st
 
 def default_version(dataset: Dataset, path: Path) -> str:
     """The release's version when ``--version`` is not given: UCDP GED's from the file name (GEDEvent_v24_1.csv
-    gives 24.1); an ACLED export's is the date of its latest ``timestamp`` (ACLED has no release numbers)."""
+    gives 24.1, a monthly candidate release's GEDEvent_v24_0_3.csv 24.0.3); an ACLED export's is the date of its
+    latest ``timestamp`` (ACLED has no release numbers). Only a "v" marks a version in a file name: digits
+    alone (a date, a country code) are not guessed at."""
     if dataset.name == "ucdp-ged":
-        found = re.search(r"v?(\d{2})[._](\d+)", path.stem)
+        found = re.search(r"(?<![a-z])v(\d{2}(?:[._]\d+)+)(?![\d])", path.stem, re.IGNORECASE)
         if found:
-            return f"{found.group(1)}.{found.group(2)}"
+            return re.sub(r"[._]", ".", found.group(1))
         raise ImportFailure(f"cannot tell the GED version from the file name {path.name}: give it with "
                             "--version (e.g. --version 24.1)", EXIT_UNUSABLE)
     latest = 0
