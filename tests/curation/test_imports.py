@@ -216,6 +216,37 @@ def test_a_confirmed_match_is_kept_across_re_imports_and_not_proposed_again(proj
     assert claims and claims <= coded
 
 
+def test_an_incident_page_says_which_coded_events_are_only_proposed_and_which_confirmed(project: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from support.apps import make_client
+    from support.project_data import load_project_store
+
+    run(project, "import", "ucdp-ged", str(GED_FILE))
+    run(project, "import", "acled", str(ACLED_TEXT))
+    proposed = sorted((imported(project, "ucdp-ged") + imported(project, "acled")).subject_objects(
+        SHG.possiblySameIncidentAs))
+    assert len(proposed) >= 2
+    kept, confirmed_pair = proposed[1:], proposed[0]
+    (project / "data" / "ttl" / "imports" / "confirmed-matches.ttl").write_text(
+        f"<{confirmed_pair[0]}> <{SHG.sameIncidentAs}> <{confirmed_pair[1]}> .\n", encoding="utf-8")
+    with make_client(load_project_store(project)) as client:
+        def note_of(event: object, candidate: object) -> str:
+            page = client.get(str(candidate).removeprefix("https://w3id.org/sahel-harm"),
+                              headers={"Accept": "text/html"})
+            notes = [tr.select_one(".matched-from") for tr in BeautifulSoup(page.text, "html.parser").select("tr.claim")
+                     if tr.select_one(f'.matched-from a[href$="{str(event).rsplit("/", 1)[1]}"]')]
+            assert notes, (event, candidate)
+            return " ".join(n.get_text(" ", strip=True) for n in notes if n is not None)
+
+        assert "confirmed by a curator" in note_of(*confirmed_pair)
+        for event, candidate in kept:
+            if event == confirmed_pair[0]:
+                continue
+            text = note_of(event, candidate)
+            assert "not confirmed" in text and "confirmed by a curator" not in text
+
+
 # ---------------------------------------------------------------- re-imports and newer releases
 
 
