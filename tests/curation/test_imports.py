@@ -349,6 +349,18 @@ def test_each_impossible_ged_value_is_reported_at_its_column(project: Path, tmp_
     assert code == 3 and f"row 1 (line 2), column {reported}: " in err
 
 
+def test_a_point_outside_its_country_is_reported_at_the_row_not_left_to_validate(project: Path,
+                                                                                 tmp_path: Path) -> None:
+    rows = csv_rows(GED_FILE)
+    swapped = dict(rows[0], latitude=rows[0]["longitude"], longitude=rows[0]["latitude"])  # a classic slip
+    code, _out, err = run(project, "import", "ucdp-ged",
+                          str(write_csv(tmp_path / "g_v24_1.csv", GED.columns, [swapped, *rows[1:]])))
+    assert code == 3 and "row 1 (line 2), column latitude, longitude: " in err and "swapped" in err
+    assert not (project / "data" / "ttl" / "imports").exists()
+    code, _out, err = run(project, "import", "ucdp-ged", str(GED_FILE))
+    assert code == 0, err  # the publisher's own points lie in their countries
+
+
 def test_a_row_over_several_lines_is_reported_at_the_line_it_starts_on(project: Path, tmp_path: Path) -> None:
     rows = csv_rows(GED_FILE)
     rows[0] = dict(rows[0], source_article="Made-up Wire,\n20 May 2024", best="many")

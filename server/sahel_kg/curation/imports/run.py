@@ -294,6 +294,9 @@ def _stream(run: _Run, path: Path, on_error: str, log: Log) -> int:
             first = run.seen.get(event.record_id)
             if not problems and first is not None:
                 problems = [(run.dataset.record_id, event.record_id, f"appears twice (first at row {first})")]
+            outside = None if problems else run.places.box_problem(event)
+            if outside:
+                problems = [("latitude, longitude", f"{event.latitude:g}, {event.longitude:g}", outside)]
         if problems:
             for column, value, message in problems:
                 log(_report(path, number, line, column, value, message))
