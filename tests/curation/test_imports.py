@@ -361,6 +361,18 @@ def test_a_point_outside_its_country_is_reported_at_the_row_not_left_to_validate
     assert code == 0, err  # the publisher's own points lie in their countries
 
 
+@pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_separated_by_other_than_commas_is_named_so(project: Path, tmp_path: Path, separator: str,
+                                                          named: str) -> None:
+    path = tmp_path / "GEDEvent_v24_1.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=separator).writerows([GED.columns, *(r.values() for r in csv_rows(GED_FILE))])
+    code, _out, err = run(project, "import", "ucdp-ged", str(path))
+    assert code == 2 and f"separated by {named}" in err and "missing column" not in err
+    assert len(err) < 400  # one sentence, not the 49 column names
+    assert not (project / "data" / "ttl" / "imports").exists()
+
+
 def test_a_row_over_several_lines_is_reported_at_the_line_it_starts_on(project: Path, tmp_path: Path) -> None:
     rows = csv_rows(GED_FILE)
     rows[0] = dict(rows[0], source_article="Made-up Wire,\n20 May 2024", best="many")

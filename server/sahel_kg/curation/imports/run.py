@@ -104,6 +104,11 @@ def _rows(path: Path, dataset: Dataset) -> Iterator[tuple[int, int, dict[str, st
             if names is None:
                 raise ImportFailure(f"{path.name} is empty: no header, no rows", EXIT_UNUSABLE)
             problem = check_header(dataset, names)
+            separator = _other_separator(names, dataset)
+            if problem and separator:
+                raise ImportFailure(f"{path.name}: its fields are separated by {separator}, not by commas (as a "
+                                    "spreadsheet set to French or another language that writes 13,44 for 13.44 "
+                                    "saves CSV): export it again as comma-separated UTF-8 CSV", EXIT_UNUSABLE)
             if problem:
                 raise ImportFailure(f"{path.name}: {problem.message()}", EXIT_UNUSABLE)
             names = [n.strip() for n in names]
@@ -127,6 +132,19 @@ def _rows(path: Path, dataset: Dataset) -> Iterator[tuple[int, int, dict[str, st
         except csv.Error as exc:
             raise ImportFailure(f"{path.name} is not readable CSV (line {reader.line_num}: {exc})",
                                 EXIT_UNUSABLE) from exc
+
+
+_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _other_separator(names: list[str], dataset: Dataset) -> str | None:
+    """The name of the separator other than a comma that splits a one-field header into the dataset's columns."""
+    if len(names) != 1:
+        return None
+    for separator, name in _SEPARATORS.items():
+        if len({n.strip().lstrip("\ufeff") for n in names[0].split(separator)} & set(dataset.columns)) > 1:
+            return name
+    return None
 
 
 def default_version(dataset: Dataset, path: Path) -> str:
