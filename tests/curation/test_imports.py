@@ -299,6 +299,13 @@ def test_a_newer_release_updates_rows_and_records_what_changed(project: Path, tm
 # ---------------------------------------------------------------- bad input: a clear error, nothing lost
 
 
+def test_an_older_release_over_a_newer_one_is_warned_about(project: Path, tmp_path: Path) -> None:
+    code, _out, err = run(project, "import", "ucdp-ged", str(_newer_release(tmp_path)))
+    assert code == 0 and "older" not in err
+    code, _out, err = run(project, "import", "ucdp-ged", str(GED_FILE))
+    assert code == 0 and "warning: version 24.1 is older than the release it replaced (25.1)" in err
+
+
 def test_a_wrong_header_names_the_missing_and_unexpected_columns(project: Path, tmp_path: Path) -> None:
     rows = csv_rows(GED_FILE)
     columns = [c if c != "best" else "best_estimate" for c in GED.columns]

@@ -168,6 +168,11 @@ def default_version(dataset: Dataset, path: Path) -> str:
     return datetime.fromtimestamp(latest, tz=timezone.utc).date().isoformat()
 
 
+def _version_key(version: str) -> tuple[int, ...]:
+    """A version's numbers, to order releases: GED's 24.0.3 < 24.1 < 25.1, ACLED's dates (2024-06-30)."""
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
 def _changed(record_id: str, old: str, new: dict[str, str]) -> str:
     before = json.loads(old)
     diffs = [f"{c} {before.get(c, '')!s} → {new[c]}" for c in new if before.get(c, "") != new[c]]
@@ -241,6 +246,9 @@ class _Run:
         old_version = self.previous.version
         if old_version is not None and (old_version != self.release.version or self.added or self.changed or removed):
             text += update_turtle(self.release, old_version, self.added, self.changed, removed)
+            if _version_key(self.release.version) < _version_key(old_version):
+                self.log(f"warning: version {self.release.version} is older than the release it replaced "
+                         f"({old_version}); import the newer file again to go back to it")
             self.log(f"release {old_version} → {self.release.version}: {len(self.added)} added, "
                      f"{len(self.changed)} changed, {len(removed)} removed (see {changelog.name})")
         (self.scratch / "changelog.ttl").write_text(text, encoding="utf-8")
