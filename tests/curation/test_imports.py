@@ -380,6 +380,20 @@ def test_a_file_separated_by_other_than_commas_is_named_so(project: Path, tmp_pa
     assert not (project / "data" / "ttl" / "imports").exists()
 
 
+def test_a_latin_1_byte_far_into_the_file_is_named_at_its_real_line(project: Path, tmp_path: Path) -> None:
+    rows = csv_rows(GED_FILE)
+    many = [dict(rows[1], relid=f"MLI-2023-1-{n}", id=str(n), where_coordinates="Tessalit") for n in range(200)]
+    path = tmp_path / "GEDEvent_v24_1.csv"
+    write_csv(path, GED.columns, [*many, dict(rows[1], relid="MLI-2023-1-X", where_coordinates="Ségou")])
+    data = path.read_bytes().replace("Ségou".encode(), "Ségou".encode("latin-1"))
+    path.write_bytes(data)
+    bad = data.index(b"\xe9")
+    line = data.count(b"\n", 0, bad) + 1
+    code, _out, err = run(project, "import", "ucdp-ged", str(path))
+    assert code == 2 and f"at byte {bad:,} (line {line})" in err
+    assert not (project / "data" / "ttl" / "imports").exists()
+
+
 def test_a_row_over_several_lines_is_reported_at_the_line_it_starts_on(project: Path, tmp_path: Path) -> None:
     rows = csv_rows(GED_FILE)
     rows[0] = dict(rows[0], source_article="Made-up Wire,\n20 May 2024", best="many")

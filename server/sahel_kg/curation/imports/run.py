@@ -127,11 +127,36 @@ def _rows(path: Path, dataset: Dataset) -> Iterator[tuple[int, int, dict[str, st
                 else:
                     yield number, line, dict(zip(names, fields))
         except UnicodeDecodeError as exc:
-            raise ImportFailure(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}); export it "
-                                "again as UTF-8 CSV", EXIT_UNUSABLE) from exc
+            offset, line, found = _first_non_utf8(path)
+            where = f"byte {offset:,} (line {line}): {found!r}" if found else exc.reason
+            raise ImportFailure(f"{path.name} is not UTF-8 text (at {where}); export it again as UTF-8 CSV "
+                                "(a byte like b'\\xe9' is often a Latin-1 é)", EXIT_UNUSABLE) from exc
         except csv.Error as exc:
             raise ImportFailure(f"{path.name} is not readable CSV (line {reader.line_num}: {exc})",
                                 EXIT_UNUSABLE) from exc
+
+
+def _first_non_utf8(path: Path, chunk_size: int = 1 << 20) -> tuple[int, int, bytes]:
+    """The offset in the file of its first byte that is not UTF-8, its line (from 1) and the bytes there.
+
+    The decoder's own error counts from the start of the chunk it was reading, which on a large file names
+    the wrong byte; this reads the file again, in chunks, to name the right one."""
+    base, line, carry = 0, 1, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            data = carry + chunk
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as exc:
+                if exc.end == len(data) and len(data) - exc.start < 4 and len(chunk) == chunk_size:
+                    carry = data[exc.start:]  # a character cut by the chunk's end: read on
+                    data = data[:exc.start]
+                else:
+                    return base + exc.start, line + data.count(b"\n", 0, exc.start), data[exc.start:exc.end]
+            line += data.count(b"\n")
+            base += len(data)
+    return base, line, b""
 
 
 _SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
