@@ -394,6 +394,16 @@ def test_a_latin_1_byte_far_into_the_file_is_named_at_its_real_line(project: Pat
     assert not (project / "data" / "ttl" / "imports").exists()
 
 
+def test_two_identifiers_that_would_share_an_iri_are_refused(project: Path, tmp_path: Path) -> None:
+    rows = csv_rows(GED_FILE)
+    twin = dict(rows[1], relid=rows[0]["relid"].lower().replace("-", "_"), id="999999")
+    path = write_csv(tmp_path / "g_v24_1.csv", GED.columns, [*rows, twin])
+    code, _out, err = run(project, "import", "ucdp-ged", str(path))
+    assert code == 3 and f"row {len(rows) + 1} (line {len(rows) + 2}), column relid: {twin['relid']!r}" in err
+    assert f"same IRI as {rows[0]['relid']!r} at row 1" in err
+    assert not (project / "data" / "ttl" / "imports").exists()
+
+
 def test_a_row_over_several_lines_is_reported_at_the_line_it_starts_on(project: Path, tmp_path: Path) -> None:
     rows = csv_rows(GED_FILE)
     rows[0] = dict(rows[0], source_article="Made-up Wire,\n20 May 2024", best="many")

@@ -40,7 +40,7 @@ from sahel_kg.curation.imports.entities import Gazetteer, Roster
 from sahel_kg.curation.imports.matching import Matcher
 from sahel_kg.curation.imports.records import READERS, CodedEvent
 from sahel_kg.curation.imports.reference import IMPORTS_FOLDER, Reference, load_reference
-from sahel_kg.curation.imports.turtle import header
+from sahel_kg.curation.imports.turtle import header, slug
 from sahel_kg.curation.imports.writer import Release, event_turtle, incident_iri, release_turtle, update_turtle
 
 EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, EXIT_BAD_ROW = 0, 1, 2, 3
@@ -223,7 +223,7 @@ class _Run:
     rows: int = 0
     matches: int = 0
     latest: date | None = None
-    seen: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # IRI local name → (row, identifier)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
 
@@ -342,9 +342,12 @@ def _stream(run: _Run, path: Path, on_error: str, log: Log) -> int:
         if isinstance(row, dict):
             event = read(row)
             problems = [(e.column, e.value, e.message) for e in event.errors]
-            first = run.seen.get(event.record_id)
+            first = run.seen.get(slug(event.record_id))
             if not problems and first is not None:
-                problems = [(run.dataset.record_id, event.record_id, f"appears twice (first at row {first})")]
+                why = (f"appears twice (first at row {first[0]})" if first[1] == event.record_id else
+                       f"gives the same IRI as {first[1]!r} at row {first[0]} (identifiers are compared without "
+                       "case or punctuation)")
+                problems = [(run.dataset.record_id, event.record_id, why)]
             outside = None if problems else run.places.box_problem(event)
             if outside:
                 problems = [("latitude, longitude", f"{event.latitude:g}, {event.longitude:g}", outside)]
@@ -357,7 +360,7 @@ def _stream(run: _Run, path: Path, on_error: str, log: Log) -> int:
             skipped += 1
             continue
         assert event is not None
-        run.seen[event.record_id] = number
+        run.seen[slug(event.record_id)] = (number, event.record_id)
         run.add(event)
     return skipped
 
