@@ -216,6 +216,37 @@ def test_a_confirmed_match_is_kept_across_re_imports_and_not_proposed_again(proj
     assert claims and claims <= coded
 
 
+def test_an_incident_page_says_which_coded_events_are_only_proposed_and_which_confirmed(project: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from support.apps import make_client
+    from support.project_data import load_project_store
+
+    run(project, "import", "ucdp-ged", str(GED_FILE))
+    run(project, "import", "acled", str(ACLED_TEXT))
+    proposed = sorted((imported(project, "ucdp-ged") + imported(project, "acled")).subject_objects(
+        SHG.possiblySameIncidentAs))
+    assert len(proposed) >= 2
+    kept, confirmed_pair = proposed[1:], proposed[0]
+    (project / "data" / "ttl" / "imports" / "confirmed-matches.ttl").write_text(
+        f"<{confirmed_pair[0]}> <{SHG.sameIncidentAs}> <{confirmed_pair[1]}> .\n", encoding="utf-8")
+    with make_client(load_project_store(project)) as client:
+        def note_of(event: object, candidate: object) -> str:
+            page = client.get(str(candidate).removeprefix("https://w3id.org/sahel-harm"),
+                              headers={"Accept": "text/html"})
+            notes = [tr.select_one(".matched-from") for tr in BeautifulSoup(page.text, "html.parser").select("tr.claim")
+                     if tr.select_one(f'.matched-from a[href$="{str(event).rsplit("/", 1)[1]}"]')]
+            assert notes, (event, candidate)
+            return " ".join(n.get_text(" ", strip=True) for n in notes if n is not None)
+
+        assert "confirmed by a curator" in note_of(*confirmed_pair)
+        for event, candidate in kept:
+            if event == confirmed_pair[0]:
+                continue
+            text = note_of(event, candidate)
+            assert "not confirmed" in text and "confirmed by a curator" not in text
+
+
 # ---------------------------------------------------------------- re-imports and newer releases
 
 
@@ -268,6 +299,13 @@ def test_a_newer_release_updates_rows_and_records_what_changed(project: Path, tm
 # ---------------------------------------------------------------- bad input: a clear error, nothing lost
 
 
+def test_an_older_release_over_a_newer_one_is_warned_about(project: Path, tmp_path: Path) -> None:
+    code, _out, err = run(project, "import", "ucdp-ged", str(_newer_release(tmp_path)))
+    assert code == 0 and "older" not in err
+    code, _out, err = run(project, "import", "ucdp-ged", str(GED_FILE))
+    assert code == 0 and "warning: version 24.1 is older than the release it replaced (25.1)" in err
+
+
 def test_a_wrong_header_names_the_missing_and_unexpected_columns(project: Path, tmp_path: Path) -> None:
     rows = csv_rows(GED_FILE)
     columns = [c if c != "best" else "best_estimate" for c in GED.columns]
@@ -307,7 +345,8 @@ def test_a_row_with_an_impossible_value_stops_or_is_skipped(project: Path, tmp_p
 
 
 @pytest.mark.parametrize(("column", "value"), [("latitude", "95"), ("date_end", "2020-01-01"), ("where_prec", "9"),
-                                               ("deaths_civilians", "-1"), ("low", "40")])
+                                               ("deaths_civilians", "-1"), ("low", "40"), ("date_start", "2024-02-30"),
+                                               ("date_start", "2024-05-19junk"), ("latitude", "nan")])
 def test_each_impossible_ged_value_is_reported_at_its_column(project: Path, tmp_path: Path, column: str,
                                                              value: str) -> None:
     rows = csv_rows(GED_FILE)
@@ -315,6 +354,101 @@ def test_each_impossible_ged_value_is_reported_at_its_column(project: Path, tmp_
     code, _out, err = run(project, "import", "ucdp-ged", str(write_csv(tmp_path / "g_v24_1.csv", GED.columns, rows)))
     reported = {"low": "best"}.get(column, column)  # low above best is reported where the order breaks: at best
     assert code == 3 and f"row 1 (line 2), column {reported}: " in err
+
+
+def test_a_point_outside_its_country_is_reported_at_the_row_not_left_to_validate(project: Path,
+                                                                                 tmp_path: Path) -> None:
+    rows = csv_rows(GED_FILE)
+    swapped = dict(rows[0], latitude=rows[0]["longitude"], longitude=rows[0]["latitude"])  # a classic slip
+    code, _out, err = run(project, "import", "ucdp-ged",
+                          str(write_csv(tmp_path / "g_v24_1.csv", GED.columns, [swapped, *rows[1:]])))
+    assert code == 3 and "row 1 (line 2), column latitude, longitude: " in err and "swapped" in err
+    assert not (project / "data" / "ttl" / "imports").exists()
+    code, _out, err = run(project, "import", "ucdp-ged", str(GED_FILE))
+    assert code == 0, err  # the publisher's own points lie in their countries
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_separated_by_other_than_commas_is_named_so(project: Path, tmp_path: Path, separator: str,
+                                                          named: str) -> None:
+    path = tmp_path / "GEDEvent_v24_1.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=separator).writerows([GED.columns, *(r.values() for r in csv_rows(GED_FILE))])
+    code, _out, err = run(project, "import", "ucdp-ged", str(path))
+    assert code == 2 and f"separated by {named}" in err and "missing column" not in err
+    assert len(err) < 400  # one sentence, not the 49 column names
+    assert not (project / "data" / "ttl" / "imports").exists()
+
+
+def test_a_latin_1_byte_far_into_the_file_is_named_at_its_real_line(project: Path, tmp_path: Path) -> None:
+    rows = csv_rows(GED_FILE)
+    many = [dict(rows[1], relid=f"MLI-2023-1-{n}", id=str(n), where_coordinates="Tessalit") for n in range(200)]
+    path = tmp_path / "GEDEvent_v24_1.csv"
+    write_csv(path, GED.columns, [*many, dict(rows[1], relid="MLI-2023-1-X", where_coordinates="Ségou")])
+    data = path.read_bytes().replace("Ségou".encode(), "Ségou".encode("latin-1"))
+    path.write_bytes(data)
+    bad = data.index(b"\xe9")
+    line = data.count(b"\n", 0, bad) + 1
+    code, _out, err = run(project, "import", "ucdp-ged", str(path))
+    assert code == 2 and f"at byte {bad:,} (line {line})" in err
+    assert not (project / "data" / "ttl" / "imports").exists()
+
+
+def test_two_identifiers_that_would_share_an_iri_are_refused(project: Path, tmp_path: Path) -> None:
+    rows = csv_rows(GED_FILE)
+    twin = dict(rows[1], relid=rows[0]["relid"].lower().replace("-", "_"), id="999999")
+    path = write_csv(tmp_path / "g_v24_1.csv", GED.columns, [*rows, twin])
+    code, _out, err = run(project, "import", "ucdp-ged", str(path))
+    assert code == 3 and f"row {len(rows) + 1} (line {len(rows) + 2}), column relid: {twin['relid']!r}" in err
+    assert f"same IRI as {rows[0]['relid']!r} at row 1" in err
+    assert not (project / "data" / "ttl" / "imports").exists()
+
+
+def test_a_row_over_several_lines_is_reported_at_the_line_it_starts_on(project: Path, tmp_path: Path) -> None:
+    rows = csv_rows(GED_FILE)
+    rows[0] = dict(rows[0], source_article="Made-up Wire,\n20 May 2024", best="many")
+    code, _out, err = run(project, "import", "ucdp-ged", str(write_csv(tmp_path / "g_v24_1.csv", GED.columns, rows)))
+    assert code == 3 and "row 1 (line 2), column best: 'many'" in err
+
+
+@pytest.mark.parametrize(("name", "version"), [("GEDEvent_v24_1.csv", "24.1"), ("GEDEvent_v24_0_3.csv", "24.0.3"),
+                                              ("ged-mali-v25_1.csv", "25.1"), ("ged_mali_12_2024.csv", None),
+                                              ("export_2024_06.csv", None)])
+def test_the_ged_version_is_read_from_a_v_in_the_file_name_only(project: Path, tmp_path: Path, name: str,
+                                                                version: str | None) -> None:
+    path = tmp_path / name
+    shutil.copy(GED_FILE, path)
+    code, _out, err = run(project, "import", "ucdp-ged", str(path))
+    if version is None:
+        assert code == 2 and "--version" in err
+        assert not (project / "data" / "ttl" / "imports").exists()
+    else:
+        assert code == 0, err
+        release = URIRef(PREFIXES["source"] + "ucdp-ged-" + version.replace(".", "-"))
+        assert imported(project, "ucdp-ged").value(release, OWL.versionInfo) == Literal(version)
+
+
+def test_blank_lines_are_not_rows(project: Path, tmp_path: Path) -> None:
+    padded = tmp_path / "GEDEvent_v24_1.csv"
+    padded.write_bytes(GED_FILE.read_bytes() + b"\r\n\r\n")
+    code, out, err = run(project, "import", "ucdp-ged", str(padded))
+    assert code == 0, err
+    claims = set(imported(project, "ucdp-ged").subjects(RDF.type, SHG.CodedClaim))
+    assert len(claims) == len(csv_rows(GED_FILE)), out
+
+
+def test_a_file_without_a_row_to_import_keeps_the_release_in_place(project: Path, tmp_path: Path) -> None:
+    run(project, "import", "ucdp-ged", str(GED_FILE))
+    before = snapshot(project)
+    header_only = write_csv(tmp_path / "GEDEvent_v25_1.csv", GED.columns, [])
+    code, _out, err = run(project, "import", "ucdp-ged", str(header_only))
+    assert code == 2 and "no row to import" in err
+    assert snapshot(project) == before
+    all_bad = write_csv(tmp_path / "GEDEvent_v25_1.csv", GED.columns,
+                        [dict(r, best="many") for r in csv_rows(GED_FILE)])
+    code, _out, err = run(project, "import", "ucdp-ged", str(all_bad), "--on-error", "skip")
+    assert code == 3 and "column best" in err and "no row to import" in err
+    assert snapshot(project) == before
 
 
 def test_an_acled_row_with_an_unknown_actor_type_is_reported(project: Path, tmp_path: Path) -> None:

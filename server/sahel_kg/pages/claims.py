@@ -106,6 +106,8 @@ class ClaimRow:
     coded_parties: list[Link] = field(default_factory=list)
     #: on an incident page, the coded event it is about when that is another record matched to this incident
     matched_from: list[Link] = field(default_factory=list)
+    #: a curator confirmed that match (shg:sameIncidentAs); otherwise the import only proposed it
+    match_confirmed: bool = False
 
     @property
     def is_response(self) -> bool:

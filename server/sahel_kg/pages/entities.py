@@ -165,6 +165,14 @@ def matched_events(iri: str) -> str:
             f"UNION {{ <{iri}> <{SHG}sameIncidentAs> ?matched }}")
 
 
+def confirmed_matches(backend: GraphBackend, iri: str) -> set[str]:
+    """The coded events a curator confirmed as ``iri`` (``shg:sameIncidentAs``, either direction): the others
+    on its page are only proposed by an import and must read so."""
+    query = (f"SELECT DISTINCT ?m WHERE {{ {{ ?m <{SHG}sameIncidentAs> <{iri}> }} "
+             f"UNION {{ <{iri}> <{SHG}sameIncidentAs> ?m }} }}")
+    return {r["m"] for r in rows(backend, query) if "m" in r}
+
+
 def event_query(iri: str) -> str:
     """The claims about an event (``?s``: those about it, alleged part of it, or answering them; at most
     :data:`~sahel_kg.pages.resources.MAX_SUBJECTS`), what concerns it (``?r``, labelled ``?l``) and its
@@ -200,9 +208,14 @@ def event_view(backend: GraphBackend, links: Links, event: Resource, kind: str) 
     place = event.first(SEM + "hasPlace")
     chain = place_chain(backend, links, place.text) if place else []
     rows_ = comparison_order(claim_rows(links, claims, related))
+    confirmed: set[str] | None = None
     for row in rows_:
         if row.coded and event.id not in {link.href for link in row.about} | {links.local_url(event.id)}:
             row.matched_from = row.about
+            if confirmed is None:
+                confirmed = {links.local_url(m) for m in confirmed_matches(backend, event.id)} | \
+                    confirmed_matches(backend, event.id)
+            row.match_confirmed = any(link.href in confirmed for link in row.about)
     precision = event.first(SHG + "timePrecision")
     pprecision = event.first(SHG + "placePrecision")
     return IncidentView(

@@ -73,6 +73,24 @@ class Gazetteer:
         return self.ref.place(name, {"region"}, inside) or self._create(CreatedPlace(
             f"{PLACE}{self.dataset.name}-admin1-{slug(country_name)}-{slug(name)}", name, "region", country))
 
+    def box_problem(self, event: CodedEvent) -> str | None:
+        """Why the row's point cannot lie where the row says (outside the bounding box of its country or
+        first-order division, when one of ours has a box), else None. The shapes (shapes:GeometryInArea)
+        would refuse the created place; said here, the person sees the row and column to fix."""
+        if event.place_precision == "supranational":  # international waters lie outside every country's box
+            return None
+        country = self.ref.place(event.country, {"country"})
+        if country is None:
+            return None
+        division = self.ref.place(event.admin1, {"region"}, country) if event.admin1 else None
+        for area in sorted({country, *({division} if division else set()), *self.ref.ancestors(division or country)}):
+            west, south, east, north = self.ref.boxes.get(area, (-180.0, -90.0, 180.0, 90.0))
+            if not (west <= event.longitude <= east and south <= event.latitude <= north):
+                return (f"lies outside {self.ref.labels.get(area, area)} (longitude {west:g} to {east:g}, "
+                        f"latitude {south:g} to {north:g}): are latitude and longitude swapped, or the country "
+                        "or division wrong?")
+        return None
+
     def place_of(self, event: CodedEvent) -> tuple[str, list[str]]:
         """The event's place and the places it lies in (nearest first); rows naming the same place in the
         same way are resolved once."""

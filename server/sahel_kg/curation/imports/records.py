@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -141,6 +142,9 @@ class CodedEvent:
     errors: list[RowError] = field(default_factory=list)
 
 
+_AFTER_DAY = re.compile(r"(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+
+
 class _Reader:
     """Collects a row's errors while reading its values."""
 
@@ -195,7 +199,9 @@ class _Reader:
     def day(self, column: str) -> date:
         value = self.text(column)
         try:
-            return date.fromisoformat(value[:10])
+            # GED writes a midnight time after the day ("2024-05-19 00:00:00.000"); nothing else may follow it
+            if _AFTER_DAY.fullmatch(value[10:]):
+                return date.fromisoformat(value[:10])
         except ValueError:
             pass
         try:

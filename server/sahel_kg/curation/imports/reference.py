@@ -67,6 +67,8 @@ class Reference:
     within: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # place → places it is in
     incidents: dict[str, list[CuratedIncident]] = field(default_factory=lambda: defaultdict(list))  # by place
     confirmed: set[tuple[str, str]] = field(default_factory=set)  # (imported, curated) and reversed
+    #: place → its bounding box (west, south, east, north), from geo:hasBoundingBox as shapes:GeometryInArea reads it
+    boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
 
     def actor(self, name: str) -> str | None:
         """Our one actor called ``name``, or None (no such name, or more than one)."""
@@ -138,8 +140,16 @@ def load_reference(root: Path) -> Reference:
             ref.incidents[str(where)].append(CuratedIncident(
                 str(incident), str(where), _date(graph, incident, SEM.hasEarliestBeginTimeStamp),
                 _date(graph, incident, SEM.hasLatestEndTimeStamp)))
+    for place, box in graph.subject_objects(GEO.hasBoundingBox):
+        corners = _BOX.match(str(graph.value(box, GEO.asWKT) or ""))
+        if corners:
+            ref.boxes[str(place)] = (float(corners[1]), float(corners[2]), float(corners[3]), float(corners[4]))
     ref.confirmed = confirmed_matches(root)
     return ref
+
+
+#: the west, south, east and north of a box written POLYGON((w s, e s, e n, w n, w s)), as the shapes read it
+_BOX = re.compile(r"^\s*POLYGON\s*\(\(\s*(\S+) (\S+), (\S+) \S+, \S+ (\S+),")
 
 
 def confirmed_matches(root: Path) -> set[tuple[str, str]]:

@@ -40,7 +40,7 @@ from sahel_kg.curation.imports.entities import Gazetteer, Roster
 from sahel_kg.curation.imports.matching import Matcher
 from sahel_kg.curation.imports.records import READERS, CodedEvent
 from sahel_kg.curation.imports.reference import IMPORTS_FOLDER, Reference, load_reference
-from sahel_kg.curation.imports.turtle import header
+from sahel_kg.curation.imports.turtle import header, slug
 from sahel_kg.curation.imports.writer import Release, event_turtle, incident_iri, release_turtle, update_turtle
 
 EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, EXIT_BAD_ROW = 0, 1, 2, 3
@@ -104,29 +104,83 @@ def _rows(path: Path, dataset: Dataset) -> Iterator[tuple[int, int, dict[str, st
             if names is None:
                 raise ImportFailure(f"{path.name} is empty: no header, no rows", EXIT_UNUSABLE)
             problem = check_header(dataset, names)
+            separator = _other_separator(names, dataset)
+            if problem and separator:
+                raise ImportFailure(f"{path.name}: its fields are separated by {separator}, not by commas (as a "
+                                    "spreadsheet set to French or another language that writes 13,44 for 13.44 "
+                                    "saves CSV): export it again as comma-separated UTF-8 CSV", EXIT_UNUSABLE)
             if problem:
                 raise ImportFailure(f"{path.name}: {problem.message()}", EXIT_UNUSABLE)
             names = [n.strip() for n in names]
-            for number, fields in enumerate(reader, start=1):
+            number = 0
+            while True:
+                # the line a row starts on: a quoted field may run over several lines
+                line = reader.line_num + 1
+                fields = next(reader, None)
+                if fields is None:
+                    break
+                if not fields:  # a blank line (often at the end of a hand-edited file) is no row
+                    continue
+                number += 1
                 if len(fields) != len(names):
-                    yield number, reader.line_num, f"has {len(fields)} fields where the header names {len(names)}"
+                    yield number, line, f"has {len(fields)} fields where the header names {len(names)}"
                 else:
-                    yield number, reader.line_num, dict(zip(names, fields))
+                    yield number, line, dict(zip(names, fields))
         except UnicodeDecodeError as exc:
-            raise ImportFailure(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start}); export it "
-                                "again as UTF-8 CSV", EXIT_UNUSABLE) from exc
+            offset, line, found = _first_non_utf8(path)
+            where = f"byte {offset:,} (line {line}): {found!r}" if found else exc.reason
+            raise ImportFailure(f"{path.name} is not UTF-8 text (at {where}); export it again as UTF-8 CSV "
+                                "(a byte like b'\\xe9' is often a Latin-1 é)", EXIT_UNUSABLE) from exc
         except csv.Error as exc:
             raise ImportFailure(f"{path.name} is not readable CSV (line {reader.line_num}: {exc})",
                                 EXIT_UNUSABLE) from exc
 
 
+def _first_non_utf8(path: Path, chunk_size: int = 1 << 20) -> tuple[int, int, bytes]:
+    """The offset in the file of its first byte that is not UTF-8, its line (from 1) and the bytes there.
+
+    The decoder's own error counts from the start of the chunk it was reading, which on a large file names
+    the wrong byte; this reads the file again, in chunks, to name the right one."""
+    base, line, carry = 0, 1, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            data = carry + chunk
+            try:
+                data.decode("utf-8")
+                carry = b""
+            except UnicodeDecodeError as exc:
+                if exc.end == len(data) and len(data) - exc.start < 4 and len(chunk) == chunk_size:
+                    carry = data[exc.start:]  # a character cut by the chunk's end: read on
+                    data = data[:exc.start]
+                else:
+                    return base + exc.start, line + data.count(b"\n", 0, exc.start), data[exc.start:exc.end]
+            line += data.count(b"\n")
+            base += len(data)
+    return base, line, b""
+
+
+_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _other_separator(names: list[str], dataset: Dataset) -> str | None:
+    """The name of the separator other than a comma that splits a one-field header into the dataset's columns."""
+    if len(names) != 1:
+        return None
+    for separator, name in _SEPARATORS.items():
+        if len({n.strip().lstrip("\ufeff") for n in names[0].split(separator)} & set(dataset.columns)) > 1:
+            return name
+    return None
+
+
 def default_version(dataset: Dataset, path: Path) -> str:
     """The release's version when ``--version`` is not given: UCDP GED's from the file name (GEDEvent_v24_1.csv
-    gives 24.1); an ACLED export's is the date of its latest ``timestamp`` (ACLED has no release numbers)."""
+    gives 24.1, a monthly candidate release's GEDEvent_v24_0_3.csv 24.0.3); an ACLED export's is the date of its
+    latest ``timestamp`` (ACLED has no release numbers). Only a "v" marks a version in a file name: digits
+    alone (a date, a country code) are not guessed at."""
     if dataset.name == "ucdp-ged":
-        found = re.search(r"v?(\d{2})[._](\d+)", path.stem)
+        found = re.search(r"(?<![a-z])v(\d{2}(?:[._]\d+)+)(?![\d])", path.stem, re.IGNORECASE)
         if found:
-            return f"{found.group(1)}.{found.group(2)}"
+            return re.sub(r"[._]", ".", found.group(1))
         raise ImportFailure(f"cannot tell the GED version from the file name {path.name}: give it with "
                             "--version (e.g. --version 24.1)", EXIT_UNUSABLE)
     latest = 0
@@ -137,6 +191,11 @@ def default_version(dataset: Dataset, path: Path) -> str:
         raise ImportFailure(f"{path.name} has no timestamp to date the export by: give its version with "
                             "--version (e.g. --version 2024-06-30)", EXIT_UNUSABLE)
     return datetime.fromtimestamp(latest, tz=timezone.utc).date().isoformat()
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """A version's numbers, to order releases: GED's 24.0.3 < 24.1 < 25.1, ACLED's dates (2024-06-30)."""
+    return tuple(int(n) for n in re.findall(r"\d+", version))
 
 
 def _changed(record_id: str, old: str, new: dict[str, str]) -> str:
@@ -164,7 +223,7 @@ class _Run:
     rows: int = 0
     matches: int = 0
     latest: date | None = None
-    seen: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # IRI local name → (row, identifier)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
 
@@ -212,6 +271,9 @@ class _Run:
         old_version = self.previous.version
         if old_version is not None and (old_version != self.release.version or self.added or self.changed or removed):
             text += update_turtle(self.release, old_version, self.added, self.changed, removed)
+            if _version_key(self.release.version) < _version_key(old_version):
+                self.log(f"warning: version {self.release.version} is older than the release it replaced "
+                         f"({old_version}); import the newer file again to go back to it")
             self.log(f"release {old_version} → {self.release.version}: {len(self.added)} added, "
                      f"{len(self.changed)} changed, {len(removed)} removed (see {changelog.name})")
         (self.scratch / "changelog.ttl").write_text(text, encoding="utf-8")
@@ -257,6 +319,11 @@ def import_release(root: Path, dataset: Dataset, path: Path, *, version: str | N
     try:
         run = _Run(dataset, release, ref, scratch, max(1, chunk_rows), log, Previous.read(final / "records.tsv"))
         skipped = _stream(run, path, on_error, log)
+        if not run.rows:
+            # an empty release would replace the one in place and remove every record
+            raise ImportFailure(
+                f"{path.name} has no row to import ({'every row was skipped' if skipped else 'a header only'}): "
+                "nothing was written, the release in place is kept", EXIT_BAD_ROW if skipped else EXIT_UNUSABLE)
         run.finish(final)
         changed = publish(scratch, final)
     finally:
@@ -275,9 +342,15 @@ def _stream(run: _Run, path: Path, on_error: str, log: Log) -> int:
         if isinstance(row, dict):
             event = read(row)
             problems = [(e.column, e.value, e.message) for e in event.errors]
-            first = run.seen.get(event.record_id)
+            first = run.seen.get(slug(event.record_id))
             if not problems and first is not None:
-                problems = [(run.dataset.record_id, event.record_id, f"appears twice (first at row {first})")]
+                why = (f"appears twice (first at row {first[0]})" if first[1] == event.record_id else
+                       f"gives the same IRI as {first[1]!r} at row {first[0]} (identifiers are compared without "
+                       "case or punctuation)")
+                problems = [(run.dataset.record_id, event.record_id, why)]
+            outside = None if problems else run.places.box_problem(event)
+            if outside:
+                problems = [("latitude, longitude", f"{event.latitude:g}, {event.longitude:g}", outside)]
         if problems:
             for column, value, message in problems:
                 log(_report(path, number, line, column, value, message))
@@ -287,7 +360,7 @@ def _stream(run: _Run, path: Path, on_error: str, log: Log) -> int:
             skipped += 1
             continue
         assert event is not None
-        run.seen[event.record_id] = number
+        run.seen[slug(event.record_id)] = (number, event.record_id)
         run.add(event)
     return skipped
 
