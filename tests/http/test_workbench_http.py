@@ -248,3 +248,15 @@ def test_maps_add_online_tiles_only_by_the_setting(settings: Settings, store: py
     assert (_soup(query).select_one("#results")["data-online-tiles"] == "yes") is online
     img_src = incident.headers["content-security-policy"].split("img-src")[1].split(";")[0]
     assert ("tile.openstreetmap.org" in img_src) is online
+
+
+def test_page_past_the_end_says_where_the_result_ends(small_pages: TestClient) -> None:
+    query = "SELECT ?claim WHERE { ?claim a shg:Claim } ORDER BY ?claim"
+    total = len(sparql_rows(small_pages, query))
+    last = -(-total // PAGE)
+    assert _rows(_soup(small_pages.get("/query", params={"query": query, "page": last}))), "the last page has rows"
+    past = small_pages.get("/query", params={"query": query, "page": last + 1})
+    assert past.status_code == 404
+    message = _soup(past).select_one("#results .error").get_text()
+    assert f"last page is {last}" in message and f"{total} rows" in message
+    assert not _soup(past).select("#results tbody tr"), "no empty table headed 'Rows n+1–n'"
