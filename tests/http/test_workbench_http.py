@@ -260,3 +260,12 @@ def test_page_past_the_end_says_where_the_result_ends(small_pages: TestClient) -
     message = _soup(past).select_one("#results .error").get_text()
     assert f"last page is {last}" in message and f"{total} rows" in message
     assert not _soup(past).select("#results tbody tr"), "no empty table headed 'Rows n+1–n'"
+
+
+def test_a_chart_that_would_leave_rows_out_is_offered_not_shown_first(small_pages: TestClient) -> None:
+    # an OPTIONAL figure: the chart would draw one bar for three rows
+    query = 'SELECT ?label ?n WHERE { VALUES (?label ?n) { ("a" 4) ("b" UNDEF) ("c" UNDEF) } }'
+    results = _soup(small_pages.get("/query", params={"query": query})).select_one("#results")
+    assert "chart" in results["data-views"].split() and results["data-view"] == "table"
+    whole = 'SELECT ?label ?n WHERE { VALUES (?label ?n) { ("a" 4) ("b" 2) ("c" 7) } }'
+    assert _soup(small_pages.get("/query", params={"query": whole})).select_one("#results")["data-view"] == "chart"

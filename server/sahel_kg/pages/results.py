@@ -26,7 +26,7 @@ from sahel_kg.links import QUERY, Links
 from sahel_kg.namespaces import PREFIXES, compact
 from sahel_kg.pages.examples import example_groups, example_queries
 from sahel_kg.pages.render import render
-from sahel_kg.pages.result_views import chosen_view, suitable_views
+from sahel_kg.pages.result_views import chart_leaves_rows_out, chosen_view, suitable_views
 from sahel_kg.query.evaluation import TRUNCATED_HEADER, Head, kind_of
 from sahel_kg.rdf.formats import HTML, OFFERS, Kind
 from sahel_kg.rdf.oxigraph_types import value_of
@@ -239,7 +239,7 @@ def view_of(backend: GraphBackend, links: Links, row_limit: int, dataset: tuple[
     labels = fetch_labels(backend, iris)
     view.rows = [[cell_for(t, links, labels) if t is not None else None for t in row] for row in terms]
     view.views = suitable_views(view.columns, view.rows)
-    view.view = chosen_view(asked_view, view.views)
+    view.view = chosen_view(asked_view, view.views, partial_chart=chart_leaves_rows_out(view.columns, view.rows))
     return view
 
 
