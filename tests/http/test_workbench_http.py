@@ -269,3 +269,13 @@ def test_a_chart_that_would_leave_rows_out_is_offered_not_shown_first(small_page
     assert "chart" in results["data-views"].split() and results["data-view"] == "table"
     whole = 'SELECT ?label ?n WHERE { VALUES (?label ?n) { ("a" 4) ("b" 2) ("c" 7) } }'
     assert _soup(small_pages.get("/query", params={"query": whole})).select_one("#results")["data-view"] == "chart"
+
+
+def test_unknown_short_link_names_the_button_that_makes_one(small_pages: TestClient) -> None:
+    button = _soup(small_pages.get("/query")).select_one("#share").get_text(strip=True)
+    for key in ("abcdefghijkl", "x" * 5000):
+        missing = small_pages.get(f"/q/{key}", headers={"Accept": "application/json"})
+        assert missing.status_code == 404
+        detail = missing.json()["detail"]
+        assert f"“{button}”" in detail, "the message names the button the query page really has"
+        assert len(detail) < 300, "a long path is not echoed whole"

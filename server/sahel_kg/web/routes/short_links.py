@@ -67,7 +67,9 @@ async def short_link(
     if re.fullmatch(f"[a-z2-7]{{{ID_LENGTH}}}", key):
         shared = await asyncio.to_thread(load_link, settings.short_links_path, key)
     if shared is None:
-        raise HTTPException(404, f"no short link {key!r}: it was never made here (links are made by 'Share')")
+        shown = key if len(key) <= 2 * ID_LENGTH else key[:2 * ID_LENGTH] + "…"  # not a long path echoed whole
+        raise HTTPException(404, f"no short link {shown!r}: it was never made here (the query page's "
+                                 f"“Short link” button makes one)")
     fields = dict(parse_qsl(shared.view))
     return await run_query_page(request, settings, store, runner, shared.query,
                                 page_ask(fields.get("view"), fields.get("page"), fields.get("types"), fields.get("chart")))
