@@ -279,3 +279,15 @@ def test_unknown_short_link_names_the_button_that_makes_one(small_pages: TestCli
         detail = missing.json()["detail"]
         assert f"“{button}”" in detail, "the message names the button the query page really has"
         assert len(detail) < 300, "a long path is not echoed whole"
+
+
+def test_a_query_too_long_for_a_url_has_a_way_without_javascript(small_pages: TestClient) -> None:
+    # without JavaScript the form is sent by GET; the page's only POST button is the short link
+    page = _soup(small_pages.get("/query"))
+    button = page.select_one("#share")
+    assert button["formmethod"] == "post"
+    query = "SELECT ?claim WHERE { ?claim a shg:Claim } LIMIT 1\n#" + "x" * 20_000
+    refused = small_pages.get("/query", params={"query": query})
+    assert refused.status_code == 414 and f"“{button.get_text(strip=True)}”" in refused.text
+    linked = small_pages.post(button["formaction"], data={"query": query}, follow_redirects=True)
+    assert linked.status_code == 200 and len(_rows(_soup(linked))) == 1
