@@ -291,3 +291,12 @@ def test_a_query_too_long_for_a_url_has_a_way_without_javascript(small_pages: Te
     assert refused.status_code == 414 and f"“{button.get_text(strip=True)}”" in refused.text
     linked = small_pages.post(button["formaction"], data={"query": query}, follow_redirects=True)
     assert linked.status_code == 200 and len(_rows(_soup(linked))) == 1
+
+
+@pytest.mark.parametrize("path", ["/", "/query", "/browse/incidents", "/q/abcdefghijkl"])
+def test_no_page_sends_the_browser_to_a_missing_icon(small_pages: TestClient, path: str) -> None:
+    # a page that names no icon makes the browser fetch /favicon.ico: a 404 in its console on every page
+    page = _soup(small_pages.get(path, headers={"Accept": "text/html"}))
+    icon = page.select_one("link[rel~=icon]")
+    href = icon["href"] if icon else "/favicon.ico"
+    assert href.startswith("data:") or small_pages.get(href).status_code == 200, href
