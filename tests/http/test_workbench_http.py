@@ -300,3 +300,11 @@ def test_no_page_sends_the_browser_to_a_missing_icon(small_pages: TestClient, pa
     icon = page.select_one("link[rel~=icon]")
     href = icon["href"] if icon else "/favicon.ico"
     assert href.startswith("data:") or small_pages.get(href).status_code == 200, href
+
+
+def test_lat_and_long_columns_without_a_point_feed_no_map(small_pages: TestClient) -> None:
+    named_only = 'SELECT ?lat ?long WHERE { VALUES (?lat ?long) { ("north" "west") (95 200) } }'
+    results = _soup(small_pages.get("/query", params={"query": named_only})).select_one("#results")
+    assert "map" not in results["data-views"].split() and results["data-view"] == "table"
+    one_point = 'SELECT ?lat ?long WHERE { VALUES (?lat ?long) { ("north" "west") ("18.44" "1.41") } }'
+    assert _soup(small_pages.get("/query", params={"query": one_point})).select_one("#results")["data-view"] == "map"

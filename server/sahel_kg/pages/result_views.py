@@ -69,7 +69,20 @@ def has_coordinates(columns: Sequence[str], rows: Sequence[Sequence[CellLike | N
         cells = _column(rows, i)
         if cells and any(c.note in WKT or WKT_TEXT.match(c.text) for c in cells):
             return True
-    return any(LAT.match(c) for c in columns) and any(LONG.match(c) for c in columns)
+    lat = next((i for i, c in enumerate(columns) if LAT.match(c)), None)
+    long = next((i for i, c in enumerate(columns) if LONG.match(c)), None)
+    if lat is None or long is None:
+        return False
+    # columns named lat and long that hold no point on the globe (text, nothing bound) feed no map
+    return any(_degrees(row, lat, 90) and _degrees(row, long, 180) for row in rows)
+
+
+def _degrees(row: Sequence[CellLike | None], i: int, limit: float) -> bool:
+    cell = row[i] if i < len(row) else None
+    try:
+        return cell is not None and abs(float(cell.text)) <= limit
+    except ValueError:
+        return False
 
 
 def suitable_views(columns: Sequence[str], rows: Sequence[Sequence[CellLike | None]]) -> list[str]:
