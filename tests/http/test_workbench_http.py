@@ -308,3 +308,17 @@ def test_lat_and_long_columns_without_a_point_feed_no_map(small_pages: TestClien
     assert "map" not in results["data-views"].split() and results["data-view"] == "table"
     one_point = 'SELECT ?lat ?long WHERE { VALUES (?lat ?long) { ("north" "west") ("18.44" "1.41") } }'
     assert _soup(small_pages.get("/query", params={"query": one_point})).select_one("#results")["data-view"] == "map"
+
+
+def test_a_short_link_made_in_french_opens_in_french_and_is_the_same_link(small_pages: TestClient) -> None:
+    page = _soup(small_pages.get("/query", params={"lang": "fr"}, headers={"Accept-Language": "en"}))
+    form = page.select_one("#query-form")
+    fields = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    fields["query"] = "SELECT ?claim WHERE { ?claim a shg:Claim } LIMIT 1"
+    made = small_pages.post(form.select_one("#share")["formaction"], data=fields, headers={"Accept-Language": "en"},
+                            follow_redirects=False)
+    plain = small_pages.post("/q", data={"query": fields["query"]}, follow_redirects=False)
+    assert made.status_code == plain.status_code == 303
+    assert made.headers["location"].split("?")[0] == plain.headers["location"], "one link whatever the language"
+    opened = small_pages.get(made.headers["location"], headers={"Accept-Language": "en"})
+    assert '<html lang="fr"' in opened.text

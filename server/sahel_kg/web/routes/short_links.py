@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from sahel_kg.languages import negotiate
 from sahel_kg.store.short_links import ID_LENGTH, SharedQuery, load_link, save_link
 from sahel_kg.web.deps import RunnerDep, SettingsDep, StoreDep
 from sahel_kg.web.routes.query_page import page_ask, run_query_page
@@ -54,7 +55,9 @@ async def new_short_link(request: Request, settings: SettingsDep) -> Response:
     accept = request.headers.get("accept", "")
     if "json" in accept and "html" not in accept:
         return JSONResponse({"id": key, "url": url}, 201, headers={"Location": url})
-    return RedirectResponse(url, 303)
+    # the link is the same in every language; the page it opens keeps the one the reader chose (the form's lang)
+    chosen = negotiate(fields.get("lang") or request.query_params.get("lang"), None)
+    return RedirectResponse(f"{url}?lang={chosen.lang}" if chosen.explicit else url, 303)
 
 
 @router.get("/q/{key}", name="short_link", response_class=HTMLResponse)
