@@ -65,8 +65,9 @@ def _weighted(accept_language: str) -> list[tuple[float, int, str]]:
 
 def negotiate(asked: str | None, accept_language: str | None) -> Choice:
     """The language to answer in: ``asked`` (a ``?lang=`` value) if we have it, else the header's best, else English."""
-    if asked and asked.strip().lower() in LANGUAGES:
-        return Choice(asked.strip().lower(), True)
+    primary = (asked or "").strip().lower().replace("_", "-").split("-")[0]  # ?lang=fr-FR asks for French too
+    if primary in LANGUAGES:
+        return Choice(primary, True)
     for weight, _, tag in _weighted(accept_language or ""):
         if weight >= 0:  # q=0 means "not this one"
             break

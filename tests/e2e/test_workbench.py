@@ -282,3 +282,31 @@ def test_each_view_draws_in_french(browser: object, base_url: str, shots: Path, 
         assert zoom.get_attribute("title") == french["zoomIn"]
     browser.save_screenshot(str(shots / f"{slug}-fr.png"))  # type: ignore[attr-defined]
     assert_same_origin(browser, base_url)
+
+
+def open_query(driver: object, base: str, query: str, view: str) -> WebDriverWait:  # type: ignore[type-arg]
+    driver.get(base + "/query?" + urlencode({"query": query, "view": view}))  # type: ignore[attr-defined]
+    return WebDriverWait(driver, 20)
+
+
+def test_chart_leaves_out_numbers_it_cannot_draw(browser: object, base_url: str) -> None:
+    double = "<http://www.w3.org/2001/XMLSchema#double>"
+    query = (f'SELECT ?label ?n WHERE {{ VALUES (?label ?n) {{ ("four" 4) ("two" 2) ("inf" "INF"^^{double}) '
+             f'("nan" "NaN"^^{double}) ("huge" "1e400"^^{double}) }} }}')
+    wait = open_query(browser, base_url, query, "chart")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar"))
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")  # type: ignore[attr-defined]
+    widths = [float(b.get_attribute("width")) for b in bars]
+    assert len(widths) == 2, "only the finite numbers are drawn"
+    assert widths[0] == pytest.approx(2 * widths[1]), "4 is drawn twice as long as 2"
+
+
+def test_map_places_no_point_off_the_globe(browser: object, base_url: str) -> None:
+    query = ('SELECT ?label ?lat ?long WHERE { VALUES (?label ?lat ?long) { ("Kidal" 18.44 1.41) '
+             '("swapped" 1.41 181.5) ("past the pole" 95 2) } }')
+    wait = open_query(browser, base_url, query, "map")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".result-map .leaflet-marker-icon"))
+    markers = browser.find_elements(By.CSS_SELECTOR, ".result-map .leaflet-marker-icon")  # type: ignore[attr-defined]
+    assert [m.get_attribute("title") for m in markers] == ["Kidal"]
+    note = browser.find_element(By.CSS_SELECTOR, "#result-view .view-note").text  # type: ignore[attr-defined]
+    assert "1 of 3" in note, note  # one of the three rows is placed

@@ -248,3 +248,77 @@ def test_maps_add_online_tiles_only_by_the_setting(settings: Settings, store: py
     assert (_soup(query).select_one("#results")["data-online-tiles"] == "yes") is online
     img_src = incident.headers["content-security-policy"].split("img-src")[1].split(";")[0]
     assert ("tile.openstreetmap.org" in img_src) is online
+
+
+def test_page_past_the_end_says_where_the_result_ends(small_pages: TestClient) -> None:
+    query = "SELECT ?claim WHERE { ?claim a shg:Claim } ORDER BY ?claim"
+    total = len(sparql_rows(small_pages, query))
+    last = -(-total // PAGE)
+    assert _rows(_soup(small_pages.get("/query", params={"query": query, "page": last}))), "the last page has rows"
+    past = small_pages.get("/query", params={"query": query, "page": last + 1})
+    assert past.status_code == 404
+    message = _soup(past).select_one("#results .error").get_text()
+    assert f"last page is {last}" in message and f"{total} rows" in message
+    assert not _soup(past).select("#results tbody tr"), "no empty table headed 'Rows n+1–n'"
+
+
+def test_a_chart_that_would_leave_rows_out_is_offered_not_shown_first(small_pages: TestClient) -> None:
+    # an OPTIONAL figure: the chart would draw one bar for three rows
+    query = 'SELECT ?label ?n WHERE { VALUES (?label ?n) { ("a" 4) ("b" UNDEF) ("c" UNDEF) } }'
+    results = _soup(small_pages.get("/query", params={"query": query})).select_one("#results")
+    assert "chart" in results["data-views"].split() and results["data-view"] == "table"
+    whole = 'SELECT ?label ?n WHERE { VALUES (?label ?n) { ("a" 4) ("b" 2) ("c" 7) } }'
+    assert _soup(small_pages.get("/query", params={"query": whole})).select_one("#results")["data-view"] == "chart"
+
+
+def test_unknown_short_link_names_the_button_that_makes_one(small_pages: TestClient) -> None:
+    button = _soup(small_pages.get("/query")).select_one("#share").get_text(strip=True)
+    for key in ("abcdefghijkl", "x" * 5000):
+        missing = small_pages.get(f"/q/{key}", headers={"Accept": "application/json"})
+        assert missing.status_code == 404
+        detail = missing.json()["detail"]
+        assert f"“{button}”" in detail, "the message names the button the query page really has"
+        assert len(detail) < 300, "a long path is not echoed whole"
+
+
+def test_a_query_too_long_for_a_url_has_a_way_without_javascript(small_pages: TestClient) -> None:
+    # without JavaScript the form is sent by GET; the page's only POST button is the short link
+    page = _soup(small_pages.get("/query"))
+    button = page.select_one("#share")
+    assert button["formmethod"] == "post"
+    query = "SELECT ?claim WHERE { ?claim a shg:Claim } LIMIT 1\n#" + "x" * 20_000
+    refused = small_pages.get("/query", params={"query": query})
+    assert refused.status_code == 414 and f"“{button.get_text(strip=True)}”" in refused.text
+    linked = small_pages.post(button["formaction"], data={"query": query}, follow_redirects=True)
+    assert linked.status_code == 200 and len(_rows(_soup(linked))) == 1
+
+
+@pytest.mark.parametrize("path", ["/", "/query", "/browse/incidents", "/q/abcdefghijkl"])
+def test_no_page_sends_the_browser_to_a_missing_icon(small_pages: TestClient, path: str) -> None:
+    # a page that names no icon makes the browser fetch /favicon.ico: a 404 in its console on every page
+    page = _soup(small_pages.get(path, headers={"Accept": "text/html"}))
+    icon = page.select_one("link[rel~=icon]")
+    href = icon["href"] if icon else "/favicon.ico"
+    assert href.startswith("data:") or small_pages.get(href).status_code == 200, href
+
+
+def test_lat_and_long_columns_without_a_point_feed_no_map(small_pages: TestClient) -> None:
+    named_only = 'SELECT ?lat ?long WHERE { VALUES (?lat ?long) { ("north" "west") (95 200) } }'
+    results = _soup(small_pages.get("/query", params={"query": named_only})).select_one("#results")
+    assert "map" not in results["data-views"].split() and results["data-view"] == "table"
+    one_point = 'SELECT ?lat ?long WHERE { VALUES (?lat ?long) { ("north" "west") ("18.44" "1.41") } }'
+    assert _soup(small_pages.get("/query", params={"query": one_point})).select_one("#results")["data-view"] == "map"
+
+
+def test_a_short_link_made_in_french_opens_in_french_and_is_the_same_link(small_pages: TestClient) -> None:
+    page = _soup(small_pages.get("/query", params={"lang": "fr"}, headers={"Accept-Language": "en"}))
+    form = page.select_one("#query-form")
+    fields = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    fields["query"] = "SELECT ?claim WHERE { ?claim a shg:Claim } LIMIT 1"
+    made = small_pages.post(form.select_one("#share")["formaction"], data=fields, headers={"Accept-Language": "en"},
+                            follow_redirects=False)
+    plain = small_pages.post("/q", data={"query": fields["query"]}, follow_redirects=False)
+    assert made.status_code == plain.status_code == 303
+    assert made.headers["location"].split("?")[0] == plain.headers["location"], "one link whatever the language"
+    opened = small_pages.get(made.headers["location"], headers={"Accept-Language": "en"})
+    assert '<html lang="fr"' in opened.text

@@ -69,7 +69,20 @@ def has_coordinates(columns: Sequence[str], rows: Sequence[Sequence[CellLike | N
         cells = _column(rows, i)
         if cells and any(c.note in WKT or WKT_TEXT.match(c.text) for c in cells):
             return True
-    return any(LAT.match(c) for c in columns) and any(LONG.match(c) for c in columns)
+    lat = next((i for i, c in enumerate(columns) if LAT.match(c)), None)
+    long = next((i for i, c in enumerate(columns) if LONG.match(c)), None)
+    if lat is None or long is None:
+        return False
+    # columns named lat and long that hold no point on the globe (text, nothing bound) feed no map
+    return any(_degrees(row, lat, 90) and _degrees(row, long, 180) for row in rows)
+
+
+def _degrees(row: Sequence[CellLike | None], i: int, limit: float) -> bool:
+    cell = row[i] if i < len(row) else None
+    try:
+        return cell is not None and abs(float(cell.text)) <= limit
+    except ValueError:
+        return False
 
 
 def suitable_views(columns: Sequence[str], rows: Sequence[Sequence[CellLike | None]]) -> list[str]:
@@ -85,8 +98,23 @@ def suitable_views(columns: Sequence[str], rows: Sequence[Sequence[CellLike | No
     return found
 
 
-def chosen_view(asked: str | None, suitable: list[str]) -> str:
-    """The view shown: the one the URL asks for if it suits, else the first suitable after the table."""
+def chart_leaves_rows_out(columns: Sequence[str], rows: Sequence[Sequence[CellLike | None]]) -> bool:
+    """Whether the chart would draw fewer bars than there are rows: the number it draws (the last numeric
+    column, as ``/static/query.js`` picks it) is unbound in some row, e.g. an OPTIONAL figure."""
+    numeric = [i for i in range(len(columns)) if _all(_column(rows, i), NUMERIC)]
+    return bool(numeric) and len(_column(rows, numeric[-1])) < len(rows)
+
+
+def chosen_view(asked: str | None, suitable: list[str], *, partial_chart: bool = False) -> str:
+    """The view shown: the one the URL asks for if it suits, else the first suitable after the table,
+    but not a chart that would leave rows out (``partial_chart``): that one is offered, not shown first.
+
+    >>> chosen_view(None, ["table", "chart"], partial_chart=True)
+    'table'
+    """
     if asked in suitable:
         return asked or "table"
-    return suitable[1] if len(suitable) > 1 and asked is None else "table"
+    if asked is not None:
+        return "table"
+    first = [v for v in suitable[1:] if not (v == "chart" and partial_chart)]
+    return first[0] if first else "table"

@@ -26,7 +26,7 @@ from sahel_kg.links import QUERY, Links
 from sahel_kg.namespaces import PREFIXES, compact
 from sahel_kg.pages.examples import example_groups, example_queries
 from sahel_kg.pages.render import render
-from sahel_kg.pages.result_views import chosen_view, suitable_views
+from sahel_kg.pages.result_views import chart_leaves_rows_out, chosen_view, suitable_views
 from sahel_kg.query.evaluation import TRUNCATED_HEADER, Head, kind_of
 from sahel_kg.rdf.formats import HTML, OFFERS, Kind
 from sahel_kg.rdf.oxigraph_types import value_of
@@ -143,8 +143,9 @@ def cell_for(term: object, links: Links, labels: dict[str, str]) -> Cell:
 
 
 def _rows(result: pyoxigraph.QuerySolutions | list[pyoxigraph.Quad],
-          limit: int, skip: int = 0) -> tuple[list[str], list[list[object]], bool]:
-    """Column names, ``limit`` rows of terms after the first ``skip``, and whether there were more."""
+          limit: int, skip: int = 0) -> tuple[list[str], list[list[object]], bool, int]:
+    """Column names, ``limit`` rows of terms after the first ``skip``, whether there were more, and how many
+    rows were read (the result's length when the page is past its end)."""
     if isinstance(result, pyoxigraph.QuerySolutions):
         columns = [v.value for v in result.variables]
         every: Iterator[list[object]] = ([solution[c] for c in columns] for solution in result)
@@ -152,13 +153,14 @@ def _rows(result: pyoxigraph.QuerySolutions | list[pyoxigraph.Quad],
         columns = ["subject", "predicate", "object"]
         every = ([t.subject, t.predicate, t.object] for t in result)
     rows: list[list[object]] = []
-    for number, row in enumerate(every):
-        if number < skip:
+    read = 0
+    for read, row in enumerate(every, start=1):
+        if read <= skip:
             continue
         if len(rows) == limit:
-            return columns, rows, True
+            return columns, rows, True, read
         rows.append(row)
-    return columns, rows, False
+    return columns, rows, False, read
 
 
 def fetch_labels(backend: GraphBackend, iris: set[str]) -> dict[str, str]:
@@ -204,6 +206,13 @@ def error_view(query: str, message: str) -> ResultsView:
     return ResultsView(error=message, error_at=error_position(query, message))
 
 
+def past_the_end(query: str, page: int, rows: int, row_limit: int) -> ResultsView:
+    """The view of a page number beyond the result's last page (a stale or edited link): says where it ends."""
+    last = max(1, -(-rows // row_limit))
+    return ResultsView(error=f"page {page} is past the end of this result: it has {rows} rows, {row_limit} a page, "
+                             f"so its last page is {last}", page=page)
+
+
 def view_of(backend: GraphBackend, links: Links, row_limit: int, dataset: tuple[str, tuple[str, ...], tuple[str, ...]],
             head: Head, body: bytes, *, page: int = 1, asked_view: str | None = None) -> ResultsView:
     """The view of one page of a result evaluated elsewhere (``row_limit`` rows a page, pages from 1).
@@ -221,14 +230,16 @@ def view_of(backend: GraphBackend, links: Links, row_limit: int, dataset: tuple[
         view.boolean = bool(result)
         return view
     skip = (page - 1) * row_limit
-    view.columns, terms, more = _rows(result, row_limit, skip)
+    view.columns, terms, more, read = _rows(result, row_limit, skip)
+    if page > 1 and not terms:
+        return past_the_end(dataset[0], page, read, row_limit)
     view.truncated = more or TRUNCATED_HEADER in head.headers and len(terms) == row_limit
     view.first_row = skip + 1
     iris = {t.value for row in terms for t in row if isinstance(t, pyoxigraph.NamedNode)}
     labels = fetch_labels(backend, iris)
     view.rows = [[cell_for(t, links, labels) if t is not None else None for t in row] for row in terms]
     view.views = suitable_views(view.columns, view.rows)
-    view.view = chosen_view(asked_view, view.views)
+    view.view = chosen_view(asked_view, view.views, partial_chart=chart_leaves_rows_out(view.columns, view.rows))
     return view
 
 

@@ -58,8 +58,11 @@ def refusal(scope: Scope, *, max_url_bytes: int, max_header_bytes: int, max_body
     414
     """
     if too_long_target(scope, max_url_bytes):
-        return 414, (f"request URL too long (more than {max_url_bytes} bytes); "
-                     "send long queries with POST instead")
+        # a browser without JavaScript submits the query page's form by GET: its one POST is "Short link"
+        page = scope.get("path") == "/query"
+        return 414, (f"request URL too long (more than {max_url_bytes} bytes); send long queries with POST instead"
+                     + (" (go back, then press “Short link”: it posts the query and runs it at its link)"
+                        if page else ""))
     headers = scope.get("headers", [])
     why = header_refusal(headers, max_bytes=max_header_bytes, max_count=MAX_HEADERS)
     if why:

@@ -137,7 +137,8 @@
       var y = NaN, x = NaN, m;
       if (wkt && row[wkt] && (m = WKT_POINT.exec(row[wkt].value))) { x = parseFloat(m[2]); y = parseFloat(m[3]); }
       else if (lat && lon && row[lat] && row[lon]) { y = parseFloat(row[lat].value); x = parseFloat(row[lon].value); }
-      if (!isNaN(x) && !isNaN(y)) { points.push({ lat: y, lon: x, label: labelOf(row, vars, [wkt]), href: hrefOf(row, vars) }); }
+      // a point off the globe (a latitude past ±90, a longitude past ±180, swapped columns) is not placed
+      if (Math.abs(y) <= 90 && Math.abs(x) <= 180) { points.push({ lat: y, lon: x, label: labelOf(row, vars, [wkt]), href: hrefOf(row, vars) }); }
     });
     var canvas = el("div", { "class": "result-map", "role": "region", "aria-label": say("places", { n: points.length }) });
     holder.appendChild(canvas);
@@ -185,7 +186,7 @@
     var line = section.dataset.chart === "line";
     var data = rows.filter(function (r) { return r[value]; }).map(function (r) {
       return { label: labelOf(r, vars, numeric), value: parseFloat(r[value].value), href: hrefOf(r, vars) };
-    });
+    }).filter(function (d) { return isFinite(d.value); });  // "INF", "NaN" or 1e400 would flatten every bar
     var top = Math.max.apply(null, data.map(function (d) { return d.value; }).concat([0]));
     // drawn at the width it is shown at, so its text keeps its size on a phone
     var width = Math.max(Math.min(holder.clientWidth || 760, 960), 300);

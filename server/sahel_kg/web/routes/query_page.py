@@ -79,7 +79,8 @@ async def evaluate_for_page(store: ServedStore, settings: Settings, req: Protoco
     view = await asyncio.to_thread(view_of, backend, Links(settings.public_base_url), size,
                                     dataset, head, body, page=ask.page, asked_view=ask.view)
     view.elapsed_ms = (time.perf_counter() - started) * 1000
-    return view, head.status
+    # the query ran, but the page asked for lies past its end (pages.results.past_the_end)
+    return view, 404 if view.error and head.status == 200 else head.status
 
 
 def render(request: Request, query: str, results: ResultsView | None, status: int = 200,

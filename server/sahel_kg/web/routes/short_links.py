@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from sahel_kg.languages import negotiate
 from sahel_kg.pages.i18n import _
 from sahel_kg.store.short_links import ID_LENGTH, SharedQuery, load_link, save_link
 from sahel_kg.web.deps import RunnerDep, SettingsDep, StoreDep
@@ -55,7 +56,9 @@ async def new_short_link(request: Request, settings: SettingsDep) -> Response:
     accept = request.headers.get("accept", "")
     if "json" in accept and "html" not in accept:
         return JSONResponse({"id": key, "url": url}, 201, headers={"Location": url})
-    return RedirectResponse(url, 303)
+    # the link is the same in every language; the page it opens keeps the one the reader chose (the form's lang)
+    chosen = negotiate(fields.get("lang") or request.query_params.get("lang"), None)
+    return RedirectResponse(f"{url}?lang={chosen.lang}" if chosen.explicit else url, 303)
 
 
 @router.get("/q/{key}", name="short_link", response_class=HTMLResponse)
@@ -68,8 +71,9 @@ async def short_link(
     if re.fullmatch(f"[a-z2-7]{{{ID_LENGTH}}}", key):
         shared = await asyncio.to_thread(load_link, settings.short_links_path, key)
     if shared is None:
-        raise HTTPException(404, _("No short link %(key)s: it was never made here (links are made by “Short link”).")
-                            % {"key": repr(key)})
+        shown = key if len(key) <= 2 * ID_LENGTH else key[:2 * ID_LENGTH] + "…"  # not a long path echoed whole
+        raise HTTPException(404, _("No short link %(key)s: it was never made here (the query page's “Short link” "
+                                   "button makes one).") % {"key": repr(shown)})
     fields = dict(parse_qsl(shared.view))
     return await run_query_page(request, settings, store, runner, shared.query,
                                 page_ask(fields.get("view"), fields.get("page"), fields.get("types"), fields.get("chart")))
