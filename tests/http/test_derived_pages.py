@@ -112,3 +112,14 @@ def test_browse_by_grade_lists_exactly_the_incidents_of_that_grade(client: TestC
     assert listed == {i.removeprefix(ID) for i in expected}
     for row in soup.select("table tbody tr"):
         assert grade in text(row) if expected else "Nothing matches" in text(row)
+
+
+def test_the_line_names_the_grade_in_the_readers_language(client: TestClient, store: pyoxigraph.Store) -> None:
+    """The grade is a concept with a label per language: a French page shows the French one."""
+    found = list(store.query(f"""SELECT ?fr WHERE {{ GRAPH <{DERIVED}> {{ ?s <{BASE}ontology/summarises>
+        <{BASE}id/incident/{INCIDENT}> ; <{BASE}ontology/grade> ?g }}
+        ?g <http://www.w3.org/2004/02/skos/core#prefLabel> ?fr FILTER(LANG(?fr) = "fr") }}""",
+                             use_default_graph_as_union=True))
+    assert found, "the fixture's incident has a graded summary with a French label"
+    line = text(html(client, f"/id/incident/{INCIDENT}?lang=fr").find(class_="summary-line"))
+    assert " ".join(f"Grade : {found[0]['fr'].value}".split()) in " ".join(line.split()), line

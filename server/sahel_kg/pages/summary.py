@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sahel_kg.labels import label_optional
 from sahel_kg.links import Links
 from sahel_kg.namespaces import ENTITY_BASE, GRAPH_BASE, PREFIXES
 from sahel_kg.pages.i18n import N_, _, ngettext
@@ -92,7 +93,7 @@ def summary_select(incident: str) -> str:
     """The summary of one incident in the derived graph: rows of ``?ss`` (the summary), ``?sp`` (property),
     ``?so`` (value) and ``?sl`` (the value's label); a SELECT that the incident page unites with its own."""
     return (f"SELECT ?ss ?sp ?so ?sl WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?ss <{SHG}summarises> <{incident}> ; ?sp ?so }} "
-            f"OPTIONAL {{ ?so <{RDFS}label>|<{SKOS}prefLabel> ?sl FILTER(LANG(?sl) IN ('en', '')) }} }}")
+            f"{label_optional('?so', 'sl', SKOS + 'prefLabel')} {label_optional('?so', 'sl', RDFS + 'label')} }}")
 
 
 def _int(values: dict[str, list[str]], name: str) -> int | None:
