@@ -1,0 +1,23 @@
+"""The benchmark's own store is the one `sahel-kg serve` serves, not a reason to rebuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sahel_kg.curation.build import build_store
+from sahel_kg.devtools.measure import build_for_bench
+from sahel_kg.devtools.synthetic import generate
+from sahel_kg.project import project_root, rule_paths
+
+
+def test_serve_takes_the_bench_store_as_current(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus-tiny"
+    generate(corpus, incidents=4, seed=3, root=project_root())
+    assert rule_paths(corpus), "the corpus has derivation rules, which the inputs hash covers"
+    pointer = tmp_path / "work" / "store"
+    pointer.parent.mkdir()
+    store_dir, _, triples = build_for_bench(corpus, pointer)
+    assert triples > 0
+    result = build_store(corpus, pointer)  # what `sahel-kg serve` does first
+    assert result.status == "unchanged", result.message
+    assert result.store_dir == store_dir
