@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sahel_kg.curation.build import build_store
+from sahel_kg.devtools import bench
+from sahel_kg.devtools.bench import Options, rdflib_endpoint_rows
 from sahel_kg.devtools.measure import build_for_bench
 from sahel_kg.devtools.synthetic import generate
 from sahel_kg.project import project_root, rule_paths
@@ -21,3 +25,11 @@ def test_serve_takes_the_bench_store_as_current(tmp_path: Path) -> None:
     result = build_store(corpus, pointer)  # what `sahel-kg serve` does first
     assert result.status == "unchanged", result.message
     assert result.store_dir == store_dir
+
+
+def test_without_rdflib_endpoint_its_row_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench, "VENV_BIN", tmp_path / "bin")  # a virtualenv without the bench extra
+    corpus = tmp_path / "corpus-tiny"
+    [row] = rdflib_endpoint_rows(Options(corpus, corpus, seconds=1, connections=1, work=tmp_path / "work"))
+    assert row.met == "not measured" and row.peer_name == "rdflib-endpoint"
+    assert "pip install -e '.[bench]'" in row.note
