@@ -33,3 +33,13 @@ def test_without_rdflib_endpoint_its_row_says_how_to_install_it(tmp_path: Path, 
     [row] = rdflib_endpoint_rows(Options(corpus, corpus, seconds=1, connections=1, work=tmp_path / "work"))
     assert row.met == "not measured" and row.peer_name == "rdflib-endpoint"
     assert "pip install -e '.[bench]'" in row.note
+
+
+def test_the_bench_runs_our_server_without_its_response_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sahel_kg.devtools.bench_virtuoso import OVER_ENV
+    from sahel_kg.settings import Settings
+
+    for env in (bench.OUR_SERVER_ENV, {**bench.OUR_SERVER_ENV, **OVER_ENV}):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        assert Settings().response_cache_bytes == 0, "repeated queries would be answered from memory"
