@@ -9,9 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from sahel_kg.devtools.bench import main as bench_main
 from sahel_kg.devtools.bench_results import append_results, records_from_markdown, recover_results, render_markdown
-from sahel_kg.devtools.bench_virtuoso import load_row, same_rows
-from sahel_kg.devtools.measure import Row, in_rotation
+from sahel_kg.devtools.bench_virtuoso import (
+    analytic_rows,
+    disagreements,
+    load_row,
+    lookup_rows,
+    lookup_rows_agree,
+    same_rows,
+)
+from sahel_kg.devtools.measure import Load, Row, Timed, in_rotation
 from sahel_kg.devtools.virtuoso import (
     Buffers,
     buffers_for,
@@ -165,3 +173,27 @@ def test_a_rendered_page_read_back_renders_the_same_tables(tmp_path: Path) -> No
     assert recover_results(page, again) == 3
     assert recover_results(page, again) == 0, "rows the file holds are not added twice"
     assert render_markdown(again) == page.read_text()
+
+
+def test_answers_that_differ_are_named_in_the_log_and_agreeing_ones_are_not() -> None:
+    one = _result([{"i": {"type": "uri", "value": "x"}}], ["i"])
+    none = _result([], ["i"])
+    bodies = {"ours": one, "theirs": none, "same": one}
+    load = Load(10, 1.0, 1.0, 2.0, 0)
+    differ = lookup_rows_agree(lambda url, q: bodies[url], "ours", "theirs", ["q1", "q2"])
+    agree = lookup_rows_agree(lambda url, q: bodies[url], "ours", "same", ["q1", "q2"])
+    assert not differ[0] and agree[0]
+    rows = lookup_rows("c", ours=load, peer=load, over=load, agree=differ, connections=2, seconds=2)
+    rows += analytic_rows("c", ours=Timed(1.0, one), peer=Timed(0.1, none), over=Timed(0.1, one), budget=5)
+    logged = disagreements(rows)
+    assert [line.split(":")[1].strip() for line in logged] == [
+        "small SPARQL lookups against Virtuoso", "analytic query (disagreeing tolls), latency against Virtuoso"]
+    assert all(line.startswith("ERROR") for line in logged)
+    agreeing = lookup_rows("c", ours=load, peer=load, over=load, agree=agree, connections=2, seconds=2)
+    assert disagreements(agreeing) == []
+
+
+@pytest.mark.parametrize("command", ["recover", "render", "revalidate", "validate-full"])
+def test_a_subcommand_without_its_arguments_says_what_it_needs(command: str) -> None:
+    with pytest.raises(SystemExit, match=f"usage: bench.py {command} [A-Z]"):
+        bench_main([command])

@@ -211,6 +211,12 @@ def memory_rows(label: str, *, over_mb: tuple[float, float], peer_mb: tuple[floa
     ]
 
 
+def disagreements(rows: list[Row]) -> list[str]:
+    """One line per row whose answers differ from ours (its note says DIFFER/DIFFERENT), for the run's log:
+    a table cell saying "missed" is easy to overlook in a long run."""
+    return [f"ERROR: {r.metric} against {r.peer_name}: {r.note}" for r in rows if "DIFFER" in r.note]
+
+
 def unavailable_row(label: str, reason: str) -> Row:
     return Row(label, "Virtuoso peer", None, PEER, None, "—", "—", None, note=f"not measured: {reason}")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph
 
 from sahel_kg.curation.build import load_files
-from sahel_kg.project import turtle_files
+from sahel_kg.project import build_inputs, turtle_files
 from sahel_kg.rdf.oxigraph_types import solutions
 from sahel_kg.search.index import ensure_store_index
 from sahel_kg.store.ondisk import inputs_hash, point_to, store_dir_name
@@ -326,9 +326,14 @@ def search_queries(store_dir: Path, n: int = 300, seed: int = 11) -> list[str]:
 
 
 def build_for_bench(root: Path, pointer: Path) -> tuple[Path, float, int]:
-    """Load the corpus the way ``sahel-kg build`` does (without validation); (store dir, seconds, triples)."""
+    """Load the corpus the way ``sahel-kg build`` does (without validation, and without the derived step,
+    which ``--parts derived`` measures apart); (store dir, seconds, triples).
+
+    The store is named by the same inputs hash as ``sahel-kg build`` gives (the derivation rules
+    included), so that ``sahel-kg serve`` takes it as current instead of validating and rebuilding
+    the corpus before it answers (a rebuild whose store the peers would not share)."""
     files = turtle_files(root)
-    digest = inputs_hash(root, [f.path for f in files])
+    digest = inputs_hash(root, build_inputs(root))
     final = pointer.parent / store_dir_name(digest, time.time_ns())
     start = time.perf_counter()
     load_files(final, files)

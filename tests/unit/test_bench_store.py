@@ -1,0 +1,45 @@
+"""The benchmark's own store is the one `sahel-kg serve` serves, not a reason to rebuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sahel_kg.curation.build import build_store
+from sahel_kg.devtools import bench
+from sahel_kg.devtools.bench import Options, rdflib_endpoint_rows
+from sahel_kg.devtools.measure import build_for_bench
+from sahel_kg.devtools.synthetic import generate
+from sahel_kg.project import project_root, rule_paths
+
+
+def test_serve_takes_the_bench_store_as_current(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus-tiny"
+    generate(corpus, incidents=4, seed=3, root=project_root())
+    assert rule_paths(corpus), "the corpus has derivation rules, which the inputs hash covers"
+    pointer = tmp_path / "work" / "store"
+    pointer.parent.mkdir()
+    store_dir, _, triples = build_for_bench(corpus, pointer)
+    assert triples > 0
+    result = build_store(corpus, pointer)  # what `sahel-kg serve` does first
+    assert result.status == "unchanged", result.message
+    assert result.store_dir == store_dir
+
+
+def test_without_rdflib_endpoint_its_row_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench, "VENV_BIN", tmp_path / "bin")  # a virtualenv without the bench extra
+    corpus = tmp_path / "corpus-tiny"
+    [row] = rdflib_endpoint_rows(Options(corpus, corpus, seconds=1, connections=1, work=tmp_path / "work"))
+    assert row.met == "not measured" and row.peer_name == "rdflib-endpoint"
+    assert "pip install -e '.[bench]'" in row.note
+
+
+def test_the_bench_runs_our_server_without_its_response_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sahel_kg.devtools.bench_virtuoso import OVER_ENV
+    from sahel_kg.settings import Settings
+
+    for env in (bench.OUR_SERVER_ENV, {**bench.OUR_SERVER_ENV, **OVER_ENV}):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        assert Settings().response_cache_bytes == 0, "repeated queries would be answered from memory"
