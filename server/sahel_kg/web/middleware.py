@@ -155,15 +155,17 @@ class Edge:
         keep = False  # a GET whose answer the cache may keep (decided again once it starts)
         kept_headers: list[tuple[bytes, bytes]] = []
         kept_body: list[bytes] = []
+        kept_size = 0  # bytes of kept_body, counted as they come
 
         async def edge_send(message: Message) -> None:
-            nonlocal status, responded, keep, kept_headers
+            nonlocal status, responded, keep, kept_headers, kept_size
             if message["type"] == "http.response.start":
                 headers = language_headers(message.get("headers", []), language.lang)
                 if message["status"] == 200 and scope.get("path", "").startswith("/static/"):
                     headers = with_cache_control(headers, STATIC_CACHE)
-                keep = keep and tag is not None and is_taggable_answer(message["status"], headers)
-                if tag is not None and is_taggable_answer(message["status"], headers):
+                tagged = tag is not None and is_taggable_answer(message["status"], headers)
+                keep = keep and tagged
+                if tag is not None and tagged:
                     headers = kept_headers = with_tag(headers, tag)
                     self.remembered.put(tag, not_modified_headers(headers))
                     if not_modified:
@@ -177,7 +179,8 @@ class Edge:
                 message = {"type": "http.response.body", "body": b""}
             elif keep and self.cache is not None and tag is not None:
                 kept_body.append(message.get("body", b""))
-                if sum(map(len, kept_body)) > self.cache.max_entry_bytes:
+                kept_size += len(kept_body[-1])
+                if kept_size > self.cache.max_entry_bytes:
                     keep = False
                     kept_body.clear()
                 elif not message.get("more_body", False):
