@@ -35,11 +35,32 @@ def test_without_rdflib_endpoint_its_row_says_how_to_install_it(tmp_path: Path, 
     assert "pip install -e '.[bench]'" in row.note
 
 
-def test_the_bench_runs_our_server_without_its_response_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_comparisons_that_repeat_requests_run_our_server_without_its_response_cache(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from sahel_kg.devtools.bench_virtuoso import OVER_ENV
     from sahel_kg.settings import Settings
 
-    for env in (bench.OUR_SERVER_ENV, {**bench.OUR_SERVER_ENV, **OVER_ENV}):
+    for env in (bench.NO_CACHE_ENV, {**bench.NO_CACHE_ENV, **OVER_ENV}):
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         assert Settings().response_cache_bytes == 0, "repeated queries would be answered from memory"
+
+
+def test_cold_figures_run_the_server_as_shipped_and_never_send_a_request_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sahel_kg.devtools.measure import FreshPaths, Load
+    from sahel_kg.settings import Settings
+
+    monkeypatch.delenv("SAHEL_KG_RESPONSE_CACHE_BYTES", raising=False)
+    for key, value in bench.OUR_SERVER_ENV.items():
+        monkeypatch.setenv(key, value)
+    assert Settings().response_cache_bytes == Settings.model_fields["response_cache_bytes"].default
+    fresh, sent = FreshPaths([f"/p{i}" for i in range(10)]), []
+
+    def run(todo: list[str]) -> Load:
+        sent.extend(todo[:4])
+        return Load(4, 1.0, 1.0, 1.0, 0)
+    test = fresh.load_test(run)
+    test(), test()
+    assert sent == [f"/p{i}" for i in range(8)] and fresh.repeats == 0
+    test()
+    assert fresh.repeats == 2, "a test that ran out of fresh paths says how many it sent again"

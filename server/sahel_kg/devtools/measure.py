@@ -173,6 +173,42 @@ def _summarise(latencies: list[float], seconds: float, errors: int) -> Load:
                 ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, errors)
 
 
+@dataclass
+class FreshPaths:
+    """Request paths handed out once each, for cold figures: every load test is given the paths no earlier
+    test was given, in order, so that no answer cache (ours or a peer's) serves a repeat.
+
+    ``repeats`` counts requests beyond the end of the list (a test that ran out of fresh paths wrapped
+    round); a row whose tests repeated says so.
+
+    >>> fresh = FreshPaths(["/a", "/b", "/c"])
+    >>> fresh.take(), fresh.used(2), fresh.take(), fresh.used(5), fresh.repeats
+    (['/a', '/b', '/c'], None, ['/c'], None, 4)
+    """
+
+    paths: list[str]
+    offset: int = 0
+    repeats: int = 0
+
+    def take(self) -> list[str]:
+        """The paths not yet handed out (all of them again once none is left)."""
+        return self.paths[self.offset:] or self.paths
+
+    def used(self, requests: int) -> None:
+        """Record that a test sent ``requests`` requests from the paths last taken."""
+        left = len(self.paths) - self.offset
+        self.repeats += max(0, requests - left) if left else requests
+        self.offset = min(len(self.paths), self.offset + requests)
+
+    def load_test(self, run: Callable[[list[str]], Load]) -> Callable[[], Load]:
+        """A load test over fresh paths: ``run`` is given them and its requests are recorded."""
+        def once() -> Load:
+            load = run(self.take())
+            self.used(load.requests)
+            return load
+        return once
+
+
 def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000,
                        timeout: float = 60) -> Load:
     """One request at a time: the latency a single reader sees (a request with no answer within
@@ -417,8 +453,9 @@ WRK_SCRIPT = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
 local accept = os.getenv("BENCH_ACCEPT")
-local i = math.random(1, #paths)
+local i = -1
 request = function()
+  -- the paths in order from the first, so that a run repeats none until it has sent them all
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1], { Accept = accept })
 end
