@@ -24,10 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
+
 from sahel_kg.curation.build import load_files
 from sahel_kg.derive.rules import load_rules
 from sahel_kg.devtools.measure import JSON, VENV_BIN, Row, free_port, server
 from sahel_kg.devtools.synthetic import copy_schema
+from sahel_kg.namespaces import ENTITY_BASE, SHG
 from sahel_kg.pages.examples import example_queries
 from sahel_kg.project import build_inputs, project_root, turtle_files
 from sahel_kg.store.ondisk import inputs_hash
@@ -110,11 +113,16 @@ def latency(url: str, query: str, budget: float) -> Timing:
 
 #: A place the shipped examples are about (their text names it), when it may hold no incident of a synthetic corpus.
 EXAMPLE_PLACES = ("place:amassine", "place:kidal-region")
-#: The place at one remove from the most incidents' own places: a corpus's busiest area.
+#: The place of a precision (village, region, …) with the most incidents within it.
 BUSIEST_PLACE = """PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+PREFIX shg: <https://w3id.org/sahel-harm/ontology/>
 SELECT ?area (COUNT(?incident) AS ?incidents)
-WHERE { ?incident sem:hasPlace ?place . ?place geo:sfWithin ?area }
+WHERE {
+  ?area shg:placePrecision <%s> .
+  ?own geo:sfWithin* ?area .
+  ?incident sem:hasPlace ?own .
+}
 GROUP BY ?area ORDER BY DESC(?incidents) LIMIT 1"""
 HAS_INCIDENT_WITHIN = """PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
@@ -122,9 +130,21 @@ PREFIX place: <https://w3id.org/sahel-harm/id/place/>
 ASK { { SELECT ?place WHERE { ?place geo:sfWithin* %s } } ?incident sem:hasPlace ?place }"""
 
 
+def curated_precision(name: str) -> str | None:
+    """The ``shg:placePrecision`` IRI of a place of the checkout's curated data (``place:slug``), or None."""
+    iri = ENTITY_BASE + "place/" + name.removeprefix("place:")
+    found = pyoxigraph.Store()
+    found.load(path=str(project_root() / "data" / "ttl" / "places.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    for quad in found.quads_for_pattern(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(SHG + "placePrecision"), None):
+        if isinstance(quad.object, pyoxigraph.NamedNode):
+            return quad.object.value
+    return None
+
+
 def with_busiest_place(url: str, sparql: str) -> tuple[str, str]:
     """The example as run on a corpus: a place it names that holds no incident there (a synthetic corpus has
-    its own places) stands replaced by the corpus's busiest area, so that no example is timed on an empty
+    its own places) stands replaced by the busiest place of its precision (the village with the most
+    incidents for a village, the busiest region for a region), so that no example is timed on an empty
     answer; with a note saying so ("" when nothing was replaced)."""
     import httpx
 
@@ -134,12 +154,16 @@ def with_busiest_place(url: str, sparql: str) -> tuple[str, str]:
         answer = httpx.get(url, params={"query": HAS_INCIDENT_WITHIN % name}, headers={"Accept": JSON}, timeout=300)
         if answer.json().get("boolean"):
             continue
-        found = httpx.get(url, params={"query": BUSIEST_PLACE}, headers={"Accept": JSON}, timeout=300).json()
+        precision = curated_precision(name)
+        if precision is None:
+            continue
+        found = httpx.get(url, params={"query": BUSIEST_PLACE % precision}, headers={"Accept": JSON},
+                          timeout=600).json()
         rows = found["results"]["bindings"]
         if rows:
             area = rows[0]["area"]["value"]
             return sparql.replace(name, f"<{area}>"), f"{name} holds no incident here: run on {area.rsplit('/', 1)[-1]}, " \
-                                                       f"the area of {rows[0]['incidents']['value']} incidents"
+                                                       f"the busiest place of its precision ({rows[0]['incidents']['value']} incidents within)"
     return sparql, ""
 
 
