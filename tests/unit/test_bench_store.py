@@ -64,3 +64,15 @@ def test_cold_figures_run_the_server_as_shipped_and_never_send_a_request_twice(m
     assert sent == [f"/p{i}" for i in range(8)] and fresh.repeats == 0
     test()
     assert fresh.repeats == 2, "a test that ran out of fresh paths says how many it sent again"
+
+def test_every_http_stack_serves_the_same_app_factory_on_the_given_port() -> None:
+    from sahel_kg.devtools.bench_stacks import FACTORY, stack_commands
+    from sahel_kg.serve import app_from_env
+
+    module, name = FACTORY.split(":")
+    assert getattr(__import__(module, fromlist=[name]), name) is app_from_env
+    stacks = stack_commands(8123)
+    assert any(name.startswith("uvicorn") and "1 process" in name for name in stacks), "today's stack is the baseline"
+    for name, cmd in stacks.items():
+        assert FACTORY in cmd and "8123" in cmd and "127.0.0.1" in cmd, name
+        assert ("--workers" in cmd) == ("2 processes" in name or "Granian" in name), name

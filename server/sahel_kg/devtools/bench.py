@@ -34,6 +34,7 @@ import pyoxigraph
 from sahel_kg.devtools import bench_virtuoso
 from sahel_kg.devtools.bench_derived import derived_rows
 from sahel_kg.devtools.bench_results import _fmt, append_results, kept_preamble, recover_results, render_markdown
+from sahel_kg.devtools.bench_stacks import stack_rows
 from sahel_kg.devtools.measure import (
     JSON,
     VENV_BIN,
@@ -100,9 +101,9 @@ WARM_PAGES = 50
 
 #: What a run measures: the loads, the servers (against the peer), pages (ours alone: pages, search,
 #: memory), SHACL validation.
-PARTS = ("load", "servers", "pages", "validation", "derived")
+PARTS = ("load", "servers", "pages", "validation", "derived", "stacks")
 #: What a run measures unless told: all but ``derived``, which builds its own store (its table counts the
-#: derived triples too, so it is a table of its own).
+#: derived triples too, so it is a table of its own), and ``stacks``, which serves the app on every HTTP stack.
 DEFAULT_PARTS = PARTS[:4]
 
 
@@ -376,6 +377,10 @@ def run_suite(opts: Options, log: Callable[[str], None] = print) -> list[Row]:
         row.corpus = label
     loaded, virtuoso_rows = virtuoso_load(opts, label, store_dir, rows, log)
     rows += virtuoso_rows
+    if "stacks" in opts.parts:  # the same app on several HTTP stacks (sahel_kg.devtools.bench_stacks)
+        lookups = [LOOKUP_TEMPLATE.format(iri=i) for i in sample_incidents(store_dir, n=COLD_SAMPLE)]
+        rows += stack_rows(label, opts.corpus, pointer, store_dir, lookups, seconds=opts.seconds,
+                           connections=opts.connections, work=opts.work, env=OUR_SERVER_ENV, log=log)
     if "servers" in opts.parts or "pages" in opts.parts:
         rows += server_rows(opts, label, pointer, store_dir, log, with_peer="servers" in opts.parts,
                             virtuoso=loaded if "servers" in opts.parts else None)
@@ -587,8 +592,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--skip-reference-load", action="store_true", help="do not load the one-file N-Quads reference")
     p.add_argument("--analytic-budget", type=float, default=300, help="seconds for the analytic query's runs, per server (0: do not run it)")
     p.add_argument("--parts", default=",".join(DEFAULT_PARTS),
-                   help="what to measure, comma-separated among load, servers, pages, validation, derived "
-                        "(default: all but derived); "
+                   help="what to measure, comma-separated among load, servers, pages, validation, derived, stacks "
+                        "(default: all but derived and stacks); "
                         "without load, the store an earlier run built for this corpus is used")
     p.add_argument("--search-index-budget", type=float, default=1800,
                    help="seconds to wait for /search to answer first (its index may be built then)")
