@@ -167,8 +167,32 @@ def with_busiest_place(url: str, sparql: str) -> tuple[str, str]:
     return sparql, ""
 
 
+def whole_build_row(label: str, corpus: Path, store: Path, phases: dict[str, float]) -> Row:
+    """The derived step's share of ``sahel-kg build`` as a curator runs it: the build's validation
+    (:func:`sahel_kg.curation.build.check`, whole-graph SHACL) and search index timed on the same corpus
+    and store, added to the load, derivation and compaction of the same run."""
+    from sahel_kg.curation.build import check
+    from sahel_kg.search.index import ensure_store_index
+
+    started = time.perf_counter()
+    conforms, _report = check(corpus)
+    validation = time.perf_counter() - started
+    started = time.perf_counter()
+    ensure_store_index(store)
+    index = time.perf_counter() - started
+    without = validation + phases["load"] + phases["compact"] + index
+    with_derived = without + phases["derive"]
+    return Row(label, "sahel-kg build time with the derived step, validation and search index included",
+               with_derived, "the same build without it", without, "s", "≤ 1.15×", None,
+               absolute_ok=with_derived <= 1.15 * without,
+               note=f"one run: validation {validation:.1f} s ({'conforms' if conforms else 'violations found'}), "
+                    f"bulk load {phases['load']:.1f} s, derive {phases['derive']:.1f} s, compaction "
+                    f"{phases['compact']:.1f} s, search index {index:.1f} s")
+
+
 def derived_rows(corpus: Path, work: Path, label_of: Callable[[Path], str], analytic_raw: str, budget: float,
-                 log: Callable[[str], None], keep: Callable[[list[Row]], None] = lambda rows: None) -> list[Row]:
+                 log: Callable[[str], None], keep: Callable[[list[Row]], None] = lambda rows: None, *,
+                 with_validation: bool = False) -> list[Row]:
     """The build-cost row and one row per example query (with its raw form where there is one);
     ``label_of`` names the corpus's table from the store built here; ``keep`` is given the build row
     as soon as it is measured (a long run that is stopped still leaves it)."""
@@ -186,6 +210,11 @@ def derived_rows(corpus: Path, work: Path, label_of: Callable[[Path], str], anal
                              "search index not included"))
         log(f"[{corpus.name}] {rows[-1].note}")
         keep(rows[-1:])
+        if with_validation:  # whole-graph SHACL: minutes at 20k incidents, hours at 210k
+            log(f"[{corpus.name}] the build's validation and search index, timed")
+            rows.append(whole_build_row(label, corpus, Path(scratch) / "store-derived", phases))
+            log(f"[{corpus.name}] {rows[-1].note}")
+            keep(rows[-1:])
         port = free_port()
         cmd = [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(Path(scratch) / "store-derived"),
                "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
