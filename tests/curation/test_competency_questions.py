@@ -10,20 +10,23 @@ on copies of the project with a new valid source document added (see
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from datetime import date
+from itertools import product
 
 import pyoxigraph
 import pytest
-from rdflib import RDF, Graph, Namespace
+from rdflib import DCTERMS, RDF, RDFS, Graph, Namespace, URIRef
 
-from sahel_kg.pages.examples import example_queries, example_query
+from sahel_kg.pages.examples import ExampleQuery, example_queries, example_query
 from support.curated_projects import Project
 from support.project_data import load_project_store, select
 
 ID = "https://w3id.org/sahel-harm/id/"
 SHG = "https://w3id.org/sahel-harm/ontology/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+KILLED = URIRef("https://w3id.org/sahel-harm/vocab/count-type/killed")
 
 
 def run(project: Project, slug: str) -> list[dict[str, str]]:
@@ -389,3 +392,178 @@ def test_a_second_author_changes_no_row_when_the_publisher_is_named(project: Pro
 
 def sorted_items(row: dict[str, str]) -> list[tuple[str, str]]:
     return sorted(row.items())
+
+
+# ---------------------------------------------------------------- bounded listings
+
+UP_TO = re.compile(r"\b[Uu]p to (\d[\d,]*)")
+
+
+def bounded_examples() -> list[ExampleQuery]:
+    """The examples whose description says they list "up to N" of something."""
+    return [q for q in example_queries() if UP_TO.search(q.description)]
+
+
+def sub_select_limited(sparql: str, limit: int) -> tuple[int, int]:
+    """Where the sub-select that ends with ``LIMIT limit`` starts and ends in ``sparql`` (its braces); ValueError if none."""
+    text = re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), sparql)  # comments blanked, offsets kept
+    end = re.search(rf"\bLIMIT\s+{limit}\s*\}}", text)
+    if end is None:
+        raise ValueError(f"no sub-select ends with LIMIT {limit}")
+    depth, start = 0, end.start()
+    while depth >= 0:
+        start -= 1
+        depth += {"}": 1, "{": -1}.get(text[start], 0)
+    if not re.match(r"\{\s*SELECT\b", text[start:]):
+        raise ValueError(f"LIMIT {limit} does not end a sub-select")
+    return start, end.end()
+
+
+def test_every_bounded_example_says_so_and_every_sub_select_limit_is_said() -> None:
+    assert bounded_examples(), "the listings say 'up to N' in their descriptions"
+    for query in example_queries():
+        text = re.sub(r"#[^\n]*", "", query.sparql)
+        inner = [int(n) for n in re.findall(r"\bLIMIT\s+(\d+)\s*\}", text)]
+        said = [int(n.replace(",", "")) for n in UP_TO.findall(query.description)]
+        if query.slug != "highest-toll-per-incident":  # "the 30 incidents with the largest …": a top 30, not a listing
+            assert inner == said, f"{query.slug}: a sub-select's LIMIT {inner} and the description's 'up to' {said}"
+
+
+@pytest.mark.parametrize("query", bounded_examples(), ids=lambda q: q.slug)
+def test_a_bounded_example_lists_what_its_unbounded_form_lists(project: Project, query: ExampleQuery) -> None:
+    # Its first N subjects come from a sub-select with LIMIT N: when the graph holds no more than N of them the
+    # listing is whole (the same rows as without the LIMIT); with more, every row is one of the unbounded form's.
+    limit = int(UP_TO.search(query.description).group(1).replace(",", ""))  # type: ignore[union-attr]
+    start, end = sub_select_limited(query.sparql, limit)
+    prefixes = "".join(line + "\n" for line in query.sparql.splitlines() if line.startswith("PREFIX"))
+    unbounded_sub_select = re.sub(rf"\bLIMIT\s+{limit}\s*\}}$", "}", query.sparql[start:end])
+    subjects_there = select(project.store, prefixes + unbounded_sub_select[1:-1])
+    unbounded = select(project.store, query.sparql[:start] + unbounded_sub_select + query.sparql[end:])
+    bounded = select(project.store, query.sparql)
+    assert bounded, f"{query.slug} lists nothing"
+    as_rows = lambda rows: sorted(map(sorted_items, rows))  # noqa: E731
+    if len(subjects_there) <= limit:
+        assert as_rows(bounded) == as_rows(unbounded)
+    else:
+        assert not set(map(tuple, as_rows(bounded))) - set(map(tuple, as_rows(unbounded)))
+
+
+# ---------------------------------------------------------------- the highest toll, from the summaries
+
+def highest_figure(counts: list[dict[str, str]]) -> tuple[int, bool] | None:
+    """The highest figure of some killed counts and whether it is open, as rule shg:rule/summary-killed defines
+    it: each count's high, else its best when put exactly or approximately, else its low (else best); open when
+    that figure is only a floor ("at least 60"). None when no count has a figure (a floor)."""
+    bounds = [floor_and_ceiling(c) for c in counts]
+    if not any(floor is not None for floor, _ in bounds):
+        return None
+    tops = [ceiling if ceiling is not None else floor for floor, ceiling in bounds]
+    highest = max(t for t in tops if t is not None)
+    return highest, any(ceiling is None and floor == highest for floor, ceiling in bounds)
+
+
+def highest_per_incident(store: pyoxigraph.Store) -> dict[str, tuple[int, bool]]:
+    found = {}
+    for incident in subjects(store, RDF_TYPE, SHG + "Incident"):
+        figure = highest_figure([v for c in claims_about(store, incident) for v in killed_counts(store, c)])
+        if figure is not None:
+            found[incident] = figure
+    return found
+
+
+def test_highest_toll_per_incident_is_each_incidents_highest_figure(project: Project) -> None:
+    expected = highest_per_incident(project.store)
+    rows = run(project, "highest-toll-per-incident")
+    got = {r["incident"]: (int(r["highestKilled"]), r["open"] == "true") for r in rows}
+    assert len(got) == len(rows), "an incident is listed twice"
+    assert got.items() <= expected.items()
+    # the 30 highest: every incident left out has no higher figure than any listed
+    assert len(rows) == min(30, len(expected))
+    left_out = [figure for incident, (figure, _) in expected.items() if incident not in got]
+    assert all(figure <= min(h for h, _ in got.values()) for figure in left_out)
+    assert [int(r["highestKilled"]) for r in rows] == sorted((int(r["highestKilled"]) for r in rows), reverse=True)
+
+
+def test_highest_figure_follows_the_rule() -> None:
+    killed = {"countType": "…/killed"}
+    exact, at_least, approx = "…/exact", "…/at-least", "…/approximately"
+    assert highest_figure([{**killed, "best": "46", "countQualifier": exact}, {**killed, "low": "60", "countQualifier": at_least}]) == (60, True)
+    assert highest_figure([{**killed, "low": "20", "high": "40"}, {**killed, "low": "30", "countQualifier": at_least}]) == (40, False)
+    assert highest_figure([{**killed, "best": "30", "countQualifier": approx}, {**killed, "low": "30", "countQualifier": at_least}]) == (30, True)
+    assert highest_figure([{**killed, "countQualifier": "…/unquantified"}]) is None
+
+
+# ---------------------------------------------------------------- who said it: every killed figure, from the files
+
+def test_who_said_it_lists_every_killed_figure_of_the_data_files(project: Project) -> None:
+    data = Graph()
+    for path in sorted((project.root / "data" / "ttl").rglob("*.ttl")):
+        data.parse(path, format="turtle")
+    prov, shg = Namespace("http://www.w3.org/ns/prov#"), Namespace(SHG)
+    arole = Namespace("https://w3id.org/sahel-harm/vocab/attribution-role/")
+
+    def english(node: object) -> list[str | None]:
+        labels = [str(label) for label in data.objects(node, RDFS.label) if getattr(label, "language", None) == "en"]
+        return labels or [None]
+
+    def influences(claim: object, role: object) -> list[str | None]:
+        agents = [a for i in data.objects(claim, prov.qualifiedInfluence) if (i, prov.hadRole, role) in data
+                  for a in data.objects(i, prov.agent)]
+        return [label for a in agents for label in english(a)] or [None]
+
+    expected: Counter[tuple[str | None, ...]] = Counter()
+    figures = 0
+    for claim, count in data.subject_objects(shg["count"]):  # shg.count would be str.count
+        if (count, shg.countType, KILLED) not in data or any(bool(v.toPython()) for v in data.objects(count, shg.subtotal)):
+            continue
+        figures += 1
+        best, low = (next((str(v) for v in data.objects(count, p)), None) for p in (shg.best, shg.low))
+        for speaker, document in product(data.objects(claim, prov.wasAttributedTo), data.objects(claim, prov.wasDerivedFrom)):
+            publishers = [label for p in data.objects(document, DCTERMS.publisher) for label in english(p)] or [None]
+            for said, behalf, relay, publisher in product(english(speaker), influences(claim, arole["on-behalf-of"]),
+                                                          influences(claim, arole.relay), publishers):
+                if said is not None:
+                    expected[(str(claim), best, low, said, behalf, relay, str(document), publisher)] += 1
+    columns = ("claim", "best", "low", "speakerLabel", "onBehalfOfLabel", "relayedByLabel", "document", "publisherLabel")
+    got = Counter(tuple(r.get(c) for c in columns) for r in run(project, "who-said-it"))
+    if figures <= 200:  # the example's LIMIT
+        assert got == expected
+    assert not got - expected
+
+
+# ---------------------------------------------------------------- allegations without an answer
+
+def test_claims_without_response_are_the_unanswered_allegations(project: Project) -> None:
+    store, stance = project.store, "https://w3id.org/sahel-harm/vocab/stance/"
+    answers = {stance + s for s in ("confirms", "disputes", "denies", "disclaims-knowledge")}
+
+    def answered(claim: str) -> bool:
+        return any(set(objects(store, a, SHG + "stance")) & answers for a in subjects(store, SHG + "respondsTo", claim))
+
+    allegations = subjects(store, SHG + "stance", stance + "alleges")
+    unanswered = {c for c in allegations if not answered(c)}
+    rows = run(project, "claims-without-response")
+    listed = {r["claim"] for r in rows}
+    if len(unanswered) <= 100:  # the example's LIMIT
+        assert listed == unanswered
+    assert listed <= unanswered
+    for claim in listed:  # the parties a source says have not responded, each once
+        silent = sorted(label for s in subjects(store, SHG + "respondsTo", claim)
+                        if stance + "no-response" in objects(store, s, SHG + "stance")
+                        for party in objects(store, s, SHG + "nonRespondent")
+                        for label in english_labels(store, party))
+        assert sorted(r["silentParty"] for r in rows if r["claim"] == claim and "silentParty" in r) == silent
+
+
+def english_labels(store: pyoxigraph.Store, node: str) -> list[str]:
+    return [q.object.value for q in store.quads_for_pattern(pyoxigraph.NamedNode(node), pyoxigraph.NamedNode(RDFS_LABEL), None)
+            if getattr(q.object, "language", None) == "en"]
+
+
+def test_highest_toll_lists_incidents_not_series(project: Project) -> None:
+    # A series' toll ("at least 24 executed" across a pattern of abuses) is no incident's: the summaries the
+    # example reads cover incidents only, and its description says so.
+    listed = {r["incident"] for r in run(project, "highest-toll-per-incident")}
+    assert listed <= subjects(project.store, RDF_TYPE, SHG + "Incident")
+    assert not listed & subjects(project.store, RDF_TYPE, SHG + "IncidentSeries")
+    assert "shg:IncidentSeries" in example_query("highest-toll-per-incident").description
