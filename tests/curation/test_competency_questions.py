@@ -567,3 +567,24 @@ def test_highest_toll_lists_incidents_not_series(project: Project) -> None:
     assert listed <= subjects(project.store, RDF_TYPE, SHG + "Incident")
     assert not listed & subjects(project.store, RDF_TYPE, SHG + "IncidentSeries")
     assert "shg:IncidentSeries" in example_query("highest-toll-per-incident").description
+
+
+def every_label_in_french(*kinds: str) -> str:
+    """Every English rdfs:label of the IRIs under ``id/<kind>/`` put in French: valid, since an event's and a
+    claim's one label may be in any language (only actors, places and concepts need an English one)."""
+    starts = " || ".join(f'STRSTARTS(STR(?node), "{ID}{kind}/")' for kind in kinds)
+    return f"""DELETE {{ GRAPH ?g {{ ?node <{RDFS_LABEL}> ?label }} }}
+               INSERT {{ GRAPH ?g {{ ?node <{RDFS_LABEL}> ?french }} }}
+               WHERE {{ GRAPH ?g {{ ?node <{RDFS_LABEL}> ?label }}
+                        FILTER (({starts}) && LANG(?label) = "en") BIND (STRLANG(STR(?label), "fr") AS ?french) }}"""
+
+
+@pytest.mark.parametrize("query", example_queries(), ids=lambda q: q.slug)
+def test_an_example_loses_no_row_when_events_and_claims_are_labelled_in_french(
+    project: Project, query: ExampleQuery
+) -> None:
+    # The same rows, labels included (their text is unchanged, only its language tag): an example shows an event's
+    # or a claim's English label, else the one it has, and never drops or repeats a row for its language.
+    store = edited_store(project, every_label_in_french("incident", "event", "claim"))
+    assert len(select(store, f'SELECT ?l {{ ?n <{RDFS_LABEL}> ?l FILTER (LANG(?l) = "fr" && STRSTARTS(STR(?n), "{ID}claim/")) }}'))
+    assert sorted(map(sorted_items, select(store, query.sparql))) == sorted(map(sorted_items, run(project, query.slug)))
