@@ -91,7 +91,7 @@ def load_files(directory: Path, files: Sequence[TurtleFile], rules: Sequence[Rul
     write the derived graph (:mod:`sahel_kg.derive.run`) of the build
     ``build_id`` (its inputs hash). SyntaxError names a rule that is not a
     valid CONSTRUCT. ``phases``, when given, receives the seconds of each
-    step: ``load``, ``derive``, ``compact`` (the benchmark reads them).
+    step: ``load``, ``derive``, ``compact``, and ``rule {stem}`` for each rule (the benchmark reads them).
     """
     times = phases if phases is not None else {}
     started = time.perf_counter()
@@ -99,7 +99,8 @@ def load_files(directory: Path, files: Sequence[TurtleFile], rules: Sequence[Rul
     store.bulk_extend(_quads(files))
     times["load"] = time.perf_counter() - started
     if rules:
-        derive(store, rules, build_id)
+        report = derive(store, rules, build_id)
+        times.update({f"rule {stem}": seconds for stem, seconds in report.seconds.items()})
     times["derive"] = time.perf_counter() - started - times["load"]
     store.flush()
     store.optimize()
