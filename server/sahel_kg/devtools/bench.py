@@ -51,6 +51,7 @@ from sahel_kg.devtools.measure import (
     in_rotation,
     load_test,
     oxigraph_load,
+    page_variant,
     pss_mb,
     rotating_latency,
     rss_mb,
@@ -59,6 +60,7 @@ from sahel_kg.devtools.measure import (
     sequential_latency,
     server,
     sparql_paths,
+    sparql_variant,
     wait_for_search,
 )
 from sahel_kg.project import project_root, turtle_files
@@ -179,15 +181,16 @@ def peer_rows(opts: Options, label: str, ours_lookup: Load, ox_lookup: Load, *, 
                  f"rotation, twice; all servers up); p95 ours {ours_lookup.p95_ms:.1f} ms, "
                  f"Oxigraph {ox_lookup.p95_ms:.1f} ms; errors {ours_lookup.errors}/{ox_lookup.errors}; "
                  + ("cold: each lookup sent once, response cache on" if not repeats
-                    else f"not all cold: {repeats} lookups sent again once the {COLD_SAMPLE:,} were used")),
+                    else f"not all cold: {repeats} lookups sent again as they were")),
     ]
 
 
 def cold_note(*fresh: FreshPaths) -> str:
     """Whether a row's requests were all sent once (cold), as a note."""
-    again = sum(f.repeats for f in fresh)
-    return "cold: each request sent once, response cache on" if not again else \
-        f"not all cold: {again} requests sent again once the fresh ones were used"
+    again, rounds = sum(f.repeats for f in fresh), max(f.rounds for f in fresh)
+    varied = f" ({rounds} more round(s) of the sample with another text: a comment, a parameter)" if rounds else ""
+    return (f"cold: each request sent once{varied}, response cache on" if not again
+            else f"not all cold: {again} requests sent again as they were")
 
 
 def warm_pages(base: str, paths: list[str], opts: Options) -> Load:
@@ -234,15 +237,17 @@ def server_rows(opts: Options, label: str, pointer: Path, store_dir: Path, log: 
     page_paths = ["/id/incident/" + i.rsplit("/", 1)[1] for i in sample]
     ours_paths = sparql_paths("/sparql", lookups)
     # Cold: each server's tests send each request once (its own FreshPaths over the same list).
-    fresh_pages, fresh_lookups = FreshPaths(page_paths), FreshPaths(ours_paths)
+    # Past the sample, each round sends them again with another text (sparql_variant, page_variant).
+    fresh_pages = FreshPaths(page_paths, variant=page_variant)
+    fresh_lookups = FreshPaths(ours_paths, variant=sparql_variant)
 
     def lookups_on(url: str, paths: list[str] | FreshPaths) -> Callable[[], Load]:
-        fresh = paths if isinstance(paths, FreshPaths) else FreshPaths(paths)
+        fresh = paths if isinstance(paths, FreshPaths) else FreshPaths(paths, variant=sparql_variant)
         return fresh.load_test(lambda todo: load_test(url, todo, accept=JSON, seconds=opts.seconds / 2,
                                                       connections=opts.connections, workdir=opts.work))
 
     def pages_on(url: str, fresh: FreshPaths | None = None) -> Callable[[], Load]:
-        return (fresh or FreshPaths(page_paths)).load_test(
+        return (fresh or FreshPaths(page_paths, variant=page_variant)).load_test(
             lambda todo: load_test(url, todo, accept="text/html", seconds=opts.seconds / 2,
                                    connections=opts.connections, workdir=opts.work))
 

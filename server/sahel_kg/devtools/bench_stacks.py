@@ -30,6 +30,7 @@ from sahel_kg.devtools.measure import (
     load_test,
     server,
     sparql_paths,
+    sparql_variant,
 )
 
 #: The app factory every stack serves (configuration from SAHEL_KG_* variables).
@@ -59,7 +60,7 @@ def stack_rows(label: str, corpus: Path, pointer: Path, store_dir: Path, lookups
     ox_cmd = [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store_dir), "--bind",
               f"127.0.0.1:{oport}", "--union-default-graph"]
     obase = f"http://127.0.0.1:{oport}"
-    ox_fresh = FreshPaths(sparql_paths("/query", lookups))
+    ox_fresh = FreshPaths(sparql_paths("/query", lookups), variant=sparql_variant)
     app_env = {**env, "SAHEL_KG_ROOT": str(corpus), "SAHEL_KG_STORE": str(pointer)}
 
     def on(base: str, fresh: FreshPaths) -> Callable[[], Load]:
@@ -71,7 +72,7 @@ def stack_rows(label: str, corpus: Path, pointer: Path, store_dir: Path, lookups
     with server(ox_cmd, f"{obase}/query?query=ASK%7B%7D", log=work / "oxigraph-stacks.log"):
         for index, (name, cmd) in enumerate(stack_commands(port).items()):
             log(f"[stacks] {name}")
-            fresh = FreshPaths(sparql_paths("/sparql", lookups))
+            fresh = FreshPaths(sparql_paths("/sparql", lookups), variant=sparql_variant)
             try:
                 with server(cmd, f"{base}/sparql?query=ASK%7B%7D", log=work / f"stack-{index}.log", env=app_env,
                             timeout=300):
@@ -86,6 +87,7 @@ def stack_rows(label: str, corpus: Path, pointer: Path, store_dir: Path, lookups
                             note=f"the same app and store; {connections} connections, in turns with Oxigraph "
                                  f"({seconds / 2:.0f} s each, twice); p95 ours {ours.p95_ms:.1f} ms, Oxigraph "
                                  f"{peer.p95_ms:.1f} ms; errors {ours.errors}/{peer.errors}; "
-                                 + ("cold: each lookup sent once" if not again
-                                    else f"not all cold: {again} lookups sent again")))
+                                 + ("cold: each lookup sent once" + (f" ({fresh.rounds} more round(s) varied by a comment)"
+                                                                     if fresh.rounds else "")
+                                    if not again else f"not all cold: {again} lookups sent again as they were")))
     return rows

@@ -173,32 +173,68 @@ def _summarise(latencies: list[float], seconds: float, errors: int) -> Load:
                 ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, errors)
 
 
+def sparql_variant(path: str, round_: int) -> str:
+    """A SPARQL GET path whose query ends with the comment ``# round N``: the same question, another text.
+
+    >>> sparql_variant("/sparql?query=ASK%7B%7D", 2)
+    '/sparql?query=ASK%7B%7D%0A%23%20round%202'
+    """
+    return path + urllib.parse.quote(f"\n# round {round_}")
+
+
+def page_variant(path: str, round_: int) -> str:
+    """A page path with ``?round=N`` (pages ignore parameters they do not know; the URL is another one).
+
+    >>> page_variant("/id/incident/x", 2)
+    '/id/incident/x?round=2'
+    """
+    return f"{path}{'&' if '?' in path else '?'}round={round_}"
+
+
 @dataclass
 class FreshPaths:
     """Request paths handed out once each, for cold figures: every load test is given the paths no earlier
     test was given, in order, so that no answer cache (ours or a peer's) serves a repeat.
 
-    ``repeats`` counts requests beyond the end of the list (a test that ran out of fresh paths wrapped
-    round); a row whose tests repeated says so.
+    Once every path was sent, the next round sends them again as ``variant(path, round)`` (another text
+    for the same work: a comment in a SPARQL query, a parameter a page ignores), when one is given;
+    ``rounds`` counts those rounds. ``repeats`` counts requests sent again as they were (no variant, or
+    a test that outran a whole round); a row whose tests repeated says so.
 
     >>> fresh = FreshPaths(["/a", "/b", "/c"])
     >>> fresh.take(), fresh.used(2), fresh.take(), fresh.used(5), fresh.repeats
     (['/a', '/b', '/c'], None, ['/c'], None, 4)
+    >>> varied = FreshPaths(["/a", "/b"], variant=lambda p, n: f"{p}#{n}")
+    >>> varied.used(2), varied.take(), varied.rounds
+    (None, ['/a#1', '/b#1'], 1)
     """
 
     paths: list[str]
+    variant: Callable[[str, int], str] | None = None
     offset: int = 0
     repeats: int = 0
+    rounds: int = 0
+    _round: list[str] | None = None
+
+    def _current(self) -> list[str]:
+        return self._round if self._round is not None else self.paths
 
     def take(self) -> list[str]:
-        """The paths not yet handed out (all of them again once none is left)."""
-        return self.paths[self.offset:] or self.paths
+        """The paths not yet handed out (the next round's variants, or all of them again, once none is left)."""
+        current = self._current()
+        if self.offset < len(current):
+            return current[self.offset:]
+        if self.variant is None:
+            return self.paths
+        self.rounds += 1
+        self._round, self.offset = [self.variant(p, self.rounds) for p in self.paths], 0
+        return self._round
 
     def used(self, requests: int) -> None:
         """Record that a test sent ``requests`` requests from the paths last taken."""
-        left = len(self.paths) - self.offset
+        left = len(self._current()) - self.offset
         self.repeats += max(0, requests - left) if left else requests
-        self.offset = min(len(self.paths), self.offset + requests)
+        self.offset = min(len(self._current()), self.offset + requests)
 
     def load_test(self, run: Callable[[list[str]], Load]) -> Callable[[], Load]:
         """A load test over fresh paths: ``run`` is given them and its requests are recorded."""
@@ -295,13 +331,15 @@ def rotating_latency(urls: Sequence[str], query: str, *, runs: int = 5, budget: 
     spent = [0.0 for _ in urls]
     failed: set[int] = set()
     with httpx.Client(timeout=max(budget, timeout)) as client:
-        for _ in range(runs + 1):
+        for run in range(runs + 1):
+            # each run's text differs by a comment: no answer cache (ours or a peer's) sends a repeat
+            text = f"{query}\n# run {run}" if run else query
             for k in reversed(range(len(urls))):  # the peers first, as before
                 if k in failed or spent[k] > budget:
                     continue
                 t = time.perf_counter()
                 try:
-                    answer = client.get(urls[k], params={"query": query}, headers={"Accept": JSON})
+                    answer = client.get(urls[k], params={"query": text}, headers={"Accept": JSON})
                     ok = answer.status_code == 200
                 except httpx.HTTPError:  # no answer within the budget
                     ok = False
