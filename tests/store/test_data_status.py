@@ -154,3 +154,30 @@ def test_a_request_never_waits_for_the_look_at_the_files(tmp_path: Path) -> None
         assert slow.latest()["current"] is False  # built from other files than these
     finally:
         mp.undo()
+
+
+def test_the_cheap_look_lists_exactly_the_build_inputs(tmp_path: Path) -> None:
+    from sahel_kg.project import build_input_stats, build_inputs
+
+    for rel in ("ontology/core.ttl", "ontology/rules/a.rq", "ontology/rules/deeper/not-a-rule.rq", "shapes/s.ttl",
+                "data/ttl/x.ttl", "data/ttl/sources/2024/y.ttl", "data/ttl/notes.md", "data/ttl/sources/z.ttl.bak"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("# x\n")
+    listed = [entry[0] for entry in build_input_stats(tmp_path)]
+    assert listed == sorted(str(p) for p in build_inputs(tmp_path))
+    root = Path(__file__).resolve().parents[2]
+    assert [entry[0] for entry in build_input_stats(root)] == sorted(str(p) for p in build_inputs(root))
+
+
+def test_an_edit_changes_the_cheap_look(tmp_path: Path) -> None:
+    import os
+
+    from sahel_kg.project import build_input_stats
+
+    (tmp_path / "data" / "ttl").mkdir(parents=True)
+    f = tmp_path / "data" / "ttl" / "x.ttl"
+    f.write_text("# one\n")
+    before = build_input_stats(tmp_path)
+    f.write_text("# two, longer\n")
+    os.utime(f, ns=(before[0][2] + 10**9, before[0][2] + 10**9))
+    assert build_input_stats(tmp_path) != before

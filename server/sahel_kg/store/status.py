@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sahel_kg.project import build_inputs
+from sahel_kg.project import build_input_stats, build_inputs
 from sahel_kg.store.ondisk import inputs_hash, inputs_hash_of
 
 Summary = dict[str, Any]
@@ -80,8 +80,11 @@ class DataStatus:
                 self._looking = False
 
     def _due(self) -> bool:
-        """Whether the files should be looked at again (call holding the lock)."""
-        wait = max(self.interval, 10 * self._look_seconds)
+        """Whether the files should be looked at again (call holding the lock): at most every
+        ``interval`` seconds, and never more often than every 50 times the last look's duration (a look
+        holds the interpreter while it lists the files: at 1/50 of the time, the requests beside it
+        hardly notice)."""
+        wait = max(self.interval, 50 * self._look_seconds)
         return self._summary is None or time.monotonic() - self._checked_at >= wait
 
     def summary(self) -> Summary:
@@ -102,12 +105,11 @@ class DataStatus:
             return dict(self._summary)
 
     def _compare(self, built_from: str, root: Path, store_dir: Path) -> Summary:
-        paths = build_inputs(root)
-        fingerprint = _fingerprint(paths)
+        fingerprint = build_input_stats(root)
         if fingerprint == self._fingerprint and self._summary is not None:
             return self._summary
         self._fingerprint = fingerprint
-        current = inputs_hash(root, paths)[:16] == built_from
+        current = inputs_hash(root, build_inputs(root))[:16] == built_from
         return {"current": current, "reason": None if current else self._reason(store_dir), "store": store_dir.name}
 
     def _reason(self, store_dir: Path) -> str:
@@ -128,18 +130,6 @@ def _installed_root() -> Path | None:
 
 def _unknown(store_dir: Path | None, reason: str) -> Summary:
     return {"current": None, "reason": reason, "store": store_dir.name if store_dir else None}
-
-
-def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, modification time) of each file: what changes when a file is edited."""
-    found = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        found.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return tuple(found)
 
 
 def current_summary() -> Summary | None:
