@@ -17,12 +17,13 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph
 
 from sahel_kg.curation.build import load_files
+from sahel_kg.derive.rules import load_rules
 from sahel_kg.project import build_inputs, turtle_files
 from sahel_kg.rdf.oxigraph_types import solutions
 from sahel_kg.search.index import ensure_store_index
@@ -191,6 +192,10 @@ def page_variant(path: str, round_: int) -> str:
     return f"{path}{'&' if '?' in path else '?'}round={round_}"
 
 
+#: Paths handed to one load test: more than any test sends (wrk at 20,000 req/s for 5 s), so none wraps round.
+PATHS_PER_TEST = 120_000
+
+
 @dataclass
 class FreshPaths:
     """Request paths handed out once each, for cold figures: every load test is given the paths no earlier
@@ -198,15 +203,15 @@ class FreshPaths:
 
     Once every path was sent, the next round sends them again as ``variant(path, round)`` (another text
     for the same work: a comment in a SPARQL query, a parameter a page ignores), when one is given;
-    ``rounds`` counts those rounds. ``repeats`` counts requests sent again as they were (no variant, or
-    a test that outran a whole round); a row whose tests repeated says so.
+    ``rounds`` counts the rounds begun past the first. ``repeats`` counts requests sent again as they
+    were (no variant, or a test that sent more than it was handed); a row whose tests repeated says so.
 
     >>> fresh = FreshPaths(["/a", "/b", "/c"])
-    >>> fresh.take(), fresh.used(2), fresh.take(), fresh.used(5), fresh.repeats
-    (['/a', '/b', '/c'], None, ['/c'], None, 4)
+    >>> fresh.take(4), fresh.used(2), fresh.take(2), fresh.used(2), fresh.repeats
+    (['/a', '/b', '/c', '/a'], None, ['/c', '/a'], None, 1)
     >>> varied = FreshPaths(["/a", "/b"], variant=lambda p, n: f"{p}#{n}")
-    >>> varied.used(2), varied.take(), varied.rounds
-    (None, ['/a#1', '/b#1'], 1)
+    >>> varied.used(2), varied.take(3), varied.used(3), varied.rounds, varied.repeats
+    (None, ['/a#1', '/b#1', '/a#2'], None, 2, 0)
     """
 
     paths: list[str]
@@ -214,27 +219,28 @@ class FreshPaths:
     offset: int = 0
     repeats: int = 0
     rounds: int = 0
-    _round: list[str] | None = None
+    _handed: int = field(default=0, repr=False)
 
-    def _current(self) -> list[str]:
-        return self._round if self._round is not None else self.paths
+    def _path(self, index: int) -> str:
+        round_, k = divmod(index, len(self.paths))
+        return self.paths[k] if round_ == 0 or self.variant is None else self.variant(self.paths[k], round_)
 
-    def take(self) -> list[str]:
-        """The paths not yet handed out (the next round's variants, or all of them again, once none is left)."""
-        current = self._current()
-        if self.offset < len(current):
-            return current[self.offset:]
-        if self.variant is None:
-            return self.paths
-        self.rounds += 1
-        self._round, self.offset = [self.variant(p, self.rounds) for p in self.paths], 0
-        return self._round
+    def take(self, count: int = PATHS_PER_TEST) -> list[str]:
+        """The next ``count`` paths, none yet sent (the later rounds' variants once the sample is used)."""
+        self._handed = count
+        return [self._path(self.offset + j) for j in range(count)]
 
     def used(self, requests: int) -> None:
         """Record that a test sent ``requests`` requests from the paths last taken."""
-        left = len(self._current()) - self.offset
-        self.repeats += max(0, requests - left) if left else requests
-        self.offset = min(len(self._current()), self.offset + requests)
+        beyond = max(0, requests - self._handed) if self._handed else 0  # the test cycled its list
+        sent = min(requests, self._handed) if self._handed else requests
+        end = self.offset + sent
+        if self.variant is None:
+            beyond += max(0, end - max(self.offset, len(self.paths)))
+        self.repeats += beyond
+        self.rounds = max(self.rounds, (end - 1) // len(self.paths) if end else 0)
+        self.offset = end
+        self._handed = 0
 
     def load_test(self, run: Callable[[list[str]], Load]) -> Callable[[], Load]:
         """A load test over fresh paths: ``run`` is given them and its requests are recorded."""
@@ -243,7 +249,6 @@ class FreshPaths:
             self.used(load.requests)
             return load
         return once
-
 
 def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000,
                        timeout: float = 60) -> Load:
@@ -400,8 +405,10 @@ def search_queries(store_dir: Path, n: int = 300, seed: int = 11) -> list[str]:
 
 
 def build_for_bench(root: Path, pointer: Path) -> tuple[Path, float, int]:
-    """Load the corpus the way ``sahel-kg build`` does (without validation, and without the derived step,
-    which ``--parts derived`` measures apart); (store dir, seconds, triples).
+    """Load the corpus the way ``sahel-kg build`` does, without validation: (store dir, seconds, triples).
+
+    The derived step runs too, so that pages read the summaries as they do on a built store, but its
+    time is not in ``seconds`` (load and compaction only; ``--parts derived`` measures it apart).
 
     The store is named by the same inputs hash as ``sahel-kg build`` gives (the derivation rules
     included), so that ``sahel-kg serve`` takes it as current instead of validating and rebuilding
@@ -409,9 +416,9 @@ def build_for_bench(root: Path, pointer: Path) -> tuple[Path, float, int]:
     files = turtle_files(root)
     digest = inputs_hash(root, build_inputs(root))
     final = pointer.parent / store_dir_name(digest, time.time_ns())
-    start = time.perf_counter()
-    load_files(final, files)
-    seconds = time.perf_counter() - start
+    phases: dict[str, float] = {}
+    load_files(final, files, load_rules(root), digest, phases=phases)
+    seconds = phases["load"] + phases["compact"]
     store = pyoxigraph.Store.read_only(str(final))
     triples = len(store)
     del store
