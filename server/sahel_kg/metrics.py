@@ -19,6 +19,7 @@ HELP = {
     "sahel_rejections_total": "Requests refused by a limit, by reason.",
     "sahel_service_refusals_total": "Queries refused because they call a SERVICE.",
     "sahel_worker_restarts_total": "Query worker processes started to replace one that was stopped.",
+    "sahel_worker_memory_retirements_total": "Query workers replaced because they held more than worker_memory_bytes.",
 }
 
 

@@ -133,6 +133,11 @@ class Settings(BaseSettings):
         "replaced. Each holds its own store caches (about 200 MB at 15M triples): about one "
         "per CPU core. (In-memory stores use query_workers threads instead.)",
     )
+    worker_memory_bytes: int = Field(
+        default=320 * 1024 * 1024,
+        description="Resident memory past which a query worker process is replaced once its query is over "
+        "(a large aggregate leaves a worker holding hundreds of MB it no longer needs); 0: never.",
+    )
     page_timeout: float = Field(
         default=10.0,
         description="Seconds the server may spend on its own queries for one page (entity pages, lists, "

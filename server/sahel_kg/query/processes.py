@@ -49,6 +49,17 @@ from sahel_kg.store.ondisk import ServedStore
 log = logging.getLogger(__name__)
 
 _READ_SIZE = 1 << 16
+#: Bytes per memory page, for the page counts of /proc/{pid}/statm.
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_bytes(pid: int) -> int | None:
+    """Resident memory of a process in bytes, from ``/proc/{pid}/statm`` (None where there is no /proc)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE_BYTES
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class WorkerDied(Exception):
@@ -413,7 +424,7 @@ class ProcessRunner:
             if worker not in self.busy:
                 return
             self.busy.discard(worker)
-            clean = clean and worker.alive and not worker.killed_for_time
+            clean = clean and worker.alive and not worker.killed_for_time and not self._too_big(worker)
             if not clean:
                 self._live -= 1
         if clean and not self._closed.is_set():
@@ -423,6 +434,17 @@ class ProcessRunner:
             self.metrics.inc("sahel_worker_restarts_total")  # the watchdog starts a new one
         if count:
             self.admission.leave()
+
+    def _too_big(self, worker: Worker) -> bool:
+        """Whether an idle worker holds more memory than ``worker_memory_bytes`` (then it is replaced)."""
+        limit = self.settings.worker_memory_bytes
+        if limit <= 0:
+            return False
+        held = resident_bytes(worker.pid)
+        if held is not None and held > limit:
+            self.metrics.inc("sahel_worker_memory_retirements_total")
+            return True
+        return False
 
     async def _start(self, job: QueryJob) -> tuple[Head, Worker | None]:
         """Wait for a worker, send the job, read the head."""
