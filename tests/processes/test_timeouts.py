@@ -13,21 +13,12 @@ from fastapi.testclient import TestClient
 from sahel_kg.app import create_app
 from sahel_kg.settings import Settings
 from support.apps import process_client
-from support.hardening import ENDLESS, RUNAWAY, alive, cpu_seconds
+from support.hardening import ENDLESS, RUNAWAY, alive, cpu_seconds, wait_for
 from support.project_data import ROOT
 
 LIMIT = 1.5
 #: Each test waits for a time limit and kills the worker process that ran past it.
 pytestmark = pytest.mark.slow
-
-
-def _wait_for(predicate, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_runaway_query_is_stopped_within_its_limit_and_its_cpu_freed(store_pointer: Path) -> None:
@@ -38,7 +29,7 @@ def test_runaway_query_is_stopped_within_its_limit_and_its_cpu_freed(store_point
             started = time.monotonic()
             future = pool.submit(client.get, "/sparql", params={"query": RUNAWAY})
             # Busy: it burns CPU (an idle worker uses none); polled, as a loaded machine gives it little.
-            assert _wait_for(lambda: alive(pid) and cpu_seconds(pid) > 0.1, LIMIT), \
+            assert wait_for(lambda: alive(pid) and cpu_seconds(pid) > 0.1, LIMIT), \
                 "the worker should be busy evaluating"
             response = future.result(timeout=LIMIT + 5)
             elapsed = time.monotonic() - started
@@ -46,7 +37,7 @@ def test_runaway_query_is_stopped_within_its_limit_and_its_cpu_freed(store_point
         assert "time limit" in response.text and response.headers["sahel-query-timeout"] == "1.5"
         assert elapsed < LIMIT + 1, elapsed
         assert not alive(pid), "the worker that ran the runaway query must be gone"
-        assert _wait_for(lambda: len(runner.worker_pids()) == 1)
+        assert wait_for(lambda: len(runner.worker_pids()) == 1)
         (fresh,) = runner.worker_pids()
         assert fresh != pid
         assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
@@ -76,7 +67,7 @@ def test_an_endless_stream_is_cut_at_the_limit(store_pointer: Path) -> None:
                 for _ in r.iter_raw():
                     pass
         assert time.monotonic() - started < LIMIT + 1
-        assert _wait_for(lambda: not alive(pid))
+        assert wait_for(lambda: not alive(pid))
 
 
 def test_the_row_cap_cuts_the_endless_stream_and_says_so(store_pointer: Path) -> None:

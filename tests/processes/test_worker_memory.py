@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
 from sahel_kg.query.processes import resident_bytes
 from support.apps import process_client
+from support.hardening import wait_for
 
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def _wait_for(predicate, seconds: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.mark.skipif(resident_bytes(os.getpid()) is None, reason="no /proc to read a process's memory from")
@@ -34,11 +25,11 @@ def test_resident_bytes_reads_this_process() -> None:
 def test_a_worker_over_the_bound_is_replaced_after_its_query(store_pointer: Path) -> None:
     with process_client(store_pointer, worker_processes=1, worker_memory_bytes=1) as client:
         runner = client.app.state.runner  # type: ignore[attr-defined]
-        assert _wait_for(lambda: len(runner.worker_pids()) == 1)
+        assert wait_for(lambda: len(runner.worker_pids()) == 1)
         (pid,) = runner.worker_pids()
         first = client.get("/sparql", params={"query": QUERY})
         assert first.status_code == 200
-        assert _wait_for(lambda: len(runner.worker_pids()) == 1 and runner.worker_pids()[0] != pid)
+        assert wait_for(lambda: len(runner.worker_pids()) == 1 and runner.worker_pids()[0] != pid)
         again = client.get("/sparql", params={"query": QUERY})
         assert again.status_code == 200 and again.json() == first.json(), "the replacement answers the same"
         assert "sahel_worker_memory_retirements_total" in client.get("/-/metrics").text
@@ -47,7 +38,7 @@ def test_a_worker_over_the_bound_is_replaced_after_its_query(store_pointer: Path
 def test_a_worker_within_the_bound_is_kept(store_pointer: Path) -> None:
     with process_client(store_pointer, worker_processes=1) as client:  # the default bound
         runner = client.app.state.runner  # type: ignore[attr-defined]
-        assert _wait_for(lambda: len(runner.worker_pids()) == 1)
+        assert wait_for(lambda: len(runner.worker_pids()) == 1)
         (pid,) = runner.worker_pids()
         for _ in range(3):
             assert client.get("/sparql", params={"query": QUERY}).status_code == 200

@@ -6,11 +6,24 @@ from __future__ import annotations
 import http.server
 import os
 import threading
+import time
+from collections.abc import Callable
 
 #: Counts every pair of triples of every triple: never finishes on the project store.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: An endless stream of rows (a cross product), when no row cap stops it.
 ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+def wait_for(predicate: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Poll ``predicate`` every 50 ms until it holds (True) or ``seconds`` pass (False): a loaded machine
+    gives the processes under test little time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def alive(pid: int) -> bool:
