@@ -181,3 +181,58 @@ def test_an_edit_changes_the_cheap_look(tmp_path: Path) -> None:
     f.write_text("# two, longer\n")
     os.utime(f, ns=(before[0][2] + 10**9, before[0][2] + 10**9))
     assert build_input_stats(tmp_path) != before
+
+
+def test_a_symlinked_folder_is_walked_as_the_build_walks_it(tmp_path: Path) -> None:
+    """The build's rglob does not enter a symlinked folder; the cheap look must not either (a link back to
+    data/ttl made it list every file forty times over)."""
+    from sahel_kg.project import build_input_stats, build_inputs
+
+    (tmp_path / "data" / "ttl" / "in").mkdir(parents=True)
+    (tmp_path / "data" / "ttl" / "in" / "y.ttl").write_text("# y\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "e.ttl").write_text("# e\n")
+    os.symlink(elsewhere, tmp_path / "data" / "ttl" / "linked")
+    os.symlink(tmp_path / "data" / "ttl", tmp_path / "data" / "ttl" / "in" / "loop")
+    listed = [entry[0] for entry in build_input_stats(tmp_path)]
+    assert listed == sorted(str(p) for p in build_inputs(tmp_path))
+
+
+def _status_over(root: Path) -> DataStatus:
+    from sahel_kg.store.ondisk import store_dir_name
+
+    store_dir = root / "var" / store_dir_name("0" * 64, 1)
+    store_dir.mkdir(parents=True)
+    return DataStatus(root, store_dir, interval=0)
+
+
+def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: Path) -> None:
+    """A file listed by the build but unreadable (a dangling link) or gone between the walk and the hash
+    leaves the status unknown with a reason; the look's thread and /-/health never raise."""
+    from sahel_kg.store import status as status_module
+
+    (tmp_path / "data" / "ttl").mkdir(parents=True)
+    (tmp_path / "data" / "ttl" / "x.ttl").write_text("# x\n")
+    os.symlink(tmp_path / "nowhere.ttl", tmp_path / "data" / "ttl" / "dangling.ttl")
+    found = _status_over(tmp_path).summary()
+    assert found["current"] is None and "dangling.ttl" in found["reason"]
+
+    os.unlink(tmp_path / "data" / "ttl" / "dangling.ttl")
+    vanishing = tmp_path / "data" / "ttl" / "vanishing.ttl"
+    vanishing.write_text("# v\n")
+    status = _status_over(tmp_path / ".")
+    walk = status_module.build_input_stats
+
+    def walk_then_lose_a_file(root: Path) -> tuple[tuple[str, int, int], ...]:
+        stats = walk(root)
+        vanishing.unlink(missing_ok=True)  # removed by an editor between the walk and the hash
+        return stats
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(status_module, "build_input_stats", walk_then_lose_a_file)
+    try:
+        found = status.summary()
+    finally:
+        mp.undo()
+    assert found["current"] is None and "vanishing.ttl" in found["reason"]
