@@ -203,12 +203,12 @@ def _status_over(root: Path) -> DataStatus:
     from sahel_kg.store.ondisk import store_dir_name
 
     store_dir = root / "var" / store_dir_name("0" * 64, 1)
-    store_dir.mkdir(parents=True)
+    store_dir.mkdir(parents=True, exist_ok=True)
     return DataStatus(root, store_dir, interval=0)
 
 
 def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: Path) -> None:
-    """A file listed by the build but unreadable (a dangling link) or gone between the walk and the hash
+    """A file listed by the build but unreadable (a dangling link) or gone between the listing and the hash
     leaves the status unknown with a reason; the look's thread and /-/health never raise."""
     from sahel_kg.store import status as status_module
 
@@ -221,16 +221,16 @@ def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: 
     os.unlink(tmp_path / "data" / "ttl" / "dangling.ttl")
     vanishing = tmp_path / "data" / "ttl" / "vanishing.ttl"
     vanishing.write_text("# v\n")
-    status = _status_over(tmp_path / ".")
-    walk = status_module.build_input_stats
+    status = _status_over(tmp_path)
+    listing = status_module.build_inputs
 
-    def walk_then_lose_a_file(root: Path) -> tuple[tuple[str, int, int], ...]:
-        stats = walk(root)
-        vanishing.unlink(missing_ok=True)  # removed by an editor between the walk and the hash
-        return stats
+    def list_then_lose_a_file(root: Path) -> list[Path]:
+        paths = listing(root)
+        vanishing.unlink(missing_ok=True)  # removed by an editor between the listing and the hash
+        return paths
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(status_module, "build_input_stats", walk_then_lose_a_file)
+    mp.setattr(status_module, "build_inputs", list_then_lose_a_file)
     try:
         found = status.summary()
     finally:

@@ -109,7 +109,10 @@ class DataStatus:
         if fingerprint == self._fingerprint and self._summary is not None:
             return self._summary
         self._fingerprint = fingerprint
-        current = inputs_hash(root, build_inputs(root))[:16] == built_from
+        try:
+            current = inputs_hash(root, build_inputs(root))[:16] == built_from
+        except (OSError, ValueError) as exc:  # gone since the walk, unreadable, or a link out of the project
+            return _unknown(store_dir, f"cannot read the project's input files ({exc}); the next look tries again")
         return {"current": current, "reason": None if current else self._reason(store_dir), "store": store_dir.name}
 
     def _reason(self, store_dir: Path) -> str:
