@@ -76,3 +76,42 @@ def test_every_http_stack_serves_the_same_app_factory_on_the_given_port() -> Non
     for name, cmd in stacks.items():
         assert FACTORY in cmd and "8123" in cmd and "127.0.0.1" in cmd, name
         assert ("--workers" in cmd) == ("2 processes" in name or "Granian" in name), name
+
+
+def test_an_empty_sample_is_refused_with_a_message() -> None:
+    """No path to hand out: a clear ValueError at once, not a ZeroDivisionError inside a load test."""
+    from sahel_kg.devtools.measure import FreshPaths
+
+    with pytest.raises(ValueError, match="no request paths"):
+        FreshPaths([])
+
+
+def test_the_httpx_load_sends_exactly_the_first_paths_it_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FreshPaths takes ``requests`` as the first that many paths handed; the fallback without wrk must send
+    those and no later one, whichever connection is slower (else the next test repeats some)."""
+    import asyncio
+
+    import httpx
+
+    from sahel_kg.devtools import measure
+
+    sent: list[str] = []
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        if int(request.url.path.removeprefix("/p")) % 2:
+            await asyncio.sleep(0.03)  # odd paths are slow
+        return httpx.Response(200, text="ok")
+
+    real_client = httpx.AsyncClient
+
+    def mocked(**kwargs: object) -> httpx.AsyncClient:
+        return real_client(transport=httpx.MockTransport(answer), **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx, "AsyncClient", mocked)
+    fresh = measure.FreshPaths([f"/p{i}" for i in range(100_000)])
+    load = asyncio.run(measure._httpx_load("http://bench.test", fresh.take(50_000), accept="text/html",
+                                           seconds=0.3, connections=2))
+    fresh.used(load.requests)
+    assert load.requests == len(sent) > 4
+    assert sorted(sent) == sorted(fresh.paths[:load.requests])
