@@ -5,6 +5,7 @@ latency in turns against a peer, and the corpus's store and samples.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import shutil
@@ -152,19 +153,21 @@ async def _httpx_load(base: str, paths: list[str], *, accept: str, seconds: floa
     errors = 0
     deadline = time.perf_counter() + seconds
 
-    async def worker(client: httpx.AsyncClient, offset: int) -> None:
+    # one counter for all connections: the paths sent are the first ``requests`` of the list, in order,
+    # whichever connection is slower (FreshPaths takes the count as that many paths used)
+    order = itertools.count()
+
+    async def worker(client: httpx.AsyncClient) -> None:
         nonlocal errors
-        i = offset
         while time.perf_counter() < deadline:
             start = time.perf_counter()
-            r = await client.get(paths[i % len(paths)], headers={"Accept": accept})
+            r = await client.get(paths[next(order) % len(paths)], headers={"Accept": accept})
             latencies.append(time.perf_counter() - start)
             errors += r.status_code >= 400
-            i += connections
 
     start = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        await asyncio.gather(*(worker(client, k) for k in range(connections)))
+        await asyncio.gather(*(worker(client) for _ in range(connections)))
     return _summarise(latencies, time.perf_counter() - start, errors)
 
 
@@ -221,6 +224,10 @@ class FreshPaths:
     rounds: int = 0
     _handed: int = field(default=0, repr=False)
 
+    def __post_init__(self) -> None:
+        if not self.paths:
+            raise ValueError("no request paths to hand out: the sample is empty (draw at least one)")
+
     def _path(self, index: int) -> str:
         round_, k = divmod(index, len(self.paths))
         return self.paths[k] if round_ == 0 or self.variant is None else self.variant(self.paths[k], round_)
@@ -249,6 +256,7 @@ class FreshPaths:
             self.used(load.requests)
             return load
         return once
+
 
 def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000,
                        timeout: float = 60) -> Load:
