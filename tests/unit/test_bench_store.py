@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,50 @@ def test_the_httpx_load_sends_exactly_the_first_paths_it_counts(monkeypatch: pyt
     fresh.used(load.requests)
     assert load.requests == len(sent) > 4
     assert sorted(sent) == sorted(fresh.paths[:load.requests])
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_the_next_wrk_test_is_handed_none_of_the_paths_still_in_flight(tmp_path: Path) -> None:
+    """wrk counts the answers it read; the requests still in flight when it stops reached the server too,
+    so the next test must start after them (else it repeats up to one request per connection)."""
+    import asyncio
+    import threading
+
+    from sahel_kg.devtools import measure
+    from support.servers import free_port
+
+    received: list[str] = []
+    port, ready, stop = free_port(), threading.Event(), threading.Event()
+
+    async def answer_slowly(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while line := await reader.readline():
+                received.append(line.split()[1].decode())
+                while (await reader.readline()) not in (b"\r\n", b""):
+                    pass
+                await asyncio.sleep(0.2)  # answers outlast the test's end: some are in flight then
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+                await writer.drain()
+        except (ConnectionError, IndexError):
+            pass
+
+    async def serve() -> None:
+        server = await asyncio.start_server(answer_slowly, "127.0.0.1", port)
+        ready.set()
+        while not stop.is_set():
+            await asyncio.sleep(0.05)
+        server.close()
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    try:
+        fresh = measure.FreshPaths([f"/p{i}" for i in range(1000)])
+        fresh.load_test(lambda todo: measure._wrk(f"http://127.0.0.1:{port}", todo, accept="text/plain",
+                                                  seconds=1, connections=4, workdir=tmp_path))()
+        time.sleep(0.3)  # the last request lines arrive
+    finally:
+        stop.set()
+        thread.join(5)
+    assert received and sorted(received) == sorted(fresh.paths[:len(received)])
+    assert fresh.offset == len(received), "the next test starts after every path the server was sent"
