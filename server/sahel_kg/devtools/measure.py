@@ -118,6 +118,8 @@ class Load:
     p50_ms: float
     p95_ms: float
     errors: int
+    #: Requests sent, answered or not (wrk stops with some in flight); None: ``requests`` (all were answered).
+    sent: int | None = None
 
     @property
     def per_second(self) -> float:
@@ -142,8 +144,8 @@ def _wrk(base: str, paths: list[str], *, accept: str, seconds: float, connection
         timeout=seconds + 60,
     ).stdout
     line = next(x for x in out.splitlines() if x.startswith("BENCH "))
-    n, micros, p50, p95, errors = line.split()[1:]
-    return Load(int(n), int(micros) / 1e6, float(p50) / 1000, float(p95) / 1000, int(errors))
+    n, micros, p50, p95, errors, sent = line.split()[1:]
+    return Load(int(n), int(micros) / 1e6, float(p50) / 1000, float(p95) / 1000, int(errors), int(sent))
 
 
 async def _httpx_load(base: str, paths: list[str], *, accept: str, seconds: float, connections: int) -> Load:
@@ -253,7 +255,7 @@ class FreshPaths:
         """A load test over fresh paths: ``run`` is given them and its requests are recorded."""
         def once() -> Load:
             load = run(self.take())
-            self.used(load.requests)
+            self.used(load.requests if load.sent is None else load.sent)
             return load
         return once
 
@@ -506,7 +508,11 @@ WRK_SCRIPT = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
 local accept = os.getenv("BENCH_ACCEPT")
-local i = -1
+-- wrk (4.0 on) calls request() once to check the script before any connection opens: that call takes
+-- the last path, unsent, so that the requests sent are the first i + 1 paths, in order
+i = -2
+local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
 request = function()
   -- the paths in order from the first, so that a run repeats none until it has sent them all
   i = i + 1
@@ -514,8 +520,11 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("BENCH %d %d %f %f %d\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(95), e.status + e.connect + e.read + e.write + e.timeout))
+  -- requests sent, answered or still in flight when wrk stopped (the next test must not send them again)
+  local sent = 0
+  for _, thread in ipairs(threads) do sent = sent + thread:get("i") + 1 end
+  io.write(string.format("BENCH %d %d %f %f %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), e.status + e.connect + e.read + e.write + e.timeout, sent))
 end
 """
 
