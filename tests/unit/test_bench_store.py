@@ -164,3 +164,30 @@ def test_the_next_wrk_test_is_handed_none_of_the_paths_still_in_flight(tmp_path:
         thread.join(5)
     assert received and sorted(received) == sorted(fresh.paths[:len(received)])
     assert fresh.offset == len(received), "the next test starts after every path the server was sent"
+
+
+def test_no_analytic_run_sends_a_text_any_server_was_sent_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ours over Virtuoso passes each text on to the Virtuoso measured beside it: one run's text must differ
+    between servers as well as between runs, by a comment only."""
+    import httpx
+
+    from sahel_kg.devtools import measure
+
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.params["query"])
+        return httpx.Response(200, json={"head": {"vars": ["n"]}, "results": {"bindings": []}})
+
+    real_client = httpx.Client
+
+    def mocked(**kwargs: object) -> httpx.Client:
+        return real_client(transport=httpx.MockTransport(answer), **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx, "Client", mocked)
+    timed = measure.rotating_latency(["http://ours/sparql", "http://over/sparql", "http://peer/sparql"], query,
+                                     runs=3, budget=60, timeout=60)
+    assert all(t.median is not None for t in timed)
+    assert len(sent) == 3 * 4 and len(set(sent)) == len(sent), "a text was sent twice"
+    assert all([line for line in text.splitlines() if not line.startswith("#")] == [query] for text in sent)
