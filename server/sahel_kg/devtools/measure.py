@@ -347,11 +347,12 @@ def rotating_latency(urls: Sequence[str], query: str, *, runs: int = 5, budget: 
     failed: set[int] = set()
     with httpx.Client(timeout=max(budget, timeout)) as client:
         for run in range(runs + 1):
-            # each run's text differs by a comment: no answer cache (ours or a peer's) sends a repeat
-            text = f"{query}\n# run {run}" if run else query
             for k in reversed(range(len(urls))):  # the peers first, as before
                 if k in failed or spent[k] > budget:
                     continue
+                # each text differs by a comment, between runs and between servers (ours over Virtuoso
+                # passes its text on to the Virtuoso measured beside it): no answer cache sends a repeat
+                text = f"{query}\n# run {run}, server {k}"
                 t = time.perf_counter()
                 try:
                     answer = client.get(urls[k], params={"query": text}, headers={"Accept": JSON})
