@@ -236,3 +236,28 @@ def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: 
     finally:
         mp.undo()
     assert found["current"] is None and "vanishing.ttl" in found["reason"]
+
+
+def test_health_looks_at_the_files_no_more_often_than_the_pages_do(tmp_path: Path) -> None:
+    """/-/health waits for ``summary``; an orchestrator polling it must not bring the look back every
+    ``interval`` seconds when one look took long (the pages' ``latest`` waits 50 times its duration)."""
+    from sahel_kg.store import status as status_module
+
+    (tmp_path / "data" / "ttl").mkdir(parents=True)
+    (tmp_path / "data" / "ttl" / "x.ttl").write_text("# x\n")
+    status = _status_over(tmp_path)  # interval 0
+    walk, looks = status_module.build_input_stats, []
+
+    def slow_walk(root: Path) -> tuple[tuple[str, int, int], ...]:
+        looks.append(time.monotonic())
+        time.sleep(0.1)  # a large project: the next look is due in 50 × 0.1 s
+        return walk(root)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(status_module, "build_input_stats", slow_walk)
+    try:
+        first = status.summary()
+        assert status.summary() == first and status.latest() == first
+        assert len(looks) == 1, "a second look within 50 times the first one's duration"
+    finally:
+        mp.undo()
