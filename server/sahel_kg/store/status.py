@@ -98,7 +98,8 @@ class DataStatus:
         if root is None or not (root / "data" / "ttl").is_dir():
             return _unknown(store_dir, f"the project files are not at {root or 'a known place'}")
         with self._lock:
-            if self._due():  # /-/health too: a health poll must not bring a long look back every interval
+            # /-/health too: a polled health check must not bring a long look back every interval
+            if self._summary is None or self._due():
                 started = time.monotonic()
                 self._summary = self._compare(built_from, root, store_dir)
                 self._checked_at = time.monotonic()
