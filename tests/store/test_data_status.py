@@ -261,3 +261,42 @@ def test_health_looks_at_the_files_no_more_often_than_the_pages_do(tmp_path: Pat
         assert len(looks) == 1, "a second look within 50 times the first one's duration"
     finally:
         mp.undo()
+
+
+def test_the_cheap_look_sees_every_change_to_a_build_input_and_no_other(tmp_path: Path) -> None:
+    from sahel_kg.project import build_input_stats
+
+    def put(rel: str, text: str = "# x\n") -> Path:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    data, rule = put("data/ttl/x.ttl"), put("ontology/rules/a.rq")
+    later = time.time_ns() + 10**9
+
+    def changes(change) -> bool:  # type: ignore[no-untyped-def]
+        before = build_input_stats(tmp_path)
+        change()
+        return build_input_stats(tmp_path) != before
+
+    seen = {
+        "a file added": lambda: put("data/ttl/y.ttl"),
+        "a file in a nested folder": lambda: put("data/ttl/sources/2024/deep/z.ttl"),
+        "a file grown": lambda: data.write_text("# x, longer\n"),
+        "a file touched, same size": lambda: os.utime(data, ns=(later, later)),
+        "a rule added": lambda: put("ontology/rules/b.rq"),
+        "a rule edited": lambda: rule.write_text("# a, edited\n"),
+        "a shape added": lambda: put("shapes/s.ttl"),
+        "a file removed": lambda: data.unlink(),
+    }
+    for what, change in seen.items():
+        assert changes(change), what
+    ignored = {
+        "a note": lambda: put("data/ttl/notes.md"),
+        "a backup": lambda: put("data/ttl/y.ttl.bak"),
+        "a rule in a sub-folder": lambda: put("ontology/rules/old/c.rq"),
+        "a query outside the rules": lambda: put("ontology/q.rq"),
+    }
+    for what, change in ignored.items():
+        assert not changes(change), what
