@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from sahel_kg.curation.build import build_store
 from sahel_kg.devtools import bench
@@ -191,3 +192,19 @@ def test_no_analytic_run_sends_a_text_any_server_was_sent_before(monkeypatch: py
     assert all(t.median is not None for t in timed)
     assert len(sent) == 3 * 4 and len(set(sent)) == len(sent), "a text was sent twice"
     assert all([line for line in text.splitlines() if not line.startswith("#")] == [query] for text in sent)
+
+
+def test_a_page_variant_is_the_same_page_under_another_url(client: TestClient) -> None:
+    """The cold page figures send ``?round=N`` once the sample is used: the page must answer it as the page."""
+    from bs4 import BeautifulSoup
+
+    from sahel_kg.devtools.measure import page_variant
+
+    path = "/id/incident/aghazar-killings"
+    plain = client.get(path, headers={"accept": "text/html"}, follow_redirects=False)
+    varied = client.get(page_variant(path, 3), headers={"accept": "text/html"}, follow_redirects=False)
+    assert plain.status_code == varied.status_code == 200
+
+    def content(html: str) -> str:
+        return BeautifulSoup(html, "html.parser").select_one("main").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert content(varied.text) == content(plain.text)
