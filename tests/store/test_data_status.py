@@ -300,3 +300,34 @@ def test_the_cheap_look_sees_every_change_to_a_build_input_and_no_other(tmp_path
     }
     for what, change in ignored.items():
         assert not changes(change), what
+
+
+def test_the_background_look_raises_nothing_whatever_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing data/ttl, a symlink loop, a dangling link, a link out of the project: the look's thread ends
+    without an exception and ``latest`` then says what it found."""
+    import threading
+
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    (tmp_path / "ontology").mkdir()
+    status = _status_over(tmp_path)
+
+    def settled() -> dict[str, object]:
+        status.latest()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and status._looking:
+            time.sleep(0.01)
+        return status.latest()
+
+    assert settled()["current"] is None  # no data/ttl: cannot tell
+    ttl = tmp_path / "data" / "ttl"
+    ttl.mkdir(parents=True)
+    os.symlink(ttl, ttl / "loop")
+    os.symlink(tmp_path / "nowhere.ttl", ttl / "dangling.ttl")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.ttl"
+    outside.write_text("# out\n")
+    os.symlink(outside, ttl / "outside.ttl")
+    status._summary = None  # look again now
+    found = settled()
+    assert found["current"] is None and "cannot read the project's input files" in str(found["reason"])
+    assert raised == []
