@@ -208,3 +208,23 @@ def test_a_page_variant_is_the_same_page_under_another_url(client: TestClient) -
     def content(html: str) -> str:
         return BeautifulSoup(html, "html.parser").select_one("main").get_text(" ", strip=True)  # type: ignore[union-attr]
     assert content(varied.text) == content(plain.text)
+
+
+def test_fresh_paths_count_repeats_and_rounds_at_the_edges() -> None:
+    from sahel_kg.devtools.measure import FreshPaths
+
+    plain = FreshPaths(["/a", "/b", "/c"])
+    plain.used(2)  # without take(): the first two were sent
+    assert plain.take(1) == ["/c"] and (plain.repeats, plain.rounds) == (0, 0)
+    plain.used(3)  # handed one, sent three: its own list cycled
+    assert (plain.offset, plain.repeats) == (3, 2)
+    plain.used(1)  # past the sample without a variant: sent as it was
+    assert (plain.repeats, plain.rounds) == (3, 1)
+
+    varied = FreshPaths(["/a", "/b"], variant=lambda p, n: f"{p}#{n}")
+    assert varied.take(5) == ["/a", "/b", "/a#1", "/b#1", "/a#2"]
+    varied.used(3)
+    assert (varied.repeats, varied.rounds) == (0, 1)
+    assert varied.take(2) == ["/b#1", "/a#2"], "the next test starts where the last one stopped"
+    varied.used(0)
+    assert (varied.offset, varied.rounds) == (3, 1)
