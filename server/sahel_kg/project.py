@@ -120,7 +120,7 @@ def _scan(folder: Path, suffix: str, recurse: bool, found: list[tuple[str, int, 
         return
     for entry in entries:
         try:
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):  # as the build's rglob: a symlinked folder is not entered
                 if recurse:
                     _scan(Path(entry.path), suffix, recurse, found)
             elif entry.name.endswith(suffix) and entry.is_file():

@@ -181,3 +181,153 @@ def test_an_edit_changes_the_cheap_look(tmp_path: Path) -> None:
     f.write_text("# two, longer\n")
     os.utime(f, ns=(before[0][2] + 10**9, before[0][2] + 10**9))
     assert build_input_stats(tmp_path) != before
+
+
+def test_a_symlinked_folder_is_walked_as_the_build_walks_it(tmp_path: Path) -> None:
+    """The build's rglob does not enter a symlinked folder; the cheap look must not either (a link back to
+    data/ttl made it list every file forty times over)."""
+    from sahel_kg.project import build_input_stats, build_inputs
+
+    (tmp_path / "data" / "ttl" / "in").mkdir(parents=True)
+    (tmp_path / "data" / "ttl" / "in" / "y.ttl").write_text("# y\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "e.ttl").write_text("# e\n")
+    os.symlink(elsewhere, tmp_path / "data" / "ttl" / "linked")
+    os.symlink(tmp_path / "data" / "ttl", tmp_path / "data" / "ttl" / "in" / "loop")
+    listed = [entry[0] for entry in build_input_stats(tmp_path)]
+    assert listed == sorted(str(p) for p in build_inputs(tmp_path))
+
+
+def _status_over(root: Path) -> DataStatus:
+    from sahel_kg.store.ondisk import store_dir_name
+
+    store_dir = root / "var" / store_dir_name("0" * 64, 1)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    return DataStatus(root, store_dir, interval=0)
+
+
+def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: Path) -> None:
+    """A file listed by the build but unreadable (a dangling link) or gone between the listing and the hash
+    leaves the status unknown with a reason; the look's thread and /-/health never raise."""
+    from sahel_kg.store import status as status_module
+
+    (tmp_path / "data" / "ttl").mkdir(parents=True)
+    (tmp_path / "data" / "ttl" / "x.ttl").write_text("# x\n")
+    os.symlink(tmp_path / "nowhere.ttl", tmp_path / "data" / "ttl" / "dangling.ttl")
+    found = _status_over(tmp_path).summary()
+    assert found["current"] is None and "dangling.ttl" in found["reason"]
+
+    os.unlink(tmp_path / "data" / "ttl" / "dangling.ttl")
+    vanishing = tmp_path / "data" / "ttl" / "vanishing.ttl"
+    vanishing.write_text("# v\n")
+    status = _status_over(tmp_path)
+    listing = status_module.build_inputs
+
+    def list_then_lose_a_file(root: Path) -> list[Path]:
+        paths = listing(root)
+        vanishing.unlink(missing_ok=True)  # removed by an editor between the listing and the hash
+        return paths
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(status_module, "build_inputs", list_then_lose_a_file)
+    try:
+        found = status.summary()
+    finally:
+        mp.undo()
+    assert found["current"] is None and "vanishing.ttl" in found["reason"]
+
+
+def test_health_looks_at_the_files_no_more_often_than_the_pages_do(tmp_path: Path) -> None:
+    """/-/health waits for ``summary``; an orchestrator polling it must not bring the look back every
+    ``interval`` seconds when one look took long (the pages' ``latest`` waits 50 times its duration)."""
+    from sahel_kg.store import status as status_module
+
+    (tmp_path / "data" / "ttl").mkdir(parents=True)
+    (tmp_path / "data" / "ttl" / "x.ttl").write_text("# x\n")
+    status = _status_over(tmp_path)  # interval 0
+    walk, looks = status_module.build_input_stats, []
+
+    def slow_walk(root: Path) -> tuple[tuple[str, int, int], ...]:
+        looks.append(time.monotonic())
+        time.sleep(0.1)  # a large project: the next look is due in 50 × 0.1 s
+        return walk(root)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(status_module, "build_input_stats", slow_walk)
+    try:
+        first = status.summary()
+        assert status.summary() == first and status.latest() == first
+        assert len(looks) == 1, "a second look within 50 times the first one's duration"
+    finally:
+        mp.undo()
+
+
+def test_the_cheap_look_sees_every_change_to_a_build_input_and_no_other(tmp_path: Path) -> None:
+    from sahel_kg.project import build_input_stats
+
+    def put(rel: str, text: str = "# x\n") -> Path:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    data, rule = put("data/ttl/x.ttl"), put("ontology/rules/a.rq")
+    later = time.time_ns() + 10**9
+
+    def changes(change) -> bool:  # type: ignore[no-untyped-def]
+        before = build_input_stats(tmp_path)
+        change()
+        return build_input_stats(tmp_path) != before
+
+    seen = {
+        "a file added": lambda: put("data/ttl/y.ttl"),
+        "a file in a nested folder": lambda: put("data/ttl/sources/2024/deep/z.ttl"),
+        "a file grown": lambda: data.write_text("# x, longer\n"),
+        "a file touched, same size": lambda: os.utime(data, ns=(later, later)),
+        "a rule added": lambda: put("ontology/rules/b.rq"),
+        "a rule edited": lambda: rule.write_text("# a, edited\n"),
+        "a shape added": lambda: put("shapes/s.ttl"),
+        "a file removed": lambda: data.unlink(),
+    }
+    for what, change in seen.items():
+        assert changes(change), what
+    ignored = {
+        "a note": lambda: put("data/ttl/notes.md"),
+        "a backup": lambda: put("data/ttl/y.ttl.bak"),
+        "a rule in a sub-folder": lambda: put("ontology/rules/old/c.rq"),
+        "a query outside the rules": lambda: put("ontology/q.rq"),
+    }
+    for what, change in ignored.items():
+        assert not changes(change), what
+
+
+def test_the_background_look_raises_nothing_whatever_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing data/ttl, a symlink loop, a dangling link, a link out of the project: the look's thread ends
+    without an exception and ``latest`` then says what it found."""
+    import threading
+
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    (tmp_path / "ontology").mkdir()
+    status = _status_over(tmp_path)
+
+    def settled() -> dict[str, object]:
+        status.latest()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and status._looking:
+            time.sleep(0.01)
+        return status.latest()
+
+    assert settled()["current"] is None  # no data/ttl: cannot tell
+    ttl = tmp_path / "data" / "ttl"
+    ttl.mkdir(parents=True)
+    os.symlink(ttl, ttl / "loop")
+    os.symlink(tmp_path / "nowhere.ttl", ttl / "dangling.ttl")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.ttl"
+    outside.write_text("# out\n")
+    os.symlink(outside, ttl / "outside.ttl")
+    status._summary = None  # look again now
+    found = settled()
+    assert found["current"] is None and "cannot read the project's input files" in str(found["reason"])
+    assert raised == []

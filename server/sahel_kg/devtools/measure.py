@@ -5,6 +5,7 @@ latency in turns against a peer, and the corpus's store and samples.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import shutil
@@ -117,6 +118,8 @@ class Load:
     p50_ms: float
     p95_ms: float
     errors: int
+    #: Requests sent, answered or not (wrk stops with some in flight); None: ``requests`` (all were answered).
+    sent: int | None = None
 
     @property
     def per_second(self) -> float:
@@ -141,8 +144,8 @@ def _wrk(base: str, paths: list[str], *, accept: str, seconds: float, connection
         timeout=seconds + 60,
     ).stdout
     line = next(x for x in out.splitlines() if x.startswith("BENCH "))
-    n, micros, p50, p95, errors = line.split()[1:]
-    return Load(int(n), int(micros) / 1e6, float(p50) / 1000, float(p95) / 1000, int(errors))
+    n, micros, p50, p95, errors, sent = line.split()[1:]
+    return Load(int(n), int(micros) / 1e6, float(p50) / 1000, float(p95) / 1000, int(errors), int(sent))
 
 
 async def _httpx_load(base: str, paths: list[str], *, accept: str, seconds: float, connections: int) -> Load:
@@ -152,19 +155,21 @@ async def _httpx_load(base: str, paths: list[str], *, accept: str, seconds: floa
     errors = 0
     deadline = time.perf_counter() + seconds
 
-    async def worker(client: httpx.AsyncClient, offset: int) -> None:
+    # one counter for all connections: the paths sent are the first ``requests`` of the list, in order,
+    # whichever connection is slower (FreshPaths takes the count as that many paths used)
+    order = itertools.count()
+
+    async def worker(client: httpx.AsyncClient) -> None:
         nonlocal errors
-        i = offset
         while time.perf_counter() < deadline:
             start = time.perf_counter()
-            r = await client.get(paths[i % len(paths)], headers={"Accept": accept})
+            r = await client.get(paths[next(order) % len(paths)], headers={"Accept": accept})
             latencies.append(time.perf_counter() - start)
             errors += r.status_code >= 400
-            i += connections
 
     start = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        await asyncio.gather(*(worker(client, k) for k in range(connections)))
+        await asyncio.gather(*(worker(client) for _ in range(connections)))
     return _summarise(latencies, time.perf_counter() - start, errors)
 
 
@@ -221,6 +226,10 @@ class FreshPaths:
     rounds: int = 0
     _handed: int = field(default=0, repr=False)
 
+    def __post_init__(self) -> None:
+        if not self.paths:
+            raise ValueError("no request paths to hand out: the sample is empty (draw at least one)")
+
     def _path(self, index: int) -> str:
         round_, k = divmod(index, len(self.paths))
         return self.paths[k] if round_ == 0 or self.variant is None else self.variant(self.paths[k], round_)
@@ -246,9 +255,10 @@ class FreshPaths:
         """A load test over fresh paths: ``run`` is given them and its requests are recorded."""
         def once() -> Load:
             load = run(self.take())
-            self.used(load.requests)
+            self.used(load.requests if load.sent is None else load.sent)
             return load
         return once
+
 
 def sequential_latency(base: str, paths: list[str], *, accept: str, seconds: float, limit: int = 2000,
                        timeout: float = 60) -> Load:
@@ -337,11 +347,12 @@ def rotating_latency(urls: Sequence[str], query: str, *, runs: int = 5, budget: 
     failed: set[int] = set()
     with httpx.Client(timeout=max(budget, timeout)) as client:
         for run in range(runs + 1):
-            # each run's text differs by a comment: no answer cache (ours or a peer's) sends a repeat
-            text = f"{query}\n# run {run}" if run else query
             for k in reversed(range(len(urls))):  # the peers first, as before
                 if k in failed or spent[k] > budget:
                     continue
+                # each text differs by a comment, between runs and between servers (ours over Virtuoso
+                # passes its text on to the Virtuoso measured beside it): no answer cache sends a repeat
+                text = f"{query}\n# run {run}, server {k}"
                 t = time.perf_counter()
                 try:
                     answer = client.get(urls[k], params={"query": text}, headers={"Accept": JSON})
@@ -498,7 +509,11 @@ WRK_SCRIPT = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
 local accept = os.getenv("BENCH_ACCEPT")
-local i = -1
+-- wrk (4.0 on) calls request() once to check the script before any connection opens: that call takes
+-- the last path, unsent, so that the requests sent are the first i + 1 paths, in order
+i = -2
+local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
 request = function()
   -- the paths in order from the first, so that a run repeats none until it has sent them all
   i = i + 1
@@ -506,8 +521,11 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("BENCH %d %d %f %f %d\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(95), e.status + e.connect + e.read + e.write + e.timeout))
+  -- requests sent, answered or still in flight when wrk stopped (the next test must not send them again)
+  local sent = 0
+  for _, thread in ipairs(threads) do sent = sent + thread:get("i") + 1 end
+  io.write(string.format("BENCH %d %d %f %f %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), e.status + e.connect + e.read + e.write + e.timeout, sent))
 end
 """
 

@@ -11,8 +11,9 @@ A store directory is named after the hash of the inputs it was built from
 (:func:`sahel_kg.store.ondisk.store_dir_name`), so comparing that with the hash of
 the files now tells whether it is current. The files are hashed again only
 when their sizes or modification times change, and looked at no more than
-once every few seconds — or, on a large project, no more than a tenth of the
-time (listing 120,000 files takes most of a minute on a loaded machine).
+once every few seconds — or, on a large project, no more often than every 50
+times the last look's duration (the look holds the interpreter while it lists
+the files), whether a page or ``/-/health`` asks.
 
 A request never waits for that look: :meth:`DataStatus.latest` answers what
 the last look found and starts the next one on a thread of its own when due;
@@ -97,7 +98,8 @@ class DataStatus:
         if root is None or not (root / "data" / "ttl").is_dir():
             return _unknown(store_dir, f"the project files are not at {root or 'a known place'}")
         with self._lock:
-            if self._summary is None or time.monotonic() - self._checked_at >= self.interval:
+            # /-/health too: a polled health check must not bring a long look back every interval
+            if self._summary is None or self._due():
                 started = time.monotonic()
                 self._summary = self._compare(built_from, root, store_dir)
                 self._checked_at = time.monotonic()
@@ -109,7 +111,10 @@ class DataStatus:
         if fingerprint == self._fingerprint and self._summary is not None:
             return self._summary
         self._fingerprint = fingerprint
-        current = inputs_hash(root, build_inputs(root))[:16] == built_from
+        try:
+            current = inputs_hash(root, build_inputs(root))[:16] == built_from
+        except (OSError, ValueError) as exc:  # gone since the walk, unreadable, or a link out of the project
+            return _unknown(store_dir, f"cannot read the project's input files ({exc}); the next look tries again")
         return {"current": current, "reason": None if current else self._reason(store_dir), "store": store_dir.name}
 
     def _reason(self, store_dir: Path) -> str:
