@@ -55,6 +55,7 @@ def test_a_run_of_the_servers_part_reuses_the_store_of_the_load_part(tmp_path: P
     assert {r.corpus for r in loaded} == {r.corpus for r in served}
     alone = run_suite(Options(corpus, None, parts=frozenset({"pages"}), **opts), log=lambda m: None)  # type: ignore[arg-type]
     assert {r.metric for r in alone} == {"incident page p95 latency", "incident page throughput vs small lookups",
+                                         "incident page throughput, warm vs cold",
                                          "search p95 latency", "serve resident memory"}
 
 
