@@ -331,3 +331,24 @@ def test_the_background_look_raises_nothing_whatever_the_files(tmp_path: Path, m
     found = settled()
     assert found["current"] is None and "cannot read the project's input files" in str(found["reason"])
     assert raised == []
+
+
+def test_a_look_that_could_not_read_the_inputs_is_tried_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sahel_kg.store import status as status_module
+
+    (tmp_path / "data" / "ttl").mkdir(parents=True)
+    (tmp_path / "data" / "ttl" / "x.ttl").write_text("# x\n")
+    failing = {"on": True}
+    real = status_module.inputs_hash
+
+    def flaky(root: Path, paths: list[Path]) -> str:
+        if failing["on"]:
+            raise OSError("unreadable for now")
+        return real(root, paths)
+    monkeypatch.setattr(status_module, "inputs_hash", flaky)
+    look = status_module.DataStatus(tmp_path, None, interval=0)
+    first = look._compare("0" * 16, tmp_path, tmp_path)
+    assert first["current"] is None and "tries again" in str(first["reason"])
+    look._summary = first  # as summary() keeps it
+    failing["on"] = False
+    assert look._compare("0" * 16, tmp_path, tmp_path)["current"] is False, "the same files, read this time"

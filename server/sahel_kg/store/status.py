@@ -110,11 +110,12 @@ class DataStatus:
         fingerprint = build_input_stats(root)
         if fingerprint == self._fingerprint and self._summary is not None:
             return self._summary
-        self._fingerprint = fingerprint
         try:
             current = inputs_hash(root, build_inputs(root))[:16] == built_from
         except (OSError, ValueError) as exc:  # gone since the walk, unreadable, or a link out of the project
+            # the fingerprint is not kept, so that the next look hashes again instead of reusing this answer
             return _unknown(store_dir, f"cannot read the project's input files ({exc}); the next look tries again")
+        self._fingerprint = fingerprint
         return {"current": current, "reason": None if current else self._reason(store_dir), "store": store_dir.name}
 
     def _reason(self, store_dir: Path) -> str:
