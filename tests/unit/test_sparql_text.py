@@ -241,6 +241,30 @@ def test_keywords_inside_names_strings_comments_and_iris_are_not_services() -> N
         assert read_query(query, prefixes=PREFIXES).services == [], query
 
 
+#: Characters whose lower case is, or holds, an ASCII letter (the Kelvin sign, dotted capital I), or which
+#: look like letters of the keyword (long s), set among the keyword's own pieces.
+_CASE_PIECES = st.sampled_from(["SERVICE", "service", "SERV", "ICE", "serv", "ice", "\u212a", "\u0130", "\u017f",
+                                "I", "i", " ", "{", "}", "<http://h/>", ":", "?", "#", "\r", "'"])
+
+
+@given(pieces=st.lists(_CASE_PIECES, max_size=14))
+def test_the_service_search_is_skipped_only_where_no_token_could_hold_the_keyword(pieces: list[str]) -> None:
+    """read_query skips its token-by-token SERVICE search when the query's lower case lacks the letters; it
+    must find exactly what the full search finds."""
+    from sahel_kg.rdf.sparql_text import _prologue, _services
+
+    query = "SELECT * { " + "".join(pieces) + " }"
+    tokens = tokenize(query)
+    declared, _ = _prologue(tokens)
+    assert read_query(query, prefixes=PREFIXES).services == _services(tokens, set(declared) | set(PREFIXES))
+
+
+def test_whitespace_and_comments_make_no_tokens_and_keep_positions() -> None:
+    query = "ASK\r\n# c\r{ \t?s#x\n?p ?o }"
+    assert [(t.text, t.start, query[t.start:t.start + len(t.text)]) for t in tokenize(query)] == [
+        ("ASK", 0, "ASK"), ("{", 9, "{"), ("?s", 12, "?s"), ("?p", 17, "?p"), ("?o", 20, "?o"), ("}", 23, "}")]
+
+
 def test_service_targets_are_unescaped_and_silent_is_kept() -> None:
     calls = read_query("SELECT * { SERVICE SILENT <http:\\u002F/a/> { } SERVICE ?x { } SERVICEc:y { } }").services
     assert [(c.target, c.iri, c.silent) for c in calls] == [
