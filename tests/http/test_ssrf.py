@@ -119,6 +119,13 @@ def test_public_addresses_pass_when_allow_listed() -> None:
                                          enabled=False, allowed=[]) or "")
 
 
+@pytest.mark.parametrize("space", ["\xa0", "\x0c", "\u2028"])
+def test_a_target_after_a_character_that_is_no_space_is_named_so_a_person_sees_it(space: str) -> None:
+    refusal = check_services(f"SELECT * {{ SERVICE{space}<https://query.example/sparql> {{}} }}", enabled=True,
+                             allowed=["https://query.example/sparql"]) or ""
+    assert ascii(space) in refusal and "not a plain space" in refusal, refusal
+
+
 def test_service_targets() -> None:
     assert service_targets("SELECT * { SERVICE SILENT <http://a> {} SERVICE ?x {} }") == ["<http://a>", "?x"]
 

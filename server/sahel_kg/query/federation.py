@@ -122,6 +122,18 @@ def unread_service_refusal(query: str, calls: list[ServiceCall]) -> str | None:
             "the query: rename or remove it")
 
 
+def shown(text: str) -> str:
+    """Text from a query as a message can show it: as written when it is visible, else escaped, so that a
+    no-break space or a form feed the engine does not read as a space is seen.
+
+    >>> shown("?ep"), shown("\\xa0")
+    ('?ep', "'\\\\xa0' (a character that is not a plain space, tab or line break)")
+    """
+    if text.isprintable() and text.strip():
+        return text
+    return f"{text!a} (a character that is not a plain space, tab or line break)"
+
+
 def check_service_calls(calls: list[ServiceCall], *, enabled: bool, allowed: Iterable[str],
                         resolver: Resolver | None = None) -> str | None:
     """Why these SERVICE calls (read by :func:`sahel_kg.rdf.sparql_text.read_query`) are refused, or None."""
@@ -132,7 +144,7 @@ def check_service_calls(calls: list[ServiceCall], *, enabled: bool, allowed: Ite
                 "run the parts against each endpoint yourself")
     for call in calls:
         if call.iri is None:
-            return f"SERVICE needs a literal endpoint IRI here, not {call.target}"
+            return f"SERVICE needs a literal endpoint IRI here, not {shown(call.target)}"
         refusal = endpoint_refusal(call.iri, allowed, resolver)
         if refusal:
             return refusal
