@@ -83,6 +83,10 @@ def around(n: int) -> str:
     return f"shg:countQualifier cqual:approximately ; shg:best {n}"
 
 
+def up_to(n: int) -> str:
+    return f"shg:countQualifier cqual:estimate ; shg:high {n}"
+
+
 UNQUANTIFIED = "shg:countQualifier cqual:unquantified"
 DOZENS = "shg:countQualifier cqual:dozens ; shg:low 24"
 
@@ -151,6 +155,20 @@ def test_only_unquantified_counts_give_no_span_but_are_counted() -> None:
     s = summarise(C("a", counts=[UNQUANTIFIED]))
     assert "killedLowest" not in s and "killedHighest" not in s and "killedHighestIsOpen" not in s
     assert (one(s, "killedFigureCount"), one(s, "killedUnquantifiedCount"), one(s, "figuresConflict")) == (0, 1, False)
+
+
+def test_a_count_with_only_a_ceiling_is_a_figure_that_sets_the_top_but_no_floor() -> None:
+    """"Up to 40" (shg:high alone, as the shapes allow) states a figure: it is no unquantified count."""
+    s = summarise(C("a", counts=[up_to(40)]))
+    assert "killedLowest" not in s
+    assert (one(s, "killedHighest"), one(s, "killedHighestIsOpen"), one(s, "figuresConflict")) == (40, False, False)
+    assert (one(s, "killedFigureCount"), one(s, "killedUnquantifiedCount")) == (1, 0)
+    s = summarise(C("a", counts=[up_to(40)]), C("b", counts=[exact(29)]))
+    assert (one(s, "killedLowest"), one(s, "killedHighest"), one(s, "killedHighestIsOpen")) == (29, 40, False)
+    assert one(s, "figuresConflict") is False
+    s = summarise(C("a", counts=[up_to(40)]), C("b", counts=[at_least(60)]))
+    assert (one(s, "killedLowest"), one(s, "killedHighest"), one(s, "killedHighestIsOpen")) == (60, 60, True)
+    assert one(s, "figuresConflict") is True  # "at least 60" cannot be "up to 40"
 
 
 def test_subtotals_are_left_out_of_the_span() -> None:

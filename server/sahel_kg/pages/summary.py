@@ -9,6 +9,8 @@ to the rules that computed it and to the claims it summarises.
 'Claimed killed: 29 to at least 60'
 >>> killed_text(Figures(lowest=29, highest=29, open=False, figures=2, unquantified=1))
 'Claimed killed: 29 (and 1 claim of killing without a figure)'
+>>> killed_text(Figures(lowest=None, highest=40, open=False, figures=1, unquantified=0))
+'Claimed killed: up to 40'
 >>> killed_text(Figures(lowest=None, highest=None, open=None, figures=0, unquantified=2))
 'Claimed killed: no figure given (2 claims of killing without one)'
 >>> killed_text(Figures(lowest=None, highest=None, open=None, figures=0, unquantified=0))
@@ -66,13 +68,16 @@ def _claims_without(n: int) -> str:
 
 
 def killed_text(f: Figures) -> str:
-    """The killed part of the line; an open highest figure reads "at least", never as a ceiling."""
-    if f.figures == 0 or f.lowest is None or f.highest is None:
+    """The killed part of the line; an open highest figure reads "at least", never as a ceiling, and figures
+    that only set a ceiling ("up to 40": no floor) read "up to"."""
+    if f.figures == 0 or f.highest is None:
         if f.unquantified:
             return _("Claimed killed: no figure given (%(apart)s one)") % {"apart": _claims_without(f.unquantified)}
         return _("No killed figure claimed")
     top = _("at least %(num)s") % {"num": f.highest} if f.open else str(f.highest)
-    if f.lowest == f.highest:
+    if f.lowest is None:
+        span = _("up to %(num)s") % {"num": f.highest}
+    elif f.lowest == f.highest:
         span = _("at least %(num)s") % {"num": f.lowest} if f.open else str(f.lowest)
     else:
         span = _("%(low)s to %(high)s") % {"low": f.lowest, "high": top}
