@@ -354,3 +354,18 @@ def test_unquantified_and_subtotal_and_denied_counts_give_no_figure() -> None:
     tolls = toll_counts([claim("alleges", unq, part), claim("denies", denied)])
     assert tolls == [unq]
     assert acled_fatalities(tolls) is None and ged_estimates(tolls) == (None, None, None)
+
+
+def test_a_toll_with_only_a_ceiling_is_no_floor_and_no_agreement() -> None:
+    """"Up to 40" (shg:high alone) states no floor: ACLED's fatalities and GED's low stay empty on their own,
+    and beside "at least 60" GED's best stays empty: low and high are both 60, but the sources disagree
+    (the summary's shg:figuresConflict is true), and GED's best is filled only when they agree."""
+    from sahel_kg.exports.fatalities import acled_fatalities, ged_estimates
+    up_to_40 = Count("killed", Term("x/more-than", "more-than"), None, None, 40, False)
+    at_least_60 = Count("killed", Term("x/at-least", "at-least"), 60, None, None, False)
+    exactly_60 = Count("killed", Term("x/exact", "exact"), 60, 60, 60, False)
+    assert acled_fatalities([up_to_40]) is None
+    assert ged_estimates([up_to_40]) == (None, None, 40)
+    assert ged_estimates([up_to_40, at_least_60]) == (60, None, 60)
+    assert ged_estimates([up_to_40, exactly_60]) == (60, None, 60)
+    assert ged_estimates([exactly_60, at_least_60]) == (60, 60, 60)  # every source's figure is 60

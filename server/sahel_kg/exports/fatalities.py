@@ -18,8 +18,10 @@ GED (UCDP GED codebook, "low", "best", "high"): ``low`` is the lowest floor
 (``dozens`` read as our low bound, 24); ``high`` the highest figure any
 count states (its ``high``, else ``best``, else ``low``: an open "at least 60"
 gives 60, the only figure it states); ``best`` is filled only when low and
-high agree, since choosing a most likely figure among disagreeing sources is
-a judgement the graph does not record.
+high agree and no count states a figure below them (a count with only a
+ceiling, "up to 40", gives no floor: beside "at least 60", low and high are
+both 60 while the sources disagree), since choosing a most likely figure among
+disagreeing sources is a judgement the graph does not record.
 
 >>> c = lambda q, low=None, best=None, high=None: Count("killed", Term("x/" + q, q), low, best, high, False)
 >>> acled_fatalities([c("at-least", 29), c("approximately", best=30), c("dozens", 24)])
@@ -75,9 +77,14 @@ def acled_fatalities(counts: Iterable[Count]) -> int | None:
 
 
 def ged_estimates(counts: Iterable[Count]) -> tuple[int | None, int | None, int | None]:
-    """GED's ``(low, best, high)``: lowest floor, the figure when all agree, highest stated figure."""
+    """GED's ``(low, best, high)``: lowest floor, the figure when every stated figure is that one, highest
+    stated figure. ``low`` and ``best`` are ``None`` when no count has a floor (only unquantified counts or
+    "up to" ceilings), all three when no count states a figure."""
     counts = list(counts)
     floors = [f for c in counts if (f := floor(c)) is not None]
     tops = [t for c in counts if (t := stated_max(c)) is not None]
     low, high = (min(floors) if floors else None), (max(tops) if tops else None)
-    return low, (low if low is not None and low == high else None), high
+    # every stated figure must be that one number: "up to 40" has no floor, so beside "at least 60" low and
+    # high are both 60 while the sources disagree
+    agree = low is not None and low == high and min(tops) == low
+    return low, (low if agree else None), high
