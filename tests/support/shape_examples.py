@@ -84,6 +84,10 @@ claim:a a shg:Claim ; rdfs:label "Spokesman alleges killings"@en ;
           shg:best 30 ] ,
         [ a shg:Count ; shg:countType ctype:arrested ; shg:countQualifier cqual:more-than ;
           shg:low 31 ] ,
+        [ a shg:Count ; shg:countType ctype:disappeared ; shg:countQualifier cqual:up-to ;
+          shg:high 40 ] ,
+        [ a shg:Count ; shg:countType ctype:arson ; shg:countQualifier cqual:dozens ;
+          shg:low 24 ] ,
         [ a shg:Count ; shg:countType ctype:injured ; shg:countQualifier cqual:unquantified ] .
 claim:b a shg:Claim ; rdfs:label "Army denies"@en ;
     shg:about incident:i ; prov:wasAttributedTo actor:fama ; prov:wasDerivedFrom source:doc ;
@@ -420,7 +424,8 @@ CASES: list[Case] = [
          "DELETE { ?c shg:countQualifier cqual:at-least } WHERE { claim:a shg:count ?c . ?c shg:countQualifier cqual:at-least }",
          ("_:", "shg:countQualifier", _sh("CountQualifier"))),
     case("count-qualifier-twice", f"INSERT {{ ?c shg:countQualifier cqual:dozens }} WHERE {{ {_count('approximately')} }}",
-         ("_:", "shg:countQualifier", _sh("CountQualifier"))),
+         ("_:", "shg:countQualifier", _sh("CountQualifier")),
+         ("_:", "shg:low", _sh("DozensCountLow")), ("_:", "shg:best", _sh("DozensCountNoBest"))),
     case("count-low-not-an-integer",
          f'DELETE {{ ?c shg:low ?l }} INSERT {{ ?c shg:low 60.5 }} WHERE {{ {_count("at-least")} ?c shg:low ?l }}',
          ("_:", "shg:low", _sh("CountLow"))),
@@ -445,7 +450,7 @@ CASES: list[Case] = [
     case("count-method-wrong-scheme", f"INSERT {{ ?c shg:method ctype:killed }} WHERE {{ {_count('exact')} }}",
          ("_:", "shg:method", _sh("CountMethod"))),
     case("count-without-figure", f"DELETE {{ ?c shg:low ?l }} WHERE {{ {_count('more-than')} ?c shg:low ?l }}",
-         ("_:", "(shg:low|shg:best|shg:high)", _sh("CountHasFigureValue"))),
+         ("_:", "(shg:low|shg:best|shg:high)", _sh("CountHasFigureValue")), ("_:", "shg:low", _sh("MoreThanCountLow"))),
     case("unquantified-with-figure",
          f'INSERT {{ ?c shg:best 3 }} WHERE {{ {_count("unquantified")} }}',
          ("_:", "(shg:low|shg:best|shg:high)", _sh("UnquantifiedCountNoFigure"))),
@@ -465,6 +470,26 @@ CASES: list[Case] = [
          f'DELETE {{ ?c shg:low ?l }} INSERT {{ ?c shg:best 60 }} '
          f"WHERE {{ {_count('at-least')} ?c shg:low ?l }}",
          ("_:", "shg:low", _sh("AtLeastCountLow"))),
+    case("more-than-without-low",
+         f'DELETE {{ ?c shg:low ?l }} INSERT {{ ?c shg:best 31 }} '
+         f"WHERE {{ {_count('more-than')} ?c shg:low ?l }}",
+         ("_:", "shg:low", _sh("MoreThanCountLow"))),
+    case("up-to-without-high",
+         f'DELETE {{ ?c shg:high ?h }} INSERT {{ ?c shg:best 40 }} '
+         f"WHERE {{ {_count('up-to')} ?c shg:high ?h }}",
+         ("_:", "shg:high", _sh("UpToCountHigh")), ("_:", "shg:best", _sh("UpToCountNoBest"))),
+    case("up-to-with-low",
+         f'INSERT {{ ?c shg:low 5 }} WHERE {{ {_count("up-to")} }}',
+         ("_:", "shg:low", _sh("UpToCountNoLow"))),
+    case("up-to-with-best",
+         f'INSERT {{ ?c shg:best 10 }} WHERE {{ {_count("up-to")} }}',
+         ("_:", "shg:best", _sh("UpToCountNoBest"))),
+    case("dozens-with-another-low",
+         f'DELETE {{ ?c shg:low ?l }} INSERT {{ ?c shg:low 12 }} WHERE {{ {_count("dozens")} ?c shg:low ?l }}',
+         ("_:", "shg:low", _sh("DozensCountLow"))),
+    case("dozens-with-best",
+         f'INSERT {{ ?c shg:best 30 }} WHERE {{ {_count("dozens")} }}',
+         ("_:", "shg:best", _sh("DozensCountNoBest"))),
     case("approximately-without-best",
          f'DELETE {{ ?c shg:best ?b }} INSERT {{ ?c shg:low 25 }} '
          f"WHERE {{ {_count('approximately')} ?c shg:best ?b }}",

@@ -84,7 +84,7 @@ def around(n: int) -> str:
 
 
 def up_to(n: int) -> str:
-    return f"shg:countQualifier cqual:estimate ; shg:high {n}"
+    return f"shg:countQualifier cqual:up-to ; shg:high {n}"
 
 
 UNQUANTIFIED = "shg:countQualifier cqual:unquantified"
@@ -158,7 +158,7 @@ def test_only_unquantified_counts_give_no_span_but_are_counted() -> None:
 
 
 def test_a_count_with_only_a_ceiling_is_a_figure_that_sets_the_top_but_no_floor() -> None:
-    """"Up to 40" (shg:high alone, as the shapes allow) states a figure: it is no unquantified count."""
+    """"Up to 40" (cqual:up-to, shg:high alone) states a figure: it is no unquantified count."""
     s = summarise(C("a", counts=[up_to(40)]))
     assert "killedLowest" not in s
     assert (one(s, "killedHighest"), one(s, "killedHighestIsOpen"), one(s, "figuresConflict")) == (40, False, False)
