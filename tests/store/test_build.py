@@ -13,7 +13,7 @@ import pytest
 
 from sahel_kg.curation import build
 from sahel_kg.project import turtle_files
-from sahel_kg.store.ondisk import current_store_dir, open_read_only
+from sahel_kg.store.ondisk import STAMP_SUFFIX, current_store_dir, open_read_only, stamp_path
 
 
 @dataclass
@@ -155,6 +155,50 @@ def test_concurrent_builds_build_once(project: Path, valid: list[Path]) -> None:
         results = list(pool.map(lambda _: build.build_store(project, pointer, log=lambda m: None), range(4)))
     assert sorted(r.status for r in results) == ["built", "unchanged", "unchanged", "unchanged"]
     assert len({r.store_dir for r in results}) == 1
+
+
+def _hash_refused(root: Path, paths: object) -> str:
+    raise AssertionError("the inputs were hashed")
+
+
+def test_an_untouched_project_is_up_to_date_without_hashing_its_inputs(
+        project: Path, valid: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 1M incidents hashing every input took `serve` over 10 minutes before it listened; the stamp the
+    build keeps beside the store (paths, sizes, modification times) answers in one directory walk."""
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    assert first.store_dir is not None and stamp_path(first.store_dir).is_file()
+    monkeypatch.setattr(build, "inputs_hash", _hash_refused)
+    again = build.build_store(project, pointer, log=lambda m: None)
+    assert again.status == "unchanged" and again.store_dir == first.store_dir
+
+
+def test_a_touched_file_is_hashed_once_and_an_edited_one_rebuilds(
+        project: Path, valid: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    places = project / "data/ttl/places.ttl"
+    os.utime(places, ns=(places.stat().st_atime_ns, places.stat().st_mtime_ns + 5_000_000_000))  # touched
+    touched = build.build_store(project, pointer, log=lambda m: None)  # hashed: the same bytes, so unchanged
+    assert touched.status == "unchanged" and touched.store_dir == first.store_dir
+    with monkeypatch.context() as patched:  # the touch is now in the stamp: no hash needed again
+        patched.setattr(build, "inputs_hash", _hash_refused)
+        assert build.build_store(project, pointer, log=lambda m: None).status == "unchanged"
+    places.write_text(places.read_text() + "\n<https://w3id.org/sahel-harm/id/place/b> a <https://w3id.org/sahel-harm/ontology/Place> .")
+    edited = build.build_store(project, pointer, log=lambda m: None)
+    assert edited.status == "built" and edited.store_dir != first.store_dir
+    added = project / "data/ttl/sources/two.ttl"
+    added.write_text("<https://w3id.org/sahel-harm/id/claim/d> a <https://w3id.org/sahel-harm/ontology/Claim> .")
+    assert build.build_store(project, pointer, log=lambda m: None).status == "built"
+
+
+def test_stamps_go_with_their_stores(project: Path, valid: list[Path]) -> None:
+    pointer = project / "var" / "store"
+    for _ in range(4):
+        build.build_store(project, pointer, force=True, log=lambda m: None)
+    stores = {d.name for d in pointer.parent.glob("store-*") if d.is_dir() and not d.is_symlink()}
+    stamps = {p.name.removesuffix(STAMP_SUFFIX) for p in pointer.parent.glob(f"store-*{STAMP_SUFFIX}")}
+    assert stamps == stores
 
 
 def test_old_stores_are_pruned(project: Path, valid: list[Path]) -> None:

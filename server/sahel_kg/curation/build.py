@@ -34,10 +34,20 @@ import pyoxigraph
 
 from sahel_kg.derive.rules import Rule, load_rules
 from sahel_kg.derive.run import derive
-from sahel_kg.project import TurtleFile, build_inputs, turtle_files
+from sahel_kg.project import TurtleFile, build_input_stats, build_inputs, turtle_files
 from sahel_kg.search.index import ensure_store_index
 from sahel_kg.search.index import prune as prune_search_indexes
-from sahel_kg.store.ondisk import current_store_dir, inputs_hash, inputs_hash_of, point_to, store_dir_name
+from sahel_kg.store.ondisk import (
+    STAMP_SUFFIX,
+    current_store_dir,
+    inputs_hash,
+    inputs_hash_of,
+    inputs_stamp,
+    keep_stamp,
+    kept_stamp,
+    point_to,
+    store_dir_name,
+)
 
 #: Complete stores kept besides the current one (a running server may still read one).
 KEEP_PREVIOUS = 1
@@ -133,6 +143,9 @@ def remove_stale(pointer: Path, keep: Path) -> None:
     )
     for old in complete[KEEP_PREVIOUS:]:
         shutil.rmtree(old, ignore_errors=True)
+    for stamp in parent.glob(f"store-*{STAMP_SUFFIX}"):  # stamps of stores no longer there
+        if not stamp.with_name(stamp.name.removesuffix(STAMP_SUFFIX)).is_dir():
+            stamp.unlink(missing_ok=True)
 
 
 def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = print,
@@ -141,12 +154,17 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
 
     Never raises for bad input: a file that cannot be loaded gives a ``failed`` result.
     """
-    files = turtle_files(root)
-    digest = inputs_hash(root, build_inputs(root))
+    stamp = inputs_stamp(build_input_stats(root))  # taken first: an edit made while we hash makes it stale
     with build_lock(pointer):
         remove_partials(pointer)  # an unfinished build's leftovers, whatever this build does
         current = current_store_dir(pointer)
+        if not force and current is not None and kept_stamp(current) == stamp:  # no file touched since
+            ensure_store_index(current, log=log)
+            return BuildResult("unchanged", current, f"store {current.name} is up to date")
+        files = turtle_files(root)
+        digest = inputs_hash(root, build_inputs(root))
         if not force and current is not None and inputs_hash_of(current) == digest[:16]:
+            keep_stamp(current, stamp)  # touched, not changed: the next start skips the hash
             ensure_store_index(current, log=log)  # stores built before search indexes existed
             return BuildResult("unchanged", current, f"store {current.name} is up to date")
         conforms, report = check(root) if sources_dir is None else check(root, sources_dir=sources_dir)
@@ -164,6 +182,7 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
         if failure is not None:
             return BuildResult("failed", current, _failure(failure, current))
         ensure_store_index(final, log=log)  # the search index changes with the store
+        keep_stamp(final, stamp)
         point_to(pointer, final)
         remove_stale(pointer, keep=final)
         prune_search_indexes(pointer.parent)

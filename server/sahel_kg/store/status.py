@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sahel_kg.project import build_input_stats, build_inputs
-from sahel_kg.store.ondisk import inputs_hash, inputs_hash_of
+from sahel_kg.store.ondisk import inputs_hash, inputs_hash_of, inputs_stamp, kept_stamp
 
 Summary = dict[str, Any]
 #: The data status of the app serving the current request (set by the edge middleware).
@@ -110,6 +110,9 @@ class DataStatus:
         fingerprint = build_input_stats(root)
         if fingerprint == self._fingerprint and self._summary is not None:
             return self._summary
+        if kept_stamp(store_dir) == inputs_stamp(fingerprint):  # the build's own quick stamp: no file touched
+            self._fingerprint = fingerprint
+            return {"current": True, "reason": None, "store": store_dir.name}
         try:
             current = inputs_hash(root, build_inputs(root))[:16] == built_from
         except (OSError, ValueError) as exc:  # gone since the walk, unreadable, or a link out of the project
