@@ -192,6 +192,30 @@ def test_a_touched_file_is_hashed_once_and_an_edited_one_rebuilds(
     assert build.build_store(project, pointer, log=lambda m: None).status == "built"
 
 
+def _same_size_edit_keeping_mtime(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` (same length) and put the modification time back, as ``cp -p``,
+    ``touch -r``, ``rsync -t`` and ``tar -x`` do, and as a clock of 1 s (HFS+, ext3, FAT, many network
+    file systems) does to two saves in the same second."""
+    before = path.stat()
+    assert len(old) == len(new) and old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_same_size_edit_whose_mtime_was_put_back_rebuilds(project: Path, valid: list[Path]) -> None:
+    """Size and modification time alone do not tell this edit apart; the stamp must not call it unchanged."""
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    _same_size_edit_keeping_mtime(project / "data/ttl/places.ttl", '"A"', '"B"')
+    again = build.build_store(project, pointer, log=lambda m: None)
+    assert again.status == "built" and again.store_dir != first.store_dir
+    labels = {q.object.value for q in open_read_only(pointer).quads_for_pattern(None, None, None, None)
+              if isinstance(q.object, pyoxigraph.Literal)}
+    assert "B" in labels and "A" not in labels
+
+
 def test_stamps_go_with_their_stores(project: Path, valid: list[Path]) -> None:
     pointer = project / "var" / "store"
     for _ in range(4):

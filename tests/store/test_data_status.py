@@ -81,6 +81,20 @@ def test_the_first_look_at_an_untouched_project_reads_the_builds_stamp_not_every
     assert DataStatus(root, store_dir, interval=0).summary()["current"] is True and len(hashed) == 1
 
 
+def test_a_same_size_edit_whose_mtime_was_put_back_is_stale(built: tuple[Path, Path]) -> None:
+    """``cp -p``, ``touch -r``, ``tar -x`` or a clock of 1 s can leave an edited file with its old size and
+    modification time: the build's stamp must not vouch for it, on health or on the banner."""
+    root, store_dir = built
+    base = root / "data/ttl/base.ttl"
+    before = base.stat()
+    edit(base, '"Village"@en', '"Hamlets"@en')  # the same length
+    os.utime(base, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (base.stat().st_size, base.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    with client_over(root, store_dir) as client:
+        assert client.get("/-/health").json()["data"]["current"] is False
+        assert banner(client.get("/", headers={"accept": BROWSER}).text) is not None
+
+
 def test_a_store_older_than_the_files_is_stale_on_health_and_every_page(built: tuple[Path, Path]) -> None:
     root, store_dir = built
     edit(root / "data/ttl/base.ttl", '"Village"@en', '"The village"@en')
@@ -263,6 +277,7 @@ def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: 
 def test_health_looks_at_the_files_no_more_often_than_the_pages_do(tmp_path: Path) -> None:
     """/-/health waits for ``summary``; an orchestrator polling it must not bring the look back every
     ``interval`` seconds when one look took long (the pages' ``latest`` waits 50 times its duration)."""
+    from sahel_kg.project import InputStat
     from sahel_kg.store import status as status_module
 
     (tmp_path / "data" / "ttl").mkdir(parents=True)
@@ -270,7 +285,7 @@ def test_health_looks_at_the_files_no_more_often_than_the_pages_do(tmp_path: Pat
     status = _status_over(tmp_path)  # interval 0
     walk, looks = status_module.build_input_stats, []
 
-    def slow_walk(root: Path) -> tuple[tuple[str, int, int], ...]:
+    def slow_walk(root: Path) -> tuple[InputStat, ...]:
         looks.append(time.monotonic())
         time.sleep(0.1)  # a large project: the next look is due in 50 × 0.1 s
         return walk(root)
