@@ -216,6 +216,22 @@ def test_a_same_size_edit_whose_mtime_was_put_back_rebuilds(project: Path, valid
     assert "B" in labels and "A" not in labels
 
 
+def test_a_stamp_that_cannot_be_written_costs_a_hash_not_the_build(project: Path, valid: list[Path]) -> None:
+    """The stamp only saves the next build a hash: when it cannot be kept (disk full, a folder in its
+    place), the build still says what it did, with no traceback and no temporary file left behind."""
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    assert first.store_dir is not None
+    stamp = stamp_path(first.store_dir)
+    stamp.unlink()
+    stamp.mkdir()  # os.replace over it fails, as a full disk would fail the write
+    places = project / "data/ttl/places.ttl"
+    os.utime(places, ns=(places.stat().st_atime_ns, places.stat().st_mtime_ns + 5_000_000_000))  # touched
+    touched = build.build_store(project, pointer, log=lambda m: None)
+    assert touched.status == "unchanged" and touched.store_dir == first.store_dir
+    assert [p.name for p in pointer.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
 def test_stamps_go_with_their_stores(project: Path, valid: list[Path]) -> None:
     pointer = project / "var" / "store"
     for _ in range(4):

@@ -86,11 +86,18 @@ def kept_stamp(store_dir: Path) -> str | None:
 
 
 def keep_stamp(store_dir: Path, stamp: str) -> None:
-    """Keep ``stamp`` beside ``store_dir`` (written to a temporary file, then renamed over the old one)."""
+    """Keep ``stamp`` beside ``store_dir`` (written to a temporary file, then renamed over the old one).
+
+    Best effort: a stamp that cannot be kept (disk full, a folder in its place) only costs the next
+    build a hash, so the OSError is dropped, with the temporary file.
+    """
     path = stamp_path(store_dir)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(stamp + "\n", encoding="ascii")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(stamp + "\n", encoding="ascii")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def inputs_hash_of(directory: Path) -> str | None:
