@@ -80,7 +80,8 @@ def turtle_files(root: Path) -> list[TurtleFile]:
     for folder in TTL_ROOTS:
         kind = "data" if folder == "data/ttl" else folder
         for path in sorted((root / folder).rglob("*.ttl")):
-            files.append(TurtleFile(path, graph_iri_for(path, root=root), kind))
+            if path.is_file():  # not an editor's lock link to nowhere (Emacs' .#name.ttl), as build_input_stats
+                files.append(TurtleFile(path, graph_iri_for(path, root=root), kind))
     return files
 
 
@@ -90,7 +91,7 @@ RULES_DIR = Path("ontology") / "rules"
 
 def rule_paths(root: Path) -> list[Path]:
     """The derivation rule files of a project root, sorted by name (empty when it has none)."""
-    return sorted((root / RULES_DIR).glob("*.rq"))
+    return sorted(path for path in (root / RULES_DIR).glob("*.rq") if path.is_file())
 
 
 def build_inputs(root: Path) -> list[Path]:

@@ -232,6 +232,21 @@ def test_a_stamp_that_cannot_be_written_costs_a_hash_not_the_build(project: Path
     assert [p.name for p in pointer.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
+def test_an_editors_lock_link_beside_an_edit_is_no_input(project: Path, valid: list[Path]) -> None:
+    """Emacs keeps ``.#places.ttl``, a link to nowhere, beside every file edited and not yet saved: it is
+    no Turtle file, and the build (whose stamp already leaves it out) must not die reading it."""
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    (project / "data/ttl/.#places.ttl").symlink_to("user@host.1234:1700000000")
+    (project / "ontology/rules").mkdir()
+    (project / "ontology/rules/.#grade.rq").symlink_to("user@host.1234:1700000000")
+    sources = project / "data/ttl/sources/one.ttl"
+    sources.write_text(sources.read_text() + "\n# saved\n")
+    edited = build.build_store(project, pointer, log=lambda m: None)
+    assert edited.status == "built" and edited.store_dir != first.store_dir
+    assert ".#places.ttl" not in {f.path.name for f in turtle_files(project)}
+
+
 def test_stamps_go_with_their_stores(project: Path, valid: list[Path]) -> None:
     pointer = project / "var" / "store"
     for _ in range(4):

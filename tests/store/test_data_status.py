@@ -244,20 +244,25 @@ def _status_over(root: Path) -> DataStatus:
 
 
 def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: Path) -> None:
-    """A file listed by the build but unreadable (a dangling link) or gone between the listing and the hash
-    leaves the status unknown with a reason; the look's thread and /-/health never raise."""
+    """A file listed by the build but unreadable (a link out of the project) or gone between the listing
+    and the hash leaves the status unknown with a reason; the look's thread and /-/health never raise. A
+    dangling link (an editor's lock, Emacs' .#x.ttl) is no input at all: the status stays known."""
     from sahel_kg.store import status as status_module
 
-    (tmp_path / "data" / "ttl").mkdir(parents=True)
-    (tmp_path / "data" / "ttl" / "x.ttl").write_text("# x\n")
-    os.symlink(tmp_path / "nowhere.ttl", tmp_path / "data" / "ttl" / "dangling.ttl")
-    found = _status_over(tmp_path).summary()
-    assert found["current"] is None and "dangling.ttl" in found["reason"]
+    root = tmp_path / "project"
+    (root / "data" / "ttl").mkdir(parents=True)
+    (root / "data" / "ttl" / "x.ttl").write_text("# x\n")
+    os.symlink(root / "nowhere.ttl", root / "data" / "ttl" / ".#x.ttl")
+    assert _status_over(root).summary()["current"] is False  # built from other files, and no error
+    (tmp_path / "outside.ttl").write_text("# o\n")
+    os.symlink(tmp_path / "outside.ttl", root / "data" / "ttl" / "out.ttl")
+    found = _status_over(root).summary()
+    assert found["current"] is None and "outside.ttl" in found["reason"]
 
-    os.unlink(tmp_path / "data" / "ttl" / "dangling.ttl")
-    vanishing = tmp_path / "data" / "ttl" / "vanishing.ttl"
+    os.unlink(root / "data" / "ttl" / "out.ttl")
+    vanishing = root / "data" / "ttl" / "vanishing.ttl"
     vanishing.write_text("# v\n")
-    status = _status_over(tmp_path)
+    status = _status_over(root)
     listing = status_module.build_inputs
 
     def list_then_lose_a_file(root: Path) -> list[Path]:
