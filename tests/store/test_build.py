@@ -164,7 +164,7 @@ def _hash_refused(root: Path, paths: object) -> str:
 def test_an_untouched_project_is_up_to_date_without_hashing_its_inputs(
         project: Path, valid: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """At 1M incidents hashing every input took `serve` over 10 minutes before it listened; the stamp the
-    build keeps beside the store (paths, sizes, modification times) answers in one directory walk."""
+    build keeps beside the store (paths, sizes, modification and status-change times, inodes) answers in one directory walk."""
     pointer = project / "var" / "store"
     first = build.build_store(project, pointer, log=lambda m: None)
     assert first.store_dir is not None and stamp_path(first.store_dir).is_file()
