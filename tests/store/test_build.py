@@ -164,7 +164,7 @@ def _hash_refused(root: Path, paths: object) -> str:
 def test_an_untouched_project_is_up_to_date_without_hashing_its_inputs(
         project: Path, valid: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """At 1M incidents hashing every input took `serve` over 10 minutes before it listened; the stamp the
-    build keeps beside the store (paths, sizes, modification times) answers in one directory walk."""
+    build keeps beside the store (paths, sizes, modification and status-change times, inodes) answers in one directory walk."""
     pointer = project / "var" / "store"
     first = build.build_store(project, pointer, log=lambda m: None)
     assert first.store_dir is not None and stamp_path(first.store_dir).is_file()
@@ -190,6 +190,61 @@ def test_a_touched_file_is_hashed_once_and_an_edited_one_rebuilds(
     added = project / "data/ttl/sources/two.ttl"
     added.write_text("<https://w3id.org/sahel-harm/id/claim/d> a <https://w3id.org/sahel-harm/ontology/Claim> .")
     assert build.build_store(project, pointer, log=lambda m: None).status == "built"
+
+
+def _same_size_edit_keeping_mtime(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` (same length) and put the modification time back, as ``cp -p``,
+    ``touch -r``, ``rsync -t`` and ``tar -x`` do, and as a clock of 1 s (HFS+, ext3, FAT, many network
+    file systems) does to two saves in the same second."""
+    before = path.stat()
+    assert len(old) == len(new) and old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_same_size_edit_whose_mtime_was_put_back_rebuilds(project: Path, valid: list[Path]) -> None:
+    """Size and modification time alone do not tell this edit apart; the stamp must not call it unchanged."""
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    _same_size_edit_keeping_mtime(project / "data/ttl/places.ttl", '"A"', '"B"')
+    again = build.build_store(project, pointer, log=lambda m: None)
+    assert again.status == "built" and again.store_dir != first.store_dir
+    labels = {q.object.value for q in open_read_only(pointer).quads_for_pattern(None, None, None, None)
+              if isinstance(q.object, pyoxigraph.Literal)}
+    assert "B" in labels and "A" not in labels
+
+
+def test_a_stamp_that_cannot_be_written_costs_a_hash_not_the_build(project: Path, valid: list[Path]) -> None:
+    """The stamp only saves the next build a hash: when it cannot be kept (disk full, a folder in its
+    place), the build still says what it did, with no traceback and no temporary file left behind."""
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    assert first.store_dir is not None
+    stamp = stamp_path(first.store_dir)
+    stamp.unlink()
+    stamp.mkdir()  # os.replace over it fails, as a full disk would fail the write
+    places = project / "data/ttl/places.ttl"
+    os.utime(places, ns=(places.stat().st_atime_ns, places.stat().st_mtime_ns + 5_000_000_000))  # touched
+    touched = build.build_store(project, pointer, log=lambda m: None)
+    assert touched.status == "unchanged" and touched.store_dir == first.store_dir
+    assert [p.name for p in pointer.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_editors_lock_link_beside_an_edit_is_no_input(project: Path, valid: list[Path]) -> None:
+    """Emacs keeps ``.#places.ttl``, a link to nowhere, beside every file edited and not yet saved: it is
+    no Turtle file, and the build (whose stamp already leaves it out) must not die reading it."""
+    pointer = project / "var" / "store"
+    first = build.build_store(project, pointer, log=lambda m: None)
+    (project / "data/ttl/.#places.ttl").symlink_to("user@host.1234:1700000000")
+    (project / "ontology/rules").mkdir()
+    (project / "ontology/rules/.#grade.rq").symlink_to("user@host.1234:1700000000")
+    sources = project / "data/ttl/sources/one.ttl"
+    sources.write_text(sources.read_text() + "\n# saved\n")
+    edited = build.build_store(project, pointer, log=lambda m: None)
+    assert edited.status == "built" and edited.store_dir != first.store_dir
+    assert ".#places.ttl" not in {f.path.name for f in turtle_files(project)}
 
 
 def test_stamps_go_with_their_stores(project: Path, valid: list[Path]) -> None:

@@ -81,6 +81,20 @@ def test_the_first_look_at_an_untouched_project_reads_the_builds_stamp_not_every
     assert DataStatus(root, store_dir, interval=0).summary()["current"] is True and len(hashed) == 1
 
 
+def test_a_same_size_edit_whose_mtime_was_put_back_is_stale(built: tuple[Path, Path]) -> None:
+    """``cp -p``, ``touch -r``, ``tar -x`` or a clock of 1 s can leave an edited file with its old size and
+    modification time: the build's stamp must not vouch for it, on health or on the banner."""
+    root, store_dir = built
+    base = root / "data/ttl/base.ttl"
+    before = base.stat()
+    edit(base, '"Village"@en', '"Hamlets"@en')  # the same length
+    os.utime(base, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (base.stat().st_size, base.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    with client_over(root, store_dir) as client:
+        assert client.get("/-/health").json()["data"]["current"] is False
+        assert banner(client.get("/", headers={"accept": BROWSER}).text) is not None
+
+
 def test_a_store_older_than_the_files_is_stale_on_health_and_every_page(built: tuple[Path, Path]) -> None:
     root, store_dir = built
     edit(root / "data/ttl/base.ttl", '"Village"@en', '"The village"@en')
@@ -230,20 +244,25 @@ def _status_over(root: Path) -> DataStatus:
 
 
 def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: Path) -> None:
-    """A file listed by the build but unreadable (a dangling link) or gone between the listing and the hash
-    leaves the status unknown with a reason; the look's thread and /-/health never raise."""
+    """A file listed by the build but unreadable (a link out of the project) or gone between the listing
+    and the hash leaves the status unknown with a reason; the look's thread and /-/health never raise. A
+    dangling link (an editor's lock, Emacs' .#x.ttl) is no input at all: the status stays known."""
     from sahel_kg.store import status as status_module
 
-    (tmp_path / "data" / "ttl").mkdir(parents=True)
-    (tmp_path / "data" / "ttl" / "x.ttl").write_text("# x\n")
-    os.symlink(tmp_path / "nowhere.ttl", tmp_path / "data" / "ttl" / "dangling.ttl")
-    found = _status_over(tmp_path).summary()
-    assert found["current"] is None and "dangling.ttl" in found["reason"]
+    root = tmp_path / "project"
+    (root / "data" / "ttl").mkdir(parents=True)
+    (root / "data" / "ttl" / "x.ttl").write_text("# x\n")
+    os.symlink(root / "nowhere.ttl", root / "data" / "ttl" / ".#x.ttl")
+    assert _status_over(root).summary()["current"] is False  # built from other files, and no error
+    (tmp_path / "outside.ttl").write_text("# o\n")
+    os.symlink(tmp_path / "outside.ttl", root / "data" / "ttl" / "out.ttl")
+    found = _status_over(root).summary()
+    assert found["current"] is None and "outside.ttl" in found["reason"]
 
-    os.unlink(tmp_path / "data" / "ttl" / "dangling.ttl")
-    vanishing = tmp_path / "data" / "ttl" / "vanishing.ttl"
+    os.unlink(root / "data" / "ttl" / "out.ttl")
+    vanishing = root / "data" / "ttl" / "vanishing.ttl"
     vanishing.write_text("# v\n")
-    status = _status_over(tmp_path)
+    status = _status_over(root)
     listing = status_module.build_inputs
 
     def list_then_lose_a_file(root: Path) -> list[Path]:
@@ -263,6 +282,7 @@ def test_an_input_that_cannot_be_read_gives_a_status_not_an_exception(tmp_path: 
 def test_health_looks_at_the_files_no_more_often_than_the_pages_do(tmp_path: Path) -> None:
     """/-/health waits for ``summary``; an orchestrator polling it must not bring the look back every
     ``interval`` seconds when one look took long (the pages' ``latest`` waits 50 times its duration)."""
+    from sahel_kg.project import InputStat
     from sahel_kg.store import status as status_module
 
     (tmp_path / "data" / "ttl").mkdir(parents=True)
@@ -270,7 +290,7 @@ def test_health_looks_at_the_files_no_more_often_than_the_pages_do(tmp_path: Pat
     status = _status_over(tmp_path)  # interval 0
     walk, looks = status_module.build_input_stats, []
 
-    def slow_walk(root: Path) -> tuple[tuple[str, int, int], ...]:
+    def slow_walk(root: Path) -> tuple[InputStat, ...]:
         looks.append(time.monotonic())
         time.sleep(0.1)  # a large project: the next look is due in 50 × 0.1 s
         return walk(root)

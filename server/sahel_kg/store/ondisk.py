@@ -55,9 +55,11 @@ def inputs_hash(root: Path, paths: Sequence[Path]) -> str:
 STAMP_SUFFIX = ".inputs"
 
 
-def inputs_stamp(stats: Sequence[tuple[str, int, int]]) -> str:
-    """SHA-256 over the build format and every input's (path, size in bytes, modification time in ns), as
-    :func:`sahel_kg.project.build_input_stats` lists them: the quick check rsync and make rely on.
+def inputs_stamp(stats: Sequence[tuple[str | int, ...]]) -> str:
+    """SHA-256 over the build format and every input's (path, size in bytes, modification time in ns,
+    status-change time in ns, inode), as :func:`sahel_kg.project.build_input_stats` lists them: the
+    quick check git's index relies on (size and modification time alone, as rsync and make use them,
+    miss a same-size edit whose modification time was set back, e.g. by ``cp -p``).
 
     It changes when an input is added, removed, moved or edited, and is read in one directory walk
     without opening a file, where :func:`inputs_hash` reads every byte (6.9 GB, minutes, at 1M
@@ -65,8 +67,8 @@ def inputs_stamp(stats: Sequence[tuple[str, int, int]]) -> str:
     hash; one that does not match proves nothing, and the content hash decides.
     """
     digest = hashlib.sha256(f"sahel-kg-build/{BUILD_FORMAT}/{pyoxigraph.__version__}\0".encode())
-    for path, size, mtime_ns in stats:
-        digest.update(f"{path}\0{size}\0{mtime_ns}\n".encode())
+    for entry in stats:
+        digest.update(("\0".join(map(str, entry)) + "\n").encode())
     return digest.hexdigest()
 
 
@@ -84,11 +86,18 @@ def kept_stamp(store_dir: Path) -> str | None:
 
 
 def keep_stamp(store_dir: Path, stamp: str) -> None:
-    """Keep ``stamp`` beside ``store_dir`` (written to a temporary file, then renamed over the old one)."""
+    """Keep ``stamp`` beside ``store_dir`` (written to a temporary file, then renamed over the old one).
+
+    Best effort: a stamp that cannot be kept (disk full, a folder in its place) only costs the next
+    build a hash, so the OSError is dropped, with the temporary file.
+    """
     path = stamp_path(store_dir)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(stamp + "\n", encoding="ascii")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(stamp + "\n", encoding="ascii")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def inputs_hash_of(directory: Path) -> str | None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sahel_kg.project import build_input_stats, build_inputs
+from sahel_kg.project import InputStat, build_input_stats, build_inputs
 from sahel_kg.store.ondisk import inputs_hash, inputs_hash_of, inputs_stamp, kept_stamp
 
 Summary = dict[str, Any]
@@ -53,7 +53,7 @@ class DataStatus:
     note: str | None = None
     interval: float = 5.0
     _checked_at: float = field(default=-1e9, repr=False)
-    _fingerprint: tuple[tuple[str, int, int], ...] | None = field(default=None, repr=False)
+    _fingerprint: tuple[InputStat, ...] | None = field(default=None, repr=False)
     _summary: Summary | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _looking: bool = field(default=False, repr=False)
