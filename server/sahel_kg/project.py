@@ -12,6 +12,7 @@ named graph, whose IRI is the file's path relative to its root folder:
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,9 +95,12 @@ def rule_paths(root: Path) -> list[Path]:
     return sorted(path for path in (root / RULES_DIR).glob("*.rq") if path.is_file())
 
 
-def build_inputs(root: Path) -> list[Path]:
-    """Every file a build reads: the Turtle files and the derivation rules (what the inputs hash covers)."""
-    return [f.path for f in turtle_files(root)] + rule_paths(root)
+def build_inputs(root: Path, files: Sequence[TurtleFile] | None = None) -> list[Path]:
+    """Every file a build reads: the Turtle files and the derivation rules (what the inputs hash covers).
+
+    ``files``: the project's :func:`turtle_files` when the caller has listed them already (listing
+    resolves every path: seconds at 573,000 files)."""
+    return [f.path for f in (turtle_files(root) if files is None else files)] + rule_paths(root)
 
 
 #: What :func:`build_input_stats` gives for one input: (path, size in bytes, modification time in ns,

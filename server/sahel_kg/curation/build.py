@@ -162,7 +162,7 @@ def build_store(root: Path, pointer: Path, *, force: bool = False, log: Log = pr
             ensure_store_index(current, log=log)
             return BuildResult("unchanged", current, f"store {current.name} is up to date")
         files = turtle_files(root)
-        digest = inputs_hash(root, build_inputs(root))
+        digest = inputs_hash(root, build_inputs(root, files))
         if not force and current is not None and inputs_hash_of(current) == digest[:16]:
             keep_stamp(current, stamp)  # touched, not changed: the next start skips the hash
             ensure_store_index(current, log=log)  # stores built before search indexes existed

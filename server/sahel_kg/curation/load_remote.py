@@ -178,8 +178,9 @@ def load_project(root: Path, settings: Settings, *, prune: bool = False, log: Lo
     """Load the project's files into the store ``settings.store_url`` names (no validation here)."""
     remote = RemoteStore(settings)
     try:
-        return load_files(remote, turtle_files(root), prune=prune, log=log, rules=load_rules(root),
-                          build_id=inputs_hash(root, build_inputs(root)))
+        files = turtle_files(root)
+        return load_files(remote, files, prune=prune, log=log, rules=load_rules(root),
+                          build_id=inputs_hash(root, build_inputs(root, files)))
     finally:
         remote.close()
 

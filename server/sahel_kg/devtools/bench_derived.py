@@ -75,7 +75,7 @@ def timed_build(corpus: Path, work: Path) -> dict[str, float]:
         raise SystemExit(f"{corpus}: no derivation rule under ontology/rules; nothing to time")
     phases: dict[str, float] = {}
     files = turtle_files(corpus)
-    digest = inputs_hash(corpus, build_inputs(corpus))
+    digest = inputs_hash(corpus, build_inputs(corpus, files))
     load_files(work / "store-derived", files, rules, digest, phases=phases)
     return phases
 

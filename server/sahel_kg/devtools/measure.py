@@ -425,7 +425,7 @@ def build_for_bench(root: Path, pointer: Path) -> tuple[Path, float, int]:
     included), so that ``sahel-kg serve`` takes it as current instead of validating and rebuilding
     the corpus before it answers (a rebuild whose store the peers would not share)."""
     files = turtle_files(root)
-    digest = inputs_hash(root, build_inputs(root))
+    digest = inputs_hash(root, build_inputs(root, files))
     final = pointer.parent / store_dir_name(digest, time.time_ns())
     phases: dict[str, float] = {}
     load_files(final, files, load_rules(root), digest, phases=phases)

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Union
 
 import pyoxigraph
 
+from sahel_kg.project import InputStat
+
 if TYPE_CHECKING:
     from sahel_kg.store.remote import RemoteStore
 
@@ -55,7 +57,7 @@ def inputs_hash(root: Path, paths: Sequence[Path]) -> str:
 STAMP_SUFFIX = ".inputs"
 
 
-def inputs_stamp(stats: Sequence[tuple[str | int, ...]]) -> str:
+def inputs_stamp(stats: Sequence[InputStat]) -> str:
     """SHA-256 over the build format and every input's (path, size in bytes, modification time in ns,
     status-change time in ns, inode), as :func:`sahel_kg.project.build_input_stats` lists them: the
     quick check git's index relies on (size and modification time alone, as rsync and make use them,
